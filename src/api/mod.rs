@@ -1,0 +1,9 @@
+//! The Linq Partner API v2 contacts endpoints: wire model, errors and the HTTP client.
+
+pub mod client;
+pub mod error;
+pub mod model;
+
+pub use client::LinqClient;
+pub use error::{ApiError, ErrorBody};
+pub use model::{Contact, ContactOwner, ContactPage, ContactPatch, Pagination, UpdateRequest};

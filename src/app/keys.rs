@@ -1,0 +1,110 @@
+//! Key and paste handling. Modeless: typing always edits the focused field, and plain
+//! letters only act inside overlays.
+
+use super::{App, Effect, Overlay};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::backend::crossterm::EventHandler;
+
+fn ctrl(key: &KeyEvent, c: char) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
+}
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        if ctrl(&key, 'c') || ctrl(&key, 'q') {
+            // Ctrl-C/Ctrl-Q inside the quit prompt confirms: pressing it twice quits.
+            return match self.overlay {
+                Some(Overlay::ConfirmQuit) => self.quit(),
+                _ => {
+                    self.overlay = None;
+                    self.request_quit()
+                }
+            };
+        }
+        if ctrl(&key, 'l') {
+            return vec![Effect::ClearScreen];
+        }
+        if self.overlay.is_some() {
+            return self.on_overlay_key(key);
+        }
+        if ctrl(&key, 'r') {
+            return self.request_reload();
+        }
+        let focus = self.focus;
+        let Some(form) = &mut self.form else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => self.focus = focus.next(),
+            KeyCode::BackTab | KeyCode::Up => self.focus = focus.prev(),
+            KeyCode::Esc => form.revert(focus),
+            KeyCode::F(2) => self.open_review(),
+            _ if ctrl(&key, 's') => self.open_review(),
+            _ => {
+                form.input_mut(focus)
+                    .handle_event(&Event::Key(readline_alt(key)));
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let yes = matches!(key.code, KeyCode::Char('y' | 'Y'));
+        let no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n' | 'N'));
+        match self.overlay {
+            Some(Overlay::Review(_)) if yes || key.code == KeyCode::Enter => {
+                return self.send_reviewed();
+            }
+            Some(Overlay::ConfirmQuit) if yes => return self.quit(),
+            Some(Overlay::ConfirmReload) if yes => {
+                self.overlay = None;
+                return self.start_load();
+            }
+            Some(_) if no => self.overlay = None,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// A paste is one edit into the focused field: newlines and tabs become spaces (a
+    /// pasted line break must never act as Enter), other control characters are dropped.
+    pub(super) fn on_paste(&mut self, text: &str) {
+        if self.overlay.is_some() {
+            return;
+        }
+        let focus = self.focus;
+        let Some(form) = &mut self.form else { return };
+        let clean: String = text
+            .replace("\r\n", "\n")
+            .chars()
+            .filter_map(|c| match c {
+                '\r' | '\n' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
+        let input = form.input(focus);
+        let cursor = input.cursor();
+        let value = input.value();
+        let split = value
+            .char_indices()
+            .nth(cursor)
+            .map_or(value.len(), |(i, _)| i);
+        let new_value = format!("{}{}{}", &value[..split], clean, &value[split..]);
+        let new_cursor = cursor + clean.chars().count();
+        *form.input_mut(focus) = tui_input::Input::new(new_value).with_cursor(new_cursor);
+    }
+}
+
+/// Terminals report Alt as ALT; the readline bindings of the input widget expect META.
+fn readline_alt(mut key: KeyEvent) -> KeyEvent {
+    if key.modifiers == KeyModifiers::ALT
+        && matches!(key.code, KeyCode::Char('b' | 'f' | 'd') | KeyCode::Backspace)
+    {
+        key.modifiers = KeyModifiers::META;
+    }
+    key
+}

@@ -1,0 +1,75 @@
+//! Command-line definitions.
+
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+ENVIRONMENT:
+  LINQ_INTEGRATION_TOKEN  the organisation's integration token (required unless --demo);
+                          never printed, logged or drawn
+  LINQ_API_URL            API base URL (default https://api.linqapp.com); plain http://
+                          is refused except to a loopback address
+  NO_COLOR                any value: draw without colours
+
+EXAMPLES:
+  linq-contact --demo              try everything against a built-in demo API, no account
+  linq-contact 123                 edit contact 123
+  linq-contact demo-server         run the demo API alone (prints its URL and token)
+
+KEYS (in the editor; F1 shows them too):
+  Tab ↓ Enter / Shift-Tab ↑   next / previous field
+  Esc                         revert the focused field to the loaded value
+  Ctrl-S or F2                review every change and the exact JSON body; Enter sends
+  Ctrl-R                      reload from the server
+  Ctrl-Q or Ctrl-C            quit (asks first when there are unsaved changes)";
+
+/// A terminal editor for one Linq contact at a time: open, fix a field, review exactly
+/// what will be sent, save. Only the changed fields are sent (PUT
+/// /api/partner/v2/contacts/{id}).
+#[derive(Debug, Parser)]
+#[command(
+    name = "linq-contact",
+    version,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// The contact to open: its numeric id. With --demo, defaults to the first demo contact.
+    #[arg(value_name = "ID", allow_negative_numbers = true)]
+    pub contact: Option<String>,
+
+    /// Start the built-in demo API on 127.0.0.1 (ephemeral port) and edit its contacts.
+    /// No account or token needed; changes live in memory until you quit.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// API base URL.
+    #[arg(
+        long,
+        env = "LINQ_API_URL",
+        value_name = "URL",
+        default_value = "https://api.linqapp.com"
+    )]
+    pub api_url: String,
+
+    /// Seconds to wait for the server before giving up on a request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 15)]
+    pub timeout: u64,
+
+    /// Country assumed for phone numbers typed without a country code (ISO 3166 code).
+    #[arg(long, value_name = "CODE", default_value = "US")]
+    pub region: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the demo API alone on 127.0.0.1 and print its URL and token, for curl or
+    /// another terminal. Stops on Ctrl-C.
+    DemoServer {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+}

@@ -1,0 +1,300 @@
+//! HTTP face of the demo: routes, the token check, request recording, and the API's two
+//! error body shapes. The rules themselves live in `store`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::store::{
+    DEFAULT_PER_PAGE, MSG_EMAIL_INVALID, MSG_PHONE_INVALID, Refusal, Store, is_valid_email,
+    normalise_phone,
+};
+use super::{DEMO_TOKEN, RecordedRequest};
+use crate::api::model::{ContactPatch, DataEnvelope};
+
+pub(crate) const TOKEN_HEADER: &str = "X-LINQ-INTEGRATION-TOKEN";
+
+/// Generous for a contact, small enough that a runaway client cannot exhaust memory.
+const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// State shared between the handlers and the `DemoServer` handle the tests hold.
+#[derive(Clone, Default)]
+pub(crate) struct Shared {
+    store: Arc<Mutex<Store>>,
+    log: Arc<Mutex<Vec<RecordedRequest>>>,
+}
+
+impl Shared {
+    pub(crate) fn new(store: Store) -> Self {
+        Shared {
+            store: Arc::new(Mutex::new(store)),
+            log: Arc::default(),
+        }
+    }
+
+    /// A panic in one handler must not take the whole demo down with a poisoned lock;
+    /// every write is validated before it starts, so the data is still consistent.
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn record(&self, request: RecordedRequest) {
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(request);
+    }
+}
+
+pub(crate) fn router(shared: Shared) -> Router {
+    Router::new()
+        .route("/api/partner/v2/contacts", get(list))
+        // A static segment outranks `{id}` in axum's router, so `/find` is never read
+        // as an id.
+        .route("/api/partner/v2/contacts/find", get(find))
+        .route(
+            "/api/partner/v2/contacts/{id}",
+            get(show).put(update).patch(update),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(no_route)
+        // The last layer added runs first: every request is recorded, even the ones
+        // the token check turns away.
+        .layer(middleware::from_fn(authenticate))
+        .layer(middleware::from_fn_with_state(shared.clone(), record))
+        .with_state(shared)
+}
+
+async fn record(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path().to_string(), |pq| pq.as_str().to_string());
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
+    shared.record(RecordedRequest {
+        method: parts.method.to_string(),
+        path,
+        body: bytes
+            .as_ref()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default(),
+    });
+    match bytes {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => standard_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "Request body too large",
+            vec![format!("The body must be at most {MAX_BODY_BYTES} bytes")],
+        ),
+    }
+}
+
+async fn authenticate(request: Request, next: Next) -> Response {
+    let authorised = request
+        .headers()
+        .get(TOKEN_HEADER)
+        .is_some_and(|v| v.as_bytes() == DEMO_TOKEN.as_bytes());
+    if authorised {
+        next.run(request).await
+    } else {
+        // Auth failures use the second error shape, as the rest of v2 does; a client
+        // must cope with both even on the contacts endpoints.
+        let body = json!({"errors": [{
+            "status": 401,
+            "code": "UNAUTHORIZED",
+            "title": "Unauthorized",
+            "detail": "Invalid or missing integration token",
+        }]});
+        (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response()
+    }
+}
+
+async fn show(State(shared): State<Shared>, id: Result<Path<String>, PathRejection>) -> Response {
+    let Some(id) = parse_id(id) else {
+        return contact_not_found();
+    };
+    match shared.store().get(id) {
+        Some(contact) => axum::Json(DataEnvelope {
+            data: contact.clone(),
+        })
+        .into_response(),
+        None => contact_not_found(),
+    }
+}
+
+/// The update body. `user_email` is also read at the top level because an older copy
+/// of the spec put it there; the current place, inside `contact`, wins.
+#[derive(Deserialize)]
+struct UpdateBody {
+    #[serde(default)]
+    contact: Option<ContactPatch>,
+    #[serde(default)]
+    user_email: Option<String>,
+}
+
+async fn update(
+    State(shared): State<Shared>,
+    id: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    // Rails parses the body as soon as the controller reads any parameter, the id
+    // included, so a malformed body is reported even for an unknown id.
+    let parsed: UpdateBody = match serde_json::from_slice(&body) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            return standard_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "Malformed JSON",
+                vec![format!("The request body could not be parsed: {e}")],
+            );
+        }
+    };
+    let Some(id) = parse_id(id) else {
+        return contact_not_found();
+    };
+    let mut patch = parsed.contact.unwrap_or_default();
+    if patch.user_email.is_none() {
+        patch.user_email = parsed.user_email;
+    }
+    let result = shared.store().update(id, &patch);
+    match result {
+        Ok(contact) => axum::Json(DataEnvelope { data: contact }).into_response(),
+        Err(Refusal::NotFound) => contact_not_found(),
+        Err(Refusal::Invalid(problems)) => validation_error(problems),
+    }
+}
+
+async fn list(
+    State(shared): State<Shared>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Response {
+    let params = query.map(|q| q.0).unwrap_or_default();
+    // Like Rails' `to_i`, a missing or unreadable number falls back to the default
+    // instead of failing the request.
+    let number = |name: &str| {
+        params
+            .get(name)
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|n| *n > 0)
+    };
+    let page = number("page").unwrap_or(1);
+    let per_page = number("per_page").unwrap_or(DEFAULT_PER_PAGE);
+    axum::Json(shared.store().page(page, per_page)).into_response()
+}
+
+async fn find(
+    State(shared): State<Shared>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Response {
+    let params = query.map(|q| q.0).unwrap_or_default();
+    let param = |name: &str| {
+        params
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let (email, phone) = (param("email"), param("phone_number"));
+    if email.is_none() && phone.is_none() {
+        return standard_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "Missing parameters",
+            vec!["Provide email or phone_number".to_string()],
+        );
+    }
+    let mut problems = Vec::new();
+    if email.is_some_and(|e| !is_valid_email(e)) {
+        problems.push(MSG_EMAIL_INVALID.to_string());
+    }
+    let phone = match phone.map(normalise_phone) {
+        Some(None) => {
+            problems.push(MSG_PHONE_INVALID.to_string());
+            None
+        }
+        Some(Some(p)) => Some(p),
+        None => None,
+    };
+    if !problems.is_empty() {
+        return validation_error(problems);
+    }
+    let email = email.map(str::to_lowercase);
+    let store = shared.store();
+    match store.find(email.as_deref(), phone.as_deref()) {
+        // The one contacts response without the `data` wrapper.
+        Some(contact) => axum::Json(contact.clone()).into_response(),
+        None => axum::Json(json!({"contact": null})).into_response(),
+    }
+}
+
+async fn method_not_allowed() -> Response {
+    standard_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "Method not allowed",
+        vec!["This endpoint does not support the request method".to_string()],
+    )
+}
+
+async fn no_route() -> Response {
+    standard_error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "Not found",
+        vec!["No route matches the requested path".to_string()],
+    )
+}
+
+/// A non-numeric id is "not found", not a bad request: the API cannot tell a malformed
+/// id from one that belongs to another organisation, and neither can the demo.
+fn parse_id(path: Result<Path<String>, PathRejection>) -> Option<u64> {
+    path.ok()?.0.parse().ok()
+}
+
+fn contact_not_found() -> Response {
+    standard_error(
+        StatusCode::NOT_FOUND,
+        "CONTACT_NOT_FOUND",
+        "Contact not found",
+        vec![
+            "The requested contact does not exist or is not accessible to your organization"
+                .to_string(),
+        ],
+    )
+}
+
+fn validation_error(problems: Vec<String>) -> Response {
+    standard_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_ERROR",
+        "Validation failed",
+        problems,
+    )
+}
+
+/// The "render_standard_error" shape the contacts endpoints use.
+fn standard_error(status: StatusCode, code: &str, message: &str, errors: Vec<String>) -> Response {
+    let body = json!({
+        "status": "error",
+        "error_code": code,
+        "message": message,
+        "errors": errors,
+    });
+    (status, axum::Json(body)).into_response()
+}

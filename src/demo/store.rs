@@ -1,0 +1,349 @@
+//! The demo's in-memory organisation: its users, its contacts, and the rules the real
+//! API applies to them. Nothing here knows about HTTP, so the rules can be read (and
+//! changed) in one place.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+
+use crate::api::model::{Contact, ContactOwner, ContactPage, ContactPatch, Pagination};
+
+pub(crate) const DEFAULT_PER_PAGE: u32 = 25;
+pub(crate) const MAX_PER_PAGE: u32 = 100;
+
+pub(crate) const MSG_IDENTITY_REQUIRED: &str =
+    "At least one of first_name, last_name, email, phone_number is required";
+pub(crate) const MSG_UNKNOWN_USER: &str =
+    "User email does not belong to a user of this organization";
+pub(crate) const MSG_EMAIL_INVALID: &str = "Email is invalid";
+pub(crate) const MSG_PHONE_INVALID: &str = "Phone number is invalid";
+
+/// Why the store refused a write; the server turns this into the API's error bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    NotFound,
+    /// One sentence per problem, each naming the field, as the API lists them.
+    Invalid(Vec<String>),
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    users: Vec<ContactOwner>,
+    contacts: BTreeMap<u64, Contact>,
+    /// The last `updated_at` handed out. Writes within one millisecond would otherwise
+    /// share a stamp, and tests (and the editor's conflict check) rely on every write
+    /// moving `updated_at` forward.
+    last_stamp: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    pub(crate) fn new(users: Vec<ContactOwner>, contacts: Vec<Contact>) -> Self {
+        Store {
+            users,
+            contacts: contacts.into_iter().map(|c| (c.id, c)).collect(),
+            last_stamp: None,
+        }
+    }
+
+    pub(crate) fn users(&self) -> &[ContactOwner] {
+        &self.users
+    }
+
+    pub(crate) fn get(&self, id: u64) -> Option<&Contact> {
+        self.contacts.get(&id)
+    }
+
+    pub(crate) fn first_id(&self) -> Option<u64> {
+        self.contacts.keys().next().copied()
+    }
+
+    pub(crate) fn last_id(&self) -> Option<u64> {
+        self.contacts.keys().next_back().copied()
+    }
+
+    pub(crate) fn insert(&mut self, contact: Contact) {
+        self.contacts.insert(contact.id, contact);
+    }
+
+    /// Stores a record as if someone else had saved it through the API: the server
+    /// still owns `full_name` and `updated_at`.
+    pub(crate) fn replace(&mut self, mut contact: Contact) {
+        contact.full_name = full_name(&contact.first_name, &contact.last_name);
+        contact.updated_at = self.stamp();
+        self.insert(contact);
+    }
+
+    /// Applies an update (PUT and PATCH behave the same): only the fields present in the
+    /// patch change. Nothing is written unless the whole patch is valid.
+    pub(crate) fn update(&mut self, id: u64, patch: &ContactPatch) -> Result<Contact, Refusal> {
+        if !self.contacts.contains_key(&id) {
+            return Err(Refusal::NotFound);
+        }
+        let mut problems = Vec::new();
+        if !patch.has_identity_field() {
+            problems.push(MSG_IDENTITY_REQUIRED.to_string());
+        }
+        if let Some(email) = &patch.email
+            && !email.is_empty()
+            && !is_valid_email(email)
+        {
+            problems.push(MSG_EMAIL_INVALID.to_string());
+        }
+        let phone = match patch.phone_number.as_deref() {
+            None => None,
+            Some("") => Some(String::new()),
+            Some(raw) => {
+                let normalised = normalise_phone(raw);
+                if normalised.is_none() {
+                    problems.push(MSG_PHONE_INVALID.to_string());
+                }
+                normalised
+            }
+        };
+        let owner = match &patch.user_email {
+            None => None,
+            Some(email) => {
+                let found = self.user_by_email(email).cloned();
+                if found.is_none() {
+                    problems.push(MSG_UNKNOWN_USER.to_string());
+                }
+                found
+            }
+        };
+        if !problems.is_empty() {
+            return Err(Refusal::Invalid(problems));
+        }
+
+        let stamp = self.stamp();
+        let contact = self.contacts.get_mut(&id).ok_or(Refusal::NotFound)?;
+        let fields = [
+            (&patch.first_name, &mut contact.first_name),
+            (&patch.last_name, &mut contact.last_name),
+            (&patch.email, &mut contact.email),
+            (&patch.company, &mut contact.company),
+            (&patch.title, &mut contact.title),
+            (&patch.location, &mut contact.location),
+        ];
+        for (new, field) in fields {
+            if let Some(value) = new {
+                field.clone_from(value);
+            }
+        }
+        if let Some(phone) = phone {
+            contact.phone_number = phone;
+        }
+        if owner.is_some() {
+            contact.contact_owner = owner;
+        }
+        contact.full_name = full_name(&contact.first_name, &contact.last_name);
+        contact.updated_at = stamp;
+        Ok(contact.clone())
+    }
+
+    /// One page of the list, ordered by id. Out-of-range pages are empty rather than an
+    /// error, as with the usual Rails paginators.
+    pub(crate) fn page(&self, page: u32, per_page: u32) -> ContactPage {
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, MAX_PER_PAGE);
+        let total = self.contacts.len() as u64;
+        let skip = usize::try_from(u64::from(page - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
+        ContactPage {
+            contacts: self
+                .contacts
+                .values()
+                .skip(skip)
+                .take(per_page as usize)
+                .cloned()
+                .collect(),
+            pagination: Pagination {
+                current_page: page,
+                per_page,
+                total_pages: u32::try_from(total.div_ceil(u64::from(per_page)))
+                    .unwrap_or(u32::MAX),
+                total_count: total,
+            },
+        }
+    }
+
+    /// The lowest-id contact matching either criterion (the API ORs them). Both
+    /// arguments must already be normalised: a lower-case e-mail and an E.164 phone.
+    pub(crate) fn find(&self, email: Option<&str>, phone: Option<&str>) -> Option<&Contact> {
+        self.contacts.values().find(|c| {
+            let email_hit = email.is_some_and(|e| !c.email.is_empty() && c.email.to_lowercase() == e);
+            let phone_hit = phone.is_some_and(|p| {
+                !c.phone_number.is_empty()
+                    && normalise_phone(&c.phone_number).as_deref().unwrap_or(&c.phone_number) == p
+            });
+            email_hit || phone_hit
+        })
+    }
+
+    fn user_by_email(&self, email: &str) -> Option<&ContactOwner> {
+        let wanted = email.trim().to_lowercase();
+        self.users
+            .iter()
+            .find(|u| !u.email.is_empty() && u.email.to_lowercase() == wanted)
+    }
+
+    /// "Now" in the API's timestamp format, strictly later than any stamp given before.
+    fn stamp(&mut self) -> String {
+        let mut now = Utc::now().trunc_subsecs(3);
+        if let Some(last) = self.last_stamp
+            && now <= last
+        {
+            now = last + TimeDelta::milliseconds(1);
+        }
+        self.last_stamp = Some(now);
+        format_timestamp(now)
+    }
+}
+
+/// The documented shape, e.g. `2025-07-30T10:00:00.000+00:00`: milliseconds and an
+/// explicit offset, never `Z`.
+pub(crate) fn format_timestamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+}
+
+pub(crate) fn full_name(first: &str, last: &str) -> String {
+    format!("{first} {last}").trim().to_string()
+}
+
+/// Deliberately loose, like most server-side checks: one `@`, something on both sides,
+/// no white space. Stricter rules would reject addresses real users have.
+pub(crate) fn is_valid_email(email: &str) -> bool {
+    let mut parts = email.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty() && !domain.is_empty() && !email.chars().any(char::is_whitespace)
+        }
+        _ => false,
+    }
+}
+
+/// Normalises a phone number to E.164 the way v2 does elsewhere: punctuation is
+/// dropped and a number without a country code is taken to be North American.
+/// Returns `None` when the result could not be a phone number, so garbage is refused
+/// instead of being stored.
+pub(crate) fn normalise_phone(raw: &str) -> Option<String> {
+    let stripped: String = raw
+        .chars()
+        .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '(' | ')' | '.')))
+        .collect();
+    let (international, digits) = match stripped.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, stripped.as_str()),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if international {
+        return (8..=15).contains(&digits.len()).then(|| format!("+{digits}"));
+    }
+    match digits.len() {
+        10 => Some(format!("+1{digits}")),
+        11 if digits.starts_with('1') => Some(format!("+{digits}")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owner(id: u64, email: &str) -> ContactOwner {
+        ContactOwner {
+            id: Some(id),
+            email: email.into(),
+            first_name: "Pat".into(),
+            last_name: "Owner".into(),
+            name: "Pat Owner".into(),
+        }
+    }
+
+    fn store() -> Store {
+        let contact = Contact {
+            id: 7,
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            full_name: "Ada Lovelace".into(),
+            email: "ada@example.com".into(),
+            phone_number: "+15550100007".into(),
+            ..Default::default()
+        };
+        Store::new(vec![owner(1, "Owner@Example.com")], vec![contact])
+    }
+
+    #[test]
+    fn phones_normalise_to_e164() {
+        assert_eq!(normalise_phone("(555) 010-2000").as_deref(), Some("+15550102000"));
+        assert_eq!(normalise_phone("1.555.010.2000").as_deref(), Some("+15550102000"));
+        assert_eq!(normalise_phone("+44 20 7946 0958").as_deref(), Some("+442079460958"));
+        assert_eq!(normalise_phone("555-0100"), None);
+        assert_eq!(normalise_phone("call me"), None);
+        assert_eq!(normalise_phone("+"), None);
+    }
+
+    #[test]
+    fn emails_need_one_at_with_text_on_both_sides() {
+        assert!(is_valid_email("a@b"));
+        assert!(!is_valid_email("a@"));
+        assert!(!is_valid_email("@b"));
+        assert!(!is_valid_email("a@b@c"));
+        assert!(!is_valid_email("a b@c"));
+        assert!(!is_valid_email("ab"));
+    }
+
+    #[test]
+    fn stamps_are_strictly_increasing_and_in_the_documented_format() {
+        let mut s = store();
+        let a = s.stamp();
+        let b = s.stamp();
+        assert!(b > a, "{b} should follow {a}");
+        assert_eq!(a.len(), "2025-07-30T10:00:00.000+00:00".len());
+        assert!(a.ends_with("+00:00"));
+        assert_eq!(&a[19..20], ".");
+    }
+
+    #[test]
+    fn invalid_patch_writes_nothing_and_lists_every_problem() {
+        let mut s = store();
+        let before = s.get(7).cloned();
+        let patch = ContactPatch {
+            email: Some("nope".into()),
+            user_email: Some("stranger@example.com".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.update(7, &patch),
+            Err(Refusal::Invalid(vec![MSG_EMAIL_INVALID.into(), MSG_UNKNOWN_USER.into()]))
+        );
+        assert_eq!(s.get(7).cloned(), before);
+    }
+
+    #[test]
+    fn owner_matches_case_insensitively_and_empty_fields_clear() {
+        let mut s = store();
+        let patch = ContactPatch {
+            last_name: Some(String::new()),
+            phone_number: Some(String::new()),
+            user_email: Some("owner@example.com".into()),
+            ..Default::default()
+        };
+        let c = s.update(7, &patch).unwrap();
+        assert_eq!(c.full_name, "Ada");
+        assert_eq!(c.phone_number, "");
+        assert_eq!(c.owner_email(), "Owner@Example.com");
+        assert_eq!(s.update(8, &patch), Err(Refusal::NotFound));
+    }
+
+    #[test]
+    fn paging_clamps_and_reports_totals() {
+        let s = store();
+        let p = s.page(0, 1000);
+        assert_eq!(p.pagination.current_page, 1);
+        assert_eq!(p.pagination.per_page, MAX_PER_PAGE);
+        assert_eq!(p.pagination.total_pages, 1);
+        assert_eq!(p.contacts.len(), 1);
+        assert!(s.page(2, 25).contacts.is_empty());
+    }
+}

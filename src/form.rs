@@ -1,0 +1,376 @@
+//! The edit form: loaded values, edited values, validation, and the minimal patch.
+//!
+//! "Dirty" is derived from the two values on every call, never stored, so it can never
+//! disagree with what is on screen or what would be sent.
+
+use crate::api::{Contact, ContactPatch};
+use phonenumber::country::Id as Region;
+use tui_input::Input;
+
+/// The editable fields, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    FirstName,
+    LastName,
+    Email,
+    Phone,
+    Company,
+    Title,
+    Location,
+    Owner,
+}
+
+impl Field {
+    pub const ALL: [Field; 8] = [
+        Field::FirstName,
+        Field::LastName,
+        Field::Email,
+        Field::Phone,
+        Field::Company,
+        Field::Title,
+        Field::Location,
+        Field::Owner,
+    ];
+
+    /// The fields of which the API wants at least one in every update, in the order the
+    /// identity rule picks them.
+    pub const IDENTITY: [Field; 4] = [
+        Field::FirstName,
+        Field::LastName,
+        Field::Email,
+        Field::Phone,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::FirstName => "First name",
+            Field::LastName => "Last name",
+            Field::Email => "E-mail",
+            Field::Phone => "Phone",
+            Field::Company => "Company",
+            Field::Title => "Title",
+            Field::Location => "Location",
+            Field::Owner => "Owner",
+        }
+    }
+
+    /// The key this field has in the request body.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Field::FirstName => "first_name",
+            Field::LastName => "last_name",
+            Field::Email => "email",
+            Field::Phone => "phone_number",
+            Field::Company => "company",
+            Field::Title => "title",
+            Field::Location => "location",
+            Field::Owner => "user_email",
+        }
+    }
+
+    pub fn is_identity(self) -> bool {
+        Self::IDENTITY.contains(&self)
+    }
+
+    /// This field's value in a server record.
+    pub fn of(self, c: &Contact) -> &str {
+        match self {
+            Field::FirstName => &c.first_name,
+            Field::LastName => &c.last_name,
+            Field::Email => &c.email,
+            Field::Phone => &c.phone_number,
+            Field::Company => &c.company,
+            Field::Title => &c.title,
+            Field::Location => &c.location,
+            Field::Owner => c.owner_email(),
+        }
+    }
+
+    pub fn next(self) -> Field {
+        Self::ALL[(self.index() + 1) % Self::ALL.len()]
+    }
+
+    pub fn prev(self) -> Field {
+        Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+
+    fn set_in(self, patch: &mut ContactPatch, value: String) {
+        let slot = match self {
+            Field::FirstName => &mut patch.first_name,
+            Field::LastName => &mut patch.last_name,
+            Field::Email => &mut patch.email,
+            Field::Phone => &mut patch.phone_number,
+            Field::Company => &mut patch.company,
+            Field::Title => &mut patch.title,
+            Field::Location => &mut patch.location,
+            Field::Owner => &mut patch.user_email,
+        };
+        *slot = Some(value);
+    }
+}
+
+/// A problem the client can see before sending anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `None` for a problem of the whole form (no identity field left).
+    pub field: Option<Field>,
+    pub message: String,
+}
+
+/// One line of the review: what the field was and what will be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub field: Field,
+    pub old: String,
+    pub new: String,
+    /// What the user typed, when it differs from what is sent (phone normalisation).
+    pub typed: Option<String>,
+}
+
+/// Everything the review shows and the save sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    /// The identity field added unchanged because the API requires one.
+    pub required_unchanged: Option<(Field, String)>,
+    pub patch: ContactPatch,
+}
+
+/// Why no request can be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanError {
+    NothingChanged,
+    Invalid(Vec<Problem>),
+}
+
+impl PlanError {
+    pub fn summary(&self) -> String {
+        match self {
+            PlanError::NothingChanged => "nothing to send: no field has changed".into(),
+            PlanError::Invalid(problems) => problems
+                .iter()
+                .map(|p| match p.field {
+                    Some(f) => format!("{}: {}", f.label(), p.message),
+                    None => p.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct FieldState {
+    loaded: String,
+    input: Input,
+}
+
+/// The form for one contact.
+#[derive(Debug, Clone)]
+pub struct Form {
+    fields: [FieldState; 8],
+    region: Region,
+}
+
+impl Form {
+    pub fn new(contact: &Contact, region: Region) -> Self {
+        let fields = Field::ALL.map(|f| FieldState {
+            loaded: f.of(contact).to_string(),
+            input: Input::new(f.of(contact).to_string()),
+        });
+        Self { fields, region }
+    }
+
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    pub fn loaded(&self, f: Field) -> &str {
+        &self.fields[f.index()].loaded
+    }
+
+    pub fn value(&self, f: Field) -> &str {
+        self.fields[f.index()].input.value()
+    }
+
+    pub fn input(&self, f: Field) -> &Input {
+        &self.fields[f.index()].input
+    }
+
+    pub fn input_mut(&mut self, f: Field) -> &mut Input {
+        &mut self.fields[f.index()].input
+    }
+
+    /// Replaces a field's text, cursor at the end.
+    pub fn set_value(&mut self, f: Field, value: impl Into<String>) {
+        self.fields[f.index()].input = Input::new(value.into());
+    }
+
+    pub fn revert(&mut self, f: Field) {
+        let loaded = self.loaded(f).to_string();
+        self.set_value(f, loaded);
+    }
+
+    /// Makes `contact` the new baseline. Fields whose text is still `sent_values` (what
+    /// went out with the save) take the server's value, so normalised values show and
+    /// the markers clear; fields typed into while the save was in flight keep their text.
+    pub fn rebase(&mut self, contact: &Contact, sent_values: Option<&[String; 8]>) {
+        for f in Field::ALL {
+            let server = f.of(contact).to_string();
+            let untouched_since_send = sent_values.is_none_or(|s| s[f.index()] == self.value(f));
+            let state = &mut self.fields[f.index()];
+            state.loaded = server.clone();
+            if untouched_since_send {
+                state.input = Input::new(server);
+            }
+        }
+    }
+
+    /// All edited values, in field order (a snapshot taken when a save goes out).
+    pub fn values(&self) -> [String; 8] {
+        Field::ALL.map(|f| self.value(f).to_string())
+    }
+
+    /// The value that would be sent for `f`: trimmed, and for the phone normalised to
+    /// E.164. `Err` carries the validation message.
+    pub fn outgoing(&self, f: Field) -> Result<String, String> {
+        outgoing_value(f, self.value(f), self.region)
+    }
+
+    /// Edited differs from loaded in what would actually be sent: typing surrounding
+    /// spaces, or the same phone number in another format, is not a change.
+    pub fn is_dirty(&self, f: Field) -> bool {
+        let (value, loaded) = (self.value(f), self.loaded(f));
+        value != loaded && self.outgoing(f).as_deref() != Ok(loaded)
+    }
+
+    pub fn dirty_fields(&self) -> Vec<Field> {
+        Field::ALL.into_iter().filter(|&f| self.is_dirty(f)).collect()
+    }
+
+    pub fn is_any_dirty(&self) -> bool {
+        Field::ALL.into_iter().any(|f| self.is_dirty(f))
+    }
+
+    /// Problems visible without asking the server, for dirty fields only: an untouched
+    /// field is the server's business.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems: Vec<Problem> = self
+            .dirty_fields()
+            .into_iter()
+            .filter_map(|f| {
+                self.outgoing(f).err().map(|message| Problem {
+                    field: Some(f),
+                    message,
+                })
+            })
+            .collect();
+        let identity_dirty = Field::IDENTITY.iter().any(|&f| self.is_dirty(f));
+        let final_value = |f: Field| {
+            if self.is_dirty(f) {
+                self.value(f).trim().to_string()
+            } else {
+                self.loaded(f).to_string()
+            }
+        };
+        if Field::IDENTITY.iter().all(|&f| final_value(f).is_empty()) {
+            let message = if identity_dirty {
+                "first name, last name, e-mail and phone cannot all be empty"
+            } else {
+                "this contact has no first name, last name, e-mail or phone, and the API \
+                 needs one of them in every update: fill one in"
+            };
+            problems.push(Problem {
+                field: None,
+                message: message.into(),
+            });
+        }
+        problems
+    }
+
+    /// Builds the smallest valid request from the form.
+    pub fn plan(&self) -> Result<Plan, PlanError> {
+        let dirty = self.dirty_fields();
+        if dirty.is_empty() {
+            return Err(PlanError::NothingChanged);
+        }
+        let problems = self.problems();
+        if !problems.is_empty() {
+            return Err(PlanError::Invalid(problems));
+        }
+        let mut patch = ContactPatch::default();
+        let mut changes = Vec::with_capacity(dirty.len());
+        for f in dirty {
+            let new = self.outgoing(f).map_err(|message| {
+                PlanError::Invalid(vec![Problem {
+                    field: Some(f),
+                    message,
+                }])
+            })?;
+            let typed = self.value(f).trim();
+            changes.push(Change {
+                field: f,
+                old: self.loaded(f).to_string(),
+                typed: (typed != new).then(|| typed.to_string()),
+                new: new.clone(),
+            });
+            f.set_in(&mut patch, new);
+        }
+        let required_unchanged = if patch.has_identity_field() {
+            None
+        } else {
+            // `problems()` guarantees one identity field has a loaded value.
+            Field::IDENTITY
+                .into_iter()
+                .find(|&f| !self.loaded(f).is_empty())
+                .map(|f| {
+                    let value = self.loaded(f).to_string();
+                    f.set_in(&mut patch, value.clone());
+                    (f, value)
+                })
+        };
+        Ok(Plan {
+            changes,
+            required_unchanged,
+            patch,
+        })
+    }
+}
+
+/// Trims, then checks and normalises per field. Empty is allowed (clearing a field) except
+/// for the owner, which must name a user.
+pub fn outgoing_value(f: Field, raw: &str, region: Region) -> Result<String, String> {
+    let value = raw.trim();
+    match f {
+        Field::Email if !value.is_empty() => {
+            if email_address::EmailAddress::is_valid(value) {
+                Ok(value.to_string())
+            } else {
+                Err(format!("\"{value}\" is not a valid e-mail address"))
+            }
+        }
+        Field::Phone if !value.is_empty() => normalise_phone(value, region),
+        Field::Owner if value.is_empty() => {
+            Err("the owner cannot be empty: enter the e-mail of a user".into())
+        }
+        Field::Owner => {
+            if email_address::EmailAddress::is_valid(value) {
+                Ok(value.to_string())
+            } else {
+                Err("the owner must be the e-mail of a user".into())
+            }
+        }
+        _ => Ok(value.to_string()),
+    }
+}
+
+/// E.164, assuming `region` when the number has no country code.
+pub fn normalise_phone(value: &str, region: Region) -> Result<String, String> {
+    phonenumber::parse(Some(region), value)
+        .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
+        .map_err(|_| format!("\"{value}\" is not a phone number"))
+}

@@ -1,0 +1,16 @@
+//! linq-contact: a keyboard-first terminal editor for one Linq contact at a time.
+//!
+//! The crate is a pure core (`form`, `app`, `ui`) driven by messages, with a thin shell
+//! (`runtime`, `terminal`) that does the IO. See DESIGN.md.
+
+pub mod api;
+pub mod demo;
+pub mod secret;
+pub mod text;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod form;
+pub mod runtime;
+pub mod terminal;
+pub mod ui;

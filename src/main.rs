@@ -1,0 +1,109 @@
+//! The binary's edge: parse flags, check the configuration, run, report.
+
+use clap::Parser;
+use linq_contact::api::LinqClient;
+use linq_contact::app::AppOptions;
+use linq_contact::cli::{Cli, Command};
+use linq_contact::config::{Config, TOKEN_ENV};
+use linq_contact::demo::DemoServer;
+use linq_contact::runtime::{self, Exit};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(1, &format!("cannot start the async runtime: {e}")),
+    };
+    if let Some(Command::DemoServer { port }) = cli.command {
+        return runtime.block_on(demo_server(port));
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let config = match Config::from_cli(&cli, std::env::var(TOKEN_ENV).ok(), no_color) {
+        Ok(c) => c,
+        Err(e) => return fail(2, &e.to_string()),
+    };
+    runtime.block_on(edit(config, cli.demo))
+}
+
+async fn edit(mut config: Config, demo: bool) -> ExitCode {
+    // Kept alive for the whole session: dropping it stops the demo API.
+    let _demo = if demo {
+        match DemoServer::start(0).await {
+            Ok(server) => {
+                config.api_url = server.url();
+                config.token = linq_contact::secret::Token::new(server.token());
+                config.contact_id = config.contact_id.or(Some(server.first_id()));
+                Some(server)
+            }
+            Err(e) => return fail(1, &format!("cannot start the demo API: {e}")),
+        }
+    } else {
+        None
+    };
+    let Some(id) = config.contact_id else {
+        return fail(2, "no contact given: run `linq-contact <ID>` (see --help)");
+    };
+    let client = match LinqClient::new(&config.api_url, config.token.clone(), config.timeout) {
+        Ok(c) => c,
+        Err(e) => return fail(2, &e.to_string()),
+    };
+    let options = AppOptions {
+        api_label: if demo {
+            "demo API".to_string()
+        } else {
+            api_label(&config.api_url)
+        },
+        region: config.region,
+        monochrome: config.monochrome,
+    };
+    match runtime::run(client, options, id).await {
+        Ok(Exit::Quit) => ExitCode::SUCCESS,
+        Ok(Exit::Signal(name)) => fail(1, &format!("stopped by a {name} signal")),
+        Err(e) => fail(1, &e.to_string()),
+    }
+}
+
+/// The host of the API, so the user always sees which server they are editing.
+fn api_label(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest).to_string()
+}
+
+async fn demo_server(port: u16) -> ExitCode {
+    let server = match DemoServer::start(port).await {
+        Ok(s) => s,
+        Err(e) => return fail(1, &format!("cannot start the demo API: {e}")),
+    };
+    println!("Demo Linq contacts API listening on {}", server.url());
+    println!("Token: {}", server.token());
+    println!();
+    println!("Try:");
+    println!(
+        "  curl -H 'X-LINQ-INTEGRATION-TOKEN: {}' {}/api/partner/v2/contacts/{}",
+        server.token(),
+        server.url(),
+        server.first_id()
+    );
+    println!(
+        "  LINQ_API_URL={} {TOKEN_ENV}={} linq-contact {}",
+        server.url(),
+        server.token(),
+        server.first_id()
+    );
+    println!();
+    println!("Press Ctrl-C to stop.");
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(1, &format!("cannot wait for Ctrl-C: {e}")),
+    }
+}
+
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("linq-contact: {message}");
+    ExitCode::from(code)
+}

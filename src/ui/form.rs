@@ -1,0 +1,102 @@
+//! The form pane: eight editable fields and a line of read-only facts.
+
+use super::theme::Theme;
+use super::widgets;
+use crate::app::App;
+use crate::form::Field;
+use crate::text::sanitize;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+/// Borders, the eight fields and the facts line.
+pub const HEIGHT: u16 = 2 + 8 + 1;
+const LABEL_COLS: usize = 11;
+/// "› " + label + " " + marker + " ".
+const PREFIX_COLS: usize = 2 + LABEL_COLS + 1 + 2;
+
+/// Draws the form; returns where the terminal cursor belongs (in the focused field).
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Position> {
+    let block = Block::bordered().title(" Contact ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (Some(form), Some(record)) = (app.form(), app.record()) else {
+        return None;
+    };
+    let value_cols = usize::from(inner.width).saturating_sub(PREFIX_COLS);
+    let problems = form.problems();
+    let mut lines = Vec::with_capacity(9);
+    let mut cursor = None;
+    for (row, f) in Field::ALL.into_iter().enumerate() {
+        let focused = f == app.focus();
+        let dirty = form.is_dirty(f);
+        let invalid = problems.iter().any(|p| p.field == Some(f));
+        let (marker, marker_style) = match (dirty, invalid) {
+            (true, true) => ("!", theme.error()),
+            (true, false) => ("●", theme.dirty()),
+            _ => (" ", theme.label()),
+        };
+        let input = form.input(f);
+        // Control characters have no width; dropping them keeps the cursor maths exact.
+        let shown: String = input.value().chars().filter(|c| !c.is_control()).collect();
+        let skip = if focused {
+            input.visual_scroll(value_cols.saturating_sub(1))
+        } else {
+            0
+        };
+        let visible = if focused {
+            widgets::window(&shown, skip, value_cols)
+        } else {
+            widgets::fit(&shown, value_cols)
+        };
+        let label_style = if focused {
+            theme.focused_label()
+        } else {
+            theme.label()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if focused { "› " } else { "  " }, theme.focused_label()),
+            Span::styled(format!("{:<LABEL_COLS$}", f.label()), label_style),
+            Span::raw(" "),
+            Span::styled(marker, marker_style),
+            Span::raw(" "),
+            Span::styled(
+                visible,
+                if focused {
+                    theme.focused_value()
+                } else {
+                    theme.label()
+                },
+            ),
+        ]));
+        if focused {
+            let col = input.visual_cursor().saturating_sub(skip).min(value_cols);
+            cursor = Some(Position::new(
+                inner.x + (PREFIX_COLS + col) as u16,
+                inner.y + row as u16,
+            ));
+        }
+    }
+    let owner = sanitize(record.owner_name());
+    let facts = format!(
+        "id {} · owner {} · updated {}",
+        record.id,
+        if owner.is_empty() { "—" } else { &owner },
+        short_time(&record.updated_at)
+    );
+    lines.push(Line::styled(
+        widgets::fit(&facts, usize::from(inner.width)),
+        theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(lines), inner);
+    cursor.filter(|p| p.x < inner.right() && p.y < inner.bottom())
+}
+
+/// "2025-07-30T10:00:00.000-05:00" → "2025-07-30 10:00 -05:00"; anything else as sent.
+pub fn short_time(s: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(s) {
+        Ok(t) => t.format("%Y-%m-%d %H:%M %:z").to_string(),
+        Err(_) => sanitize(s),
+    }
+}

@@ -1,0 +1,108 @@
+//! Drawing: pure functions from `&App` to cells. No state lives here.
+
+mod form;
+mod overlay;
+mod status;
+pub mod theme;
+mod widgets;
+
+use crate::app::{App, Overlay};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use theme::Theme;
+
+/// Below this the layout cannot show a field and its label; a notice is drawn instead.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+/// From this width the form and the status pane stand side by side.
+const WIDE: u16 = 100;
+
+pub fn draw(app: &App, frame: &mut Frame) {
+    let theme = Theme::new(app.options().monochrome);
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, area);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(app, &theme, frame, header);
+    let (form_area, status_area) = if area.width >= WIDE {
+        let [f, s] =
+            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                .areas(body);
+        (f, s)
+    } else {
+        let [f, s] = Layout::vertical([
+            Constraint::Length(form::HEIGHT),
+            Constraint::Min(0),
+        ])
+        .areas(body);
+        (f, s)
+    };
+    let cursor = form::draw(app, &theme, frame, form_area);
+    status::draw(app, &theme, frame, status_area);
+    draw_footer(app, &theme, frame, footer);
+    match app.overlay() {
+        Some(overlay) => overlay::draw(app, overlay, &theme, frame, body),
+        None => {
+            if let Some(pos) = cursor {
+                frame.set_cursor_position(pos);
+            }
+        }
+    }
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from("terminal too small"),
+        Line::from(format!("need {MIN_WIDTH}×{MIN_HEIGHT}")),
+        Line::from(format!("have {}×{}", area.width, area.height)),
+    ];
+    frame.render_widget(Paragraph::new(text), area);
+}
+
+fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let title = match app.record() {
+        Some(c) => format!(
+            " linq-contact · contact {} · {}",
+            c.id,
+            crate::text::sanitize(&c.full_name)
+        ),
+        None => format!(" linq-contact · contact {}", app.contact_id()),
+    };
+    let right = format!("{} ", app.options().api_label);
+    let line = widgets::spread(&title, &right, area.width);
+    frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
+}
+
+fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let hints: &[(&str, &str)] = match app.overlay() {
+        Some(Overlay::Review(_)) => &[("Enter/y", "send"), ("Esc", "back to the form")],
+        Some(Overlay::ConfirmQuit) => &[("y", "discard and quit"), ("n/Esc", "stay")],
+        Some(Overlay::ConfirmReload) => &[("y", "discard and reload"), ("n/Esc", "stay")],
+        None if app.form().is_none() => &[("Ctrl-R", "retry"), ("Ctrl-Q", "quit")],
+        None => &[
+            ("Tab/↓ ↑", "move"),
+            ("Esc", "revert field"),
+            ("Ctrl-S", "review"),
+            ("Ctrl-R", "reload"),
+            ("Ctrl-Q", "quit"),
+        ],
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (key, what)) in hints.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.dim()));
+        }
+        spans.push(Span::styled(*key, theme.key()));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
