@@ -1,1 +1,70 @@
-fn main() {}
+//! One keystroke's cost: `App::update` plus a full `draw` into a `TestBackend`.
+//! Budget: under 1 ms at 200×60 in release.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use linq_contact::api::{Contact, ContactOwner};
+use linq_contact::app::{App, AppOptions, Effect, Msg};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+
+fn loaded_app() -> App {
+    let (mut app, effects) = App::new(AppOptions::default(), 1001);
+    let Some(Effect::Load { generation, .. }) = effects.first().cloned() else {
+        panic!("App::new must start a load");
+    };
+    let contact = Contact {
+        id: 1001,
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        full_name: "Ada Lovelace".into(),
+        email: "ada@example.com".into(),
+        phone_number: "+15550102000".into(),
+        company: "Analytical Engines".into(),
+        title: "Programmer".into(),
+        location: "London, with a rather long description of the place".into(),
+        updated_at: "2025-07-30T10:00:00.000-05:00".into(),
+        contact_owner: Some(ContactOwner {
+            email: "grace@example.com".into(),
+            name: "Grace Hopper".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(contact),
+    });
+    // A dirty form is the common case while typing, and the costlier one to draw.
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('x'),
+        KeyModifiers::NONE,
+    )));
+    app
+}
+
+fn keystroke(c: &mut Criterion) {
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        let mut app = loaded_app();
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+        let keys = [
+            KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+        ];
+        let mut i = 0usize;
+        c.bench_function(&format!("keystroke update+draw {w}x{h}"), |b| {
+            b.iter(|| {
+                // Alternate typing and deleting so the field stays the same length.
+                i += 1;
+                black_box(app.update(Msg::Key(keys[i % 2])));
+                terminal
+                    .draw(|f| linq_contact::ui::draw(&app, f))
+                    .expect("draw");
+            })
+        });
+    }
+}
+
+criterion_group!(benches, keystroke);
+criterion_main!(benches);

@@ -85,8 +85,7 @@ mod tests {
     use clap::Parser;
 
     fn cli(args: &[&str]) -> Cli {
-        Cli::try_parse_from(std::iter::once("linq-contact").chain(args.iter().copied()))
-            .unwrap()
+        Cli::try_parse_from(std::iter::once("linq-contact").chain(args.iter().copied())).unwrap()
     }
 
     #[test]

@@ -249,7 +249,10 @@ impl Form {
     }
 
     pub fn dirty_fields(&self) -> Vec<Field> {
-        Field::ALL.into_iter().filter(|&f| self.is_dirty(f)).collect()
+        Field::ALL
+            .into_iter()
+            .filter(|&f| self.is_dirty(f))
+            .collect()
     }
 
     pub fn is_any_dirty(&self) -> bool {

@@ -4,13 +4,13 @@
 //! (`runtime`, `terminal`) that does the IO. See DESIGN.md.
 
 pub mod api;
-pub mod demo;
-pub mod secret;
-pub mod text;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod form;
 pub mod runtime;
+pub mod secret;
 pub mod terminal;
+pub mod text;
 pub mod ui;

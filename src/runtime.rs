@@ -52,7 +52,11 @@ fn perform(client: &LinqClient, tx: &mpsc::UnboundedSender<Msg>, effect: Effect)
                 let _ = tx.send(Msg::Loaded { generation, result });
             });
         }
-        Effect::Save { generation, id, patch } => {
+        Effect::Save {
+            generation,
+            id,
+            patch,
+        } => {
             tokio::spawn(async move {
                 let result = client.update_contact(id, &patch).await;
                 let _ = tx.send(Msg::Saved { generation, result });

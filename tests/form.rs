@@ -65,7 +65,10 @@ fn identity_field_is_added_when_only_optional_fields_change() {
         body(&plan.patch),
         json!({"first_name": "Ada", "title": "Countess"})
     );
-    assert_eq!(plan.required_unchanged, Some((Field::FirstName, "Ada".into())));
+    assert_eq!(
+        plan.required_unchanged,
+        Some((Field::FirstName, "Ada".into()))
+    );
 }
 
 #[test]
@@ -208,7 +211,11 @@ fn stored_value() -> impl Strategy<Value = String> {
 }
 
 const PHONES: [&str; 4] = ["", "(212) 555-0100", "+44 20 7946 0958", " 212.555.0199 "];
-const OWNERS: [&str; 3] = ["owner@example.com", " alan@example.com", "grace@example.org "];
+const OWNERS: [&str; 3] = [
+    "owner@example.com",
+    " alan@example.com",
+    "grace@example.org ",
+];
 
 /// (field, value): phone and owner edits come from pools of valid values, since their
 /// invalid inputs are refused before any body exists (tested above).
@@ -224,7 +231,9 @@ fn edit() -> impl Strategy<Value = (Field, String)> {
         let value = match f {
             Field::Phone => PHONES[pick % PHONES.len()].to_string(),
             Field::Owner => OWNERS[pick % OWNERS.len()].to_string(),
-            Field::Email if !text.trim().is_empty() && !text.contains('@') => format!("{}@x.io", text.trim()),
+            Field::Email if !text.trim().is_empty() && !text.contains('@') => {
+                format!("{}@x.io", text.trim())
+            }
             _ => text,
         };
         (f, value)

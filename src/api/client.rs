@@ -282,7 +282,11 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-fn build_http(token: &Token, timeout: Duration, loopback: bool) -> Result<reqwest::Client, ApiError> {
+fn build_http(
+    token: &Token,
+    timeout: Duration,
+    loopback: bool,
+) -> Result<reqwest::Client, ApiError> {
     let mut token_value =
         HeaderValue::from_str(token.expose().trim()).map_err(|_| ApiError::Other {
             reason: "the token contains characters that cannot be sent in an HTTP header"
@@ -392,13 +396,15 @@ fn decode_found(status: u16, bytes: &[u8]) -> Result<Option<Contact>, ApiError> 
     if inner.is_null() {
         return Ok(None);
     }
-    Contact::deserialize(inner).map(Some).map_err(|e| ApiError::Decode {
-        status,
-        reason: sanitize_snippet(
-            &format!("the JSON is not in the expected shape ({e})"),
-            REASON_CHARS,
-        ),
-    })
+    Contact::deserialize(inner)
+        .map(Some)
+        .map_err(|e| ApiError::Decode {
+            status,
+            reason: sanitize_snippet(
+                &format!("the JSON is not in the expected shape ({e})"),
+                REASON_CHARS,
+            ),
+        })
 }
 
 fn sources(e: &reqwest::Error) -> impl Iterator<Item = &(dyn StdError + 'static)> {
@@ -496,7 +502,10 @@ mod tests {
         for (base, want) in [
             ("https://x.io", "https://x.io/api/partner/v2/contacts/5"),
             ("https://x.io/", "https://x.io/api/partner/v2/contacts/5"),
-            ("https://x.io/p/", "https://x.io/p/api/partner/v2/contacts/5"),
+            (
+                "https://x.io/p/",
+                "https://x.io/p/api/partner/v2/contacts/5",
+            ),
         ] {
             let c = LinqClient::new(base, t.clone(), LinqClient::DEFAULT_TIMEOUT).unwrap();
             assert_eq!(c.endpoint(&["5"]).as_str(), want);
@@ -517,8 +526,8 @@ mod tests {
 
     #[test]
     fn unsupported_scheme_is_invalid() {
-        let err =
-            LinqClient::new("ftp://x.io", Token::new("t"), LinqClient::DEFAULT_TIMEOUT).unwrap_err();
+        let err = LinqClient::new("ftp://x.io", Token::new("t"), LinqClient::DEFAULT_TIMEOUT)
+            .unwrap_err();
         assert!(matches!(err, ApiError::InvalidUrl { .. }), "{err:?}");
     }
 }

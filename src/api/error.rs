@@ -30,7 +30,9 @@ pub enum ErrorBody {
     /// `{"errors":[{"status","code","title","detail"}]}`
     JsonApi(Vec<JsonApiError>),
     /// An HTML page (proxy error): its `<title>` if any.
-    Html { title: Option<String> },
+    Html {
+        title: Option<String>,
+    },
     Empty,
     /// Anything else: a sanitised snippet (≤ 200 chars).
     Text(String),
@@ -192,7 +194,10 @@ impl JsonApiError {
     /// `"code: title — detail"`, leaving out what is missing (and a detail that only
     /// repeats the title).
     fn line(&self) -> Option<String> {
-        let detail = self.detail.as_ref().filter(|d| Some(*d) != self.title.as_ref());
+        let detail = self
+            .detail
+            .as_ref()
+            .filter(|d| Some(*d) != self.title.as_ref());
         let tail: Vec<&str> = [self.title.as_ref(), detail]
             .into_iter()
             .flatten()
@@ -221,9 +226,7 @@ fn error_list(v: &Value) -> Vec<String> {
                     other => value_text(other).into_iter().collect(),
                 };
                 let field = sanitize_snippet(field, MESSAGE_CHARS);
-                problems
-                    .into_iter()
-                    .map(move |p| format!("{field}: {p}"))
+                problems.into_iter().map(move |p| format!("{field}: {p}"))
             })
             .collect(),
         other => value_text(other).into_iter().collect(),
@@ -321,7 +324,13 @@ impl ApiError {
     }
 
     pub fn is_auth(&self) -> bool {
-        matches!(self, ApiError::Http { status: 401 | 403, .. })
+        matches!(
+            self,
+            ApiError::Http {
+                status: 401 | 403,
+                ..
+            }
+        )
     }
 
     /// One line a support agent can act on.
@@ -539,15 +548,19 @@ mod tests {
 
     #[test]
     fn html_title_is_extracted_and_cleaned() {
-        let body =
-            ErrorBody::parse(b"<!DOCTYPE html><html><head><TITLE>\n 502 Bad &amp; Gateway\x1b[2J </title>");
+        let body = ErrorBody::parse(
+            b"<!DOCTYPE html><html><head><TITLE>\n 502 Bad &amp; Gateway\x1b[2J </title>",
+        );
         assert_eq!(
             body,
             ErrorBody::Html {
                 title: Some("502 Bad & Gateway[2J".to_owned())
             }
         );
-        assert_eq!(ErrorBody::parse(b"<html><body>x</body></html>"), ErrorBody::Html { title: None });
+        assert_eq!(
+            ErrorBody::parse(b"<html><body>x</body></html>"),
+            ErrorBody::Html { title: None }
+        );
     }
 
     #[test]
@@ -558,7 +571,10 @@ mod tests {
             panic!("not text");
         };
         assert_eq!(t.chars().count(), SNIPPET_CHARS);
-        assert_eq!(ErrorBody::parse(b"bad \xff bytes"), ErrorBody::Text("bad \u{fffd} bytes".to_owned()));
+        assert_eq!(
+            ErrorBody::parse(b"bad \xff bytes"),
+            ErrorBody::Text("bad \u{fffd} bytes".to_owned())
+        );
     }
 
     #[test]

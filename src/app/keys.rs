@@ -102,7 +102,10 @@ impl App {
 /// Terminals report Alt as ALT; the readline bindings of the input widget expect META.
 fn readline_alt(mut key: KeyEvent) -> KeyEvent {
     if key.modifiers == KeyModifiers::ALT
-        && matches!(key.code, KeyCode::Char('b' | 'f' | 'd') | KeyCode::Backspace)
+        && matches!(
+            key.code,
+            KeyCode::Char('b' | 'f' | 'd') | KeyCode::Backspace
+        )
     {
         key.modifiers = KeyModifiers::META;
     }

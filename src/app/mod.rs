@@ -50,7 +50,7 @@ pub enum Effect {
 /// A modal layer over the form.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Review(Plan),
+    Review(Box<Plan>),
     ConfirmQuit,
     ConfirmReload,
 }

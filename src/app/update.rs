@@ -116,7 +116,7 @@ impl App {
             return;
         }
         match form.plan() {
-            Ok(plan) => self.overlay = Some(Overlay::Review(plan)),
+            Ok(plan) => self.overlay = Some(Overlay::Review(Box::new(plan))),
             Err(e) => self.status = Status::Blocked(e),
         }
     }

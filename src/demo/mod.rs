@@ -49,8 +49,8 @@ impl DemoServer {
     /// Like [`DemoServer::start`], plus `extra` generated contacts after the seed's ids,
     /// because the seed alone is too small to exercise paging at 100 per page.
     pub async fn start_with_generated(port: u16, extra: usize) -> std::io::Result<DemoServer> {
-        let seed = seed::load()
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let seed =
+            seed::load().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let mut store = Store::new(seed.users, seed.contacts);
         let next_id = store.last_id().map_or(1, |id| id + 1);
         for contact in seed::generate(next_id, extra, store.users()) {

@@ -24,9 +24,9 @@ const FIRST_NAMES: [&str; 20] = [
     "Kofi", "Lena", "Mason", "Nadia", "Owen", "Paula", "Quinn", "Rosa", "Stefan", "Tara",
 ];
 const LAST_NAMES: [&str; 20] = [
-    "Abbott", "Barnes", "Castillo", "Dawson", "Ellis", "Ferreira", "Goldberg", "Hughes",
-    "Ibrahim", "Jensen", "Kaur", "Lambert", "Mendoza", "Novak", "Osei", "Price", "Quintero",
-    "Rahman", "Sato", "Turner",
+    "Abbott", "Barnes", "Castillo", "Dawson", "Ellis", "Ferreira", "Goldberg", "Hughes", "Ibrahim",
+    "Jensen", "Kaur", "Lambert", "Mendoza", "Novak", "Osei", "Price", "Quintero", "Rahman", "Sato",
+    "Turner",
 ];
 const COMPANIES: [&str; 10] = [
     "Northwind Traders",
@@ -180,10 +180,7 @@ mod tests {
             any(&s, |c| c.location.chars().count() > 120),
             "a very long location"
         );
-        assert!(
-            any(&s, |c| c.phone_number.starts_with("+44")),
-            "a UK phone"
-        );
+        assert!(any(&s, |c| c.phone_number.starts_with("+44")), "a UK phone");
         assert!(
             any(&s, |c| c.phone_number.starts_with("+81")),
             "a Japanese phone"

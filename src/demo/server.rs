@@ -81,10 +81,10 @@ pub(crate) fn router(shared: Shared) -> Router {
 
 async fn record(State(shared): State<Shared>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or_else(|| parts.uri.path().to_string(), |pq| pq.as_str().to_string());
+    let path = parts.uri.path_and_query().map_or_else(
+        || parts.uri.path().to_string(),
+        |pq| pq.as_str().to_string(),
+    );
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
     shared.record(RecordedRequest {
         method: parts.method.to_string(),
@@ -95,7 +95,10 @@ async fn record(State(shared): State<Shared>, request: Request, next: Next) -> R
             .unwrap_or_default(),
     });
     match bytes {
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         Err(_) => standard_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
@@ -204,12 +207,7 @@ async fn find(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let params = query.map(|q| q.0).unwrap_or_default();
-    let param = |name: &str| {
-        params
-            .get(name)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-    };
+    let param = |name: &str| params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
     let (email, phone) = (param("email"), param("phone_number"));
     if email.is_none() && phone.is_none() {
         return standard_error(

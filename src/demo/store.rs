@@ -158,8 +158,7 @@ impl Store {
             pagination: Pagination {
                 current_page: page,
                 per_page,
-                total_pages: u32::try_from(total.div_ceil(u64::from(per_page)))
-                    .unwrap_or(u32::MAX),
+                total_pages: u32::try_from(total.div_ceil(u64::from(per_page))).unwrap_or(u32::MAX),
                 total_count: total,
             },
         }
@@ -169,10 +168,14 @@ impl Store {
     /// arguments must already be normalised: a lower-case e-mail and an E.164 phone.
     pub(crate) fn find(&self, email: Option<&str>, phone: Option<&str>) -> Option<&Contact> {
         self.contacts.values().find(|c| {
-            let email_hit = email.is_some_and(|e| !c.email.is_empty() && c.email.to_lowercase() == e);
+            let email_hit =
+                email.is_some_and(|e| !c.email.is_empty() && c.email.to_lowercase() == e);
             let phone_hit = phone.is_some_and(|p| {
                 !c.phone_number.is_empty()
-                    && normalise_phone(&c.phone_number).as_deref().unwrap_or(&c.phone_number) == p
+                    && normalise_phone(&c.phone_number)
+                        .as_deref()
+                        .unwrap_or(&c.phone_number)
+                        == p
             });
             email_hit || phone_hit
         })
@@ -237,7 +240,9 @@ pub(crate) fn normalise_phone(raw: &str) -> Option<String> {
         return None;
     }
     if international {
-        return (8..=15).contains(&digits.len()).then(|| format!("+{digits}"));
+        return (8..=15)
+            .contains(&digits.len())
+            .then(|| format!("+{digits}"));
     }
     match digits.len() {
         10 => Some(format!("+1{digits}")),
@@ -275,9 +280,18 @@ mod tests {
 
     #[test]
     fn phones_normalise_to_e164() {
-        assert_eq!(normalise_phone("(555) 010-2000").as_deref(), Some("+15550102000"));
-        assert_eq!(normalise_phone("1.555.010.2000").as_deref(), Some("+15550102000"));
-        assert_eq!(normalise_phone("+44 20 7946 0958").as_deref(), Some("+442079460958"));
+        assert_eq!(
+            normalise_phone("(555) 010-2000").as_deref(),
+            Some("+15550102000")
+        );
+        assert_eq!(
+            normalise_phone("1.555.010.2000").as_deref(),
+            Some("+15550102000")
+        );
+        assert_eq!(
+            normalise_phone("+44 20 7946 0958").as_deref(),
+            Some("+442079460958")
+        );
         assert_eq!(normalise_phone("555-0100"), None);
         assert_eq!(normalise_phone("call me"), None);
         assert_eq!(normalise_phone("+"), None);
@@ -315,7 +329,10 @@ mod tests {
         };
         assert_eq!(
             s.update(7, &patch),
-            Err(Refusal::Invalid(vec![MSG_EMAIL_INVALID.into(), MSG_UNKNOWN_USER.into()]))
+            Err(Refusal::Invalid(vec![
+                MSG_EMAIL_INVALID.into(),
+                MSG_UNKNOWN_USER.into()
+            ]))
         );
         assert_eq!(s.get(7).cloned(), before);
     }

@@ -80,7 +80,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
     }
     let owner = sanitize(record.owner_name());
     let facts = format!(
-        "id {} · owner {} · updated {}",
+        "  id {} · owner {} · updated {}",
         record.id,
         if owner.is_empty() { "—" } else { &owner },
         short_time(&record.updated_at)

@@ -34,16 +34,12 @@ pub fn draw(app: &App, frame: &mut Frame) {
     .areas(area);
     draw_header(app, &theme, frame, header);
     let (form_area, status_area) = if area.width >= WIDE {
-        let [f, s] =
-            Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-                .areas(body);
+        let [f, s] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+            .areas(body);
         (f, s)
     } else {
-        let [f, s] = Layout::vertical([
-            Constraint::Length(form::HEIGHT),
-            Constraint::Min(0),
-        ])
-        .areas(body);
+        let [f, s] =
+            Layout::vertical([Constraint::Length(form::HEIGHT), Constraint::Min(0)]).areas(body);
         (f, s)
     };
     let cursor = form::draw(app, &theme, frame, form_area);
@@ -87,6 +83,7 @@ fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(Overlay::Review(_)) => &[("Enter/y", "send"), ("Esc", "back to the form")],
         Some(Overlay::ConfirmQuit) => &[("y", "discard and quit"), ("n/Esc", "stay")],
         Some(Overlay::ConfirmReload) => &[("y", "discard and reload"), ("n/Esc", "stay")],
+        None if app.form().is_none() && app.is_busy() => &[("Ctrl-Q", "quit")],
         None if app.form().is_none() => &[("Ctrl-R", "retry"), ("Ctrl-Q", "quit")],
         None => &[
             ("Tab/↓ ↑", "move"),

@@ -7,11 +7,14 @@ use crate::text::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
 pub fn draw(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (title, lines) = match overlay {
-        Overlay::Review(plan) => (" Review: what will be sent ", review_lines(app, plan, theme)),
+        Overlay::Review(plan) => (
+            " Review: what will be sent ",
+            review_lines(app, plan, theme),
+        ),
         Overlay::ConfirmQuit => (
             " Quit? ",
             question("You have unsaved changes. Discard them and quit?", theme),
@@ -25,16 +28,28 @@ pub fn draw(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area
         ),
     };
     let width = area.width.saturating_sub(4).min(90);
-    // Wrapped lines may need more rows than there are lines; leave room for some.
-    let height = (lines.len() as u16 + 4).min(area.height);
+    // Borders and padding take four columns and two rows.
+    let height = (wrapped_rows(&lines, width.saturating_sub(4)) + 2).min(area.height);
     let popup = centred(area, width, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
-            .block(Block::bordered().title(title).border_style(theme.heading()))
+            .block(
+                Block::bordered()
+                    .title(title)
+                    .border_style(theme.heading())
+                    .padding(Padding::horizontal(1)),
+            )
             .wrap(Wrap { trim: false }),
         popup,
     );
+}
+
+/// Rows the lines take once wrapped at `cols` columns.
+fn wrapped_rows(lines: &[Line], cols: u16) -> u16 {
+    let cols = usize::from(cols.max(1));
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(cols).max(1)).sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -81,7 +96,12 @@ fn review_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
         ]));
         if let Some(typed) = &change.typed {
             out.push(Line::styled(
-                format!("{:<12}typed \"{}\", sent as {}", "", sanitize(typed), change.new),
+                format!(
+                    "{:<12}typed \"{}\", sent as {}",
+                    "",
+                    sanitize(typed),
+                    change.new
+                ),
                 theme.dim(),
             ));
         }
@@ -99,7 +119,8 @@ fn review_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
         theme.heading(),
     ));
     out.extend(
-        plan.patch.body_pretty()
+        plan.patch
+            .body_pretty()
             .lines()
             .map(|l| Line::from(sanitize(l))),
     );

@@ -9,7 +9,7 @@ use crate::text::sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -17,7 +17,11 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let lines = lines(app, theme);
     frame.render_widget(
         Paragraph::new(lines)
-            .block(Block::bordered().title(" Status "))
+            .block(
+                Block::bordered()
+                    .title(" Status ")
+                    .padding(Padding::horizontal(1)),
+            )
             .wrap(Wrap { trim: false }),
         area,
     );
@@ -47,17 +51,12 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         }
         Status::Blocked(e) => blocked(e, theme),
     };
-    if app.form().is_some_and(|f| f.is_any_dirty())
-        && !matches!(app.status(), Status::Blocked(_))
-    {
+    if app.form().is_some_and(|f| f.is_any_dirty()) && !matches!(app.status(), Status::Blocked(_)) {
         let dirty = app.form().map(|f| f.dirty_fields()).unwrap_or_default();
         let names: Vec<&str> = dirty.iter().map(|f| f.label()).collect();
         out.push(Line::from(vec![
             Span::styled("● ", theme.dirty()),
-            Span::raw(format!(
-                "unsaved: {} (Ctrl-S to review)",
-                names.join(", ")
-            )),
+            Span::raw(format!("unsaved: {} (Ctrl-S to review)", names.join(", "))),
         ]));
     }
     out
@@ -76,7 +75,11 @@ fn saved(app: &App, changed: &[Field], theme: &Theme) -> Vec<Line<'static>> {
     ])];
     for f in Field::ALL {
         let is_changed = changed.contains(&f);
-        let style = if is_changed { theme.ok() } else { theme.label() };
+        let style = if is_changed {
+            theme.ok()
+        } else {
+            theme.label()
+        };
         out.push(Line::from(vec![
             Span::styled(if is_changed { "* " } else { "  " }, style),
             Span::styled(format!("{:<11} ", f.label()), style),
@@ -87,14 +90,24 @@ fn saved(app: &App, changed: &[Field], theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
-    let prefix = if e.is_not_found() {
-        format!("✗ Contact {} not found. ", app.contact_id())
-    } else if e.is_auth() {
-        "✗ The server refused the token. ".to_string()
+    let mut l = if e.is_not_found() {
+        let mut l = vec![Line::styled(
+            format!("✗ Contact {} not found (HTTP 404).", app.contact_id()),
+            theme.error(),
+        )];
+        l.extend(
+            e.detail_lines()
+                .into_iter()
+                .map(|d| Line::from(format!("  {d}"))),
+        );
+        l
     } else {
-        format!("✗ Could not load contact {}: ", app.contact_id())
+        error_lines(
+            &format!("✗ Could not load contact {}: ", app.contact_id()),
+            e,
+            theme,
+        )
     };
-    let mut l = error_lines(&prefix, e, theme);
     l.push(Line::from(if app.form().is_some() {
         "Your edits are kept. Ctrl-R to try again."
     } else {

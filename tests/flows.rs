@@ -1,0 +1,330 @@
+//! Whole flows of the editor, driven by messages and drawn into an 80×24 `TestBackend`.
+//! The snapshots are the screens a user would see.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use linq_contact::api::{ApiError, Contact, ContactOwner, ContactPatch, ErrorBody};
+use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
+use linq_contact::form::Field;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn ada() -> Contact {
+    Contact {
+        id: 1001,
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        full_name: "Ada Lovelace".into(),
+        email: "ada@example.com".into(),
+        phone_number: "+15550102000".into(),
+        company: "Analytical Engines".into(),
+        title: "Programmer".into(),
+        location: "London".into(),
+        created_at: "2025-07-30T10:00:00.000-05:00".into(),
+        updated_at: "2025-07-30T10:00:00.000-05:00".into(),
+        contact_owner: Some(ContactOwner {
+            id: Some(1),
+            email: "grace@example.com".into(),
+            first_name: "Grace".into(),
+            last_name: "Hopper".into(),
+            name: "Grace Hopper".into(),
+        }),
+        ..Default::default()
+    }
+}
+
+fn options() -> AppOptions {
+    AppOptions {
+        api_label: "api.example.test".into(),
+        ..Default::default()
+    }
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+}
+
+fn screen(app: &App) -> String {
+    screen_at(app, 80, 24)
+}
+
+fn screen_at(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| linq_contact::ui::draw(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// An app with contact 1001 loaded; returns the generation of the load.
+fn loaded() -> App {
+    let (mut app, effects) = App::new(options(), 1001);
+    let [
+        Effect::Load {
+            generation,
+            id: 1001,
+        },
+    ] = effects[..]
+    else {
+        panic!("expected one load, got {effects:?}");
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(ada()),
+    });
+    app
+}
+
+/// Loaded, e-mail changed, review open, Enter pressed; returns the save's generation.
+fn saving(app: &mut App) -> (u64, ContactPatch) {
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    app.update(ctrl('u'));
+    type_text(app, "ada@new.example");
+    app.update(ctrl('s'));
+    let effects = app.update(key(KeyCode::Enter));
+    match &effects[..] {
+        [
+            Effect::Save {
+                generation,
+                id: 1001,
+                patch,
+            },
+        ] => (*generation, patch.clone()),
+        other => panic!("expected one save, got {other:?}"),
+    }
+}
+
+#[test]
+fn loading_then_loaded_form() {
+    let (app, _) = App::new(options(), 1001);
+    assert_snapshot!("loading", screen(&app));
+    let app = loaded();
+    assert_eq!(app.focus(), Field::FirstName);
+    assert_snapshot!("loaded", screen(&app));
+}
+
+#[test]
+fn dirty_form_marks_changed_fields() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(ctrl('u'));
+    type_text(&mut app, "ada@new.example");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::End));
+    type_text(&mut app, " Ltd");
+    assert!(app.has_unsaved_changes());
+    assert_snapshot!("dirty", screen(&app));
+}
+
+#[test]
+fn review_shows_changes_and_exact_body() {
+    let mut app = loaded();
+    for _ in 0..5 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(&mut app, "Countess");
+    app.update(ctrl('s'));
+    assert!(matches!(app.overlay(), Some(Overlay::Review(_))));
+    assert_snapshot!("review", screen(&app));
+    // Esc goes back with the edit intact and nothing sent.
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.overlay().is_none());
+    assert_eq!(app.form().unwrap().value(Field::Title), "Countess");
+}
+
+#[test]
+fn saved_record_becomes_the_baseline() {
+    let mut app = loaded();
+    let (generation, patch) = saving(&mut app);
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        serde_json::json!({"email": "ada@new.example"})
+    );
+    let mut server = ada();
+    server.email = "ada@new.example".into();
+    server.updated_at = "2025-08-01T09:30:00.000-05:00".into();
+    app.update(Msg::Saved {
+        generation,
+        result: Ok(server),
+    });
+    assert!(!app.has_unsaved_changes());
+    assert!(matches!(app.status(), Status::Saved { changed } if changed == &[Field::Email]));
+    assert_snapshot!("saved", screen(&app));
+}
+
+#[test]
+fn validation_error_422_keeps_the_edits() {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    app.update(Msg::Saved {
+        generation,
+        result: Err(ApiError::Http {
+            status: 422,
+            body: ErrorBody::Standard {
+                error_code: Some("VALIDATION_ERROR".into()),
+                message: Some("Validation failed".into()),
+                errors: vec![
+                    "Email has already been taken".into(),
+                    "Phone number is invalid".into(),
+                ],
+            },
+            retry_after: None,
+        }),
+    });
+    assert!(app.form().unwrap().is_dirty(Field::Email));
+    assert_snapshot!("error_422", screen(&app));
+}
+
+#[test]
+fn not_found_404_on_open() {
+    let (mut app, effects) = App::new(options(), 99);
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("expected a load");
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Err(ApiError::Http {
+            status: 404,
+            body: ErrorBody::Standard {
+                error_code: Some("CONTACT_NOT_FOUND".into()),
+                message: Some("Contact not found".into()),
+                errors: vec![
+                    "The requested contact does not exist or is not accessible to your organization"
+                        .into(),
+                ],
+            },
+            retry_after: None,
+        }),
+    });
+    assert_snapshot!("not_found_404", screen(&app));
+}
+
+#[test]
+fn network_error_on_save_keeps_the_edits() {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    app.update(Msg::Saved {
+        generation,
+        result: Err(ApiError::Connect {
+            url: "https://api.example.test".into(),
+            reason: "connection refused".into(),
+        }),
+    });
+    assert_eq!(app.form().unwrap().value(Field::Email), "ada@new.example");
+    assert_snapshot!("network_error", screen(&app));
+}
+
+#[test]
+fn stale_results_are_dropped() {
+    let (mut app, effects) = App::new(options(), 1001);
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("expected a load");
+    };
+    app.update(Msg::Loaded {
+        generation: generation + 7,
+        result: Ok(ada()),
+    });
+    assert!(
+        app.form().is_none(),
+        "a result for another request was applied"
+    );
+    assert!(app.is_busy());
+}
+
+#[test]
+fn quit_asks_first_with_unsaved_changes() {
+    let mut app = loaded();
+    assert_eq!(app.update(ctrl('q')), vec![Effect::Quit]);
+    let mut app = loaded();
+    type_text(&mut app, "x");
+    assert!(app.update(ctrl('q')).is_empty());
+    assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
+    assert_snapshot!("confirm_quit", screen(&app));
+    assert!(app.update(key(KeyCode::Char('n'))).is_empty());
+    assert!(!app.should_quit());
+    app.update(ctrl('c'));
+    assert_eq!(app.update(key(KeyCode::Char('y'))), vec![Effect::Quit]);
+}
+
+#[test]
+fn esc_reverts_only_the_focused_field() {
+    let mut app = loaded();
+    type_text(&mut app, "X");
+    app.update(key(KeyCode::Tab));
+    type_text(&mut app, "Y");
+    app.update(key(KeyCode::Esc));
+    let form = app.form().unwrap();
+    assert_eq!(form.value(Field::LastName), "Lovelace");
+    assert_eq!(form.value(Field::FirstName), "AdaX");
+}
+
+#[test]
+fn paste_is_one_edit_and_never_submits() {
+    let mut app = loaded();
+    app.update(ctrl('u'));
+    let effects = app.update(Msg::Paste("Ada\r\nMarie\tX\u{1b}[2J".into()));
+    assert!(effects.is_empty());
+    assert!(app.overlay().is_none());
+    assert_eq!(
+        app.form().unwrap().value(Field::FirstName),
+        "Ada Marie X[2J"
+    );
+    assert_eq!(app.focus(), Field::FirstName);
+}
+
+#[test]
+fn blocked_review_says_why() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(ctrl('u'));
+    type_text(&mut app, "not-an-email");
+    assert!(app.update(ctrl('s')).is_empty());
+    assert!(app.overlay().is_none());
+    assert_snapshot!("blocked", screen(&app));
+}
+
+#[test]
+fn hostile_server_text_is_inert_and_wide_text_fits() {
+    let (mut app, effects) = App::new(options(), 7);
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("expected a load");
+    };
+    let mut c = ada();
+    c.id = 7;
+    c.first_name = "\u{1b}]0;owned\u{7}Eve".into();
+    c.last_name = "山田 太郎".into();
+    c.full_name = "\u{1b}[2J山田".into();
+    c.company = "Zoe\u{308} 🧑‍💻 Café".into();
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(c),
+    });
+    let text = screen(&app);
+    assert!(!text.contains('\u{1b}'));
+    assert_snapshot!("hostile_and_wide", text);
+}
+
+#[test]
+fn wide_layout_puts_status_beside_the_form() {
+    let app = loaded();
+    assert_snapshot!("loaded_120x30", screen_at(&app, 120, 30));
+}
+
+#[test]
+fn tiny_terminal_shows_a_notice() {
+    let app = loaded();
+    assert_snapshot!("too_small", screen_at(&app, 20, 6));
+}

@@ -1,0 +1,164 @@
+//! End to end: the real binary in a pseudo-terminal, against the demo API on loopback.
+
+use linq_contact::demo::DemoServer;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const DOWN: &str = "\x1b[B";
+const CTRL_U: &str = "\x15";
+const CTRL_S: &str = "\x13";
+const CTRL_Q: &str = "\x11";
+
+/// A running editor and what it has drawn so far.
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_linq-contact"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("LINQ_INTEGRATION_TOKEN");
+        cmd.env_remove("LINQ_API_URL");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let _master = pty.master;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session {
+            screen,
+            writer,
+            child,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; the deadline only bounds a failing run.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!(
+            "screen never showed {text:?}; it shows:\n{}",
+            self.contents()
+        );
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        let _ = self.child.kill();
+        panic!("the editor did not exit; screen:\n{}", self.contents());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_email_save_and_the_server_holds_exactly_that_change() {
+    let server = DemoServer::start(0).await.unwrap();
+    let id = server.first_id();
+    let before = server.contact(id).unwrap();
+    let url = server.url();
+    let new_email = "changed.in.pty@example.org";
+    let id_arg = id.to_string();
+
+    let mut s = Session::start(
+        &[&id_arg],
+        &[
+            ("LINQ_API_URL", &url),
+            ("LINQ_INTEGRATION_TOKEN", server.token()),
+        ],
+    );
+    s.wait_for(&format!("Loaded contact {id}"));
+    s.send(DOWN);
+    s.send(DOWN);
+    s.send(CTRL_U);
+    s.send(new_email);
+    s.wait_for(new_email);
+    s.send(CTRL_S);
+    s.wait_for("Review: what will be sent");
+    s.send("\r");
+    s.wait_for("Saved at");
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
+
+    let after = server.contact(id).unwrap();
+    assert_eq!(after.email, new_email);
+    let mut expected = before.clone();
+    expected.email = new_email.to_string();
+    expected.updated_at = after.updated_at.clone();
+    assert_eq!(after, expected, "something besides the e-mail changed");
+    let puts: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
+    assert_eq!(puts.len(), 1);
+    assert_eq!(puts[0].path, format!("/api/partner/v2/contacts/{id}"));
+    assert_eq!(
+        puts[0].body,
+        format!(r#"{{"contact":{{"email":"{new_email}"}}}}"#)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_token_exits_2_before_touching_the_terminal() {
+    let mut s = Session::start(&["42"], &[]);
+    assert_eq!(s.wait_exit(), 2);
+    let text = s.contents();
+    assert!(text.contains("LINQ_INTEGRATION_TOKEN"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_id_exits_2_with_a_clear_message() {
+    let mut s = Session::start(&["abc"], &[("LINQ_INTEGRATION_TOKEN", "t0ken-x")]);
+    assert_eq!(s.wait_exit(), 2);
+    assert!(
+        s.contents().contains("is not a contact id"),
+        "{}",
+        s.contents()
+    );
+}
