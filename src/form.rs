@@ -377,3 +377,50 @@ pub fn normalise_phone(value: &str, region: Region) -> Result<String, String> {
         .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
         .map_err(|_| format!("\"{value}\" is not a phone number"))
 }
+
+/// A field both the user and someone else changed since it was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub field: Field,
+    pub loaded: String,
+    pub theirs: String,
+    pub yours: String,
+}
+
+/// What a fresh read of the record did to the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Merge {
+    /// Untouched fields the server changed: taken silently.
+    pub taken: Vec<Field>,
+    /// Fields changed on both sides to different values.
+    pub conflicts: Vec<Conflict>,
+}
+
+impl Form {
+    /// Moves the baseline to `theirs`, the record as it is on the server now. Untouched
+    /// fields follow the server; edits stay edits, now measured against the server's
+    /// value, so the plan built afterwards is minimal against what is really stored. An
+    /// edit of a field the server also changed, to another value, is a conflict.
+    pub fn merge_remote(&mut self, theirs: &Contact) -> Merge {
+        let mut merge = Merge::default();
+        for f in Field::ALL {
+            let their_value = f.of(theirs);
+            if their_value == self.loaded(f) {
+                continue;
+            }
+            if !self.is_dirty(f) {
+                merge.taken.push(f);
+                self.set_value(f, their_value);
+            } else if self.outgoing(f).as_deref() != Ok(their_value) {
+                merge.conflicts.push(Conflict {
+                    field: f,
+                    loaded: self.loaded(f).to_string(),
+                    theirs: their_value.to_string(),
+                    yours: self.value(f).to_string(),
+                });
+            }
+            self.fields[f.index()].loaded = their_value.to_string();
+        }
+        merge
+    }
+}

@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod drafts;
 pub mod form;
 pub mod runtime;
 pub mod secret;

@@ -2,11 +2,13 @@
 
 use clap::Parser;
 use linq_contact::api::LinqClient;
+use linq_contact::api::retry::Backoff;
 use linq_contact::app::AppOptions;
 use linq_contact::cli::{Cli, Command};
 use linq_contact::config::{Config, TOKEN_ENV};
 use linq_contact::demo::DemoServer;
-use linq_contact::runtime::{self, Exit};
+use linq_contact::drafts::DraftStore;
+use linq_contact::runtime::{self, Exit, Session};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -61,9 +63,27 @@ async fn edit(mut config: Config, demo: bool) -> ExitCode {
         region: config.region,
         monochrome: config.monochrome,
     };
-    match runtime::run(client, options, id).await {
+    let session = Session {
+        client,
+        options,
+        contact_id: id,
+        drafts: DraftStore::from_env(),
+        backoff: Backoff::default(),
+    };
+    match runtime::run(session).await {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
-        Ok(Exit::Signal(name)) => fail(1, &format!("stopped by a {name} signal")),
+        Ok(Exit::Signal { name, draft }) => {
+            match draft {
+                Some(Ok(path)) => eprintln!(
+                    "linq-contact: unsent edits saved to {}; they are offered the next time \
+                     you open this contact",
+                    path.display()
+                ),
+                Some(Err(e)) => eprintln!("linq-contact: could not save unsent edits: {e}"),
+                None => {}
+            }
+            fail(1, &format!("stopped by a {name} signal"))
+        }
         Err(e) => fail(1, &e.to_string()),
     }
 }

@@ -2,26 +2,36 @@
 //! app's effects become requests. The loop sleeps until something arrives: no redraw
 //! while idle, and the spinner tick runs only while a request is in flight.
 
-use crate::api::{ApiError, LinqClient};
+use crate::api::retry::Backoff;
+use crate::api::{ApiError, Contact, LinqClient};
 use crate::app::{App, AppOptions, Effect, Msg};
+use crate::drafts::{Draft, DraftStore};
 use crate::terminal::TerminalGuard;
 use crate::ui;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
+use std::collections::HashMap;
 use std::io;
+use std::path::PathBuf;
+use std::sync::{Mutex, Once};
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
 
 const SPINNER_STEP: Duration = Duration::from_millis(100);
 
 /// How the editor ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exit {
     /// The user quit.
     Quit,
-    /// A signal (hang-up, terminate, interrupt) ended the session.
-    Signal(&'static str),
+    /// A signal (hang-up, terminate, interrupt) ended the session; unsent edits, if any,
+    /// were written to the returned draft file.
+    Signal {
+        name: &'static str,
+        draft: Option<Result<PathBuf, String>>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +40,39 @@ pub enum RunError {
     Terminal(#[from] io::Error),
     #[error("{0}")]
     Api(#[from] ApiError),
+}
+
+/// Everything the loop needs besides the app.
+pub struct Session {
+    pub client: LinqClient,
+    pub options: AppOptions,
+    pub contact_id: u64,
+    /// Where drafts go; `None` when there is no state directory.
+    pub drafts: Option<DraftStore>,
+    pub backoff: Backoff,
+}
+
+/// The latest unsent edits, for the panic hook: a panic cannot reach the loop's state.
+static EMERGENCY_DRAFT: Mutex<Option<(DraftStore, Draft)>> = Mutex::new(None);
+
+fn install_panic_draft_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // try_lock: the panic may have happened while the slot was being updated.
+            if let Ok(mut slot) = EMERGENCY_DRAFT.try_lock()
+                && let Some((store, draft)) = slot.take()
+            {
+                let _ = store.save(&draft);
+            }
+            previous(info);
+        }));
+    });
+}
+
+fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// Terminal events the app cares about; everything else does not wake a redraw.
@@ -42,42 +85,104 @@ fn to_msg(event: Event) -> Option<Msg> {
     }
 }
 
-fn perform(client: &LinqClient, tx: &mpsc::UnboundedSender<Msg>, effect: Effect) {
-    let client = client.clone();
-    let tx = tx.clone();
-    match effect {
-        Effect::Load { generation, id } => {
-            tokio::spawn(async move {
-                let result = client.get_contact(id).await;
-                let _ = tx.send(Msg::Loaded { generation, result });
-            });
+/// A read, tried again on transient failures with the status pane told about each wait.
+async fn read_with_retry(
+    client: &LinqClient,
+    backoff: Backoff,
+    id: u64,
+    generation: u64,
+    tx: &mpsc::UnboundedSender<Msg>,
+) -> Result<Contact, ApiError> {
+    let mut failed = 0;
+    loop {
+        match client.get_contact(id).await {
+            Ok(c) => return Ok(c),
+            Err(e) => {
+                failed += 1;
+                let Some(delay) = backoff.delay(failed, &e) else {
+                    return Err(e);
+                };
+                let _ = tx.send(Msg::Retrying {
+                    generation,
+                    attempt: failed + 1,
+                    delay,
+                });
+                tokio::time::sleep(delay).await;
+            }
         }
-        Effect::Save {
-            generation,
-            id,
-            patch,
-        } => {
-            tokio::spawn(async move {
-                let result = client.update_contact(id, &patch).await;
-                let _ = tx.send(Msg::Saved { generation, result });
-            });
-        }
-        // Handled by the loop, which owns the terminal.
-        Effect::ClearScreen | Effect::Quit => {}
     }
 }
 
-/// Runs the editor on contact `id` until the user quits or a signal arrives.
-pub async fn run(client: LinqClient, options: AppOptions, id: u64) -> Result<Exit, RunError> {
+struct Effects<'a> {
+    session: &'a Session,
+    tx: mpsc::UnboundedSender<Msg>,
+    tasks: HashMap<u64, AbortHandle>,
+}
+
+impl Effects<'_> {
+    fn perform(&mut self, effect: Effect) {
+        let client = self.session.client.clone();
+        let tx = self.tx.clone();
+        let backoff = self.session.backoff;
+        self.tasks.retain(|_, t| !t.is_finished());
+        match effect {
+            Effect::Load { generation, id } => {
+                let task = tokio::spawn(async move {
+                    let result = read_with_retry(&client, backoff, id, generation, &tx).await;
+                    let _ = tx.send(Msg::Loaded { generation, result });
+                });
+                self.tasks.insert(generation, task.abort_handle());
+            }
+            Effect::Save {
+                generation,
+                id,
+                patch,
+            } => {
+                let task = tokio::spawn(async move {
+                    let result = client.update_contact(id, &patch).await;
+                    let _ = tx.send(Msg::Saved { generation, result });
+                });
+                self.tasks.insert(generation, task.abort_handle());
+            }
+            Effect::Cancel { generation } => {
+                if let Some(task) = self.tasks.remove(&generation) {
+                    task.abort();
+                }
+            }
+            Effect::DeleteDraft { id } => {
+                if let Some(store) = &self.session.drafts {
+                    let _ = store.delete(self.session.client.base_url(), id);
+                }
+            }
+            // Handled by the loop, which owns the terminal.
+            Effect::ClearScreen | Effect::Quit => {}
+        }
+    }
+}
+
+/// Runs the editor until the user quits or a signal arrives.
+pub async fn run(session: Session) -> Result<Exit, RunError> {
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
+    let api_url = session.client.base_url().to_string();
+    let draft = session
+        .drafts
+        .as_ref()
+        .and_then(|s| s.load(&api_url, session.contact_id));
     let mut guard = TerminalGuard::enter()?;
+    install_panic_draft_hook();
     let terminal = &mut guard.terminal;
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let (mut app, effects) = App::new(options, id);
+    let (app, effects) = App::new(session.options.clone(), session.contact_id);
+    let mut app = app.with_draft(draft);
+    let mut runner = Effects {
+        session: &session,
+        tx,
+        tasks: HashMap::new(),
+    };
     for e in effects {
-        perform(&client, &tx, e);
+        runner.perform(e);
     }
     let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(SPINNER_STEP);
@@ -92,18 +197,51 @@ pub async fn run(client: LinqClient, options: AppOptions, id: u64) -> Result<Exi
             },
             Some(msg) = rx.recv() => Some(msg),
             _ = spinner.tick(), if app.is_busy() => Some(Msg::Tick),
-            _ = hangup.recv() => return Ok(Exit::Signal("hang-up")),
-            _ = terminate.recv() => return Ok(Exit::Signal("terminate")),
-            _ = interrupt.recv() => return Ok(Exit::Signal("interrupt")),
+            _ = hangup.recv() => return Ok(signalled("hang-up", &app, &session)),
+            _ = terminate.recv() => return Ok(signalled("terminate", &app, &session)),
+            _ = interrupt.recv() => return Ok(signalled("interrupt", &app, &session)),
         };
         let Some(msg) = msg else { continue };
+        let is_edit = !matches!(msg, Msg::Tick);
         for effect in app.update(msg) {
             match effect {
-                Effect::Quit => return Ok(Exit::Quit),
+                Effect::Quit => {
+                    clear_emergency();
+                    return Ok(Exit::Quit);
+                }
                 Effect::ClearScreen => terminal.clear()?,
-                other => perform(&client, &tx, other),
+                other => runner.perform(other),
             }
+        }
+        if is_edit {
+            keep_emergency_draft(&app, &session);
         }
         terminal.draw(|f| ui::draw(&app, f))?;
     }
+}
+
+fn keep_emergency_draft(app: &App, session: &Session) {
+    let Some(store) = &session.drafts else { return };
+    let draft = app.draft(session.client.base_url(), &now());
+    if let Ok(mut slot) = EMERGENCY_DRAFT.lock() {
+        *slot = draft.map(|d| (store.clone(), d));
+    }
+}
+
+fn clear_emergency() {
+    if let Ok(mut slot) = EMERGENCY_DRAFT.lock() {
+        *slot = None;
+    }
+}
+
+/// The session ends without asking: keep the unsent edits for next time.
+fn signalled(name: &'static str, app: &App, session: &Session) -> Exit {
+    clear_emergency();
+    let draft = app
+        .draft(session.client.base_url(), &now())
+        .map(|d| match &session.drafts {
+            Some(store) => store.save(&d).map_err(|e| e.to_string()),
+            None => Err("no state directory (set XDG_STATE_HOME or HOME)".into()),
+        });
+    Exit::Signal { name, draft }
 }

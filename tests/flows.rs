@@ -83,13 +83,27 @@ fn loaded() -> App {
     app
 }
 
+/// Ctrl-S: the app re-reads the contact first; answer that read with `server`.
+fn review_against(app: &mut App, server: Contact) {
+    let effects = app.update(ctrl('s'));
+    let [Effect::Load { generation, id }] = effects[..] else {
+        panic!("Ctrl-S must re-read the contact first, got {effects:?}");
+    };
+    assert_eq!(id, server.id);
+    assert!(matches!(app.status(), Status::Checking));
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(server),
+    });
+}
+
 /// Loaded, e-mail changed, review open, Enter pressed; returns the save's generation.
 fn saving(app: &mut App) -> (u64, ContactPatch) {
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Down));
     app.update(ctrl('u'));
     type_text(app, "ada@new.example");
-    app.update(ctrl('s'));
+    review_against(app, ada());
     let effects = app.update(key(KeyCode::Enter));
     match &effects[..] {
         [
@@ -135,8 +149,8 @@ fn review_shows_changes_and_exact_body() {
     }
     app.update(ctrl('u'));
     type_text(&mut app, "Countess");
-    app.update(ctrl('s'));
-    assert!(matches!(app.overlay(), Some(Overlay::Review(_))));
+    review_against(&mut app, ada());
+    assert!(matches!(app.overlay(), Some(Overlay::Review { .. })));
     assert_snapshot!("review", screen(&app));
     // Esc goes back with the edit intact and nothing sent.
     assert!(app.update(key(KeyCode::Esc)).is_empty());
@@ -327,4 +341,213 @@ fn wide_layout_puts_status_beside_the_form() {
 fn tiny_terminal_shows_a_notice() {
     let app = loaded();
     assert_snapshot!("too_small", screen_at(&app, 20, 6));
+}
+
+// ---- issue: never lose an edit, never send the wrong thing ----
+
+#[test]
+fn colleagues_change_to_another_field_is_taken_silently() {
+    let mut app = loaded();
+    for _ in 0..5 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(&mut app, "Countess");
+    let mut theirs = ada();
+    theirs.location = "Paris".into();
+    theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
+    review_against(&mut app, theirs);
+    let Some(Overlay::Review { plan, conflicts }) = app.overlay() else {
+        panic!("expected the review");
+    };
+    assert!(conflicts.is_empty());
+    assert_eq!(
+        serde_json::to_value(&plan.patch).unwrap(),
+        serde_json::json!({"first_name": "Ada", "title": "Countess"})
+    );
+    assert_eq!(app.form().unwrap().value(Field::Location), "Paris");
+    app.update(key(KeyCode::Esc));
+    assert_snapshot!("merged_silently", screen(&app));
+}
+
+#[test]
+fn conflict_sends_nothing_until_overwrite() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(ctrl('u'));
+    type_text(&mut app, "mine@example.com");
+    let mut theirs = ada();
+    theirs.email = "theirs@example.com".into();
+    theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
+    review_against(&mut app, theirs);
+    assert_snapshot!("conflict_review", screen(&app));
+    assert!(
+        app.update(key(KeyCode::Enter)).is_empty(),
+        "Enter must not send over a conflict"
+    );
+    assert!(app.update(key(KeyCode::Char('y'))).is_empty());
+    let effects = app.update(key(KeyCode::Char('o')));
+    let [Effect::Save { patch, .. }] = &effects[..] else {
+        panic!("o must overwrite, got {effects:?}");
+    };
+    assert_eq!(
+        serde_json::to_value(patch).unwrap(),
+        serde_json::json!({"email": "mine@example.com"})
+    );
+}
+
+#[test]
+fn conflict_reload_drops_the_edits() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(ctrl('u'));
+    type_text(&mut app, "mine@example.com");
+    let mut theirs = ada();
+    theirs.email = "theirs@example.com".into();
+    review_against(&mut app, theirs);
+    let effects = app.update(key(KeyCode::Char('r')));
+    assert!(matches!(effects[..], [Effect::Load { .. }]));
+    assert!(app.form().is_none());
+}
+
+#[test]
+fn cancelled_save_is_checked_and_reported() {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    let effects = app.update(key(KeyCode::Esc));
+    let [
+        Effect::Cancel {
+            generation: cancelled,
+        },
+        Effect::Load {
+            generation: check, ..
+        },
+    ] = effects[..]
+    else {
+        panic!("Esc must cancel the save and re-read, got {effects:?}");
+    };
+    assert_eq!(cancelled, generation);
+    assert!(matches!(app.status(), Status::Verifying));
+    assert_snapshot!("verifying", screen(&app));
+    // The late answer of the cancelled save is ignored.
+    app.update(Msg::Saved {
+        generation,
+        result: Ok(ada()),
+    });
+    assert!(matches!(app.status(), Status::Verifying));
+    // The server still has the old e-mail: the save did not land, the edit stays.
+    app.update(Msg::Loaded {
+        generation: check,
+        result: Ok(ada()),
+    });
+    assert!(matches!(app.status(), Status::Verified { landed: false }));
+    assert!(app.form().unwrap().is_dirty(Field::Email));
+}
+
+#[test]
+fn timed_out_save_that_landed_becomes_the_baseline() {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    let effects = app.update(Msg::Saved {
+        generation,
+        result: Err(ApiError::Timeout {
+            after: std::time::Duration::from_secs(15),
+        }),
+    });
+    let [
+        Effect::Load {
+            generation: check, ..
+        },
+    ] = effects[..]
+    else {
+        panic!("a timed-out save must be checked, got {effects:?}");
+    };
+    let mut server = ada();
+    server.email = "ada@new.example".into();
+    let effects = app.update(Msg::Loaded {
+        generation: check,
+        result: Ok(server),
+    });
+    assert_eq!(effects, vec![Effect::DeleteDraft { id: 1001 }]);
+    assert!(matches!(app.status(), Status::Verified { landed: true }));
+    assert!(!app.has_unsaved_changes());
+    assert_snapshot!("verified_landed", screen(&app));
+}
+
+#[test]
+fn retry_wait_is_shown() {
+    let (mut app, effects) = App::new(options(), 1001);
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("expected a load");
+    };
+    app.update(Msg::Retrying {
+        generation,
+        attempt: 2,
+        delay: std::time::Duration::from_secs(3),
+    });
+    assert!(screen(&app).contains("retrying in 3s (attempt 2)"));
+}
+
+#[test]
+fn draft_is_offered_and_restored_over_the_current_record() {
+    let mut old = ada();
+    old.title = "Programmer".into();
+    let draft = linq_contact::drafts::Draft {
+        api_url: "https://api.example.test".into(),
+        contact_id: 1001,
+        saved_at: "2025-07-30T18:00:00+00:00".into(),
+        loaded: old,
+        values: [
+            ("email".to_string(), "draft@example.com".to_string()),
+            ("title".to_string(), "Countess".to_string()),
+        ]
+        .into(),
+    };
+    let (app, effects) = App::new(options(), 1001);
+    let mut app = app.with_draft(Some(draft));
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("expected a load");
+    };
+    let mut current = ada();
+    current.title = "Analyst".into(); // changed on the server since the draft
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(current),
+    });
+    assert!(matches!(app.overlay(), Some(Overlay::RestoreDraft(_))));
+    assert_snapshot!("draft_offer", screen(&app));
+    app.update(key(KeyCode::Char('y')));
+    let form = app.form().unwrap();
+    assert_eq!(form.value(Field::Email), "draft@example.com");
+    assert!(form.is_dirty(Field::Email));
+    assert_eq!(form.value(Field::Title), "Countess");
+    assert!(matches!(app.status(), Status::Restored { conflicts } if conflicts == &[Field::Title]));
+    assert_snapshot!("draft_restored", screen(&app));
+}
+
+#[test]
+fn discarding_a_draft_deletes_it() {
+    let draft = linq_contact::drafts::Draft {
+        api_url: "x".into(),
+        contact_id: 1001,
+        saved_at: "2025-07-30T18:00:00+00:00".into(),
+        loaded: ada(),
+        values: [("title".to_string(), "Countess".to_string())].into(),
+    };
+    let (app, effects) = App::new(options(), 1001);
+    let mut app = app.with_draft(Some(draft));
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("expected a load");
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(ada()),
+    });
+    assert_eq!(
+        app.update(key(KeyCode::Char('n'))),
+        vec![Effect::DeleteDraft { id: 1001 }]
+    );
+    assert!(!app.has_unsaved_changes());
 }

@@ -314,3 +314,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn merge_takes_untouched_server_changes_and_flags_real_conflicts() {
+    let mut form = Form::new(&ada(), Region::US);
+    form.set_value(Field::Email, "mine@example.com");
+    form.set_value(Field::Title, "Countess");
+    form.set_value(Field::Company, "Same Co");
+    let mut theirs = ada();
+    theirs.location = "Paris".into(); // untouched here: taken
+    theirs.email = "theirs@example.com".into(); // edited on both sides: conflict
+    theirs.company = "Same Co".into(); // both made the same change: no conflict
+    let merge = form.merge_remote(&theirs);
+    assert_eq!(merge.taken, vec![Field::Location]);
+    assert_eq!(
+        merge.conflicts,
+        vec![linq_contact::form::Conflict {
+            field: Field::Email,
+            loaded: "ada@example.com".into(),
+            theirs: "theirs@example.com".into(),
+            yours: "mine@example.com".into(),
+        }]
+    );
+    assert_eq!(form.value(Field::Location), "Paris");
+    assert!(!form.is_dirty(Field::Company));
+    let plan = form.plan().unwrap();
+    assert_eq!(
+        body(&plan.patch),
+        json!({"email": "mine@example.com", "title": "Countess"})
+    );
+}

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod retry;
 
 pub use client::LinqClient;
 pub use error::{ApiError, ErrorBody};

@@ -35,14 +35,18 @@ impl App {
         }
         let focus = self.focus;
         let Some(form) = &mut self.form else {
-            return Vec::new();
+            return match key.code {
+                KeyCode::Esc => self.cancel_in_flight(),
+                _ => Vec::new(),
+            };
         };
         match key.code {
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => self.focus = focus.next(),
             KeyCode::BackTab | KeyCode::Up => self.focus = focus.prev(),
+            KeyCode::Esc if self.in_flight.is_some() => return self.cancel_in_flight(),
             KeyCode::Esc => form.revert(focus),
-            KeyCode::F(2) => self.open_review(),
-            _ if ctrl(&key, 's') => self.open_review(),
+            KeyCode::F(2) => return self.open_review(),
+            _ if ctrl(&key, 's') => return self.open_review(),
             _ => {
                 form.input_mut(focus)
                     .handle_event(&Event::Key(readline_alt(key)));
@@ -52,19 +56,40 @@ impl App {
     }
 
     fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let yes = matches!(key.code, KeyCode::Char('y' | 'Y'));
-        let no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n' | 'N'));
-        match self.overlay {
-            Some(Overlay::Review(_)) if yes || key.code == KeyCode::Enter => {
-                return self.send_reviewed();
+        let letter = match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                Some(c.to_ascii_lowercase())
+            }
+            _ => None,
+        };
+        let yes = letter == Some('y');
+        let no = key.code == KeyCode::Esc || letter == Some('n');
+        match self.overlay.take() {
+            Some(Overlay::Review { plan, conflicts }) => {
+                let overwrite = letter == Some('o') && !conflicts.is_empty();
+                let send = (yes || key.code == KeyCode::Enter) && conflicts.is_empty();
+                if letter == Some('r') && !conflicts.is_empty() {
+                    return self.reload_discarding();
+                }
+                if no {
+                    return Vec::new();
+                }
+                self.overlay = Some(Overlay::Review { plan, conflicts });
+                if send || overwrite {
+                    return self.send_reviewed();
+                }
             }
             Some(Overlay::ConfirmQuit) if yes => return self.quit(),
-            Some(Overlay::ConfirmReload) if yes => {
-                self.overlay = None;
-                return self.start_load();
+            Some(Overlay::ConfirmReload) if yes => return self.reload_discarding(),
+            Some(Overlay::RestoreDraft(draft)) if yes => self.restore_draft(&draft),
+            Some(Overlay::RestoreDraft(draft)) if letter == Some('n') => {
+                return vec![Effect::DeleteDraft {
+                    id: draft.contact_id,
+                }];
             }
-            Some(_) if no => self.overlay = None,
-            _ => {}
+            // Esc on the draft question: not now, but keep the file for next time.
+            Some(_) if no => {}
+            other => self.overlay = other,
         }
         Vec::new()
     }

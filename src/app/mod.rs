@@ -8,7 +8,8 @@ mod keys;
 mod update;
 
 use crate::api::{ApiError, Contact, ContactPatch};
-use crate::form::{Field, Form, Plan, PlanError};
+use crate::drafts::Draft;
+use crate::form::{Conflict, Field, Form, Plan, PlanError};
 use crossterm::event::KeyEvent;
 use phonenumber::country::Id as Region;
 
@@ -20,6 +21,14 @@ pub enum Msg {
     Resize(u16, u16),
     /// Spinner step; sent by the runtime only while a request is in flight.
     Tick,
+    /// A read failed in a way worth retrying; the runtime tries again after `delay`.
+    Retrying {
+        generation: u64,
+        attempt: u32,
+        delay: std::time::Duration,
+    },
+    /// The result of any read of the contact (open, reload, the check before a save,
+    /// the check after an uncertain save).
     Loaded {
         generation: u64,
         result: Result<Contact, ApiError>,
@@ -42,6 +51,14 @@ pub enum Effect {
         id: u64,
         patch: ContactPatch,
     },
+    /// Abandon the request of this generation (the user pressed Esc).
+    Cancel {
+        generation: u64,
+    },
+    /// The draft of this contact is no longer wanted (saved, or discarded by the user).
+    DeleteDraft {
+        id: u64,
+    },
     /// Clear and repaint every cell (Ctrl-L, after a terminal glitch).
     ClearScreen,
     Quit,
@@ -50,9 +67,15 @@ pub enum Effect {
 /// A modal layer over the form.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Review(Box<Plan>),
+    /// What will be sent; with conflicts, sending needs the explicit overwrite key.
+    Review {
+        plan: Box<Plan>,
+        conflicts: Vec<Conflict>,
+    },
     ConfirmQuit,
     ConfirmReload,
+    /// A draft from an earlier session exists for this contact.
+    RestoreDraft(Box<Draft>),
 }
 
 /// What the status pane says.
@@ -60,7 +83,26 @@ pub enum Overlay {
 pub enum Status {
     Loading,
     Loaded,
+    /// The re-read before the review.
+    Checking,
     Saving,
+    /// A save's outcome is unknown (cancelled or timed out): re-reading to find out.
+    Verifying,
+    /// What the check before the review found: server changes taken into the form.
+    Merged {
+        taken: Vec<Field>,
+        conflicts: Vec<Field>,
+    },
+    /// The answer to an uncertain save: did the change reach the server?
+    Verified {
+        landed: bool,
+    },
+    CheckFailed(ApiError),
+    Cancelled(&'static str),
+    /// Draft restored; `conflicts` are fields the server changed since the draft.
+    Restored {
+        conflicts: Vec<Field>,
+    },
     /// The save succeeded; `changed` are the fields whose server value moved.
     Saved {
         changed: Vec<Field>,
@@ -71,11 +113,20 @@ pub enum Status {
     Info(String),
 }
 
+/// What a save sent: the edited values at send time (so typing during the save is not
+/// overwritten) and the patch (to tell, after an uncertain save, whether it landed).
+#[derive(Debug, Clone)]
+struct Sent {
+    values: [String; 8],
+    patch: ContactPatch,
+}
+
 #[derive(Debug, Clone)]
 enum Pending {
     Load,
-    /// The edited values at send time, so typing during the save is not overwritten.
-    Save(Box<[String; 8]>),
+    Check,
+    Save(Box<Sent>),
+    Verify(Box<Sent>),
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +167,10 @@ pub struct App {
     in_flight: Option<InFlight>,
     last_generation: u64,
     spinner: usize,
+    /// "retrying in Ns (attempt k)" while a read waits to be tried again.
+    retry: Option<(u32, std::time::Duration)>,
+    /// A draft found on disk, offered once the contact has loaded.
+    draft: Option<Box<Draft>>,
     quitting: bool,
 }
 
@@ -133,10 +188,41 @@ impl App {
             in_flight: None,
             last_generation: 0,
             spinner: 0,
+            retry: None,
+            draft: None,
             quitting: false,
         };
         let effects = app.start_load();
         (app, effects)
+    }
+
+    /// Offers `draft` once the contact has loaded.
+    pub fn with_draft(mut self, draft: Option<Draft>) -> Self {
+        self.draft = draft
+            .filter(|d| d.contact_id == self.contact_id)
+            .map(Box::new);
+        self
+    }
+
+    /// The unsent edits as a draft, or `None` when there are none.
+    pub fn draft(&self, api_url: &str, saved_at: &str) -> Option<Draft> {
+        let (form, record) = (self.form.as_ref()?, self.record.as_ref()?);
+        let values: std::collections::BTreeMap<String, String> = form
+            .dirty_fields()
+            .into_iter()
+            .map(|f| (f.api_name().to_string(), form.value(f).to_string()))
+            .collect();
+        (!values.is_empty()).then(|| Draft {
+            api_url: api_url.to_string(),
+            contact_id: record.id,
+            saved_at: saved_at.to_string(),
+            loaded: record.clone(),
+            values,
+        })
+    }
+
+    pub fn retry(&self) -> Option<(u32, std::time::Duration)> {
+        self.retry
     }
 
     pub fn options(&self) -> &AppOptions {
@@ -191,12 +277,15 @@ impl App {
     }
 
     fn start_load(&mut self) -> Vec<Effect> {
-        let generation = self.next_generation();
-        self.in_flight = Some(InFlight {
-            generation,
-            what: Pending::Load,
-        });
         self.status = Status::Loading;
+        self.start_read(Pending::Load)
+    }
+
+    /// Starts a read of the contact; what its result means depends on `what`.
+    fn start_read(&mut self, what: Pending) -> Vec<Effect> {
+        let generation = self.next_generation();
+        self.in_flight = Some(InFlight { generation, what });
+        self.retry = None;
         vec![Effect::Load {
             generation,
             id: self.contact_id,

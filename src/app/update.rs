@@ -1,8 +1,9 @@
 //! Message handling: results from the server and the simple messages.
 
-use super::{App, Effect, InFlight, Msg, Overlay, Pending, Status};
-use crate::api::{ApiError, Contact};
-use crate::form::{Field, Form};
+use super::{App, Effect, InFlight, Msg, Overlay, Pending, Sent, Status};
+use crate::api::{ApiError, Contact, ContactPatch};
+use crate::drafts::Draft;
+use crate::form::{Field, Form, PlanError};
 
 impl App {
     /// The single entry point of the core.
@@ -21,38 +22,62 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::Loaded { generation, result } => {
-                if let Some(InFlight {
-                    what: Pending::Load,
-                    ..
-                }) = self.take_in_flight(generation)
+            Msg::Retrying {
+                generation,
+                attempt,
+                delay,
+            } => {
+                if self
+                    .in_flight
+                    .as_ref()
+                    .is_some_and(|f| f.generation == generation)
                 {
-                    self.on_loaded(result);
+                    self.retry = Some((attempt, delay));
                 }
                 Vec::new()
             }
-            Msg::Saved { generation, result } => {
-                if let Some(InFlight {
+            Msg::Loaded { generation, result } => match self.take_in_flight(generation) {
+                Some(InFlight { what, .. }) => match what {
+                    Pending::Load => self.on_loaded(result),
+                    Pending::Check => self.on_checked(result),
+                    Pending::Verify(sent) => self.on_verified(result, &sent),
+                    // A save is answered by `Saved`; a read result cannot end it.
+                    Pending::Save(sent) => {
+                        self.in_flight = Some(InFlight {
+                            generation,
+                            what: Pending::Save(sent),
+                        });
+                        Vec::new()
+                    }
+                },
+                None => Vec::new(),
+            },
+            Msg::Saved { generation, result } => match self.take_in_flight(generation) {
+                Some(InFlight {
                     what: Pending::Save(sent),
                     ..
-                }) = self.take_in_flight(generation)
-                {
-                    self.on_saved(result, &sent);
+                }) => self.on_saved(result, sent),
+                Some(other) => {
+                    self.in_flight = Some(other);
+                    Vec::new()
                 }
-                Vec::new()
-            }
+                None => Vec::new(),
+            },
         }
     }
 
     /// Takes the in-flight request if `generation` is the one awaited; stale results are dropped.
     fn take_in_flight(&mut self, generation: u64) -> Option<InFlight> {
         match &self.in_flight {
-            Some(f) if f.generation == generation => self.in_flight.take(),
+            Some(f) if f.generation == generation => {
+                self.retry = None;
+                self.in_flight.take()
+            }
             _ => None,
         }
     }
 
-    fn on_loaded(&mut self, result: Result<Contact, ApiError>) {
+    fn on_loaded(&mut self, result: Result<Contact, ApiError>) -> Vec<Effect> {
         match result {
             Ok(contact) => {
                 self.form = Some(Form::new(&contact, self.options.region));
@@ -60,30 +85,131 @@ impl App {
                 self.record = Some(contact);
                 self.focus = Field::FirstName;
                 self.status = Status::Loaded;
+                if let Some(draft) = self.draft.take() {
+                    self.overlay = Some(Overlay::RestoreDraft(draft));
+                }
             }
             // The form, if any, stays: a failed reload must not cost the user their edits.
             Err(e) => self.status = Status::LoadFailed(e),
         }
+        Vec::new()
     }
 
-    fn on_saved(&mut self, result: Result<Contact, ApiError>, sent: &[String; 8]) {
-        match result {
-            Ok(contact) => {
-                let changed = match &self.record {
-                    Some(old) => Field::ALL
-                        .into_iter()
-                        .filter(|f| f.of(old) != f.of(&contact))
-                        .collect(),
-                    None => Vec::new(),
-                };
-                if let Some(form) = &mut self.form {
-                    form.rebase(&contact, Some(sent));
-                }
-                self.record = Some(contact);
-                self.status = Status::Saved { changed };
+    /// The re-read before the review: take what others changed, then review.
+    fn on_checked(&mut self, result: Result<Contact, ApiError>) -> Vec<Effect> {
+        let theirs = match result {
+            Ok(c) => c,
+            Err(e) => {
+                self.status = Status::CheckFailed(e);
+                return Vec::new();
             }
-            Err(e) => self.status = Status::SaveFailed(e),
+        };
+        let Some(form) = &mut self.form else {
+            return Vec::new();
+        };
+        let merge = form.merge_remote(&theirs);
+        self.record = Some(theirs);
+        let conflict_fields: Vec<Field> = merge.conflicts.iter().map(|c| c.field).collect();
+        self.status = if merge.taken.is_empty() && merge.conflicts.is_empty() {
+            Status::Loaded
+        } else {
+            Status::Merged {
+                taken: merge.taken,
+                conflicts: conflict_fields,
+            }
+        };
+        match form.plan() {
+            Ok(plan) => {
+                self.overlay = Some(Overlay::Review {
+                    plan: Box::new(plan),
+                    conflicts: merge.conflicts,
+                });
+            }
+            Err(PlanError::NothingChanged) => {
+                self.status = Status::Info(
+                    "Nothing left to send: the server already has these values.".into(),
+                );
+            }
+            Err(e) => self.status = Status::Blocked(e),
         }
+        Vec::new()
+    }
+
+    fn on_saved(&mut self, result: Result<Contact, ApiError>, sent: Box<Sent>) -> Vec<Effect> {
+        match result {
+            Ok(contact) => self.accept_saved(contact, &sent.values),
+            // The request may have reached the server: never re-send blindly, find out.
+            Err(e @ ApiError::Timeout { .. }) => {
+                self.status = Status::SaveFailed(e);
+                self.start_verify(sent)
+            }
+            Err(e) => {
+                self.status = Status::SaveFailed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    fn accept_saved(&mut self, contact: Contact, sent_values: &[String; 8]) -> Vec<Effect> {
+        let changed = match &self.record {
+            Some(old) => Field::ALL
+                .into_iter()
+                .filter(|f| f.of(old) != f.of(&contact))
+                .collect(),
+            None => Vec::new(),
+        };
+        if let Some(form) = &mut self.form {
+            form.rebase(&contact, Some(sent_values));
+        }
+        let id = contact.id;
+        self.record = Some(contact);
+        self.status = Status::Saved { changed };
+        vec![Effect::DeleteDraft { id }]
+    }
+
+    fn start_verify(&mut self, sent: Box<Sent>) -> Vec<Effect> {
+        self.status = Status::Verifying;
+        self.start_read(Pending::Verify(sent))
+    }
+
+    /// After an uncertain save: the change landed when every sent field holds what was
+    /// sent (phones and e-mails compared as the server may have normalised them).
+    fn on_verified(&mut self, result: Result<Contact, ApiError>, sent: &Sent) -> Vec<Effect> {
+        match result {
+            Ok(server) => {
+                if patch_landed(&sent.patch, &server) {
+                    let effects = self.accept_saved(server, &sent.values);
+                    self.status = Status::Verified { landed: true };
+                    effects
+                } else {
+                    self.status = Status::Verified { landed: false };
+                    Vec::new()
+                }
+            }
+            Err(e) => {
+                self.status = Status::CheckFailed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Esc while a request is in flight: abandon it. An abandoned save may still have
+    /// reached the server, so its outcome is checked with a read.
+    pub(super) fn cancel_in_flight(&mut self) -> Vec<Effect> {
+        let Some(InFlight { generation, what }) = self.in_flight.take() else {
+            return Vec::new();
+        };
+        self.retry = None;
+        let mut effects = vec![Effect::Cancel { generation }];
+        match what {
+            Pending::Load => self.status = Status::Cancelled("loading cancelled"),
+            Pending::Check => self.status = Status::Cancelled("review cancelled"),
+            Pending::Verify(_) => {
+                self.status = Status::Cancelled("check cancelled: the save's outcome is unknown")
+            }
+            Pending::Save(sent) => effects.extend(self.start_verify(sent)),
+        }
+        effects
     }
 
     pub(super) fn request_quit(&mut self) -> Vec<Effect> {
@@ -109,28 +235,46 @@ impl App {
         }
     }
 
-    pub(super) fn open_review(&mut self) {
-        let Some(form) = &self.form else { return };
+    pub(super) fn reload_discarding(&mut self) -> Vec<Effect> {
+        self.overlay = None;
+        self.form = None;
+        self.start_load()
+    }
+
+    /// Ctrl-S: refuse what the client can see is wrong, else re-read the contact so the
+    /// review is against what the server holds now.
+    pub(super) fn open_review(&mut self) -> Vec<Effect> {
+        let Some(form) = &self.form else {
+            return Vec::new();
+        };
         if self.is_busy() {
-            self.status = Status::Info("wait for the current request to finish".into());
-            return;
+            self.status =
+                Status::Info("Wait for the current request to finish (Esc cancels it).".into());
+            return Vec::new();
         }
-        match form.plan() {
-            Ok(plan) => self.overlay = Some(Overlay::Review(Box::new(plan))),
-            Err(e) => self.status = Status::Blocked(e),
+        if let Err(e) = form.plan() {
+            self.status = Status::Blocked(e);
+            return Vec::new();
         }
+        self.status = Status::Checking;
+        self.start_read(Pending::Check)
     }
 
     pub(super) fn send_reviewed(&mut self) -> Vec<Effect> {
-        let (Some(Overlay::Review(plan)), Some(form)) = (self.overlay.take(), &self.form) else {
+        let (Some(Overlay::Review { plan, .. }), Some(form)) = (self.overlay.take(), &self.form)
+        else {
             return Vec::new();
         };
-        let sent = Box::new(form.values());
+        let sent = Box::new(Sent {
+            values: form.values(),
+            patch: plan.patch.clone(),
+        });
         let generation = self.next_generation();
         self.in_flight = Some(InFlight {
             generation,
             what: Pending::Save(sent),
         });
+        self.retry = None;
         self.status = Status::Saving;
         vec![Effect::Save {
             generation,
@@ -138,4 +282,42 @@ impl App {
             patch: plan.patch,
         }]
     }
+
+    /// Puts a draft's edits back over the current record; fields the server changed
+    /// since the draft was written, to something else, are conflicts.
+    pub(super) fn restore_draft(&mut self, draft: &Draft) {
+        let Some(current) = self.record.clone() else {
+            return;
+        };
+        let mut form = Form::new(&draft.loaded, self.options.region);
+        for f in Field::ALL {
+            if let Some(v) = draft.values.get(f.api_name()) {
+                form.set_value(f, v.clone());
+            }
+        }
+        let merge = form.merge_remote(&current);
+        self.form = Some(form);
+        self.status = Status::Restored {
+            conflicts: merge.conflicts.iter().map(|c| c.field).collect(),
+        };
+    }
+}
+
+fn patch_landed(patch: &ContactPatch, server: &Contact) -> bool {
+    // E-mail addresses may come back lower-cased; everything else must match exactly.
+    let exact = |a: &str, b: &str| a == b;
+    let email = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let checks: [(&Option<String>, &str, &dyn Fn(&str, &str) -> bool); 8] = [
+        (&patch.first_name, &server.first_name, &exact),
+        (&patch.last_name, &server.last_name, &exact),
+        (&patch.email, &server.email, &email),
+        (&patch.phone_number, &server.phone_number, &exact),
+        (&patch.company, &server.company, &exact),
+        (&patch.title, &server.title, &exact),
+        (&patch.location, &server.location, &exact),
+        (&patch.user_email, server.owner_email(), &email),
+    ];
+    checks
+        .iter()
+        .all(|(sent, now, same)| sent.as_deref().is_none_or(|s| same(s, now)))
 }

@@ -80,10 +80,25 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let hints: &[(&str, &str)] = match app.overlay() {
-        Some(Overlay::Review(_)) => &[("Enter/y", "send"), ("Esc", "back to the form")],
+        Some(Overlay::Review { conflicts, .. }) if conflicts.is_empty() => {
+            &[("Enter/y", "send"), ("Esc", "back to the form")]
+        }
+        Some(Overlay::Review { .. }) => &[
+            ("o", "overwrite theirs"),
+            ("r", "reload"),
+            ("Esc", "back to the form"),
+        ],
+        Some(Overlay::RestoreDraft(_)) => &[
+            ("y", "restore"),
+            ("n", "discard the draft"),
+            ("Esc", "not now"),
+        ],
+        None if app.is_busy() && app.form().is_some() => {
+            &[("Esc", "cancel the request"), ("Ctrl-Q", "quit")]
+        }
         Some(Overlay::ConfirmQuit) => &[("y", "discard and quit"), ("n/Esc", "stay")],
         Some(Overlay::ConfirmReload) => &[("y", "discard and reload"), ("n/Esc", "stay")],
-        None if app.form().is_none() && app.is_busy() => &[("Ctrl-Q", "quit")],
+        None if app.form().is_none() && app.is_busy() => &[("Esc", "cancel"), ("Ctrl-Q", "quit")],
         None if app.form().is_none() => &[("Ctrl-R", "retry"), ("Ctrl-Q", "quit")],
         None => &[
             ("Tab/↓ ↑", "move"),

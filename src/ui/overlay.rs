@@ -2,7 +2,7 @@
 
 use super::theme::Theme;
 use crate::app::{App, Overlay};
-use crate::form::Plan;
+use crate::form::{Conflict, Field, Plan};
 use crate::text::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -11,9 +11,35 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
 pub fn draw(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (title, lines) = match overlay {
-        Overlay::Review(plan) => (
+        Overlay::Review { plan, conflicts } if conflicts.is_empty() => (
             " Review: what will be sent ",
             review_lines(app, plan, theme),
+        ),
+        Overlay::Review { plan, conflicts } => (
+            " Conflict: someone else changed this contact ",
+            conflict_lines(app, plan, conflicts, theme),
+        ),
+        Overlay::RestoreDraft(draft) => (
+            " Unsent edits found ",
+            question_with(
+                &format!(
+                    "Restore the edits to {} you left unsent at {}?",
+                    draft
+                        .values
+                        .keys()
+                        .filter_map(|k| Field::ALL.into_iter().find(|f| f.api_name() == k))
+                        .map(Field::label)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    super::form::short_time(&draft.saved_at)
+                ),
+                &[
+                    ("y", "restore"),
+                    ("n", "discard the draft"),
+                    ("Esc", "not now"),
+                ],
+                theme,
+            ),
         ),
         Overlay::ConfirmQuit => (
             " Quit? ",
@@ -63,17 +89,22 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn question(text: &str, theme: &Theme) -> Vec<Line<'static>> {
+    question_with(text, &[("y", "yes"), ("n/Esc", "no")], theme)
+}
+
+fn question_with(text: &str, answers: &[(&str, &str)], theme: &Theme) -> Vec<Line<'static>> {
+    let mut keys = Vec::new();
+    for (i, (key, what)) in answers.iter().enumerate() {
+        if i > 0 {
+            keys.push(Span::raw(" · "));
+        }
+        keys.push(Span::styled(key.to_string(), theme.key()));
+        keys.push(Span::raw(format!(" {what}")));
+    }
     vec![
         Line::from(text.to_string()),
         Line::from(""),
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" yes · "),
-            Span::styled("n", theme.key()),
-            Span::raw("/"),
-            Span::styled("Esc", theme.key()),
-            Span::raw(" no"),
-        ]),
+        Line::from(keys),
     ]
 }
 
@@ -83,6 +114,61 @@ fn shown(value: &str) -> String {
     } else {
         sanitize(value)
     }
+}
+
+fn conflict_lines(
+    app: &App,
+    plan: &Plan,
+    conflicts: &[Conflict],
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::styled(
+            "These fields changed on the server since you opened the contact:",
+            theme.error(),
+        ),
+        Line::from(""),
+    ];
+    for c in conflicts {
+        out.push(Line::styled(c.field.label().to_string(), theme.heading()));
+        for (who, value) in [
+            ("loaded", &c.loaded),
+            ("theirs", &c.theirs),
+            ("yours", &c.yours),
+        ] {
+            out.push(Line::from(format!("  {who:<7}{}", shown(value))));
+        }
+    }
+    out.push(Line::from(""));
+    out.push(Line::from(
+        "Overwriting sends your values for every changed field:",
+    ));
+    let mut body = body_lines(app, plan, theme);
+    out.append(&mut body);
+    out.push(Line::from(""));
+    out.push(Line::from(vec![
+        Span::styled("o", theme.key()),
+        Span::raw(" overwrite theirs · "),
+        Span::styled("r", theme.key()),
+        Span::raw(" reload (drop yours) · "),
+        Span::styled("Esc", theme.key()),
+        Span::raw(" back to the form"),
+    ]));
+    out
+}
+
+fn body_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(
+        format!("PUT /api/partner/v2/contacts/{}", app.contact_id()),
+        theme.heading(),
+    )];
+    out.extend(
+        plan.patch
+            .body_pretty()
+            .lines()
+            .map(|l| Line::from(sanitize(l))),
+    );
+    out
 }
 
 fn review_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
@@ -114,16 +200,7 @@ fn review_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
         ]));
     }
     out.push(Line::from(""));
-    out.push(Line::styled(
-        format!("PUT /api/partner/v2/contacts/{}", app.contact_id()),
-        theme.heading(),
-    ));
-    out.extend(
-        plan.patch
-            .body_pretty()
-            .lines()
-            .map(|l| Line::from(sanitize(l))),
-    );
+    out.append(&mut body_lines(app, plan, theme));
     out.push(Line::from(""));
     out.push(Line::from(vec![
         Span::styled("Enter", theme.key()),

@@ -29,12 +29,58 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let spin = SPINNER[app.spinner() % SPINNER.len()];
+    let retry = app.retry().map(|(attempt, delay)| {
+        Line::from(format!(
+            "retrying in {}s (attempt {attempt})",
+            delay.as_secs_f64().ceil()
+        ))
+    });
     let mut out = match app.status() {
         Status::Loading => vec![Line::from(format!(
             "{spin} Loading contact {}…",
             app.contact_id()
         ))],
         Status::Saving => vec![Line::from(format!("{spin} Saving…"))],
+        Status::Checking => vec![Line::from(format!(
+            "{spin} Checking for changes on the server…"
+        ))],
+        Status::Verifying => vec![
+            Line::styled(
+                "? The save's outcome is unknown (cancelled or timed out).",
+                theme.error(),
+            ),
+            Line::from(format!(
+                "{spin} Re-reading the contact to see whether it landed…"
+            )),
+        ],
+        Status::Merged { taken, conflicts } => merged(taken, conflicts, theme),
+        Status::Verified { landed: true } => vec![Line::styled(
+            "✓ The change did reach the server; the form now shows what it stored.",
+            theme.ok(),
+        )],
+        Status::Verified { landed: false } => vec![
+            Line::styled("✗ The change did not reach the server.", theme.error()),
+            Line::from("Your edits are kept. Ctrl-S to review and send again."),
+        ],
+        Status::CheckFailed(e) => {
+            let mut l = error_lines("✗ Could not read the contact: ", e, theme);
+            l.push(Line::from("Your edits are kept. Ctrl-S to try again."));
+            l
+        }
+        Status::Cancelled(what) => vec![Line::from(format!("Cancelled: {what}."))],
+        Status::Restored { conflicts } => {
+            let mut l = vec![Line::styled("Draft restored.", theme.ok())];
+            if !conflicts.is_empty() {
+                l.push(Line::styled(
+                    format!(
+                        "! Changed on the server since the draft: {}",
+                        labels(conflicts)
+                    ),
+                    theme.error(),
+                ));
+            }
+            l
+        }
         Status::Loaded => vec![Line::from(format!(
             "Loaded contact {}. Edit a field, then Ctrl-S to review.",
             app.contact_id()
@@ -51,6 +97,7 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         }
         Status::Blocked(e) => blocked(e, theme),
     };
+    out.extend(retry);
     if app.form().is_some_and(|f| f.is_any_dirty()) && !matches!(app.status(), Status::Blocked(_)) {
         let dirty = app.form().map(|f| f.dirty_fields()).unwrap_or_default();
         let names: Vec<&str> = dirty.iter().map(|f| f.label()).collect();
@@ -60,6 +107,33 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         ]));
     }
     out
+}
+
+fn labels(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .map(|f| f.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn merged(taken: &[Field], conflicts: &[Field], theme: &Theme) -> Vec<Line<'static>> {
+    let mut l = vec![Line::from(
+        "Someone else changed this contact since you opened it.",
+    )];
+    if !taken.is_empty() {
+        l.push(Line::from(format!(
+            "Taken from the server (you had not touched them): {}",
+            labels(taken)
+        )));
+    }
+    if !conflicts.is_empty() {
+        l.push(Line::styled(
+            format!("! Conflicts (changed on both sides): {}", labels(conflicts)),
+            theme.error(),
+        ));
+    }
+    l
 }
 
 fn saved(app: &App, changed: &[Field], theme: &Theme) -> Vec<Line<'static>> {

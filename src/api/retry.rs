@@ -1,0 +1,106 @@
+//! When to try a read again, and after how long. Only reads are retried: a save may have
+//! reached the server even when its answer did not, so it is never re-sent blindly.
+
+use super::ApiError;
+use std::time::Duration;
+
+/// Capped exponential backoff that honours the server's `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    pub base: Duration,
+    pub cap: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base: Duration::from_millis(500),
+            cap: Duration::from_secs(8),
+        }
+    }
+}
+
+/// Worth another try: the server was unreachable, overloaded or failing.
+pub fn is_transient(err: &ApiError) -> bool {
+    match err {
+        ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
+        ApiError::Http { status, .. } => *status == 429 || (500..=599).contains(status),
+        _ => false,
+    }
+}
+
+impl Backoff {
+    /// The wait before attempt `failed + 1`, or `None` to give up. A `Retry-After` longer
+    /// than a minute is not waited out: the user is better served by the error.
+    pub fn delay(&self, failed: u32, err: &ApiError) -> Option<Duration> {
+        if failed >= self.max_attempts || !is_transient(err) {
+            return None;
+        }
+        if let ApiError::Http {
+            retry_after: Some(wait),
+            ..
+        } = err
+        {
+            return (*wait <= Duration::from_secs(60)).then_some(*wait);
+        }
+        let factor = 2u32.saturating_pow(failed.saturating_sub(1));
+        Some(self.base.saturating_mul(factor).min(self.cap))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ErrorBody;
+
+    fn http(status: u16, retry_after: Option<u64>) -> ApiError {
+        ApiError::Http {
+            status,
+            body: ErrorBody::Empty,
+            retry_after: retry_after.map(Duration::from_secs),
+        }
+    }
+
+    #[test]
+    fn doubles_up_to_the_cap_then_gives_up() {
+        let b = Backoff {
+            max_attempts: 6,
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(5),
+        };
+        let e = http(503, None);
+        let delays: Vec<_> = (1..=6).map(|n| b.delay(n, &e)).collect();
+        let s = Duration::from_secs;
+        assert_eq!(
+            delays,
+            vec![
+                Some(s(1)),
+                Some(s(2)),
+                Some(s(4)),
+                Some(s(5)),
+                Some(s(5)),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn honours_retry_after_and_skips_permanent_errors() {
+        let b = Backoff::default();
+        assert_eq!(
+            b.delay(1, &http(429, Some(7))),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(b.delay(1, &http(429, Some(3600))), None);
+        assert_eq!(b.delay(1, &http(404, None)), None);
+        assert_eq!(b.delay(1, &http(422, None)), None);
+        let refused = ApiError::Connect {
+            url: "http://127.0.0.1:1".into(),
+            reason: "connection refused".into(),
+        };
+        assert_eq!(b.delay(1, &refused), Some(Duration::from_millis(500)));
+    }
+}

@@ -1,0 +1,149 @@
+//! Unsent edits kept on disk when the session ends without a save (hang-up, kill,
+//! crash), and offered back the next time that contact is opened.
+//!
+//! Files live in `$XDG_STATE_HOME/linq-contact/drafts/` (default
+//! `~/.local/state/linq-contact/drafts/`), mode 0600, written to a temporary name and
+//! renamed so a crash mid-write never leaves half a draft.
+
+use crate::api::Contact;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+/// One contact's unsent edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Which server the contact belongs to: the same id elsewhere is another contact.
+    pub api_url: String,
+    pub contact_id: u64,
+    /// When the draft was written (RFC 3339, local time).
+    pub saved_at: String,
+    /// The record the edits were made against.
+    pub loaded: Contact,
+    /// Edited text by API field name (`email`, `user_email`, …), dirty fields only.
+    pub values: BTreeMap<String, String>,
+}
+
+/// The drafts directory of this user.
+#[derive(Debug, Clone)]
+pub struct DraftStore {
+    dir: PathBuf,
+}
+
+/// `$XDG_STATE_HOME/linq-contact`, or `~/.local/state/linq-contact`.
+pub fn state_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/state"))
+        })?;
+    Some(base.join("linq-contact"))
+}
+
+impl DraftStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    pub fn from_env() -> Option<Self> {
+        state_dir().map(|d| Self::new(d.join("drafts")))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// One file per server and contact; the server part is reduced to safe characters.
+    pub fn path(&self, api_url: &str, contact_id: u64) -> PathBuf {
+        let host: String = api_url
+            .split_once("://")
+            .map_or(api_url, |(_, rest)| rest)
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.dir.join(format!("{host}-{contact_id}.json"))
+    }
+
+    pub fn save(&self, draft: &Draft) -> io::Result<PathBuf> {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)?;
+        let path = self.path(&draft.api_url, draft.contact_id);
+        let tmp = path.with_extension("json.tmp");
+        let json = serde_json::to_vec_pretty(draft).map_err(io::Error::other)?;
+        {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&tmp)?;
+            file.write_all(&json)?;
+            file.sync_all()?;
+        }
+        fs::rename(&tmp, &path)?;
+        Ok(path)
+    }
+
+    /// The draft for this contact, if there is a readable one.
+    pub fn load(&self, api_url: &str, contact_id: u64) -> Option<Draft> {
+        let bytes = fs::read(self.path(api_url, contact_id)).ok()?;
+        serde_json::from_slice::<Draft>(&bytes)
+            .ok()
+            .filter(|d| d.contact_id == contact_id && d.api_url == api_url)
+    }
+
+    pub fn delete(&self, api_url: &str, contact_id: u64) -> io::Result<()> {
+        match fs::remove_file(self.path(api_url, contact_id)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn draft() -> Draft {
+        Draft {
+            api_url: "https://api.linqapp.com".into(),
+            contact_id: 42,
+            saved_at: "2026-01-01T10:00:00+00:00".into(),
+            loaded: Contact {
+                id: 42,
+                email: "a@b.co".into(),
+                ..Default::default()
+            },
+            values: BTreeMap::from([("email".into(), "new@b.co".into())]),
+        }
+    }
+
+    #[test]
+    fn round_trip_with_private_permissions() {
+        let dir = std::env::temp_dir().join(format!("lc-drafts-{}", std::process::id()));
+        let store = DraftStore::new(&dir);
+        let path = store.save(&draft()).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(store.load("https://api.linqapp.com", 42), Some(draft()));
+        assert_eq!(store.load("http://127.0.0.1:9", 42), None);
+        store.delete("https://api.linqapp.com", 42).unwrap();
+        assert_eq!(store.load("https://api.linqapp.com", 42), None);
+        let _ = fs::remove_dir_all(dir);
+    }
+}
