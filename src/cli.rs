@@ -9,6 +9,8 @@ ENVIRONMENT:
   LINQ_API_URL            API base URL (default https://api.linqapp.com); plain http://
                           is refused except to a loopback address
   NO_COLOR                any value: draw without colours
+  XDG_STATE_HOME          where drafts of unsent edits and the log file live
+                          (default ~/.local/state/linq-contact/)
 
 EXAMPLES:
   linq-contact --demo              try everything against a built-in demo API, no account
@@ -58,6 +60,11 @@ pub struct Cli {
     /// Country assumed for phone numbers typed without a country code (ISO 3166 code).
     #[arg(long, value_name = "CODE", default_value = "US")]
     pub region: String,
+
+    /// Also write request and response bodies to the log file (contact data; the token
+    /// is never logged).
+    #[arg(long)]
+    pub log_bodies: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -98,6 +98,20 @@ impl Field {
         Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
     }
 
+    /// This field's value in a patch, if the patch sends it.
+    pub fn in_patch(self, patch: &ContactPatch) -> Option<&str> {
+        match self {
+            Field::FirstName => patch.first_name.as_deref(),
+            Field::LastName => patch.last_name.as_deref(),
+            Field::Email => patch.email.as_deref(),
+            Field::Phone => patch.phone_number.as_deref(),
+            Field::Company => patch.company.as_deref(),
+            Field::Title => patch.title.as_deref(),
+            Field::Location => patch.location.as_deref(),
+            Field::Owner => patch.user_email.as_deref(),
+        }
+    }
+
     fn set_in(self, patch: &mut ContactPatch, value: String) {
         let slot = match self {
             Field::FirstName => &mut patch.first_name,

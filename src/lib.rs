@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod drafts;
 pub mod form;
+pub mod logging;
 pub mod runtime;
 pub mod secret;
 pub mod terminal;

@@ -29,10 +29,16 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(2, &e.to_string()),
     };
-    runtime.block_on(edit(config, cli.demo))
+    if let Some(path) = linq_contact::logging::log_path()
+        && let Err(e) = linq_contact::logging::init(&path)
+    {
+        eprintln!("linq-contact: logging disabled: {e}");
+    }
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "start");
+    runtime.block_on(edit(config, cli.demo, cli.log_bodies))
 }
 
-async fn edit(mut config: Config, demo: bool) -> ExitCode {
+async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
     // Kept alive for the whole session: dropping it stops the demo API.
     let _demo = if demo {
         match DemoServer::start(0).await {

@@ -535,7 +535,11 @@ async fn streamed_body_over_one_mib_is_cut_off() {
         }
     );
     drop(c);
-    let sent = server.join().unwrap();
+    // Joined off the runtime thread: the connection task that closes the socket must
+    // still be able to run.
+    let sent = tokio::task::spawn_blocking(move || server.join().unwrap())
+        .await
+        .unwrap();
     assert!(sent < 16 << 20, "the client read the whole stream");
 }
 
@@ -588,6 +592,20 @@ async fn refused_connection_is_named() {
         format!("could not connect to {base}: connection refused")
     );
     assert_eq!(err.status(), None);
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_a_tls_error() {
+    let server = MockServer::start().await;
+    let base = server.uri().replace("http://", "https://");
+    let c = LinqClient::new(&base, Token::new(TOKEN), LinqClient::DEFAULT_TIMEOUT).unwrap();
+    let err = c.get_contact(42).await.unwrap_err();
+    assert!(matches!(err, ApiError::Tls { .. }), "{err:?}");
+    assert!(
+        err.headline().starts_with("TLS error: "),
+        "{}",
+        err.headline()
+    );
 }
 
 // ---------------------------------------------------------------- base URL safety

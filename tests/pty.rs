@@ -83,6 +83,10 @@ impl Session {
         self.writer.flush().unwrap();
     }
 
+    fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
     fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -161,4 +165,149 @@ async fn bad_id_exits_2_with_a_clear_message() {
         "{}",
         s.contents()
     );
+}
+
+/// A fresh state directory, so drafts and logs of one test never meet another's.
+fn state_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lc-pty-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn editor(server: &DemoServer, state: &std::path::Path, id: u64) -> Session {
+    let url = server.url();
+    let id = id.to_string();
+    let state = state.to_str().unwrap().to_string();
+    Session::start(
+        &[&id],
+        &[
+            ("LINQ_API_URL", &url),
+            ("LINQ_INTEGRATION_TOKEN", server.token()),
+            ("XDG_STATE_HOME", &state),
+        ],
+    )
+}
+
+/// Focus the Title field (6th) and replace its text.
+fn set_title(s: &mut Session, title: &str) {
+    for _ in 0..5 {
+        s.send(DOWN);
+    }
+    s.send(CTRL_U);
+    s.send(title);
+    s.wait_for(title);
+}
+
+fn puts(server: &DemoServer) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| r.body)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hang_up_keeps_the_draft_and_the_next_launch_restores_and_saves_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = DemoServer::start(0).await.unwrap();
+    let id = server.first_id();
+    let state = state_dir("sighup");
+
+    let mut s = editor(&server, &state, id);
+    s.wait_for(&format!("Loaded contact {id}"));
+    set_title(&mut s, "Typed before the line dropped");
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &s.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_ne!(s.wait_exit(), 0);
+    assert!(puts(&server).is_empty(), "a hang-up must not send anything");
+    let drafts: Vec<_> = std::fs::read_dir(state.join("linq-contact/drafts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(drafts.len(), 1, "{drafts:?}");
+    let mode = std::fs::metadata(&drafts[0]).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    let mut s = editor(&server, &state, id);
+    s.wait_for("Unsent edits found");
+    s.send("y");
+    s.wait_for("Draft restored");
+    s.wait_for("Typed before the line dropped");
+    s.send(CTRL_S);
+    s.wait_for("Review: what will be sent");
+    s.send("\r");
+    s.wait_for("Saved at");
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(
+        server.contact(id).unwrap().title,
+        "Typed before the line dropped"
+    );
+    assert!(
+        !drafts[0].exists(),
+        "a successful save must delete the draft"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_colleagues_change_to_another_field_survives_my_save() {
+    let server = DemoServer::start(0).await.unwrap();
+    let id = server.first_id();
+    let state = state_dir("merge");
+    let mut s = editor(&server, &state, id);
+    s.wait_for(&format!("Loaded contact {id}"));
+    set_title(&mut s, "Head of Things");
+    let mut theirs = server.contact(id).unwrap();
+    theirs.location = "Changed by a colleague".into();
+    server.set_contact(theirs);
+    s.send(CTRL_S);
+    s.wait_for("Review: what will be sent");
+    s.send("\r");
+    s.wait_for("Saved at");
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0);
+    let now = server.contact(id).unwrap();
+    assert_eq!(now.title, "Head of Things");
+    assert_eq!(now.location, "Changed by a colleague");
+    assert_eq!(puts(&server).len(), 1);
+    assert!(
+        !puts(&server)[0].contains("location"),
+        "{:?}",
+        puts(&server)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_field_changed_by_a_colleague_is_a_conflict_until_overwrite() {
+    let server = DemoServer::start(0).await.unwrap();
+    let id = server.first_id();
+    let state = state_dir("conflict");
+    let mut s = editor(&server, &state, id);
+    s.wait_for(&format!("Loaded contact {id}"));
+    set_title(&mut s, "Mine");
+    let mut theirs = server.contact(id).unwrap();
+    theirs.title = "Theirs".into();
+    server.set_contact(theirs);
+    s.send(CTRL_S);
+    s.wait_for("Conflict: someone else changed this contact");
+    s.send("\r");
+    s.send("y");
+    // Give a wrongly sent request time to arrive before checking none did.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(puts(&server).is_empty(), "sent despite the conflict");
+    assert!(
+        s.contents().contains("Conflict:"),
+        "the conflict dialog closed"
+    );
+    assert_eq!(server.contact(id).unwrap().title, "Theirs");
+    s.send("o");
+    s.wait_for("Saved at");
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(server.contact(id).unwrap().title, "Mine");
 }

@@ -414,11 +414,11 @@ fn sources(e: &reqwest::Error) -> impl Iterator<Item = &(dyn StdError + 'static)
 fn tls_cause(e: &reqwest::Error) -> Option<String> {
     const TLS_WORDS: [&str; 6] = [
         "certificate",
-        "tls",
         "handshake",
         "alert",
         "corrupt message",
         "peer is incompatible",
+        "peer misbehaved",
     ];
     let hit = sources(e).find(|err| {
         let text = err.to_string().to_ascii_lowercase();

@@ -85,10 +85,10 @@ impl ErrorBody {
         if text.is_empty() {
             return ErrorBody::Empty;
         }
-        if let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(text) {
-            if let Some(body) = Self::from_json_object(&obj) {
-                return body;
-            }
+        if let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(text)
+            && let Some(body) = Self::from_json_object(&obj)
+        {
+            return body;
         }
         if looks_like_html(text) {
             return ErrorBody::Html {
@@ -99,14 +99,15 @@ impl ErrorBody {
     }
 
     fn from_json_object(obj: &Map<String, Value>) -> Option<ErrorBody> {
-        if let Some(Value::Array(items)) = obj.get("errors") {
-            if !items.is_empty() && items.iter().all(Value::is_object) {
-                let errors = items
-                    .iter()
-                    .filter_map(|v| JsonApiError::deserialize(v).ok())
-                    .collect();
-                return Some(ErrorBody::JsonApi(errors));
-            }
+        if let Some(Value::Array(items)) = obj.get("errors")
+            && !items.is_empty()
+            && items.iter().all(Value::is_object)
+        {
+            let errors = items
+                .iter()
+                .filter_map(|v| JsonApiError::deserialize(v).ok())
+                .collect();
+            return Some(ErrorBody::JsonApi(errors));
         }
         let error_code = obj.get("error_code").and_then(value_text);
         // Some frameworks answer `{"error": "..."}`; treat it as the message.
@@ -379,8 +380,8 @@ impl ApiError {
                 vec!["hint: check the base URL and the network (VPN, proxy, firewall)".to_owned()]
             }
             ApiError::Tls { .. } => vec![
-                "hint: the server's certificate could not be verified; a wrong base URL or an \
-                 intercepting proxy is the usual cause"
+                "hint: the secure connection could not be set up; check that the base URL \
+                 points at an https:// server and that no proxy intercepts TLS"
                     .to_owned(),
             ],
             ApiError::Decode { status, .. } if (200..300).contains(status) => vec![

@@ -304,20 +304,12 @@ impl App {
 }
 
 fn patch_landed(patch: &ContactPatch, server: &Contact) -> bool {
-    // E-mail addresses may come back lower-cased; everything else must match exactly.
-    let exact = |a: &str, b: &str| a == b;
-    let email = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-    let checks: [(&Option<String>, &str, &dyn Fn(&str, &str) -> bool); 8] = [
-        (&patch.first_name, &server.first_name, &exact),
-        (&patch.last_name, &server.last_name, &exact),
-        (&patch.email, &server.email, &email),
-        (&patch.phone_number, &server.phone_number, &exact),
-        (&patch.company, &server.company, &exact),
-        (&patch.title, &server.title, &exact),
-        (&patch.location, &server.location, &exact),
-        (&patch.user_email, server.owner_email(), &email),
-    ];
-    checks
-        .iter()
-        .all(|(sent, now, same)| sent.as_deref().is_none_or(|s| same(s, now)))
+    Field::ALL.into_iter().all(|f| match f.in_patch(patch) {
+        None => true,
+        // E-mail addresses may come back lower-cased; everything else must match exactly.
+        Some(sent) if matches!(f, Field::Email | Field::Owner) => {
+            sent.eq_ignore_ascii_case(f.of(server))
+        }
+        Some(sent) => sent == f.of(server),
+    })
 }
