@@ -57,7 +57,7 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
         return fail(2, "no contact given: run `linq-contact <ID>` (see --help)");
     };
     let client = match LinqClient::new(&config.api_url, config.token.clone(), config.timeout) {
-        Ok(c) => c,
+        Ok(c) => c.with_body_logging(log_bodies),
         Err(e) => return fail(2, &e.to_string()),
     };
     let options = AppOptions {

@@ -311,3 +311,43 @@ async fn the_same_field_changed_by_a_colleague_is_a_conflict_until_overwrite() {
     assert_eq!(s.wait_exit(), 0);
     assert_eq!(server.contact(id).unwrap().title, "Mine");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_never_shows_on_screen_in_the_log_or_on_stderr() {
+    let server = DemoServer::start(0).await.unwrap();
+    let state = state_dir("secret");
+    let secret = "SECRET-tok-4f9a-never-show";
+    let url = server.url();
+    let state_str = state.to_str().unwrap().to_string();
+    let mut s = Session::start(
+        &["--log-bodies", &server.first_id().to_string()],
+        &[
+            ("LINQ_API_URL", &url),
+            ("LINQ_INTEGRATION_TOKEN", secret),
+            ("XDG_STATE_HOME", &state_str),
+        ],
+    );
+    s.wait_for("refused the token");
+    assert!(!s.contents().contains(secret));
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0);
+    // After exit the terminal shows what was printed to stdout and stderr.
+    assert!(!s.contents().contains(secret));
+    let log = std::fs::read_to_string(state.join("linq-contact/linq-contact.log")).unwrap();
+    assert!(log.contains("status=401"), "the request was not logged:\n{log}");
+    assert!(!log.contains(secret), "token in the log:\n{log}");
+    // The server did receive it: the test would be void if the token were never sent.
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_to_a_remote_host_is_refused_before_sending() {
+    let mut s = Session::start(
+        &["--api-url", "http://api.example.com", "7"],
+        &[("LINQ_INTEGRATION_TOKEN", "t0ken-x")],
+    );
+    assert_eq!(s.wait_exit(), 2);
+    let text = s.contents();
+    assert!(text.contains("refusing to send the token over plain http://"), "{text}");
+    assert!(!text.contains("t0ken-x"));
+}

@@ -75,7 +75,7 @@ enum Step {
     Key(KeyCode, KeyModifiers),
     Paste(String),
     /// Answer the latest request (read or save) with a record or an error.
-    Answer(Option<Contact>, u16),
+    Answer(Option<Box<Contact>>, u16),
     /// An answer for a request nobody is waiting for.
     Stale(u64),
     Tick,
@@ -86,7 +86,7 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         6 => (key_code(), modifiers()).prop_map(|(k, m)| Step::Key(k, m)),
         1 => any_text().prop_map(Step::Paste),
-        2 => (prop::option::of(contact()), 100u16..600).prop_map(|(c, s)| Step::Answer(c, s)),
+        2 => (prop::option::of(contact().prop_map(Box::new)), 100u16..600).prop_map(|(c, s)| Step::Answer(c, s)),
         1 => any::<u64>().prop_map(Step::Stale),
         1 => Just(Step::Tick),
         2 => (1u16..220, 1u16..70).prop_map(|(w, h)| Step::Draw(w, h)),
@@ -107,7 +107,7 @@ proptest! {
     ) {
         let (mut app, effects) = App::new(AppOptions::default(), first.id);
         let mut pending: Vec<Effect> = effects;
-        let mut answer_with = Some(first);
+        let mut answer_with = Some(Box::new(first));
         let mut steps = steps;
         // Always start by answering the first load, so the form is exercised.
         steps.insert(0, Step::Answer(answer_with.take(), 200));
@@ -124,7 +124,7 @@ proptest! {
                 Step::Answer(record, status) => {
                     let Some(effect) = pending.pop() else { continue };
                     let result = match record {
-                        Some(c) => Ok(c),
+                        Some(c) => Ok(*c),
                         None => Err(ApiError::Http {
                             status,
                             body: ErrorBody::Text("x".into()),

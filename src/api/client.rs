@@ -33,11 +33,14 @@ pub struct LinqClient {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     base: Url,
     base_str: String,
     token: Token,
     timeout: Duration,
+    /// Request and response bodies go to the log too (contact data, never the token).
+    log_bodies: bool,
 }
 
 impl fmt::Debug for LinqClient {
@@ -72,8 +75,19 @@ impl LinqClient {
                 base,
                 token,
                 timeout,
+                log_bodies: false,
             }),
         })
+    }
+
+    /// Also logs request and response bodies (`--log-bodies`).
+    pub fn with_body_logging(self, on: bool) -> Self {
+        let mut inner = (*self.inner).clone();
+        inner.log_bodies = on;
+        Self {
+            http: self.http,
+            inner: Arc::new(inner),
+        }
     }
 
     /// The base URL, normalised and without a trailing slash.
@@ -168,8 +182,40 @@ impl LinqClient {
             .map_err(|e| e.redact(self.inner.token.expose()))
     }
 
+    /// Sends one request and logs method, path (no query: it may hold an e-mail), status
+    /// and duration; bodies only with `--log-bodies`. Headers, and so the token, never.
     async fn exchange(&self, request: RequestBuilder) -> Result<(u16, Vec<u8>), ApiError> {
-        let mut response = request.send().await.map_err(|e| self.transport_error(&e))?;
+        let request = request.build().map_err(|e| self.transport_error(&e))?;
+        let (method, path) = (request.method().clone(), request.url().path().to_owned());
+        if self.inner.log_bodies
+            && let Some(body) = request.body().and_then(|b| b.as_bytes())
+        {
+            tracing::info!(%method, path, body = %String::from_utf8_lossy(body), "request body");
+        }
+        let started = std::time::Instant::now();
+        let result = self.exchange_built(request).await;
+        let duration_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok((status, bytes)) => {
+                tracing::info!(%method, path, status, duration_ms, "request");
+                if self.inner.log_bodies {
+                    tracing::info!(body = %String::from_utf8_lossy(bytes), "response body");
+                }
+            }
+            Err(e) => {
+                let error = e.clone().redact(self.inner.token.expose()).headline();
+                tracing::warn!(%method, path, status = e.status(), duration_ms, error, "request failed");
+            }
+        }
+        result
+    }
+
+    async fn exchange_built(&self, request: reqwest::Request) -> Result<(u16, Vec<u8>), ApiError> {
+        let mut response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| self.transport_error(&e))?;
         let status = response.status();
         let retry_after = retry_after(response.headers());
         let read = read_capped(&mut response).await;
