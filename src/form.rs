@@ -358,6 +358,33 @@ impl Form {
     }
 }
 
+/// The field a server message is about, when it names one ("Email is invalid",
+/// "phone_number must be E.164", "User email does not belong…").
+pub fn field_named_in(message: &str) -> Option<Field> {
+    let m = message.to_lowercase().replace(['_', '-'], " ");
+    let named = |words: &[&str]| words.iter().any(|w| m.contains(w));
+    // The owner first: "user email" also contains "email".
+    if named(&["user email", "owner"]) {
+        Some(Field::Owner)
+    } else if named(&["first name"]) {
+        Some(Field::FirstName)
+    } else if named(&["last name"]) {
+        Some(Field::LastName)
+    } else if named(&["email", "e mail"]) {
+        Some(Field::Email)
+    } else if named(&["phone"]) {
+        Some(Field::Phone)
+    } else if named(&["company"]) {
+        Some(Field::Company)
+    } else if named(&["title"]) {
+        Some(Field::Title)
+    } else if named(&["location"]) {
+        Some(Field::Location)
+    } else {
+        None
+    }
+}
+
 /// Trims, then checks and normalises per field. Empty is allowed (clearing a field) except
 /// for the owner, which must name a user.
 pub fn outgoing_value(f: Field, raw: &str, region: Region) -> Result<String, String> {

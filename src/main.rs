@@ -3,7 +3,7 @@
 use clap::Parser;
 use linq_contact::api::LinqClient;
 use linq_contact::api::retry::Backoff;
-use linq_contact::app::AppOptions;
+use linq_contact::app::{AppOptions, Paths};
 use linq_contact::cli::{Cli, Command};
 use linq_contact::config::{Config, TOKEN_ENV};
 use linq_contact::demo::DemoServer;
@@ -66,14 +66,21 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
         } else {
             api_label(&config.api_url)
         },
+        api_url: config.api_url.clone(),
         region: config.region,
         monochrome: config.monochrome,
+        paths: Paths {
+            config: display_path(None),
+            log: display_path(linq_contact::logging::log_path()),
+            drafts: display_path(DraftStore::from_env().map(|d| d.dir().to_path_buf())),
+        },
     };
     let session = Session {
         client,
         options,
-        contact_id: id,
+        target: linq_contact::target::Target::Id(id),
         drafts: DraftStore::from_env(),
+        recent_path: linq_contact::recent::path(),
         backoff: Backoff::default(),
     };
     match runtime::run(session).await {
@@ -127,6 +134,10 @@ async fn demo_server(port: u16) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(1, &format!("cannot wait for Ctrl-C: {e}")),
     }
+}
+
+fn display_path(p: Option<std::path::PathBuf>) -> String {
+    p.map_or_else(|| "(none)".to_string(), |p| p.display().to_string())
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {

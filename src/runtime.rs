@@ -3,9 +3,11 @@
 //! while idle, and the spinner tick runs only while a request is in flight.
 
 use crate::api::retry::Backoff;
-use crate::api::{ApiError, Contact, LinqClient};
+use crate::api::{ApiError, LinqClient};
 use crate::app::{App, AppOptions, Effect, Msg};
+use crate::app::picker::PAGE_SIZE;
 use crate::drafts::{Draft, DraftStore};
+use crate::target::Target;
 use crate::terminal::TerminalGuard;
 use crate::ui;
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -46,9 +48,11 @@ pub enum RunError {
 pub struct Session {
     pub client: LinqClient,
     pub options: AppOptions,
-    pub contact_id: u64,
+    pub target: Target,
     /// Where drafts go; `None` when there is no state directory.
     pub drafts: Option<DraftStore>,
+    /// Where the recently opened list lives; `None` keeps it in memory only.
+    pub recent_path: Option<PathBuf>,
     pub backoff: Backoff,
 }
 
@@ -86,16 +90,19 @@ fn to_msg(event: Event) -> Option<Msg> {
 }
 
 /// A read, tried again on transient failures with the status pane told about each wait.
-async fn read_with_retry(
-    client: &LinqClient,
+async fn read_with_retry<T, F, Fut>(
     backoff: Backoff,
-    id: u64,
     generation: u64,
     tx: &mpsc::UnboundedSender<Msg>,
-) -> Result<Contact, ApiError> {
+    read: F,
+) -> Result<T, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
     let mut failed = 0;
     loop {
-        match client.get_contact(id).await {
+        match read().await {
             Ok(c) => return Ok(c),
             Err(e) => {
                 failed += 1;
@@ -128,10 +135,53 @@ impl Effects<'_> {
         match effect {
             Effect::Load { generation, id } => {
                 let task = tokio::spawn(async move {
-                    let result = read_with_retry(&client, backoff, id, generation, &tx).await;
+                    let result =
+                        read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
                     let _ = tx.send(Msg::Loaded { generation, result });
                 });
                 self.tasks.insert(generation, task.abort_handle());
+            }
+            Effect::Find {
+                generation,
+                email,
+                phone,
+            } => {
+                let task = tokio::spawn(async move {
+                    let result = read_with_retry(backoff, generation, &tx, || {
+                        client.find_contact(email.as_deref(), phone.as_deref())
+                    })
+                    .await;
+                    let _ = tx.send(Msg::Found { generation, result });
+                });
+                self.tasks.insert(generation, task.abort_handle());
+            }
+            Effect::ListPage { generation, page } => {
+                let task = tokio::spawn(async move {
+                    let result = read_with_retry(backoff, generation, &tx, || {
+                        client.list_contacts(page, PAGE_SIZE)
+                    })
+                    .await;
+                    let _ = tx.send(Msg::Page {
+                        generation,
+                        page,
+                        result,
+                    });
+                });
+                self.tasks.insert(generation, task.abort_handle());
+            }
+            Effect::CheckDraft { id } => {
+                let draft = self
+                    .session
+                    .drafts
+                    .as_ref()
+                    .and_then(|s| s.load(self.session.client.base_url(), id))
+                    .map(Box::new);
+                let _ = tx.send(Msg::DraftFound { id, draft });
+            }
+            Effect::SaveRecent(list) => {
+                if let Some(path) = &self.session.recent_path {
+                    let _ = crate::recent::save(path, &list);
+                }
             }
             Effect::Save {
                 generation,
@@ -155,7 +205,7 @@ impl Effects<'_> {
                 }
             }
             // Handled by the loop, which owns the terminal.
-            Effect::ClearScreen | Effect::Quit => {}
+            Effect::ClearScreen | Effect::Quit | Effect::Copy(_) => {}
         }
     }
 }
@@ -165,17 +215,17 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
-    let api_url = session.client.base_url().to_string();
-    let draft = session
-        .drafts
-        .as_ref()
-        .and_then(|s| s.load(&api_url, session.contact_id));
+    let recent = session
+        .recent_path
+        .as_deref()
+        .map(crate::recent::load)
+        .unwrap_or_default();
     let mut guard = TerminalGuard::enter()?;
     install_panic_draft_hook();
     let terminal = &mut guard.terminal;
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let (app, effects) = App::new(session.options.clone(), session.contact_id);
-    let mut app = app.with_draft(draft);
+    let (app, effects) = App::open(session.options.clone(), session.target.clone());
+    let mut app = app.with_recent(recent);
     let mut runner = Effects {
         session: &session,
         tx,
@@ -210,6 +260,7 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
                     return Ok(Exit::Quit);
                 }
                 Effect::ClearScreen => terminal.clear()?,
+                Effect::Copy(text) => copy_to_clipboard(&text),
                 other => runner.perform(other),
             }
         }
@@ -218,6 +269,17 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
         }
         terminal.draw(|f| ui::draw(&app, f))?;
     }
+}
+
+/// OSC 52: the terminal puts the text on the user's clipboard, even over SSH. Terminals
+/// that do not support it ignore the sequence.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
 }
 
 fn keep_emergency_draft(app: &App, session: &Session) {

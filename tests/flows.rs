@@ -551,3 +551,44 @@ fn discarding_a_draft_deletes_it() {
     );
     assert!(!app.has_unsaved_changes());
 }
+
+#[test]
+fn the_cursor_sits_on_the_right_column_in_wide_text() {
+    let (mut app, effects) = App::new(options(), 1001);
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("expected a load");
+    };
+    let mut c = ada();
+    c.last_name = "山田 太郎".into();
+    c.company = "Zoe\u{308}!".into();
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(c),
+    });
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut cursor = |app: &App| {
+        terminal.draw(|f| linq_contact::ui::draw(app, f)).unwrap();
+        terminal.get_cursor_position().unwrap()
+    };
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::End));
+    // Values start at column 17 (border, marker, label, dirty marker); row 3 is the
+    // second field. "山田 太郎" is 9 columns wide.
+    assert_eq!(cursor(&app), (17 + 9, 3).into());
+    app.update(key(KeyCode::Left));
+    assert_eq!(cursor(&app), (17 + 7, 3).into());
+    // A combining accent takes no column: "Zoë!" is 4 columns.
+    for _ in 0..3 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(key(KeyCode::End));
+    assert_eq!(cursor(&app), (17 + 4, 6).into());
+}
+
+#[test]
+fn resizing_back_from_tiny_restores_the_full_view() {
+    let app = loaded();
+    assert!(screen_at(&app, 20, 6).contains("too small"));
+    assert_eq!(screen(&app), screen(&loaded()));
+    assert!(screen(&app).contains("First name"));
+}

@@ -334,7 +334,10 @@ async fn a_refused_token_never_shows_on_screen_in_the_log_or_on_stderr() {
     // After exit the terminal shows what was printed to stdout and stderr.
     assert!(!s.contents().contains(secret));
     let log = std::fs::read_to_string(state.join("linq-contact/linq-contact.log")).unwrap();
-    assert!(log.contains("status=401"), "the request was not logged:\n{log}");
+    assert!(
+        log.contains("status=401"),
+        "the request was not logged:\n{log}"
+    );
     assert!(!log.contains(secret), "token in the log:\n{log}");
     // The server did receive it: the test would be void if the token were never sent.
     assert_eq!(server.requests().len(), 1);
@@ -348,6 +351,9 @@ async fn plain_http_to_a_remote_host_is_refused_before_sending() {
     );
     assert_eq!(s.wait_exit(), 2);
     let text = s.contents();
-    assert!(text.contains("refusing to send the token over plain http://"), "{text}");
+    assert!(
+        text.contains("refusing to send the token over plain http://"),
+        "{text}"
+    );
     assert!(!text.contains("t0ken-x"));
 }

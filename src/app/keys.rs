@@ -1,7 +1,7 @@
 //! Key and paste handling. Modeless: typing always edits the focused field, and plain
 //! letters only act inside overlays.
 
-use super::{App, Effect, Overlay};
+use super::{App, Effect, Overlay, Status};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
@@ -33,6 +33,17 @@ impl App {
         if ctrl(&key, 'r') {
             return self.request_reload();
         }
+        if ctrl(&key, 'o') {
+            self.open_prompt();
+            return Vec::new();
+        }
+        if ctrl(&key, 'p') {
+            return self.open_picker();
+        }
+        if key.code == KeyCode::F(1) {
+            self.overlay = Some(Overlay::Help);
+            return Vec::new();
+        }
         let focus = self.focus;
         let Some(form) = &mut self.form else {
             return match key.code {
@@ -41,18 +52,50 @@ impl App {
             };
         };
         match key.code {
-            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => self.focus = focus.next(),
-            KeyCode::BackTab | KeyCode::Up => self.focus = focus.prev(),
+            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => {
+                self.history.break_run();
+                self.focus = focus.next();
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.history.break_run();
+                self.focus = focus.prev();
+            }
             KeyCode::Esc if self.in_flight.is_some() => return self.cancel_in_flight(),
-            KeyCode::Esc => form.revert(focus),
+            KeyCode::Esc => {
+                if form.value(focus) != form.loaded(focus) {
+                    self.history.record(focus, form.input(focus).clone(), false);
+                    form.revert(focus);
+                }
+            }
+            _ if ctrl(&key, 'z') => self.undo(),
             KeyCode::F(2) => return self.open_review(),
             _ if ctrl(&key, 's') => return self.open_review(),
             _ => {
-                form.input_mut(focus)
-                    .handle_event(&Event::Key(readline_alt(key)));
+                let before = form.input(focus).clone();
+                let changed = form
+                    .input_mut(focus)
+                    .handle_event(&Event::Key(readline_alt(key)))
+                    .is_some_and(|c| c.value);
+                if changed {
+                    let typing = !key.modifiers.contains(KeyModifiers::CONTROL)
+                        && matches!(
+                            key.code,
+                            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete
+                        );
+                    self.history.record(focus, before, typing);
+                }
             }
         }
         Vec::new()
+    }
+
+    fn undo(&mut self) {
+        let (Some(form), Some(step)) = (&mut self.form, self.history.pop()) else {
+            self.status = Status::Info("Nothing to undo.".into());
+            return;
+        };
+        *form.input_mut(step.field) = step.before;
+        self.focus = step.field;
     }
 
     fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -65,6 +108,15 @@ impl App {
         let yes = letter == Some('y');
         let no = key.code == KeyCode::Esc || letter == Some('n');
         match self.overlay.take() {
+            Some(Overlay::Open { input, .. }) => return self.on_open_key(key, input),
+            Some(Overlay::Picker(picker)) => return self.on_picker_key(key, picker),
+            Some(Overlay::ConfirmLeave(target)) if yes => return self.go(target),
+            Some(Overlay::Review { plan, conflicts }) if letter == Some('c') => {
+                let curl = self.curl_command(&crate::api::LinqClient::update_body(&plan.patch));
+                self.overlay = Some(Overlay::Review { plan, conflicts });
+                self.status = Status::Copied;
+                return vec![Effect::Copy(curl)];
+            }
             Some(Overlay::Review { plan, conflicts }) => {
                 let overwrite = letter == Some('o') && !conflicts.is_empty();
                 let send = (yes || key.code == KeyCode::Enter) && conflicts.is_empty();
@@ -120,6 +172,7 @@ impl App {
             .map_or(value.len(), |(i, _)| i);
         let new_value = format!("{}{}{}", &value[..split], clean, &value[split..]);
         let new_cursor = cursor + clean.chars().count();
+        self.history.record(focus, input.clone(), false);
         *form.input_mut(focus) = tui_input::Input::new(new_value).with_cursor(new_cursor);
     }
 }

@@ -5,11 +5,16 @@
 //! and a result whose generation is not the one awaited is dropped (latest request wins).
 
 mod keys;
+mod navigate;
+pub mod picker;
+mod undo;
 mod update;
 
-use crate::api::{ApiError, Contact, ContactPatch};
+use crate::api::{ApiError, Contact, ContactPage, ContactPatch};
 use crate::drafts::Draft;
 use crate::form::{Conflict, Field, Form, Plan, PlanError};
+use crate::recent::Summary;
+use crate::target::Target;
 use crossterm::event::KeyEvent;
 use phonenumber::country::Id as Region;
 
@@ -37,6 +42,22 @@ pub enum Msg {
         generation: u64,
         result: Result<Contact, ApiError>,
     },
+    /// The answer of the find endpoint (by e-mail or phone).
+    Found {
+        generation: u64,
+        result: Result<Option<Contact>, ApiError>,
+    },
+    /// One page of the contact list, for the picker.
+    Page {
+        generation: u64,
+        page: u32,
+        result: Result<ContactPage, ApiError>,
+    },
+    /// The draft on disk for contact `id`, if any.
+    DraftFound {
+        id: u64,
+        draft: Option<Box<Draft>>,
+    },
 }
 
 /// Something the runtime must do.
@@ -51,6 +72,23 @@ pub enum Effect {
         id: u64,
         patch: ContactPatch,
     },
+    Find {
+        generation: u64,
+        email: Option<String>,
+        phone: Option<String>,
+    },
+    ListPage {
+        generation: u64,
+        page: u32,
+    },
+    /// Look for a draft of this contact (it has just been opened).
+    CheckDraft {
+        id: u64,
+    },
+    /// Persist the recently opened list.
+    SaveRecent(Vec<Summary>),
+    /// Put text on the clipboard of the user's terminal (OSC 52, works over SSH).
+    Copy(String),
     /// Abandon the request of this generation (the user pressed Esc).
     Cancel {
         generation: u64,
@@ -76,6 +114,15 @@ pub enum Overlay {
     ConfirmReload,
     /// A draft from an earlier session exists for this contact.
     RestoreDraft(Box<Draft>),
+    /// Ctrl-O: open another contact by id, e-mail or phone.
+    Open {
+        input: tui_input::Input,
+        error: Option<String>,
+    },
+    Picker(Box<picker::Picker>),
+    /// Leaving a contact with unsaved changes: confirm first.
+    ConfirmLeave(Target),
+    Help,
 }
 
 /// What the status pane says.
@@ -98,6 +145,12 @@ pub enum Status {
         landed: bool,
     },
     CheckFailed(ApiError),
+    /// The find endpoint answered `{"contact": null}`.
+    NoMatch(Target),
+    /// Looking a contact up by e-mail or phone.
+    Finding(Target),
+    /// The clipboard was asked to take the curl command.
+    Copied,
     Cancelled(&'static str),
     /// Draft restored; `conflicts` are fields the server changed since the draft.
     Restored {
@@ -124,6 +177,7 @@ struct Sent {
 #[derive(Debug, Clone)]
 enum Pending {
     Load,
+    Find(Target),
     Check,
     Save(Box<Sent>),
     Verify(Box<Sent>),
@@ -140,17 +194,31 @@ struct InFlight {
 pub struct AppOptions {
     /// Shown in the header so the user knows which server they are editing.
     pub api_label: String,
+    /// The API base URL, for the curl command the review can copy.
+    pub api_url: String,
     pub region: Region,
     /// No colours, attributes only (`NO_COLOR`).
     pub monochrome: bool,
+    /// Where things live on disk, for the help screen.
+    pub paths: Paths,
+}
+
+/// Files the help screen points to (display strings; "(none)" when unknown).
+#[derive(Debug, Clone, Default)]
+pub struct Paths {
+    pub config: String,
+    pub log: String,
+    pub drafts: String,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
         Self {
             api_label: String::new(),
+            api_url: "https://api.linqapp.com".into(),
             region: Region::US,
             monochrome: false,
+            paths: Paths::default(),
         }
     }
 }
@@ -171,12 +239,26 @@ pub struct App {
     retry: Option<(u32, std::time::Duration)>,
     /// A draft found on disk, offered once the contact has loaded.
     draft: Option<Box<Draft>>,
+    history: undo::History,
+    /// Messages of the last 422 that name a field, shown under that field.
+    server_problems: Vec<(Field, String)>,
+    /// Recently opened contacts, newest first (the picker lists them first).
+    recent: Vec<Summary>,
     quitting: bool,
 }
 
 impl App {
     /// A new app that is about to load `contact_id`; the returned effect starts the load.
     pub fn new(options: AppOptions, contact_id: u64) -> (Self, Vec<Effect>) {
+        Self::open(options, Target::Id(contact_id))
+    }
+
+    /// A new app opening `target`: a load by id, or a find by e-mail or phone.
+    pub fn open(options: AppOptions, target: Target) -> (Self, Vec<Effect>) {
+        let contact_id = match target {
+            Target::Id(id) => id,
+            _ => 0,
+        };
         let mut app = Self {
             options,
             contact_id,
@@ -190,10 +272,22 @@ impl App {
             spinner: 0,
             retry: None,
             draft: None,
+            history: undo::History::default(),
+            recent: Vec::new(),
+            server_problems: Vec::new(),
             quitting: false,
         };
-        let effects = app.start_load();
+        let effects = match target {
+            Target::Id(_) => app.start_load(),
+            other => app.start_find(other),
+        };
         (app, effects)
+    }
+
+    /// The recently opened contacts the picker lists first.
+    pub fn with_recent(mut self, recent: Vec<Summary>) -> Self {
+        self.recent = recent;
+        self
     }
 
     /// Offers `draft` once the contact has loaded.
@@ -219,6 +313,11 @@ impl App {
             loaded: record.clone(),
             values,
         })
+    }
+
+    /// What the server said about particular fields in its last refusal.
+    pub fn server_problems(&self) -> &[(Field, String)] {
+        &self.server_problems
     }
 
     pub fn retry(&self) -> Option<(u32, std::time::Duration)> {

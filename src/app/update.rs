@@ -36,9 +36,30 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Found { generation, result } => match self.take_in_flight(generation) {
+                Some(InFlight {
+                    what: Pending::Find(target),
+                    ..
+                }) => self.on_found(&target, result),
+                Some(other) => {
+                    self.in_flight = Some(other);
+                    Vec::new()
+                }
+                None => Vec::new(),
+            },
+            Msg::Page {
+                generation,
+                page,
+                result,
+            } => self.on_page(generation, page, result),
+            Msg::DraftFound { id, draft } => {
+                self.on_draft_found(id, draft);
+                Vec::new()
+            }
             Msg::Loaded { generation, result } => match self.take_in_flight(generation) {
                 Some(InFlight { what, .. }) => match what {
                     Pending::Load => self.on_loaded(result),
+                    Pending::Find(_) => Vec::new(),
                     Pending::Check => self.on_checked(result),
                     Pending::Verify(sent) => self.on_verified(result, &sent),
                     // A save is answered by `Saved`; a read result cannot end it.
@@ -77,22 +98,33 @@ impl App {
         }
     }
 
-    fn on_loaded(&mut self, result: Result<Contact, ApiError>) -> Vec<Effect> {
-        match result {
-            Ok(contact) => {
-                self.form = Some(Form::new(&contact, self.options.region));
-                self.contact_id = contact.id;
-                self.record = Some(contact);
-                self.focus = Field::FirstName;
-                self.status = Status::Loaded;
-                if let Some(draft) = self.draft.take() {
-                    self.overlay = Some(Overlay::RestoreDraft(draft));
-                }
-            }
+    pub(super) fn on_loaded(&mut self, result: Result<Contact, ApiError>) -> Vec<Effect> {
+        let contact = match result {
+            Ok(c) => c,
             // The form, if any, stays: a failed reload must not cost the user their edits.
-            Err(e) => self.status = Status::LoadFailed(e),
+            Err(e) => {
+                self.status = Status::LoadFailed(e);
+                return Vec::new();
+            }
+        };
+        let newly_opened = self.record.as_ref().is_none_or(|r| r.id != contact.id);
+        self.history.clear();
+        self.server_problems.clear();
+        self.form = Some(Form::new(&contact, self.options.region));
+        self.contact_id = contact.id;
+        crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
+        self.record = Some(contact);
+        self.focus = Field::FirstName;
+        self.status = Status::Loaded;
+        let mut effects = vec![Effect::SaveRecent(self.recent.clone())];
+        if let Some(draft) = self.draft.take() {
+            self.overlay = Some(Overlay::RestoreDraft(draft));
+        } else if newly_opened {
+            effects.push(Effect::CheckDraft {
+                id: self.contact_id,
+            });
         }
-        Vec::new()
+        effects
     }
 
     /// The re-read before the review: take what others changed, then review.
@@ -144,6 +176,20 @@ impl App {
                 self.start_verify(sent)
             }
             Err(e) => {
+                if let ApiError::Http {
+                    status: 422,
+                    body: crate::api::ErrorBody::Standard {
+                        message, errors, ..
+                    },
+                    ..
+                } = &e
+                {
+                    self.server_problems = errors
+                        .iter()
+                        .chain(message)
+                        .filter_map(|m| crate::form::field_named_in(m).map(|f| (f, m.clone())))
+                        .collect();
+                }
                 self.status = Status::SaveFailed(e);
                 Vec::new()
             }
@@ -204,6 +250,7 @@ impl App {
         match what {
             Pending::Load => self.status = Status::Cancelled("loading cancelled"),
             Pending::Check => self.status = Status::Cancelled("review cancelled"),
+            Pending::Find(_) => self.status = Status::Cancelled("lookup cancelled"),
             Pending::Verify(_) => {
                 self.status = Status::Cancelled("check cancelled: the save's outcome is unknown")
             }
@@ -275,6 +322,7 @@ impl App {
             what: Pending::Save(sent),
         });
         self.retry = None;
+        self.server_problems.clear();
         self.status = Status::Saving;
         vec![Effect::Save {
             generation,
@@ -296,6 +344,7 @@ impl App {
             }
         }
         let merge = form.merge_remote(&current);
+        self.history.clear();
         self.form = Some(form);
         self.status = Status::Restored {
             conflicts: merge.conflicts.iter().map(|c| c.field).collect(),

@@ -5,22 +5,75 @@
 //! tests talk to it over real HTTP so that what they check is what goes over the wire.
 //! It follows the documented behaviour and, where the reference is silent, picks the
 //! stricter plausible answer so that client bugs surface here rather than in production.
+//!
+//! # Faults and latency
+//!
+//! Real deployments also fail in ways the reference never describes, so the demo can
+//! be told to misbehave, from code through [`DemoServer::set_latency`],
+//! [`DemoServer::fail_next`] and [`DemoServer::clear_faults`], or over HTTP:
+//!
+//! | request | effect |
+//! |---|---|
+//! | `GET /__demo` | this usage, as plain text |
+//! | `POST /__demo/latency?ms=2000` | every request waits 2 s before it is handled (`ms=0`: none) |
+//! | `POST /__demo/fail?kind=K&count=N&retry_after=S` | the next N (default 1) API requests get fault K |
+//! | `POST /__demo/clear` | no more latency, pending faults dropped |
+//! | `POST /__demo/edit/{id}` with `{"contact": {...}}` | a colleague saves the contact |
+//!
+//! Fault kinds (`K`):
+//! - `500`: 500 with a standard-shape body, `error_code` `INTERNAL_ERROR`;
+//! - `502`: 502 with nginx's HTML error page (`text/html`);
+//! - `429`: 429 with `Retry-After: S` (default 5) and a JSON:API-shape body, code
+//!   `RATE_LIMITED`;
+//! - `stall`: 200, headers and half a body sent, then nothing until the client gives up;
+//! - `oversized`: 200 with valid JSON over 2 MiB (the contact plus a `padding` field);
+//! - `truncated`: 200 with JSON cut in half and an honest `Content-Length`.
+//!
+//! Successive `fail` calls queue up rather than replace each other. A fault is used up by
+//! any request under `/api/`, with or without a valid token: it stands for trouble in
+//! front of the application (a proxy, a rate limiter), which answers before the token is
+//! looked at. Faulted requests are recorded like any other but change nothing. Latency
+//! applies to every request except control ones.
+//!
+//! An edit takes the same body as a PUT and follows the same rules (phone numbers are
+//! normalised, `user_email` must name a user), except that it need not name an identity
+//! field; it moves `updated_at` forward and answers `{"data": contact}`, or 404 / 422.
+//!
+//! Control requests need no token, are never recorded, delayed or faulted, and answer
+//! JSON (400 with this usage when a parameter is wrong).
 
+mod control;
+mod faults;
 mod seed;
 mod server;
 mod store;
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::api::model::Contact;
+use crate::api::model::{Contact, ContactPatch};
+pub use faults::Fault;
 use server::Shared;
 use store::Store;
 
 /// The only token the demo accepts. Not a secret: the demo holds made-up data.
 pub const DEMO_TOKEN: &str = "demo-token-0000";
+
+/// Curl examples of the control surface, for `demo-server` to print under the URL.
+/// `$URL` stands for the demo's base URL.
+pub const CONTROL_HELP: &str = "\
+Misbehave on demand (URL=the address above; no token needed):
+  curl -X POST \"$URL/__demo/latency?ms=2000\"        # every request waits 2 s
+  curl -X POST \"$URL/__demo/fail?kind=500&count=2\"  # next 2 API requests fail
+  curl -X POST \"$URL/__demo/fail?kind=429&retry_after=7\"
+       # other kinds: 502 (HTML page), stall, oversized, truncated
+  curl -X POST \"$URL/__demo/edit/1\" -d '{\"contact\":{\"title\":\"CEO\"}}'  # a colleague's save
+  curl -X POST \"$URL/__demo/clear\"                  # back to normal
+";
 
 /// One request as the demo received it, so tests can assert on exact bodies.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +90,9 @@ pub struct DemoServer {
     addr: SocketAddr,
     shared: Shared,
     task: JoinHandle<()>,
+    /// Never sent on; dropping it tells stalled bodies and pending delays to end, since
+    /// aborting the accept loop does not stop connections already being served.
+    _shutdown: watch::Sender<()>,
 }
 
 impl DemoServer {
@@ -56,7 +112,8 @@ impl DemoServer {
         for contact in seed::generate(next_id, extra, store.users()) {
             store.insert(contact);
         }
-        let shared = Shared::new(store);
+        let (shutdown, shutdown_rx) = watch::channel(());
+        let shared = Shared::new(store, shutdown_rx);
 
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
@@ -66,7 +123,12 @@ impl DemoServer {
             // no one to report a failure to, and the client sees refused connections.
             let _ = axum::serve(listener, app).await;
         });
-        Ok(DemoServer { addr, shared, task })
+        Ok(DemoServer {
+            addr,
+            shared,
+            task,
+            _shutdown: shutdown,
+        })
     }
 
     /// Base URL, e.g. `http://127.0.0.1:41234`, without a trailing slash.
@@ -97,9 +159,38 @@ impl DemoServer {
 
     /// Simulates a colleague saving the contact elsewhere. As with a real save, the
     /// server recomputes `full_name` and moves `updated_at` forward, so a client can
-    /// detect the change. A new id adds the contact.
+    /// detect the change. A new id adds the contact. Not recorded in `requests()`.
     pub fn set_contact(&self, c: Contact) {
         self.shared.store().replace(c);
+    }
+
+    /// Simulates a colleague changing some fields elsewhere: the patch is applied as a
+    /// PUT would apply it, except that it need not name an identity field (that rule is
+    /// the partner API's, not the data's). `updated_at` moves forward. Not recorded in
+    /// `requests()`. `None` when there is no such contact or the patch holds a value the
+    /// API would refuse (then nothing changes).
+    pub fn external_edit(&self, id: u64, patch: &ContactPatch) -> Option<Contact> {
+        self.shared.edit_externally(id, patch).ok()
+    }
+
+    /// Every request, authorised or not, waits this long before it is handled (zero:
+    /// no wait). Control requests are exempt.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.faults().set_latency(latency);
+    }
+
+    /// The next `count` requests under `/api/` are answered with `fault` instead of
+    /// being handled, whatever their token: a fault stands for trouble in front of the
+    /// application. Faulted requests are still recorded in `requests()` and change
+    /// nothing. Calls queue up: `fail_next(1, A)` then `fail_next(1, B)` gives A, then B.
+    pub fn fail_next(&self, count: usize, fault: Fault) {
+        self.shared.faults().push(count, fault);
+    }
+
+    /// Removes the latency and every pending fault. A body already stalling stays
+    /// stalled; only new requests are served normally.
+    pub fn clear_faults(&self) {
+        self.shared.faults().clear();
     }
 }
 

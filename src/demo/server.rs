@@ -1,8 +1,9 @@
-//! HTTP face of the demo: routes, the token check, request recording, and the API's two
-//! error body shapes. The rules themselves live in `store`.
+//! HTTP face of the demo: routes, the token check, request recording, injected faults,
+//! and the API's two error body shapes. The rules themselves live in `store`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -14,31 +15,43 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use serde_json::json;
+use tokio::sync::watch;
 
+use super::faults::{self, Fault, FaultPlan};
 use super::store::{
     DEFAULT_PER_PAGE, MSG_EMAIL_INVALID, MSG_PHONE_INVALID, Refusal, Store, is_valid_email,
     normalise_phone,
 };
 use super::{DEMO_TOKEN, RecordedRequest};
-use crate::api::model::{ContactPatch, DataEnvelope};
+use crate::api::model::{Contact, ContactPatch, DataEnvelope};
 
 pub(crate) const TOKEN_HEADER: &str = "X-LINQ-INTEGRATION-TOKEN";
 
 /// Generous for a contact, small enough that a runaway client cannot exhaust memory.
 const MAX_BODY_BYTES: usize = 1 << 20;
 
+/// The prefix of every API route; only these are faulted.
+const API_PREFIX: &str = "/api/";
+const CONTACTS_PREFIX: &str = "/api/partner/v2/contacts/";
+
 /// State shared between the handlers and the `DemoServer` handle the tests hold.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Shared {
     store: Arc<Mutex<Store>>,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
+    faults: Arc<Mutex<FaultPlan>>,
+    /// Never sent on: it reports an error once the `DemoServer` holding the sender is
+    /// dropped, which is what ends stalled bodies and pending delays.
+    shutdown: watch::Receiver<()>,
 }
 
 impl Shared {
-    pub(crate) fn new(store: Store) -> Self {
+    pub(crate) fn new(store: Store, shutdown: watch::Receiver<()>) -> Self {
         Shared {
             store: Arc::new(Mutex::new(store)),
             log: Arc::default(),
+            faults: Arc::default(),
+            shutdown,
         }
     }
 
@@ -58,6 +71,52 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .push(request);
     }
+
+    /// Same poisoning argument as [`Shared::store`]: the plan is a few plain values.
+    pub(crate) fn faults(&self) -> MutexGuard<'_, FaultPlan> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies a colleague's edit straight to the store: nothing is recorded or faulted.
+    pub(crate) fn edit_externally(
+        &self,
+        id: u64,
+        patch: &ContactPatch,
+    ) -> Result<Contact, Refusal> {
+        self.store().edit_externally(id, patch)
+    }
+
+    /// Waits out the configured latency, or less if the demo is dropped meanwhile, so
+    /// a long delay cannot keep a connection task alive after the server is gone.
+    async fn delay(&self) {
+        let latency = self.faults().latency();
+        if latency == Duration::ZERO {
+            return;
+        }
+        let mut shutdown = self.shutdown.clone();
+        tokio::select! {
+            () = tokio::time::sleep(latency) => {}
+            () = async { while shutdown.changed().await.is_ok() {} } => {}
+        }
+    }
+
+    /// The contact a faulted answer pretends to be about: the one the path names, else
+    /// the first, so that bodies posing as a success look like one.
+    fn contact_for(&self, path: &str) -> Contact {
+        let store = self.store();
+        let named = path
+            .strip_prefix(CONTACTS_PREFIX)
+            .and_then(|id| id.parse().ok())
+            .and_then(|id| store.get(id));
+        named
+            .or_else(|| store.first_id().and_then(|id| store.get(id)))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn fault_response(&self, fault: &Fault, path: &str) -> Response {
+        faults::respond(fault, &self.contact_for(path), self.shutdown.clone())
+    }
 }
 
 pub(crate) fn router(shared: Shared) -> Router {
@@ -73,9 +132,16 @@ pub(crate) fn router(shared: Shared) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
         // The last layer added runs first: every request is recorded, even the ones
-        // the token check turns away.
+        // the token check turns away or a fault answers.
         .layer(middleware::from_fn(authenticate))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            inject_faults,
+        ))
         .layer(middleware::from_fn_with_state(shared.clone(), record))
+        // Merged after the layers, so control requests skip recording, faults and the
+        // token check.
+        .merge(super::control::router())
         .with_state(shared)
 }
 
@@ -106,6 +172,22 @@ async fn record(State(shared): State<Shared>, request: Request, next: Next) -> R
             vec![format!("The body must be at most {MAX_BODY_BYTES} bytes")],
         ),
     }
+}
+
+/// Latency, then a pending fault, both ahead of the token check: they stand for trouble
+/// in front of the application (a slow network, a proxy, a rate limiter), which answers
+/// without looking at the token. Only API routes use up a fault.
+async fn inject_faults(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    shared.delay().await;
+    let path = request.uri().path();
+    if path.starts_with(API_PREFIX) {
+        // Taken in its own statement so the lock is released before responding.
+        let fault = shared.faults().take();
+        if let Some(fault) = fault {
+            return shared.fault_response(&fault, path);
+        }
+    }
+    next.run(request).await
 }
 
 async fn authenticate(request: Request, next: Next) -> Response {
@@ -265,7 +347,7 @@ fn parse_id(path: Result<Path<String>, PathRejection>) -> Option<u64> {
     path.ok()?.0.parse().ok()
 }
 
-fn contact_not_found() -> Response {
+pub(crate) fn contact_not_found() -> Response {
     standard_error(
         StatusCode::NOT_FOUND,
         "CONTACT_NOT_FOUND",
@@ -277,7 +359,7 @@ fn contact_not_found() -> Response {
     )
 }
 
-fn validation_error(problems: Vec<String>) -> Response {
+pub(crate) fn validation_error(problems: Vec<String>) -> Response {
     standard_error(
         StatusCode::UNPROCESSABLE_ENTITY,
         "VALIDATION_ERROR",
@@ -287,7 +369,12 @@ fn validation_error(problems: Vec<String>) -> Response {
 }
 
 /// The "render_standard_error" shape the contacts endpoints use.
-fn standard_error(status: StatusCode, code: &str, message: &str, errors: Vec<String>) -> Response {
+pub(crate) fn standard_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    errors: Vec<String>,
+) -> Response {
     let body = json!({
         "status": "error",
         "error_code": code,

@@ -76,11 +76,42 @@ impl Store {
     /// Applies an update (PUT and PATCH behave the same): only the fields present in the
     /// patch change. Nothing is written unless the whole patch is valid.
     pub(crate) fn update(&mut self, id: u64, patch: &ContactPatch) -> Result<Contact, Refusal> {
+        self.apply(id, patch, true)
+    }
+
+    /// Applies a patch as a colleague's save in Linq's own app would: the same field
+    /// rules as [`Store::update`], except that a patch need not name an identity field,
+    /// because that requirement belongs to the partner API, not to the data.
+    pub(crate) fn edit_externally(
+        &mut self,
+        id: u64,
+        patch: &ContactPatch,
+    ) -> Result<Contact, Refusal> {
+        self.apply(id, patch, false)
+    }
+
+    fn apply(
+        &mut self,
+        id: u64,
+        patch: &ContactPatch,
+        require_identity: bool,
+    ) -> Result<Contact, Refusal> {
         if !self.contacts.contains_key(&id) {
             return Err(Refusal::NotFound);
         }
+        let checked = self.check(patch, require_identity)?;
+        let stamp = self.stamp();
+        let contact = self.contacts.get_mut(&id).ok_or(Refusal::NotFound)?;
+        write_fields(contact, patch, checked);
+        contact.updated_at = stamp;
+        Ok(contact.clone())
+    }
+
+    /// Validates a patch and resolves what the server derives from it, reporting every
+    /// problem at once, as the API lists them.
+    fn check(&self, patch: &ContactPatch, require_identity: bool) -> Result<Checked, Refusal> {
         let mut problems = Vec::new();
-        if !patch.has_identity_field() {
+        if require_identity && !patch.has_identity_field() {
             problems.push(MSG_IDENTITY_REQUIRED.to_string());
         }
         if let Some(email) = &patch.email
@@ -110,34 +141,11 @@ impl Store {
                 found
             }
         };
-        if !problems.is_empty() {
-            return Err(Refusal::Invalid(problems));
+        if problems.is_empty() {
+            Ok(Checked { phone, owner })
+        } else {
+            Err(Refusal::Invalid(problems))
         }
-
-        let stamp = self.stamp();
-        let contact = self.contacts.get_mut(&id).ok_or(Refusal::NotFound)?;
-        let fields = [
-            (&patch.first_name, &mut contact.first_name),
-            (&patch.last_name, &mut contact.last_name),
-            (&patch.email, &mut contact.email),
-            (&patch.company, &mut contact.company),
-            (&patch.title, &mut contact.title),
-            (&patch.location, &mut contact.location),
-        ];
-        for (new, field) in fields {
-            if let Some(value) = new {
-                field.clone_from(value);
-            }
-        }
-        if let Some(phone) = phone {
-            contact.phone_number = phone;
-        }
-        if owner.is_some() {
-            contact.contact_owner = owner;
-        }
-        contact.full_name = full_name(&contact.first_name, &contact.last_name);
-        contact.updated_at = stamp;
-        Ok(contact.clone())
     }
 
     /// One page of the list, ordered by id. Out-of-range pages are empty rather than an
@@ -199,6 +207,37 @@ impl Store {
         self.last_stamp = Some(now);
         format_timestamp(now)
     }
+}
+
+/// What the server derives from a valid patch: the normalised phone and the new owner.
+struct Checked {
+    phone: Option<String>,
+    owner: Option<ContactOwner>,
+}
+
+/// Writes the fields a patch names; `full_name` follows the names, as the server
+/// computes it.
+fn write_fields(contact: &mut Contact, patch: &ContactPatch, checked: Checked) {
+    let fields = [
+        (&patch.first_name, &mut contact.first_name),
+        (&patch.last_name, &mut contact.last_name),
+        (&patch.email, &mut contact.email),
+        (&patch.company, &mut contact.company),
+        (&patch.title, &mut contact.title),
+        (&patch.location, &mut contact.location),
+    ];
+    for (new, field) in fields {
+        if let Some(value) = new {
+            field.clone_from(value);
+        }
+    }
+    if let Some(phone) = checked.phone {
+        contact.phone_number = phone;
+    }
+    if checked.owner.is_some() {
+        contact.contact_owner = checked.owner;
+    }
+    contact.full_name = full_name(&contact.first_name, &contact.last_name);
 }
 
 /// The documented shape, e.g. `2025-07-30T10:00:00.000+00:00`: milliseconds and an

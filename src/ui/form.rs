@@ -10,8 +10,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-/// Borders, the eight fields and the facts line.
-pub const HEIGHT: u16 = 2 + 8 + 1;
+/// Borders, the eight fields, a note under the focused field, and the facts line.
+pub const HEIGHT: u16 = 2 + 8 + 1 + 1;
 const LABEL_COLS: usize = 11;
 /// "› " + label + " " + marker + " ".
 const PREFIX_COLS: usize = 2 + LABEL_COLS + 1 + 2;
@@ -26,14 +26,25 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
     };
     let value_cols = usize::from(inner.width).saturating_sub(PREFIX_COLS);
     let problems = form.problems();
-    let mut lines = Vec::with_capacity(9);
+    let mut lines = Vec::with_capacity(10);
     let mut cursor = None;
+    let mut noted = false;
     for (row, f) in Field::ALL.into_iter().enumerate() {
         let focused = f == app.focus();
         let dirty = form.is_dirty(f);
-        let invalid = problems.iter().any(|p| p.field == Some(f));
+        let problem = problems
+            .iter()
+            .find(|p| p.field == Some(f))
+            .map(|p| p.message.clone())
+            .or_else(|| {
+                app.server_problems()
+                    .iter()
+                    .find(|(pf, _)| *pf == f)
+                    .map(|(_, m)| format!("server: {}", sanitize(m)))
+            });
+        let invalid = problem.is_some();
         let (marker, marker_style) = match (dirty, invalid) {
-            (true, true) => ("!", theme.error()),
+            (_, true) => ("!", theme.error()),
             (true, false) => ("●", theme.dirty()),
             _ => (" ", theme.label()),
         };
@@ -71,12 +82,28 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
             ),
         ]));
         if focused {
+            let note = match (&problem, form.outgoing(f)) {
+                (Some(p), _) if invalid => Some(Line::styled(format!("↳ {p}"), theme.error())),
+                (_, Ok(sent)) if dirty && f == Field::Phone && sent != input.value().trim() => {
+                    Some(Line::styled(format!("↳ will be sent as {sent}"), theme.dim()))
+                }
+                _ => None,
+            };
+            if let Some(note) = note {
+                let mut spans = vec![Span::raw(" ".repeat(PREFIX_COLS))];
+                spans.extend(note.spans);
+                lines.push(Line::from(spans));
+                noted = true;
+            }
             let col = input.visual_cursor().saturating_sub(skip).min(value_cols);
             cursor = Some(Position::new(
                 inner.x + (PREFIX_COLS + col) as u16,
                 inner.y + row as u16,
             ));
         }
+    }
+    if !noted {
+        lines.push(Line::from(""));
     }
     let owner = sanitize(record.owner_name());
     let facts = format!(

@@ -1,7 +1,9 @@
 //! Drawing: pure functions from `&App` to cells. No state lives here.
 
 mod form;
+mod help;
 mod overlay;
+mod picker;
 mod status;
 pub mod theme;
 mod widgets;
@@ -45,13 +47,12 @@ pub fn draw(app: &App, frame: &mut Frame) {
     let cursor = form::draw(app, &theme, frame, form_area);
     status::draw(app, &theme, frame, status_area);
     draw_footer(app, &theme, frame, footer);
-    match app.overlay() {
+    let cursor = match app.overlay() {
         Some(overlay) => overlay::draw(app, overlay, &theme, frame, body),
-        None => {
-            if let Some(pos) = cursor {
-                frame.set_cursor_position(pos);
-            }
-        }
+        None => cursor,
+    };
+    if let Some(pos) = cursor {
+        frame.set_cursor_position(pos);
     }
 }
 
@@ -80,14 +81,25 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let hints: &[(&str, &str)] = match app.overlay() {
-        Some(Overlay::Review { conflicts, .. }) if conflicts.is_empty() => {
-            &[("Enter/y", "send"), ("Esc", "back to the form")]
-        }
+        Some(Overlay::Review { conflicts, .. }) if conflicts.is_empty() => &[
+            ("Enter/y", "send"),
+            ("c", "copy as curl"),
+            ("Esc", "back to the form"),
+        ],
         Some(Overlay::Review { .. }) => &[
             ("o", "overwrite theirs"),
             ("r", "reload"),
             ("Esc", "back to the form"),
         ],
+        Some(Overlay::Open { .. }) => &[("Enter", "open"), ("Esc", "cancel")],
+        Some(Overlay::Picker(_)) => &[
+            ("↑↓ PgUp/PgDn", "move"),
+            ("type", "filter"),
+            ("Enter", "open"),
+            ("Esc", "close"),
+        ],
+        Some(Overlay::ConfirmLeave(_)) => &[("y", "discard and leave"), ("n/Esc", "stay")],
+        Some(Overlay::Help) => &[("Esc", "close")],
         Some(Overlay::RestoreDraft(_)) => &[
             ("y", "restore"),
             ("n", "discard the draft"),
@@ -99,20 +111,34 @@ fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(Overlay::ConfirmQuit) => &[("y", "discard and quit"), ("n/Esc", "stay")],
         Some(Overlay::ConfirmReload) => &[("y", "discard and reload"), ("n/Esc", "stay")],
         None if app.form().is_none() && app.is_busy() => &[("Esc", "cancel"), ("Ctrl-Q", "quit")],
-        None if app.form().is_none() => &[("Ctrl-R", "retry"), ("Ctrl-Q", "quit")],
-        None => &[
-            ("Tab/↓ ↑", "move"),
-            ("Esc", "revert field"),
-            ("Ctrl-S", "review"),
-            ("Ctrl-R", "reload"),
+        None if app.form().is_none() => &[
+            ("Ctrl-R", "retry"),
+            ("Ctrl-O", "open"),
+            ("Ctrl-P", "pick"),
             ("Ctrl-Q", "quit"),
+        ],
+        // Most needed first: what does not fit is dropped from the end.
+        None => &[
+            ("Ctrl-S", "review"),
+            ("Ctrl-Q", "quit"),
+            ("F1", "help"),
+            ("Esc", "revert"),
+            ("Ctrl-Z", "undo"),
+            ("Ctrl-O", "open"),
+            ("Ctrl-P", "pick"),
+            ("Tab/↑↓", "move"),
         ],
     };
     let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
     for (i, (key, what)) in hints.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" · ", theme.dim()));
+        let sep = if i > 0 { " · " } else { "" };
+        let cost = widgets::width(sep) + widgets::width(key) + 1 + widgets::width(what);
+        if used + cost > usize::from(area.width) {
+            break;
         }
+        used += cost;
+        spans.push(Span::styled(sep, theme.dim()));
         spans.push(Span::styled(*key, theme.key()));
         spans.push(Span::raw(format!(" {what}")));
     }

@@ -5,12 +5,32 @@ use crate::app::{App, Overlay};
 use crate::form::{Conflict, Field, Plan};
 use crate::text::sanitize;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
-pub fn draw(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws `overlay`; returns where the cursor goes when the overlay has a text field.
+pub fn draw(
+    app: &App,
+    overlay: &Overlay,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
     let (title, lines) = match overlay {
+        Overlay::Picker(picker) => return super::picker::draw(picker, theme, frame, area),
+        Overlay::Open { input, error } => return open_prompt(input, error.as_deref(), theme, frame, area),
+        Overlay::Help => (" Help ", super::help::lines(app, theme)),
+        Overlay::ConfirmLeave(target) => (
+            " Leave this contact? ",
+            question(
+                &format!(
+                    "You have unsaved changes. Discard them and open {}?",
+                    target.describe()
+                ),
+                theme,
+            ),
+        ),
         Overlay::Review { plan, conflicts } if conflicts.is_empty() => (
             " Review: what will be sent ",
             review_lines(app, plan, theme),
@@ -69,6 +89,46 @@ pub fn draw(app: &App, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area
             .wrap(Wrap { trim: false }),
         popup,
     );
+    None
+}
+
+fn open_prompt(
+    input: &tui_input::Input,
+    error: Option<&str>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
+    let width = area.width.saturating_sub(4).min(70);
+    let popup = centred(area, width, 6);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(" Open a contact ")
+        .border_style(theme.heading())
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(popup);
+    let prompt = "Id, e-mail or phone: ";
+    let field_cols = usize::from(inner.width).saturating_sub(prompt.len() + 1);
+    let scroll = input.visual_scroll(field_cols);
+    let shown = super::widgets::window(&sanitize(input.value()), scroll, field_cols);
+    let note = match error {
+        Some(e) => Line::styled(format!("✗ {}", sanitize(e)), theme.error()),
+        None => Line::styled("e.g. 1042, ana@example.com, +1 555 010 2000", theme.dim()),
+    };
+    let lines = vec![
+        Line::from(vec![Span::styled(prompt, theme.heading()), Span::raw(shown)]),
+        Line::from(""),
+        note,
+        Line::from(vec![
+            Span::styled("Enter", theme.key()),
+            Span::raw(" open · "),
+            Span::styled("Esc", theme.key()),
+            Span::raw(" cancel"),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    let x = inner.x + (prompt.len() + input.visual_cursor().saturating_sub(scroll)) as u16;
+    (x < inner.right()).then(|| Position::new(x, inner.y))
 }
 
 /// Rows the lines take once wrapped at `cols` columns.
@@ -78,7 +138,7 @@ fn wrapped_rows(lines: &[Line], cols: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
-fn centred(area: Rect, width: u16, height: u16) -> Rect {
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);

@@ -67,6 +67,25 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             l.push(Line::from("Your edits are kept. Ctrl-S to try again."));
             l
         }
+        Status::Finding(target) => vec![Line::from(format!(
+            "{spin} Looking up {}…",
+            sanitize(&target.describe())
+        ))],
+        Status::NoMatch(target) => vec![Line::styled(
+            format!(
+                "✗ No contact with {} {}.",
+                match target {
+                    crate::target::Target::Phone(_) => "phone",
+                    crate::target::Target::Email(_) => "e-mail",
+                    crate::target::Target::Id(_) => "id",
+                },
+                sanitize(&target.describe())
+            ),
+            theme.error(),
+        )],
+        Status::Copied => vec![Line::from(
+            "Copied the curl command to the clipboard (OSC 52; the token stays $LINQ_INTEGRATION_TOKEN).",
+        )],
         Status::Cancelled(what) => vec![Line::from(format!("Cancelled: {what}."))],
         Status::Restored { conflicts } => {
             let mut l = vec![Line::styled("Draft restored.", theme.ok())];

@@ -1,0 +1,215 @@
+//! Moving between contacts: the open prompt, the picker, find by e-mail or phone, and
+//! the question before leaving unsaved changes.
+
+use super::picker::Picker;
+use super::{App, Effect, InFlight, Overlay, Pending, Status};
+use crate::api::{ApiError, Contact, ContactPage};
+use crate::drafts::Draft;
+use crate::target::{Target, parse_target};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+impl App {
+    pub(super) fn start_find(&mut self, target: Target) -> Vec<Effect> {
+        let (email, phone) = match &target {
+            Target::Email(e) => (Some(e.clone()), None),
+            Target::Phone(p) => (None, Some(p.clone())),
+            Target::Id(_) => return self.go(target),
+        };
+        let generation = self.next_generation();
+        self.status = Status::Finding(target.clone());
+        self.in_flight = Some(InFlight {
+            generation,
+            what: Pending::Find(target),
+        });
+        self.retry = None;
+        vec![Effect::Find {
+            generation,
+            email,
+            phone,
+        }]
+    }
+
+    /// Leaves the current contact for `target`, asking first when edits would be lost.
+    pub(super) fn leave_to(&mut self, target: Target) -> Vec<Effect> {
+        if self.has_unsaved_changes() {
+            self.overlay = Some(Overlay::ConfirmLeave(target));
+            Vec::new()
+        } else {
+            self.go(target)
+        }
+    }
+
+    /// Opens `target` now. By id, the current contact is dropped at once; by e-mail or
+    /// phone it stays until the lookup finds something.
+    pub(super) fn go(&mut self, target: Target) -> Vec<Effect> {
+        self.overlay = None;
+        if let Some(InFlight { generation, .. }) = self.in_flight.take() {
+            let mut effects = vec![Effect::Cancel { generation }];
+            effects.extend(self.go(target));
+            return effects;
+        }
+        match target {
+            Target::Id(id) => {
+                self.contact_id = id;
+                self.form = None;
+                self.record = None;
+                self.history.clear();
+                self.start_load()
+            }
+            other => {
+                // A clean form is dropped now so a later match does not look like it
+                // replaced edits; the user already agreed to leave.
+                if self.has_unsaved_changes() {
+                    self.form = None;
+                    self.record = None;
+                }
+                self.start_find(other)
+            }
+        }
+    }
+
+    pub(super) fn on_found(
+        &mut self,
+        target: &Target,
+        result: Result<Option<Contact>, ApiError>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(Some(contact)) => self.on_loaded(Ok(contact)),
+            Ok(None) => {
+                self.status = Status::NoMatch(target.clone());
+                Vec::new()
+            }
+            Err(e) => {
+                self.status = Status::LoadFailed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn on_page(
+        &mut self,
+        generation: u64,
+        page: u32,
+        result: Result<ContactPage, ApiError>,
+    ) -> Vec<Effect> {
+        let Some(Overlay::Picker(picker)) = &mut self.overlay else {
+            return Vec::new();
+        };
+        if picker.loading != Some((generation, page)) {
+            return Vec::new();
+        }
+        picker.accept_page(page, result);
+        self.fetch_for_picker()
+    }
+
+    pub(super) fn on_draft_found(&mut self, id: u64, draft: Option<Box<Draft>>) {
+        if id == self.contact_id
+            && self.overlay.is_none()
+            && !self.has_unsaved_changes()
+            && let Some(d) = draft
+        {
+            self.overlay = Some(Overlay::RestoreDraft(d));
+        }
+    }
+
+    pub(super) fn open_prompt(&mut self) {
+        self.overlay = Some(Overlay::Open {
+            input: Input::default(),
+            error: None,
+        });
+    }
+
+    pub(super) fn open_picker(&mut self) -> Vec<Effect> {
+        self.overlay = Some(Overlay::Picker(Box::new(Picker::new(self.recent.clone()))));
+        self.fetch_for_picker()
+    }
+
+    /// Asks for the page the picker needs next, if any.
+    fn fetch_for_picker(&mut self) -> Vec<Effect> {
+        let Some(Overlay::Picker(picker)) = &self.overlay else {
+            return Vec::new();
+        };
+        let Some(page) = picker.needed_page() else {
+            return Vec::new();
+        };
+        let generation = self.next_generation();
+        if let Some(Overlay::Picker(picker)) = &mut self.overlay {
+            picker.loading = Some((generation, page));
+        }
+        vec![Effect::ListPage { generation, page }]
+    }
+
+    pub(super) fn on_open_key(&mut self, key: KeyEvent, mut input: Input) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Esc => Vec::new(),
+            KeyCode::Enter => match parse_target(input.value(), self.options.region) {
+                Ok(target) => self.leave_to(target),
+                Err(error) => {
+                    self.overlay = Some(Overlay::Open {
+                        input,
+                        error: Some(error),
+                    });
+                    Vec::new()
+                }
+            },
+            _ => {
+                input.handle_event(&Event::Key(key));
+                self.overlay = Some(Overlay::Open { input, error: None });
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn on_picker_key(&mut self, key: KeyEvent, mut picker: Box<Picker>) -> Vec<Effect> {
+        const PAGE: isize = 10;
+        match key.code {
+            KeyCode::Esc => return Vec::new(),
+            KeyCode::Enter => {
+                if let Some(id) = picker.chosen().map(|s| s.id) {
+                    return self.leave_to(Target::Id(id));
+                }
+            }
+            KeyCode::Up => picker.move_by(-1),
+            KeyCode::Down => picker.move_by(1),
+            KeyCode::PageUp => picker.move_by(-PAGE),
+            KeyCode::PageDown => picker.move_by(PAGE),
+            KeyCode::Home if key.modifiers.contains(KeyModifiers::CONTROL) => picker.move_to(0),
+            KeyCode::End if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                picker.move_to(usize::MAX)
+            }
+            _ => {
+                let changed = picker
+                    .filter
+                    .handle_event(&Event::Key(key))
+                    .is_some_and(|c| c.value);
+                if changed {
+                    picker.filter_changed();
+                }
+            }
+        }
+        self.overlay = Some(Overlay::Picker(picker));
+        self.fetch_for_picker()
+    }
+
+    /// The review's `c`: the same request as a curl command, token left to the shell.
+    pub(super) fn curl_command(&self, body: &str) -> String {
+        let url = format!(
+            "{}/api/partner/v2/contacts/{}",
+            self.options.api_url.trim_end_matches('/'),
+            self.contact_id
+        );
+        format!(
+            "curl -X PUT {} -H \"X-LINQ-INTEGRATION-TOKEN: $LINQ_INTEGRATION_TOKEN\" \
+             -H 'Content-Type: application/json' --data {}",
+            shell_quote(&url),
+            shell_quote(body)
+        )
+    }
+}
+
+/// Single-quotes `s` for a POSIX shell.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}

@@ -1,0 +1,222 @@
+//! Injected failures: the answers a real deployment gives when something between the
+//! client and the application misbehaves (a crashed worker, a proxy, a rate limiter, a
+//! half-dead connection). Tests and manual trials use them to see how a client copes
+//! with answers the reference never documents.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use futures::stream;
+use serde_json::{Value, json};
+use tokio::sync::watch;
+
+use crate::api::model::{Contact, DataEnvelope};
+
+/// How far past 2 MiB the oversized body goes does not matter; that it is well over any
+/// sane limit for one contact (the client's included) does.
+const OVERSIZED_PADDING_BYTES: usize = 2 << 20;
+
+/// A failure the demo can answer with instead of handling a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// 500 with a standard-shape error body (error_code "INTERNAL_ERROR").
+    ServerError,
+    /// 502 with an nginx-style HTML page, content-type text/html.
+    BadGatewayHtml,
+    /// 429 with header `Retry-After: <secs>` and a JSON:API-shape body (code
+    /// "RATE_LIMITED").
+    TooManyRequests { retry_after_secs: u64 },
+    /// 200 with the headers and the first part of a JSON body sent, after which the body
+    /// never finishes; the connection stays open until the client gives up or the demo
+    /// is dropped.
+    Stall,
+    /// 200 with valid JSON over 2 MiB: the contact plus a long `padding` string.
+    Oversized,
+    /// 200 whose body is JSON cut in half, with an honest Content-Length.
+    Truncated,
+}
+
+/// The pending faults and the latency, shared by the request path and the handle.
+#[derive(Debug, Default)]
+pub(crate) struct FaultPlan {
+    latency: Duration,
+    /// Runs of `(fault, remaining)`, served front first, so that successive
+    /// `fail_next` calls queue up instead of replacing each other.
+    queue: VecDeque<(Fault, usize)>,
+}
+
+impl FaultPlan {
+    pub(crate) fn latency(&self) -> Duration {
+        self.latency
+    }
+
+    pub(crate) fn set_latency(&mut self, latency: Duration) {
+        self.latency = latency;
+    }
+
+    pub(crate) fn push(&mut self, count: usize, fault: Fault) {
+        if count > 0 {
+            self.queue.push_back((fault, count));
+        }
+    }
+
+    /// The fault the next API request gets, if any, using it up.
+    pub(crate) fn take(&mut self) -> Option<Fault> {
+        let (fault, remaining) = self.queue.front_mut()?;
+        let fault = fault.clone();
+        *remaining -= 1;
+        if *remaining == 0 {
+            self.queue.pop_front();
+        }
+        Some(fault)
+    }
+
+    /// How many requests are still to be faulted, for the control surface's replies.
+    pub(crate) fn pending(&self) -> usize {
+        self.queue
+            .iter()
+            .fold(0usize, |sum, (_, n)| sum.saturating_add(*n))
+    }
+
+    pub(crate) fn clear(&mut self) {
+        *self = FaultPlan::default();
+    }
+}
+
+/// The response for `fault`. `contact` fills the bodies that pretend to be a success;
+/// `shutdown` ends a stalled body when the demo is dropped (its sender never sends).
+pub(crate) fn respond(fault: &Fault, contact: &Contact, shutdown: watch::Receiver<()>) -> Response {
+    match fault {
+        Fault::ServerError => server_error(),
+        Fault::BadGatewayHtml => bad_gateway(),
+        Fault::TooManyRequests { retry_after_secs } => too_many_requests(*retry_after_secs),
+        Fault::Stall => stall(contact, shutdown),
+        Fault::Oversized => oversized(contact),
+        Fault::Truncated => truncated(contact),
+    }
+}
+
+fn server_error() -> Response {
+    let body = json!({
+        "status": "error",
+        "error_code": "INTERNAL_ERROR",
+        "message": "Internal server error",
+        "errors": ["Something went wrong on our side; please try again later"],
+    });
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+}
+
+/// What nginx serves when the application behind it is down: HTML, not JSON.
+fn bad_gateway() -> Response {
+    const PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+        <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+        </body>\r\n</html>\r\n";
+    (
+        StatusCode::BAD_GATEWAY,
+        [(header::CONTENT_TYPE, "text/html")],
+        PAGE,
+    )
+        .into_response()
+}
+
+/// Rate limiting is done in front of the contacts controller, so the body has the
+/// second (JSON:API) error shape rather than the contacts one.
+fn too_many_requests(retry_after_secs: u64) -> Response {
+    let body = json!({"errors": [{
+        "status": 429,
+        "code": "RATE_LIMITED",
+        "title": "Too Many Requests",
+        "detail": format!("Rate limit exceeded; retry after {retry_after_secs} seconds"),
+    }]});
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
+}
+
+/// Sends the first half of a real answer, then waits without using any CPU until the
+/// demo is dropped, at which point the body fails and the connection is cut.
+fn stall(contact: &Contact, mut shutdown: watch::Receiver<()>) -> Response {
+    let head = Bytes::from(first_half(envelope_text(contact)));
+    let head = stream::once(async move { Ok::<_, std::io::Error>(head) });
+    let never_ending = stream::once(async move {
+        // `changed` only fails once the sender, owned by the DemoServer, is gone.
+        while shutdown.changed().await.is_ok() {}
+        Err(std::io::Error::other("demo server stopped"))
+    });
+    json_response(Body::from_stream(head.chain(never_ending)))
+}
+
+fn oversized(contact: &Contact) -> Response {
+    let mut data = serde_json::to_value(contact).unwrap_or_else(|_| json!({}));
+    if let Value::Object(fields) = &mut data {
+        fields.insert(
+            "padding".to_string(),
+            Value::String("x".repeat(OVERSIZED_PADDING_BYTES)),
+        );
+    }
+    axum::Json(json!({ "data": data })).into_response()
+}
+
+fn truncated(contact: &Contact) -> Response {
+    json_response(Body::from(first_half(envelope_text(contact))))
+}
+
+fn json_response(body: Body) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+fn envelope_text(contact: &Contact) -> String {
+    let envelope = DataEnvelope {
+        data: contact.clone(),
+    };
+    // A struct of strings always serialises; an empty object would still be cut below.
+    serde_json::to_string(&envelope).unwrap_or_else(|_| "{\"data\":{}}".to_string())
+}
+
+/// The first half of a JSON object. The closing brace is always lost, so the result
+/// is never valid JSON, which is the point.
+fn first_half(mut text: String) -> String {
+    let mut cut = text.len() / 2;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queued_runs_are_served_in_order_and_used_up() {
+        let mut plan = FaultPlan::default();
+        plan.push(2, Fault::ServerError);
+        plan.push(0, Fault::Stall);
+        plan.push(1, Fault::Truncated);
+        assert_eq!(plan.pending(), 3);
+        assert_eq!(plan.take(), Some(Fault::ServerError));
+        assert_eq!(plan.take(), Some(Fault::ServerError));
+        assert_eq!(plan.take(), Some(Fault::Truncated));
+        assert_eq!(plan.take(), None);
+    }
+
+    #[test]
+    fn half_of_a_json_object_is_never_json() {
+        let cut = first_half(r#"{"data":{"id":10,"first_name":"Zoë"}}"#.to_string());
+        assert!(cut.starts_with(r#"{"data":{"id""#));
+        assert!(serde_json::from_str::<Value>(&cut).is_err());
+        assert_eq!(first_half("é".to_string()), "");
+    }
+}

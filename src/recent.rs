@@ -1,0 +1,118 @@
+//! Recently opened contacts, newest first, kept in the state directory so the picker can
+//! list them before anything is fetched.
+
+use crate::api::Contact;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// How many are kept.
+pub const MAX_RECENT: usize = 20;
+
+/// The columns the picker shows, for one contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: u64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub company: String,
+}
+
+impl From<&Contact> for Summary {
+    fn from(c: &Contact) -> Self {
+        let name = if c.full_name.trim().is_empty() {
+            format!("{} {}", c.first_name, c.last_name)
+                .trim()
+                .to_string()
+        } else {
+            c.full_name.clone()
+        };
+        Self {
+            id: c.id,
+            name,
+            email: c.email.clone(),
+            phone: c.phone_number.clone(),
+            company: c.company.clone(),
+        }
+    }
+}
+
+impl Summary {
+    /// Case-insensitive match of every word of `filter` against any column.
+    pub fn matches(&self, filter: &str) -> bool {
+        let hay = format!(
+            "{} {} {} {} {}",
+            self.id, self.name, self.email, self.phone, self.company
+        )
+        .to_lowercase();
+        filter
+            .to_lowercase()
+            .split_whitespace()
+            .all(|word| hay.contains(word))
+    }
+}
+
+/// Moves `entry` to the front, dropping its older copy and anything past the limit.
+pub fn push(list: &mut Vec<Summary>, entry: Summary) {
+    list.retain(|s| s.id != entry.id);
+    list.insert(0, entry);
+    list.truncate(MAX_RECENT);
+}
+
+pub fn path() -> Option<PathBuf> {
+    crate::drafts::state_dir().map(|d| d.join("recent.json"))
+}
+
+/// A missing or unreadable file is an empty list: recents are a convenience.
+pub fn load(path: &Path) -> Vec<Summary> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+pub fn save(path: &Path, list: &[Summary]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(
+        &tmp,
+        serde_json::to_vec(list).map_err(std::io::Error::other)?,
+    )?;
+    std::fs::rename(tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(id: u64) -> Summary {
+        Summary {
+            id,
+            name: format!("Name {id}"),
+            email: format!("p{id}@example.com"),
+            phone: String::new(),
+            company: "Acme".into(),
+        }
+    }
+
+    #[test]
+    fn push_moves_to_front_and_caps() {
+        let mut list = Vec::new();
+        for id in 0..25 {
+            push(&mut list, s(id));
+        }
+        push(&mut list, s(10));
+        assert_eq!(list.len(), MAX_RECENT);
+        assert_eq!(list[0].id, 10);
+        assert_eq!(list.iter().filter(|x| x.id == 10).count(), 1);
+    }
+
+    #[test]
+    fn filter_matches_all_words_in_any_column() {
+        assert!(s(7).matches("acme p7@"));
+        assert!(s(7).matches("NAME 7"));
+        assert!(!s(7).matches("acme zed"));
+    }
+}

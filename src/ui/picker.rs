@@ -1,0 +1,119 @@
+//! The contact picker overlay: filter line, table of contacts, counts.
+
+use super::theme::Theme;
+use super::widgets;
+use crate::app::picker::{Picker, Row};
+use crate::text::sanitize;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph};
+
+/// Draws the picker over `area`; returns where the cursor goes (the filter line).
+pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Position> {
+    let popup = area.inner(ratatui::layout::Margin::new(1, 0));
+    frame.render_widget(Clear, popup);
+    let count = match picker.total_count() {
+        Some(n) => format!(" {n} contacts "),
+        None if picker.loading.is_some() => " loading… ".into(),
+        None => String::new(),
+    };
+    let block = Block::bordered()
+        .title(" Open a contact ")
+        .title_bottom(Line::from(count).right_aligned())
+        .border_style(theme.heading())
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [filter_row, header_row, list, note_row] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+
+    let prompt = "Filter: ";
+    let value = sanitize(picker.filter.value());
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(prompt, theme.heading()),
+            Span::raw(value),
+        ])),
+        filter_row,
+    );
+    let cols = columns(inner.width);
+    frame.render_widget(
+        Paragraph::new(row_line(&["", "Name", "E-mail", "Phone", "Company"], &cols))
+            .style(theme.dim()),
+        header_row,
+    );
+
+    let height = usize::from(list.height);
+    let offset = (picker.selected() / height.max(1)) * height.max(1);
+    let rows = picker.rows(offset, height);
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let selected = offset + i == picker.selected();
+            let line = match row {
+                Row::Recent(s) | Row::Listed(s) => {
+                    let mark = if matches!(row, Row::Recent(_)) { "★" } else { "" };
+                    row_line(
+                        &[
+                            mark,
+                            &sanitize(&s.name),
+                            &sanitize(&s.email),
+                            &sanitize(&s.phone),
+                            &sanitize(&s.company),
+                        ],
+                        &cols,
+                    )
+                }
+                Row::Missing => Line::styled("  …", theme.dim()),
+            };
+            if selected { line.style(theme.bar()) } else { line }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+
+    let note = match (&picker.error, picker.is_empty(), picker.loading) {
+        (Some(e), _, _) => Line::styled(format!("✗ {}", e.headline()), theme.error()),
+        (None, true, None) if !picker.filter.value().is_empty() => {
+            Line::from("No loaded contact matches; scroll or clear the filter.")
+        }
+        _ => Line::styled(
+            "★ recently opened · type to filter what is loaded · Enter opens",
+            theme.dim(),
+        ),
+    };
+    frame.render_widget(Paragraph::new(note), note_row);
+
+    let x = filter_row.x + (widgets::width(prompt) + picker.filter.visual_cursor()) as u16;
+    (x < filter_row.right()).then(|| Position::new(x, filter_row.y))
+}
+
+/// Column widths: a mark, then name / e-mail / phone / company sharing the rest.
+fn columns(width: u16) -> [usize; 5] {
+    let rest = usize::from(width).saturating_sub(2 + 4);
+    let phone = 16.min(rest / 5);
+    let name = (rest - phone) * 3 / 10;
+    let email = (rest - phone) * 4 / 10;
+    let company = rest.saturating_sub(phone + name + email);
+    [2, name, email, phone, company]
+}
+
+fn row_line(cells: &[&str; 5], cols: &[usize; 5]) -> Line<'static> {
+    let mut text = String::new();
+    for (i, (cell, w)) in cells.iter().zip(cols).enumerate() {
+        if i > 1 {
+            text.push(' ');
+        }
+        let fitted = widgets::fit(cell, *w);
+        let pad = w.saturating_sub(widgets::width(&fitted));
+        text.push_str(&fitted);
+        text.push_str(&" ".repeat(pad));
+    }
+    Line::from(text)
+}

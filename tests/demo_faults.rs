@@ -1,0 +1,496 @@
+//! The demo API's injected faults, latency and colleagues' edits, observed the way a
+//! client sees them: over real HTTP on loopback.
+
+use std::time::Duration;
+
+use linq_contact::api::model::{Contact, ContactPatch, DataEnvelope};
+use linq_contact::demo::{CONTROL_HELP, DemoServer, Fault};
+use reqwest::{Method, StatusCode, header};
+use serde_json::{Value, json};
+
+const CONTACTS: &str = "/api/partner/v2/contacts";
+const TOKEN_HEADER: &str = "X-LINQ-INTEGRATION-TOKEN";
+
+/// Short enough to keep the suite quick, long enough that loopback never trips it.
+const SHORT_TIMEOUT: Duration = Duration::from_millis(500);
+
+struct Demo {
+    server: DemoServer,
+    http: reqwest::Client,
+}
+
+impl Demo {
+    async fn start() -> Demo {
+        Demo {
+            server: DemoServer::start(0).await.unwrap(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url())
+    }
+
+    fn api(&self, client: &reqwest::Client, method: Method, path: &str) -> reqwest::RequestBuilder {
+        client
+            .request(method, self.url(path))
+            .header(TOKEN_HEADER, self.server.token())
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.api(&self.http, Method::GET, path)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn put(&self, path: &str, body: &str) -> reqwest::Response {
+        self.api(&self.http, Method::PUT, path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn control(&self, path_and_query: &str) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .post(self.url(path_and_query))
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    fn first_path(&self) -> String {
+        contact_path(self.server.first_id())
+    }
+}
+
+/// A client that gives up quickly, for the faults that never answer in time.
+fn impatient() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(SHORT_TIMEOUT)
+        .build()
+        .unwrap()
+}
+
+fn contact_path(id: u64) -> String {
+    format!("{CONTACTS}/{id}")
+}
+
+fn header_of(response: &reqwest::Response, name: header::HeaderName) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+async fn assert_served_normally(demo: &Demo) {
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let envelope: DataEnvelope = response.json().await.unwrap();
+    assert_eq!(envelope.data.id, demo.server.first_id());
+}
+
+#[tokio::test]
+async fn server_error_has_the_standard_shape() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::ServerError);
+
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "error");
+    assert_eq!(body["error_code"], "INTERNAL_ERROR");
+    assert!(body["message"].is_string());
+    assert!(body["errors"].as_array().is_some_and(|e| !e.is_empty()));
+}
+
+#[tokio::test]
+async fn bad_gateway_is_an_html_page() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::BadGatewayHtml);
+
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    assert!(header_of(&response, header::CONTENT_TYPE).starts_with("text/html"));
+    let body = response.text().await.unwrap();
+    assert!(body.contains("<title>502 Bad Gateway</title>"), "{body}");
+    assert!(body.contains("nginx"), "{body}");
+    assert!(serde_json::from_str::<Value>(&body).is_err());
+}
+
+#[tokio::test]
+async fn too_many_requests_says_when_to_retry() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(
+        1,
+        Fault::TooManyRequests {
+            retry_after_secs: 3,
+        },
+    );
+
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header_of(&response, header::RETRY_AFTER), "3");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["status"], 429);
+    assert_eq!(body["errors"][0]["code"], "RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn a_stalled_body_times_out_after_the_headers_arrive() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::Stall);
+
+    let client = impatient();
+    let response = demo
+        .api(&client, Method::GET, &demo.first_path())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let error = response.text().await.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+
+    // The stall holds one connection only; the demo goes on serving.
+    assert_served_normally(&demo).await;
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_valid_json_over_a_mebibyte() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::Oversized);
+
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.bytes().await.unwrap();
+    assert!(body.len() > 1 << 20, "only {} bytes", body.len());
+    let parsed: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(parsed["data"]["id"], json!(demo.server.first_id()));
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_not_json_but_its_length_is_honest() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::Truncated);
+
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let declared: usize = header_of(&response, header::CONTENT_LENGTH)
+        .parse()
+        .unwrap();
+    let body = response.text().await.unwrap();
+    assert_eq!(body.len(), declared);
+    assert!(body.starts_with(r#"{"data":{"id":"#), "{body}");
+    assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
+}
+
+#[tokio::test]
+async fn fail_next_affects_exactly_that_many_requests() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(2, Fault::ServerError);
+
+    for _ in 0..2 {
+        let response = demo.get(&demo.first_path()).await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    assert_served_normally(&demo).await;
+    assert_served_normally(&demo).await;
+    // Faulted requests are recorded like any other.
+    assert_eq!(demo.server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn faults_queue_up_in_order_and_clear_drops_them() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::BadGatewayHtml);
+    demo.server.fail_next(1, Fault::ServerError);
+    demo.server.fail_next(5, Fault::Truncated);
+
+    let path = demo.first_path();
+    assert_eq!(demo.get(&path).await.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(
+        demo.get(&path).await.status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    demo.server.clear_faults();
+    assert_served_normally(&demo).await;
+}
+
+#[tokio::test]
+async fn a_faulted_put_changes_nothing_but_is_recorded() {
+    let demo = Demo::start().await;
+    let path = demo.first_path();
+    let before = demo.server.contact(demo.server.first_id());
+    let body = r#"{"contact":{"first_name":"Never"}}"#;
+
+    for fault in [
+        Fault::ServerError,
+        Fault::Truncated,
+        Fault::TooManyRequests {
+            retry_after_secs: 1,
+        },
+    ] {
+        demo.server.fail_next(1, fault.clone());
+        let response = demo.put(&path, body).await;
+        assert_ne!(response.status(), StatusCode::OK, "{fault:?}");
+        assert_eq!(demo.server.contact(demo.server.first_id()), before);
+    }
+
+    let recorded = demo.server.requests();
+    assert_eq!(recorded.len(), 3);
+    assert!(
+        recorded
+            .iter()
+            .all(|r| r.method == "PUT" && r.path == path && r.body == body)
+    );
+}
+
+#[tokio::test]
+async fn faults_answer_before_the_token_check() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::ServerError);
+
+    let response = demo
+        .http
+        .get(demo.url(&demo.first_path()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let response = demo
+        .http
+        .get(demo.url(&demo.first_path()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn latency_longer_than_the_client_timeout_times_it_out() {
+    let demo = Demo::start().await;
+    demo.server.set_latency(Duration::from_secs(30));
+
+    let error = demo
+        .api(&impatient(), Method::GET, &demo.first_path())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+
+    demo.server.clear_faults();
+    assert_served_normally(&demo).await;
+}
+
+#[tokio::test]
+async fn an_external_edit_changes_the_contact_unrecorded() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id).unwrap();
+
+    // A title alone: a colleague is not held to the partner API's identity-field rule.
+    let patch = ContactPatch {
+        title: Some("Chief Partnerships Officer".into()),
+        phone_number: Some("(555) 010-2999".into()),
+        ..Default::default()
+    };
+    let after = demo.server.external_edit(id, &patch).unwrap();
+    assert_eq!(after.title, "Chief Partnerships Officer");
+    assert_eq!(after.phone_number, "+15550102999");
+    assert!(after.updated_at > before.updated_at);
+    assert_eq!(
+        Contact {
+            title: before.title.clone(),
+            phone_number: before.phone_number.clone(),
+            updated_at: before.updated_at.clone(),
+            ..after.clone()
+        },
+        before
+    );
+    assert_eq!(demo.server.contact(id), Some(after.clone()));
+
+    let seen: DataEnvelope = demo.get(&contact_path(id)).await.json().await.unwrap();
+    assert_eq!(seen.data, after);
+    assert_eq!(demo.server.requests().len(), 1, "only the GET is recorded");
+}
+
+#[tokio::test]
+async fn an_invalid_or_misdirected_external_edit_changes_nothing() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id);
+    let bad_email = ContactPatch {
+        email: Some("not-an-address".into()),
+        ..Default::default()
+    };
+    assert_eq!(demo.server.external_edit(id, &bad_email), None);
+    assert_eq!(demo.server.contact(id), before);
+    let fine = ContactPatch {
+        title: Some("CTO".into()),
+        ..Default::default()
+    };
+    assert_eq!(demo.server.external_edit(999_999, &fine), None);
+}
+
+#[tokio::test]
+async fn set_contact_is_not_recorded() {
+    let demo = Demo::start().await;
+    let mut contact = demo.server.contact(demo.server.first_id()).unwrap();
+    contact.company = "Elsewhere Ltd".into();
+    demo.server.set_contact(contact);
+    assert!(demo.server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn the_control_surface_queues_a_rate_limit() {
+    let demo = Demo::start().await;
+    let (status, body) = demo
+        .control("/__demo/fail?kind=429&count=1&retry_after=7")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["pending"], 1);
+
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header_of(&response, header::RETRY_AFTER), "7");
+    assert_served_normally(&demo).await;
+    // Control requests are not recorded; the two API requests are.
+    assert_eq!(demo.server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn the_control_surface_knows_every_fault_kind() {
+    let demo = Demo::start().await;
+    let expected = [
+        ("500", StatusCode::INTERNAL_SERVER_ERROR),
+        ("502", StatusCode::BAD_GATEWAY),
+        ("429", StatusCode::TOO_MANY_REQUESTS),
+        ("oversized", StatusCode::OK),
+        ("truncated", StatusCode::OK),
+    ];
+    for (kind, status) in expected {
+        let (control, _) = demo.control(&format!("/__demo/fail?kind={kind}")).await;
+        assert_eq!(control, StatusCode::OK, "{kind}");
+        let response = demo.get(&demo.first_path()).await;
+        assert_eq!(response.status(), status, "{kind}");
+    }
+    let (_, body) = demo.control("/__demo/fail?kind=stall&count=3").await;
+    assert_eq!(body["pending"], 3);
+
+    let (status, body) = demo.control("/__demo/fail?kind=418").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error_code"], "DEMO_CONTROL");
+    let (status, _) = demo.control("/__demo/fail?kind=500&count=many").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_control_surface_sets_and_clears_latency() {
+    let demo = Demo::start().await;
+    let (status, body) = demo.control("/__demo/latency?ms=30000").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["latency_ms"], 30000);
+
+    let error = demo
+        .api(&impatient(), Method::GET, &demo.first_path())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+
+    // Control requests are not delayed, so clearing works while latency is set.
+    let (status, _) = demo.control("/__demo/clear").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_served_normally(&demo).await;
+
+    let (status, _) = demo.control("/__demo/latency").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_control_surface_applies_an_external_edit() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id).unwrap();
+
+    let response = demo
+        .http
+        .post(demo.url(&format!("/__demo/edit/{id}")))
+        .body(r#"{"contact":{"company":"Umbrella Corp"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let edited: DataEnvelope = response.json().await.unwrap();
+    assert_eq!(edited.data.company, "Umbrella Corp");
+    assert!(edited.data.updated_at > before.updated_at);
+    assert_eq!(demo.server.contact(id), Some(edited.data));
+    assert!(demo.server.requests().is_empty());
+
+    let response = demo
+        .http
+        .post(demo.url("/__demo/edit/999999"))
+        .body(r#"{"contact":{"company":"X"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = demo
+        .http
+        .post(demo.url(&format!("/__demo/edit/{id}")))
+        .body(r#"{"contact":{"email":"nope"}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = demo
+        .http
+        .post(demo.url(&format!("/__demo/edit/{id}")))
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn control_requests_are_never_faulted_and_unknown_ones_are_not_api_requests() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::ServerError);
+
+    let (status, _) = demo.control("/__demo/nothing-here").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let help = demo
+        .http
+        .get(demo.url("/__demo"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(help, CONTROL_HELP);
+    let (status, _) = demo.control("/__demo/clear").await;
+    assert_eq!(status, StatusCode::OK);
+
+    assert!(demo.server.requests().is_empty());
+    assert_served_normally(&demo).await;
+}
+
+#[tokio::test]
+async fn dropping_the_server_ends_a_stalled_response() {
+    let demo = Demo::start().await;
+    demo.server.fail_next(1, Fault::Stall);
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    drop(demo.server);
+    // No client timeout here: the body must end (in an error) because the server went.
+    let body = tokio::time::timeout(Duration::from_secs(10), response.text()).await;
+    assert!(matches!(body, Ok(Err(_))), "{body:?}");
+}
