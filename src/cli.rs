@@ -4,18 +4,32 @@ use clap::{Parser, Subcommand};
 
 const AFTER_HELP: &str = "\
 ENVIRONMENT:
-  LINQ_INTEGRATION_TOKEN  the organisation's integration token (required unless --demo);
-                          never printed, logged or drawn
-  LINQ_API_URL            API base URL (default https://api.linqapp.com); plain http://
-                          is refused except to a loopback address
+  LINQ_INTEGRATION_TOKEN  the organisation's integration token (required unless --demo
+                          or the config file's token_command gives it); never printed,
+                          logged or drawn
+  LINQ_API_URL            API base URL (default: the config file's api_url, else
+                          https://api.linqapp.com); plain http:// is refused except to a
+                          loopback address
+  LINQ_CONTACT_CONFIG     the config file (default $XDG_CONFIG_HOME/linq-contact/config.toml,
+                          else ~/.config/linq-contact/config.toml); `linq-contact config`
+                          shows where it is and what is in effect
   NO_COLOR                any value: draw without colours
   XDG_STATE_HOME          where drafts of unsent edits and the log file live
                           (default ~/.local/state/linq-contact/)
+
+CONFIG FILE (TOML; every setting optional; flags and environment win):
+  api_url = \"https://api.linqapp.com\"
+  token_command = \"pass show linq/token\"   # its output is the token
+  phone_region = \"US\"
+  theme = \"default\"                        # or \"monochrome\"
+  [keys]
+  review = [\"ctrl-s\", \"f2\"]                # replaces the defaults of that action
 
 EXAMPLES:
   linq-contact --demo              try everything against a built-in demo API, no account
   linq-contact 123                 edit contact 123
   linq-contact demo-server         run the demo API alone (prints its URL and token)
+  linq-contact config              show the config file's path and the settings in effect
 
 KEYS (in the editor; F1 shows them too):
   Tab ↓ Enter / Shift-Tab ↑   next / previous field
@@ -44,22 +58,19 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
-    /// API base URL.
-    #[arg(
-        long,
-        env = "LINQ_API_URL",
-        value_name = "URL",
-        default_value = "https://api.linqapp.com"
-    )]
-    pub api_url: String,
+    /// API base URL [default: the config file's api_url, else https://api.linqapp.com].
+    // No clap default: a default here would hide the config file's value.
+    #[arg(long, env = "LINQ_API_URL", value_name = "URL")]
+    pub api_url: Option<String>,
 
     /// Seconds to wait for the server before giving up on a request.
     #[arg(long, value_name = "SECONDS", default_value_t = 15)]
     pub timeout: u64,
 
-    /// Country assumed for phone numbers typed without a country code (ISO 3166 code).
-    #[arg(long, value_name = "CODE", default_value = "US")]
-    pub region: String,
+    /// Country assumed for phone numbers typed without a country code (ISO 3166 code)
+    /// [default: the config file's phone_region, else US].
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
 
     /// Also write request and response bodies to the log file (contact data; the token
     /// is never logged).
@@ -79,4 +90,7 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
+    /// Print the config file's path and the settings in effect (flags and environment,
+    /// then the file, then defaults), with any problems found. The token is never shown.
+    Config,
 }

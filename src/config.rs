@@ -1,20 +1,38 @@
-//! Turning flags and environment into a checked configuration, before the terminal is
-//! touched, so every mistake is a plain message on stderr.
+//! Turning flags, environment and the config file into a checked configuration, before
+//! the terminal is touched, so every mistake is a plain message on stderr.
+//!
+//! Precedence: flags and environment variables, then the config file, then defaults. A
+//! broken config file or a bad `[keys]` entry is not fatal: it becomes a warning in
+//! [`Config::warnings`] and the defaults apply, so a typo never locks anyone out.
 
 use crate::cli::Cli;
+use crate::config_file::{self, FileConfig, ThemeName};
+use crate::keymap::{Action, Keymap};
 use crate::secret::Token;
 use phonenumber::country::Id as Region;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const TOKEN_ENV: &str = "LINQ_INTEGRATION_TOKEN";
+pub const DEFAULT_API_URL: &str = "https://api.linqapp.com";
+pub const DEFAULT_REGION: Region = Region::US;
+
+/// How `linq-contact config` describes where the token comes from; never the token.
+pub const TOKEN_FROM_ENV: &str = "<set from LINQ_INTEGRATION_TOKEN>";
+pub const TOKEN_FROM_COMMAND: &str = "<from token_command>";
+pub const TOKEN_MISSING: &str = "<missing>";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     #[error(
-        "no API token: set {TOKEN_ENV} to your organisation's integration token \
-         (or try `linq-contact --demo`, which needs none)"
+        "no API token: set {TOKEN_ENV} to your organisation's integration token, or set \
+         token_command in the config file (`linq-contact config` shows where it is); \
+         or try `linq-contact --demo`, which needs none"
     )]
     MissingToken,
+    /// The message of [`config_file::run_token_command`]: never the command's output.
+    #[error("could not get the API token: {0}")]
+    TokenCommand(String),
     #[error("no contact given: run `linq-contact <ID>` (see --help)")]
     MissingContact,
     #[error("\"{0}\" is not a contact id: ids are whole numbers from 1 to {max}", max = u64::MAX)]
@@ -35,6 +53,15 @@ pub struct Config {
     pub timeout: Duration,
     pub region: Region,
     pub monochrome: bool,
+    pub keymap: Keymap,
+    /// The config file's `confirm_before_save` (default true); its meaning is the app's.
+    pub confirm_before_save: bool,
+    pub mouse: bool,
+    /// Where the config file is looked for, whether or not it exists; for help.
+    pub config_path: Option<PathBuf>,
+    /// Problems with the config file or its `[keys]`, for the user to see; the defaults
+    /// applied instead.
+    pub warnings: Vec<String>,
 }
 
 /// A contact id as typed on the command line.
@@ -53,36 +80,231 @@ pub fn parse_region(raw: &str) -> Result<Region, ConfigError> {
         .map_err(|_| ConfigError::BadRegion(crate::text::sanitize_snippet(raw, 20)))
 }
 
+/// Reads the config file at `path`. One named explicitly by `LINQ_CONTACT_CONFIG` must
+/// exist (a typo there would otherwise pass unnoticed); the default one may be absent.
+fn read_file(path: Option<&Path>, explicit: bool) -> Result<FileConfig, String> {
+    match path {
+        Some(path) if explicit && !path.exists() => Err(format!(
+            "{} names {}, which does not exist",
+            config_file::CONFIG_ENV,
+            path.display()
+        )),
+        Some(path) => config_file::load(path),
+        None => Ok(FileConfig::default()),
+    }
+}
+
+fn explicit_config_path() -> bool {
+    std::env::var_os(config_file::CONFIG_ENV).is_some_and(|v| !v.is_empty())
+}
+
+fn token_from_env(token_env: Option<String>) -> Option<Token> {
+    token_env
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Token::new(t.trim()))
+}
+
 impl Config {
-    /// `token` is the environment's token, passed in so tests need not set variables.
+    /// `token` is the environment's token, passed in so tests need not set variables. No
+    /// config file is read.
     pub fn from_cli(cli: &Cli, token: Option<String>, no_color: bool) -> Result<Self, ConfigError> {
+        Self::from_parts(cli, Ok(FileConfig::default()), token, no_color)
+    }
+
+    /// Reads the config file from where [`config_file::config_path`] says, then
+    /// [`Config::from_parts`]. What the binary calls.
+    pub fn load(cli: &Cli, token_env: Option<String>, no_color: bool) -> Result<Self, ConfigError> {
+        let path = config_file::config_path();
+        let file = read_file(path.as_deref(), explicit_config_path());
+        let mut config = Self::from_parts(cli, file, token_env, no_color)?;
+        config.config_path = path;
+        Ok(config)
+    }
+
+    /// The whole configuration from its parts, each passed in so tests need not touch the
+    /// environment. `file` is the loaded config file or why it could not be loaded (then
+    /// it becomes a warning and the defaults apply). The token comes from `token_env`,
+    /// else (outside --demo) the file's `token_command`, which is run here.
+    pub fn from_parts(
+        cli: &Cli,
+        file: Result<FileConfig, String>,
+        token_env: Option<String>,
+        no_color: bool,
+    ) -> Result<Self, ConfigError> {
         let contact_id = cli.contact.as_deref().map(parse_id).transpose()?;
         if contact_id.is_none() && !cli.demo {
             return Err(ConfigError::MissingContact);
         }
-        let token = match token.filter(|t| !t.trim().is_empty()) {
-            Some(t) => Token::new(t.trim()),
+        let (mut config, token_command) = Self::settle(cli, file, no_color)?;
+        config.contact_id = contact_id;
+        // The command runs last, once every cheaper check has passed: it may be slow or
+        // ask a password manager to unlock.
+        config.token = match token_from_env(token_env) {
+            Some(token) => token,
             None if cli.demo => Token::new(crate::demo::DEMO_TOKEN),
-            None => return Err(ConfigError::MissingToken),
+            None => match token_command {
+                Some(cmd) => {
+                    config_file::run_token_command(&cmd).map_err(ConfigError::TokenCommand)?
+                }
+                None => return Err(ConfigError::MissingToken),
+            },
         };
+        Ok(config)
+    }
+
+    /// Everything but the contact and the token, which `linq-contact config` does not
+    /// need. Returns the file's `token_command` (not yet run) beside it.
+    fn settle(
+        cli: &Cli,
+        file: Result<FileConfig, String>,
+        no_color: bool,
+    ) -> Result<(Self, Option<String>), ConfigError> {
         if cli.timeout == 0 {
             return Err(ConfigError::BadTimeout);
         }
-        Ok(Self {
-            api_url: cli.api_url.clone(),
-            token,
-            contact_id,
+        let mut warnings = Vec::new();
+        let file = file.unwrap_or_else(|e| {
+            warnings.push(format!("{e}; using the defaults"));
+            FileConfig::default()
+        });
+        let region = match non_empty(cli.region.as_deref()) {
+            Some(flag) => parse_region(flag)?,
+            None => match non_empty(file.phone_region.as_deref()) {
+                Some(raw) => parse_region(raw).unwrap_or_else(|e| {
+                    warnings.push(format!(
+                        "config file: phone_region: {e}; using {}",
+                        DEFAULT_REGION.as_ref()
+                    ));
+                    DEFAULT_REGION
+                }),
+                None => DEFAULT_REGION,
+            },
+        };
+        let api_url = non_empty(cli.api_url.as_deref())
+            .or(non_empty(file.api_url.as_deref()))
+            .unwrap_or(DEFAULT_API_URL)
+            .trim()
+            .to_string();
+        let (keymap, key_errors) = Keymap::default().with_overrides(&file.keys);
+        warnings.extend(key_errors.into_iter().map(|e| format!("config file: {e}")));
+        let token_command = file.token_command.filter(|c| !c.trim().is_empty());
+        let config = Self {
+            api_url,
+            token: Token::new(String::new()),
+            contact_id: None,
             timeout: Duration::from_secs(cli.timeout),
-            region: parse_region(&cli.region)?,
-            monochrome: no_color,
-        })
+            region,
+            monochrome: no_color || file.theme == Some(ThemeName::Monochrome),
+            keymap,
+            confirm_before_save: file.confirm_before_save.unwrap_or(true),
+            mouse: file.mouse.unwrap_or(false),
+            config_path: None,
+            warnings,
+        };
+        Ok((config, token_command))
     }
+
+    /// The effective configuration for `linq-contact config`, without a contact and
+    /// without running `token_command`; the token field stays empty and the second value
+    /// says where a token would come from.
+    pub fn inspect(
+        cli: &Cli,
+        file: Result<FileConfig, String>,
+        token_env: Option<String>,
+        no_color: bool,
+    ) -> Result<(Self, &'static str), ConfigError> {
+        let (config, token_command) = Self::settle(cli, file, no_color)?;
+        let source = if token_from_env(token_env).is_some() {
+            TOKEN_FROM_ENV
+        } else if token_command.is_some() {
+            TOKEN_FROM_COMMAND
+        } else {
+            TOKEN_MISSING
+        };
+        Ok((config, source))
+    }
+}
+
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+/// `linq-contact config`: the file's path and the effective settings, read from the real
+/// environment.
+pub fn show(cli: &Cli) -> Result<String, ConfigError> {
+    let path = config_file::config_path();
+    let file = read_file(path.as_deref(), explicit_config_path());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (mut config, source) = Config::inspect(cli, file, std::env::var(TOKEN_ENV).ok(), no_color)?;
+    config.config_path = path;
+    Ok(render_effective(&config, source))
+}
+
+/// The effective configuration as TOML a user could paste into the config file, with the
+/// file's path and any warnings as comments. `token_source` is one of the `TOKEN_*`
+/// descriptions: the token itself is never part of this text.
+pub fn render_effective(config: &Config, token_source: &str) -> String {
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut out = String::new();
+    match &config.config_path {
+        Some(path) => {
+            let state = if path.exists() {
+                "exists"
+            } else {
+                "not found, so the defaults apply"
+            };
+            out.push_str(&format!(
+                "# config file: {} ({state})\n",
+                crate::text::sanitize(&path.display().to_string())
+            ));
+        }
+        None => out.push_str(&format!(
+            "# config file: none (set {} or HOME)\n",
+            config_file::CONFIG_ENV
+        )),
+    }
+    let theme = if config.monochrome {
+        ThemeName::Monochrome
+    } else {
+        ThemeName::Default
+    };
+    for (key, value) in [
+        ("api_url", quote(&config.api_url)),
+        ("token", quote(token_source)),
+        ("phone_region", quote(config.region.as_ref())),
+        (
+            "confirm_before_save",
+            config.confirm_before_save.to_string(),
+        ),
+        ("theme", quote(theme.name())),
+        ("mouse", config.mouse.to_string()),
+    ] {
+        out.push_str(&format!("{key} = {value}\n"));
+    }
+    out.push_str("\n[keys]\n");
+    for action in Action::ALL {
+        let chords: Vec<String> = config
+            .keymap
+            .chords(action)
+            .iter()
+            .map(|c| quote(&c.config_name()))
+            .collect();
+        out.push_str(&format!("{} = [{}]\n", action.name(), chords.join(", ")));
+    }
+    if !config.warnings.is_empty() {
+        out.push('\n');
+        for warning in &config.warnings {
+            out.push_str(&format!("# warning: {}\n", crate::text::sanitize(warning)));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::Parser;
+    use std::collections::BTreeMap;
 
     fn cli(args: &[&str]) -> Cli {
         Cli::try_parse_from(std::iter::once("linq-contact").chain(args.iter().copied())).unwrap()
@@ -102,6 +324,7 @@ mod tests {
         let err = Config::from_cli(&cli(&["7"]), None, false).unwrap_err();
         assert_eq!(err, ConfigError::MissingToken);
         assert!(err.to_string().contains(TOKEN_ENV));
+        assert!(err.to_string().contains("token_command"));
         let demo = Config::from_cli(&cli(&["--demo"]), None, false).unwrap();
         assert_eq!(demo.contact_id, None);
     }
@@ -110,5 +333,175 @@ mod tests {
     fn region_codes_are_checked() {
         assert_eq!(parse_region("gb"), Ok(Region::GB));
         assert!(parse_region("XX1").is_err());
+    }
+
+    fn file(text: &str) -> FileConfig {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn flags_and_environment_beat_the_file_which_beats_the_defaults() {
+        let f = file(
+            "api_url = \"https://file.example\"\nphone_region = \"GB\"\n\
+             confirm_before_save = false\nmouse = true\n",
+        );
+        let c = Config::from_parts(&cli(&["7"]), Ok(f.clone()), Some("t".into()), false).unwrap();
+        assert_eq!(c.api_url, "https://file.example");
+        assert_eq!(c.region, Region::GB);
+        assert!(!c.confirm_before_save);
+        assert!(c.mouse);
+        assert!(c.warnings.is_empty());
+
+        let flags = cli(&["--api-url", "http://127.0.0.1:9", "--region", "de", "7"]);
+        let c = Config::from_parts(&flags, Ok(f), Some("t".into()), false).unwrap();
+        assert_eq!(c.api_url, "http://127.0.0.1:9");
+        assert_eq!(c.region, Region::DE);
+
+        let c = Config::from_cli(&cli(&["7"]), Some("t".into()), false).unwrap();
+        assert_eq!(c.api_url, DEFAULT_API_URL);
+        assert_eq!(c.region, Region::US);
+        assert!(c.confirm_before_save);
+        assert!(!c.mouse);
+        assert!(!c.monochrome);
+        assert_eq!(c.keymap, Keymap::default());
+    }
+
+    #[test]
+    fn no_color_wins_over_the_theme() {
+        let colour = file("theme = \"default\"");
+        let mono = file("theme = \"monochrome\"");
+        let make = |f: &FileConfig, no_color| {
+            Config::from_parts(&cli(&["7"]), Ok(f.clone()), Some("t".into()), no_color)
+                .unwrap()
+                .monochrome
+        };
+        assert!(!make(&colour, false));
+        assert!(make(&colour, true));
+        assert!(make(&mono, false));
+    }
+
+    #[test]
+    fn a_bad_file_is_a_warning_and_the_defaults_apply() {
+        let c = Config::from_parts(
+            &cli(&["7"]),
+            Err("/x/config.toml:2:9: invalid boolean".into()),
+            Some("t".into()),
+            false,
+        )
+        .unwrap();
+        assert_eq!(c.api_url, DEFAULT_API_URL);
+        assert_eq!(c.warnings.len(), 1);
+        assert!(c.warnings[0].starts_with("/x/config.toml:2:9: invalid boolean"));
+
+        let bad_region = file("phone_region = \"XX1\"");
+        let c = Config::from_parts(
+            &cli(&["7"]),
+            Ok(bad_region.clone()),
+            Some("t".into()),
+            false,
+        )
+        .unwrap();
+        assert_eq!(c.region, Region::US);
+        assert!(c.warnings[0].contains("phone_region"), "{:?}", c.warnings);
+        // On the command line the same mistake is an error.
+        let err = Config::from_parts(&cli(&["--region", "XX1", "7"]), Ok(bad_region), None, false)
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::BadRegion(_)));
+    }
+
+    #[test]
+    fn the_token_comes_from_the_environment_then_token_command() {
+        let with_command = file("token_command = \"printf tok-123\"");
+        let c = Config::from_parts(&cli(&["7"]), Ok(with_command.clone()), None, false).unwrap();
+        assert_eq!(c.token.expose(), "tok-123");
+        assert!(!format!("{c:?}").contains("tok-123"));
+
+        let c = Config::from_parts(
+            &cli(&["7"]),
+            Ok(with_command.clone()),
+            Some(" env-tok ".into()),
+            false,
+        )
+        .unwrap();
+        assert_eq!(c.token.expose(), "env-tok");
+
+        // The demo needs no token, so the command is not run.
+        let failing = file("token_command = \"exit 3\"");
+        let c = Config::from_parts(&cli(&["--demo"]), Ok(failing.clone()), None, false).unwrap();
+        assert_eq!(c.token.expose(), crate::demo::DEMO_TOKEN);
+
+        let err = Config::from_parts(&cli(&["7"]), Ok(failing), None, false).unwrap_err();
+        assert!(matches!(&err, ConfigError::TokenCommand(m) if m.contains("exit status 3")));
+        assert!(err.to_string().starts_with("could not get the API token"));
+    }
+
+    #[test]
+    fn key_overrides_apply_and_bad_ones_warn() {
+        let f = file("[keys]\nreview = [\"f5\"]\nquit = [\"q\"]\n");
+        let c = Config::from_parts(&cli(&["7"]), Ok(f), Some("t".into()), false).unwrap();
+        assert_eq!(c.keymap.label(Action::Review), "F5");
+        assert_eq!(c.keymap.label(Action::Quit), "Ctrl-Q/Ctrl-C");
+        assert_eq!(c.warnings.len(), 1);
+        assert!(c.warnings[0].contains("quit"), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn the_effective_config_shows_the_token_source_never_the_token() {
+        let f = file(
+            "token_command = \"printf tok-999\"\ntheme = \"monochrome\"\n\
+             [keys]\npicker = []\nundo = [\"ctrl-w\"]\n",
+        );
+        let (mut c, source) = Config::inspect(
+            &cli(&["config"]),
+            Ok(f.clone()),
+            Some("env-secret".into()),
+            false,
+        )
+        .unwrap();
+        assert_eq!(source, TOKEN_FROM_ENV);
+        c.config_path = Some(PathBuf::from("/nowhere/linq-contact/config.toml"));
+        let text = render_effective(&c, source);
+        assert!(
+            !text.contains("env-secret") && !text.contains("tok-999"),
+            "{text}"
+        );
+        for line in [
+            "# config file: /nowhere/linq-contact/config.toml (not found, so the defaults apply)",
+            "api_url = \"https://api.linqapp.com\"",
+            "token = \"<set from LINQ_INTEGRATION_TOKEN>\"",
+            "phone_region = \"US\"",
+            "confirm_before_save = true",
+            "theme = \"monochrome\"",
+            "mouse = false",
+            "[keys]",
+            "next_field = [\"tab\", \"down\", \"enter\"]",
+            "prev_field = [\"shift-tab\", \"up\"]",
+            "review = [\"ctrl-s\", \"f2\"]",
+            "picker = []",
+            "quit = [\"ctrl-q\", \"ctrl-c\"]",
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "missing {line:?} in:\n{text}"
+            );
+        }
+        assert!(
+            text.contains("# warning: config file: [keys] undo:"),
+            "{text}"
+        );
+
+        // What is printed reads back as a config file with the same keys.
+        let printed: toml::Table = toml::from_str(&text).unwrap();
+        let keys: BTreeMap<String, Vec<String>> = printed["keys"].clone().try_into().unwrap();
+        assert_eq!(
+            Keymap::default().with_overrides(&keys),
+            (c.keymap.clone(), vec![])
+        );
+
+        let (_, source) = Config::inspect(&cli(&["config"]), Ok(f), None, false).unwrap();
+        assert_eq!(source, TOKEN_FROM_COMMAND);
+        let (_, source) =
+            Config::inspect(&cli(&["config"]), Ok(FileConfig::default()), None, false).unwrap();
+        assert_eq!(source, TOKEN_MISSING);
     }
 }

@@ -272,7 +272,10 @@ quit = ["ctrl-q"]
     fn mistakes_name_the_file_line_and_column() {
         let path = temp_file("typo", "api_url = \"https://x\"\nmouse = maybe\n");
         let err = load(&path).unwrap_err();
-        assert!(err.starts_with(&format!("{}:2:9: ", path.display())), "{err}");
+        assert!(
+            err.starts_with(&format!("{}:2:9: ", path.display())),
+            "{err}"
+        );
 
         let path = temp_file("unknown", "\n\ntheme = \"default\"\ncolour = \"red\"\n");
         let err = load(&path).unwrap_err();
@@ -307,9 +310,8 @@ quit = ["ctrl-q"]
         let err = run_token_command("exit 3").unwrap_err();
         assert!(err.contains("exit status 3"), "{err}");
 
-        let err =
-            run_token_command("printf tok-secret; echo 'no entry tok-secret' >&2; exit 1")
-                .unwrap_err();
+        let err = run_token_command("printf tok-secret; echo 'no entry tok-secret' >&2; exit 1")
+            .unwrap_err();
         assert!(err.contains("no entry <redacted>"), "{err}");
         assert!(!err.contains("tok-secret"), "{err}");
 

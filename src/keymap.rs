@@ -152,8 +152,16 @@ impl KeyChord {
     /// matter (Shift is spelt out: "ctrl-shift-s"). A chord that would type a character
     /// is refused: typing must always edit the focused field.
     pub fn parse(s: &str) -> Result<KeyChord, String> {
-        let original = s.trim();
-        let lower = original.to_lowercase();
+        // The text comes from a file the user edits; keep it inert on the terminal.
+        Self::parse_unchecked(s)
+            .map(|c| c.canonical())
+            .map_err(|e| crate::text::sanitize_snippet(&e, 300))
+    }
+
+    fn parse_unchecked(s: &str) -> Result<KeyChord, String> {
+        let original = crate::text::sanitize_snippet(s.trim(), 40);
+        let original = original.as_str();
+        let lower = s.trim().to_lowercase();
         let mut rest = lower.as_str();
         let mut modifiers = KeyModifiers::NONE;
         // Peel "modifier-" prefixes; what is left is the key, which may itself be '-' or
@@ -161,9 +169,7 @@ impl KeyChord {
         'peel: loop {
             for &(name, flag) in MODIFIER_NAMES {
                 if let Some(after) = rest.strip_prefix(name)
-                    && let Some(after) = after
-                        .strip_prefix('-')
-                        .or_else(|| after.strip_prefix('+'))
+                    && let Some(after) = after.strip_prefix('-').or_else(|| after.strip_prefix('+'))
                     && !after.is_empty()
                 {
                     modifiers |= flag;
@@ -207,7 +213,7 @@ impl KeyChord {
                 ));
             }
         }
-        Ok(chord.canonical())
+        Ok(chord)
     }
 
     /// Whether a key event from the terminal is this chord. Tolerates the ways terminals
@@ -587,7 +593,10 @@ mod tests {
         for s in ["ctrl-s", "Ctrl-S", "CTRL+s", "control-s", " ctrl-s "] {
             assert_eq!(chord(s), ctrl_s, "{s}");
         }
-        assert_eq!(chord("f2"), KeyChord::new(KeyCode::F(2), KeyModifiers::NONE));
+        assert_eq!(
+            chord("f2"),
+            KeyChord::new(KeyCode::F(2), KeyModifiers::NONE)
+        );
         assert_eq!(chord("shift-tab"), chord("backtab"));
         assert_eq!(chord("shift-tab").code, KeyCode::BackTab);
         assert_eq!(chord("alt-b"), chord("meta-b"));
@@ -596,7 +605,10 @@ mod tests {
         assert_eq!(chord("ctrl-/").code, KeyCode::Char('/'));
         assert_eq!(chord("ctrl--").code, KeyCode::Char('-'));
         assert_eq!(chord("ctrl-+").code, KeyCode::Char('+'));
-        assert_eq!(chord("ctrl-shift-s").modifiers, KeyModifiers::CONTROL | KeyModifiers::SHIFT);
+        assert_eq!(
+            chord("ctrl-shift-s").modifiers,
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT
+        );
         assert_eq!(chord("ctrl-space").code, KeyCode::Char(' '));
     }
 
@@ -607,7 +619,11 @@ mod tests {
             assert!(err.contains("typing always edits"), "{s}: {err}");
         }
         assert!(KeyChord::parse("").is_err());
-        assert!(KeyChord::parse("ctrl-").unwrap_err().contains("no key after"));
+        assert!(
+            KeyChord::parse("ctrl-")
+                .unwrap_err()
+                .contains("no key after")
+        );
         assert!(KeyChord::parse("f25").unwrap_err().contains("unknown key"));
         assert!(KeyChord::parse("ctrlx-s").unwrap_err().contains("modifier"));
         assert!(KeyChord::parse("ctrl-i").unwrap_err().contains("\"tab\""));
@@ -689,12 +705,24 @@ mod tests {
             (ev(KeyCode::Up, KeyModifiers::NONE), Action::PrevField),
             (ev(KeyCode::Esc, KeyModifiers::NONE), Action::Revert),
             (ev(KeyCode::Char('z'), KeyModifiers::CONTROL), Action::Undo),
-            (ev(KeyCode::Char('s'), KeyModifiers::CONTROL), Action::Review),
+            (
+                ev(KeyCode::Char('s'), KeyModifiers::CONTROL),
+                Action::Review,
+            ),
             (ev(KeyCode::F(2), KeyModifiers::NONE), Action::Review),
-            (ev(KeyCode::Char('r'), KeyModifiers::CONTROL), Action::Reload),
+            (
+                ev(KeyCode::Char('r'), KeyModifiers::CONTROL),
+                Action::Reload,
+            ),
             (ev(KeyCode::Char('o'), KeyModifiers::CONTROL), Action::Open),
-            (ev(KeyCode::Char('p'), KeyModifiers::CONTROL), Action::Picker),
-            (ev(KeyCode::Char('l'), KeyModifiers::CONTROL), Action::Redraw),
+            (
+                ev(KeyCode::Char('p'), KeyModifiers::CONTROL),
+                Action::Picker,
+            ),
+            (
+                ev(KeyCode::Char('l'), KeyModifiers::CONTROL),
+                Action::Redraw,
+            ),
             (ev(KeyCode::F(1), KeyModifiers::NONE), Action::Help),
             (ev(KeyCode::Char('q'), KeyModifiers::CONTROL), Action::Quit),
             (ev(KeyCode::Char('c'), KeyModifiers::CONTROL), Action::Quit),
@@ -703,9 +731,15 @@ mod tests {
             assert_eq!(k.action_for(&key), Some(action), "{key:?}");
         }
         for typing in ['a', 'q', 's', '1', ' '] {
-            assert_eq!(k.action_for(&ev(KeyCode::Char(typing), KeyModifiers::NONE)), None);
+            assert_eq!(
+                k.action_for(&ev(KeyCode::Char(typing), KeyModifiers::NONE)),
+                None
+            );
         }
-        assert_eq!(k.action_for(&ev(KeyCode::Char('a'), KeyModifiers::CONTROL)), None);
+        assert_eq!(
+            k.action_for(&ev(KeyCode::Char('a'), KeyModifiers::CONTROL)),
+            None
+        );
         assert_eq!(k.label(Action::Review), "Ctrl-S/F2");
         assert_eq!(k.label(Action::Quit), "Ctrl-Q/Ctrl-C");
         assert_eq!(k.label(Action::PrevField), "Shift-Tab/↑");
@@ -757,8 +791,16 @@ mod tests {
             ("help", &[]),
         ]));
         assert_eq!(errors.len(), 4, "{errors:#?}");
-        assert!(errors.iter().any(|e| e.contains("\"reveiw\" is not an action")));
-        assert!(errors.iter().any(|e| e.contains("review:") && e.contains("ctrlx")));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("\"reveiw\" is not an action"))
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("review:") && e.contains("ctrlx"))
+        );
         assert!(
             errors
                 .iter()
@@ -776,17 +818,22 @@ mod tests {
         assert_eq!(k.chords(Action::Help), &[]);
 
         let (k, errors) = Keymap::default().with_overrides(&overrides(&[("quit", &[])]));
-        assert!(errors[0].contains("quit needs at least one key"), "{errors:?}");
+        assert!(
+            errors[0].contains("quit needs at least one key"),
+            "{errors:?}"
+        );
         assert_eq!(k, Keymap::default());
     }
 
     #[test]
     fn a_chord_bound_to_two_actions_is_refused() {
         // Against a default: the entry is dropped, reload keeps Ctrl-R.
-        let (k, errors) =
-            Keymap::default().with_overrides(&overrides(&[("review", &["ctrl-r"])]));
+        let (k, errors) = Keymap::default().with_overrides(&overrides(&[("review", &["ctrl-r"])]));
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].contains("review: ctrl-r is reload's key by default"), "{errors:?}");
+        assert!(
+            errors[0].contains("review: ctrl-r is reload's key by default"),
+            "{errors:?}"
+        );
         assert_eq!(k, Keymap::default());
 
         // Moving reload away at the same time makes it fine.
@@ -797,14 +844,18 @@ mod tests {
         assert_eq!(k.label(Action::Reload), "F5");
 
         // Between two entries: both are dropped.
-        let (k, errors) = Keymap::default()
-            .with_overrides(&overrides(&[("open", &["ctrl-g"]), ("picker", &["ctrl-g"])]));
+        let (k, errors) = Keymap::default().with_overrides(&overrides(&[
+            ("open", &["ctrl-g"]),
+            ("picker", &["ctrl-g"]),
+        ]));
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(k, Keymap::default());
 
         // Chords that a legacy terminal cannot tell apart clash too.
-        let (_, errors) = Keymap::default()
-            .with_overrides(&overrides(&[("open", &["ctrl-/"]), ("picker", &["ctrl-7"])]));
+        let (_, errors) = Keymap::default().with_overrides(&overrides(&[
+            ("open", &["ctrl-/"]),
+            ("picker", &["ctrl-7"]),
+        ]));
         assert_eq!(errors.len(), 2, "{errors:?}");
 
         // A dropped entry brings back its defaults, which may clash with another entry.

@@ -24,8 +24,17 @@ fn main() -> ExitCode {
     if let Some(Command::DemoServer { port }) = cli.command {
         return runtime.block_on(demo_server(port));
     }
+    if let Some(Command::Config) = cli.command {
+        return match linq_contact::config::show(&cli) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(2, &e.to_string()),
+        };
+    }
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let config = match Config::from_cli(&cli, std::env::var(TOKEN_ENV).ok(), no_color) {
+    let config = match Config::load(&cli, std::env::var(TOKEN_ENV).ok(), no_color) {
         Ok(c) => c,
         Err(e) => return fail(2, &e.to_string()),
     };
@@ -69,8 +78,11 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
         api_url: config.api_url.clone(),
         region: config.region,
         monochrome: config.monochrome,
+        keymap: config.keymap.clone(),
+        confirm_before_save: config.confirm_before_save,
+        notices: config.warnings.clone(),
         paths: Paths {
-            config: display_path(None),
+            config: display_path(config.config_path.clone()),
             log: display_path(linq_contact::logging::log_path()),
             drafts: display_path(DraftStore::from_env().map(|d| d.dir().to_path_buf())),
         },

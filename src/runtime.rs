@@ -4,8 +4,8 @@
 
 use crate::api::retry::Backoff;
 use crate::api::{ApiError, LinqClient};
-use crate::app::{App, AppOptions, Effect, Msg};
 use crate::app::picker::PAGE_SIZE;
+use crate::app::{App, AppOptions, Effect, Msg};
 use crate::drafts::{Draft, DraftStore};
 use crate::target::Target;
 use crate::terminal::TerminalGuard;

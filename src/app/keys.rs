@@ -2,74 +2,77 @@
 //! letters only act inside overlays.
 
 use super::{App, Effect, Overlay, Status};
+use crate::keymap::Action;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
-
-fn ctrl(key: &KeyEvent, c: char) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
-}
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        if ctrl(&key, 'c') || ctrl(&key, 'q') {
-            // Ctrl-C/Ctrl-Q inside the quit prompt confirms: pressing it twice quits.
-            return match self.overlay {
-                Some(Overlay::ConfirmQuit) => self.quit(),
-                _ => {
-                    self.overlay = None;
-                    self.request_quit()
-                }
-            };
-        }
-        if ctrl(&key, 'l') {
-            return vec![Effect::ClearScreen];
+        let action = self.options.keymap.action_for(&key);
+        match action {
+            // Quit inside the quit prompt confirms: pressing it twice quits.
+            Some(Action::Quit) => {
+                return match self.overlay {
+                    Some(Overlay::ConfirmQuit) => self.quit(),
+                    _ => {
+                        self.overlay = None;
+                        self.request_quit()
+                    }
+                };
+            }
+            Some(Action::Redraw) => return vec![Effect::ClearScreen],
+            _ => {}
         }
         if self.overlay.is_some() {
             return self.on_overlay_key(key);
         }
-        if ctrl(&key, 'r') {
-            return self.request_reload();
+        if self.in_flight.is_some() && (key.code == KeyCode::Esc || action == Some(Action::Revert))
+        {
+            return self.cancel_in_flight();
         }
-        if ctrl(&key, 'o') {
-            self.open_prompt();
-            return Vec::new();
-        }
-        if ctrl(&key, 'p') {
-            return self.open_picker();
-        }
-        if key.code == KeyCode::F(1) {
-            self.overlay = Some(Overlay::Help);
-            return Vec::new();
+        match action {
+            Some(Action::Reload) => return self.request_reload(),
+            Some(Action::Open) => {
+                self.open_prompt();
+                return Vec::new();
+            }
+            Some(Action::Picker) => return self.open_picker(),
+            Some(Action::Help) => {
+                self.overlay = Some(Overlay::Help);
+                return Vec::new();
+            }
+            Some(Action::Review) => return self.open_review(),
+            _ => {}
         }
         let focus = self.focus;
         let Some(form) = &mut self.form else {
-            return match key.code {
-                KeyCode::Esc => self.cancel_in_flight(),
-                _ => Vec::new(),
-            };
+            return Vec::new();
         };
-        match key.code {
-            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => {
+        match action {
+            Some(Action::NextField) => {
                 self.history.break_run();
                 self.focus = focus.next();
             }
-            KeyCode::BackTab | KeyCode::Up => {
+            Some(Action::PrevField) => {
                 self.history.break_run();
                 self.focus = focus.prev();
             }
-            KeyCode::Esc if self.in_flight.is_some() => return self.cancel_in_flight(),
-            KeyCode::Esc => {
+            Some(Action::Revert) => {
                 if form.value(focus) != form.loaded(focus) {
                     self.history.record(focus, form.input(focus).clone(), false);
                     form.revert(focus);
                 }
             }
-            _ if ctrl(&key, 'z') => self.undo(),
-            KeyCode::F(2) => return self.open_review(),
-            _ if ctrl(&key, 's') => return self.open_review(),
+            Some(Action::Undo) => self.undo(),
+            _ if key.code == KeyCode::PageDown => {
+                self.status_scroll = self.status_scroll.saturating_add(3);
+            }
+            _ if key.code == KeyCode::PageUp => {
+                self.status_scroll = self.status_scroll.saturating_sub(3);
+            }
             _ => {
                 let before = form.input(focus).clone();
                 let changed = form

@@ -201,6 +201,11 @@ pub struct AppOptions {
     pub monochrome: bool,
     /// Where things live on disk, for the help screen.
     pub paths: Paths,
+    pub keymap: crate::keymap::Keymap,
+    /// `false`: when the check finds no conflict, Ctrl-S sends without the review.
+    pub confirm_before_save: bool,
+    /// Problems with the configuration, shown at the top of the status pane.
+    pub notices: Vec<String>,
 }
 
 /// Files the help screen points to (display strings; "(none)" when unknown).
@@ -219,6 +224,9 @@ impl Default for AppOptions {
             region: Region::US,
             monochrome: false,
             paths: Paths::default(),
+            keymap: crate::keymap::Keymap::default(),
+            confirm_before_save: true,
+            notices: Vec::new(),
         }
     }
 }
@@ -244,6 +252,8 @@ pub struct App {
     server_problems: Vec<(Field, String)>,
     /// Recently opened contacts, newest first (the picker lists them first).
     recent: Vec<Summary>,
+    /// Lines scrolled off the top of the status pane (PgUp/PgDn).
+    status_scroll: u16,
     quitting: bool,
 }
 
@@ -274,6 +284,7 @@ impl App {
             draft: None,
             history: undo::History::default(),
             recent: Vec::new(),
+            status_scroll: 0,
             server_problems: Vec::new(),
             quitting: false,
         };
@@ -318,6 +329,10 @@ impl App {
     /// What the server said about particular fields in its last refusal.
     pub fn server_problems(&self) -> &[(Field, String)] {
         &self.server_problems
+    }
+
+    pub fn status_scroll(&self) -> u16 {
+        self.status_scroll
     }
 
     pub fn retry(&self) -> Option<(u32, std::time::Duration)> {

@@ -152,10 +152,14 @@ impl App {
         };
         match form.plan() {
             Ok(plan) => {
+                let skip_review = !self.options.confirm_before_save && merge.conflicts.is_empty();
                 self.overlay = Some(Overlay::Review {
                     plan: Box::new(plan),
                     conflicts: merge.conflicts,
                 });
+                if skip_review {
+                    return self.send_reviewed();
+                }
             }
             Err(PlanError::NothingChanged) => {
                 self.status = Status::Info(
@@ -178,9 +182,10 @@ impl App {
             Err(e) => {
                 if let ApiError::Http {
                     status: 422,
-                    body: crate::api::ErrorBody::Standard {
-                        message, errors, ..
-                    },
+                    body:
+                        crate::api::ErrorBody::Standard {
+                            message, errors, ..
+                        },
                     ..
                 } = &e
                 {

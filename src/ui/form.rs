@@ -85,7 +85,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
             let note = match (&problem, form.outgoing(f)) {
                 (Some(p), _) if invalid => Some(Line::styled(format!("↳ {p}"), theme.error())),
                 (_, Ok(sent)) if dirty && f == Field::Phone && sent != input.value().trim() => {
-                    Some(Line::styled(format!("↳ will be sent as {sent}"), theme.dim()))
+                    Some(Line::styled(
+                        format!("↳ will be sent as {sent}"),
+                        theme.dim(),
+                    ))
                 }
                 _ => None,
             };

@@ -2,38 +2,28 @@
 
 use super::theme::Theme;
 use crate::app::App;
+use crate::keymap::Action;
 use ratatui::text::{Line, Span};
 
-const BINDINGS: &[(&str, &str)] = &[
-    ("Tab / ↓ / Enter", "next field"),
-    ("Shift-Tab / ↑", "previous field"),
-    ("Ctrl-A/E/B/F/W/U/K/Y, Alt-B/F", "readline editing in a field"),
-    ("Esc", "revert the field (or cancel a request, close a dialog)"),
-    ("Ctrl-Z", "undo, across fields"),
-    ("Ctrl-S / F2", "review the changes and the exact JSON body, then send"),
-    ("Ctrl-R", "reload from the server"),
-    ("Ctrl-O", "open a contact by id, e-mail or phone"),
-    ("Ctrl-P", "pick from the contact list"),
-    ("Ctrl-L", "repaint the screen"),
-    ("F1", "this help"),
-    ("Ctrl-Q / Ctrl-C", "quit"),
-];
-
 pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let mut out: Vec<Line> = BINDINGS
-        .iter()
-        .map(|(keys, what)| {
-            Line::from(vec![
-                Span::styled(format!("{keys:<30}"), theme.key()),
-                Span::raw(*what),
-            ])
-        })
+    let keymap = &app.options().keymap;
+    let row = |keys: String, what: &str| {
+        Line::from(vec![
+            Span::styled(format!("{keys:<22}"), theme.key()),
+            Span::raw(what.to_string()),
+        ])
+    };
+    let mut out: Vec<Line> = Action::ALL
+        .into_iter()
+        .map(|a| row(keymap.label(a), a.describe()))
         .collect();
-    out.push(Line::from(""));
-    out.push(Line::from(
-        "In the review: Enter/y send · c copy as curl · o overwrite (conflict) · r reload",
+    out.push(row(
+        "Ctrl-A E B F W U K Y".into(),
+        "readline editing (also Alt-B/F)",
     ));
-    out.push(Line::from(""));
+    out.push(Line::from(
+        "Review: Enter/y send · c copy as curl · o overwrite · r reload",
+    ));
     let paths = &app.options().paths;
     for (what, path) in [
         ("config file", &paths.config),
@@ -42,7 +32,11 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     ] {
         out.push(Line::from(vec![
             Span::styled(format!("{what:<12}"), theme.heading()),
-            Span::raw(path.clone()),
+            Span::raw(if path.is_empty() {
+                "(none)".to_string()
+            } else {
+                path.clone()
+            }),
         ]));
     }
     out

@@ -19,7 +19,9 @@ pub fn draw(
 ) -> Option<Position> {
     let (title, lines) = match overlay {
         Overlay::Picker(picker) => return super::picker::draw(picker, theme, frame, area),
-        Overlay::Open { input, error } => return open_prompt(input, error.as_deref(), theme, frame, area),
+        Overlay::Open { input, error } => {
+            return open_prompt(input, error.as_deref(), theme, frame, area);
+        }
         Overlay::Help => (" Help ", super::help::lines(app, theme)),
         Overlay::ConfirmLeave(target) => (
             " Leave this contact? ",
@@ -116,7 +118,10 @@ fn open_prompt(
         None => Line::styled("e.g. 1042, ana@example.com, +1 555 010 2000", theme.dim()),
     };
     let lines = vec![
-        Line::from(vec![Span::styled(prompt, theme.heading()), Span::raw(shown)]),
+        Line::from(vec![
+            Span::styled(prompt, theme.heading()),
+            Span::raw(shown),
+        ]),
         Line::from(""),
         note,
         Line::from(vec![
@@ -132,7 +137,7 @@ fn open_prompt(
 }
 
 /// Rows the lines take once wrapped at `cols` columns.
-fn wrapped_rows(lines: &[Line], cols: u16) -> u16 {
+pub fn wrapped_rows(lines: &[Line], cols: u16) -> u16 {
     let cols = usize::from(cols.max(1));
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(cols).max(1)).sum();
     u16::try_from(rows).unwrap_or(u16::MAX)

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 /// Draws the picker over `area`; returns where the cursor goes (the filter line).
 pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Position> {
-    let popup = area.inner(ratatui::layout::Margin::new(1, 0));
+    let popup = area;
     frame.render_widget(Clear, popup);
     let count = match picker.total_count() {
         Some(n) => format!(" {n} contacts "),
@@ -59,11 +59,19 @@ pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
             let selected = offset + i == picker.selected();
             let line = match row {
                 Row::Recent(s) | Row::Listed(s) => {
-                    let mark = if matches!(row, Row::Recent(_)) { "★" } else { "" };
+                    let mark = if matches!(row, Row::Recent(_)) {
+                        "★"
+                    } else {
+                        ""
+                    };
                     row_line(
                         &[
                             mark,
-                            &sanitize(&s.name),
+                            &if s.name.trim().is_empty() {
+                                "(no name)".to_string()
+                            } else {
+                                sanitize(&s.name)
+                            },
                             &sanitize(&s.email),
                             &sanitize(&s.phone),
                             &sanitize(&s.company),
@@ -73,7 +81,11 @@ pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
                 }
                 Row::Missing => Line::styled("  …", theme.dim()),
             };
-            if selected { line.style(theme.bar()) } else { line }
+            if selected {
+                line.style(theme.bar())
+            } else {
+                line
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);

@@ -14,12 +14,29 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines = lines(app, theme);
+    let mut lines: Vec<Line> = app
+        .options()
+        .notices
+        .iter()
+        .map(|n| Line::styled(format!("! {}", sanitize(n)), theme.error()))
+        .collect();
+    lines.extend(self::lines(app, theme));
+    // Clamped here, where the wrapped height is known: the app only counts key presses.
+    let inner_cols = area.width.saturating_sub(4);
+    let rows = super::overlay::wrapped_rows(&lines, inner_cols);
+    let max_scroll = rows.saturating_sub(area.height.saturating_sub(2));
+    let scroll = app.status_scroll().min(max_scroll);
+    let title = if max_scroll > 0 {
+        " Status (PgUp/PgDn scroll) "
+    } else {
+        " Status "
+    };
     frame.render_widget(
         Paragraph::new(lines)
+            .scroll((scroll, 0))
             .block(
                 Block::bordered()
-                    .title(" Status ")
+                    .title(title)
                     .padding(Padding::horizontal(1)),
             )
             .wrap(Wrap { trim: false }),
