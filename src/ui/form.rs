@@ -83,9 +83,9 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
         ]));
         if focused {
             let note = match (&problem, form.outgoing(f)) {
-                (Some(p), _) if invalid => Some(Line::styled(format!("↳ {p}"), theme.error())),
+                (Some(p), _) if invalid => Some(Span::styled(format!("↳ {p}"), theme.error())),
                 (_, Ok(sent)) if dirty && f == Field::Phone && sent != input.value().trim() => {
-                    Some(Line::styled(
+                    Some(Span::styled(
                         format!("↳ will be sent as {sent}"),
                         theme.dim(),
                     ))
@@ -93,9 +93,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
                 _ => None,
             };
             if let Some(note) = note {
-                let mut spans = vec![Span::raw(" ".repeat(PREFIX_COLS))];
-                spans.extend(note.spans);
-                lines.push(Line::from(spans));
+                lines.push(Line::from(vec![Span::raw(" ".repeat(PREFIX_COLS)), note]));
                 noted = true;
             }
             let col = input.visual_cursor().saturating_sub(skip).min(value_cols);
