@@ -9,6 +9,7 @@ use crate::cli::Cli;
 use crate::config_file::{self, FileConfig, ThemeName};
 use crate::keymap::{Action, Keymap};
 use crate::secret::Token;
+use crate::target::{Target, parse_target};
 use phonenumber::country::Id as Region;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -35,8 +36,9 @@ pub enum ConfigError {
     TokenCommand(String),
     #[error("no contact given: run `linq-contact <ID>` (see --help)")]
     MissingContact,
-    #[error("\"{0}\" is not a contact id: ids are whole numbers from 1 to {max}", max = u64::MAX)]
-    BadId(String),
+    /// Not an id, an e-mail or a phone number; the text says which and why.
+    #[error("{0}")]
+    BadTarget(String),
     #[error("\"{0}\" is not a country code: use an ISO 3166 code such as US, GB or DE")]
     BadRegion(String),
     #[error("--timeout must be at least 1 second")]
@@ -49,7 +51,7 @@ pub struct Config {
     pub api_url: String,
     pub token: Token,
     /// `None` only with --demo and no id: the first demo contact is opened.
-    pub contact_id: Option<u64>,
+    pub target: Option<Target>,
     pub timeout: Duration,
     pub region: Region,
     pub monochrome: bool,
@@ -62,15 +64,6 @@ pub struct Config {
     /// Problems with the config file or its `[keys]`, for the user to see; the defaults
     /// applied instead.
     pub warnings: Vec<String>,
-}
-
-/// A contact id as typed on the command line.
-pub fn parse_id(raw: &str) -> Result<u64, ConfigError> {
-    let trimmed = raw.trim().trim_start_matches('#');
-    match trimmed.parse::<u64>() {
-        Ok(id) if id > 0 => Ok(id),
-        _ => Err(ConfigError::BadId(crate::text::sanitize_snippet(raw, 40))),
-    }
 }
 
 pub fn parse_region(raw: &str) -> Result<Region, ConfigError> {
@@ -131,12 +124,18 @@ impl Config {
         token_env: Option<String>,
         no_color: bool,
     ) -> Result<Self, ConfigError> {
-        let contact_id = cli.contact.as_deref().map(parse_id).transpose()?;
-        if contact_id.is_none() && !cli.demo {
+        if cli.contact.is_none() && !cli.demo {
             return Err(ConfigError::MissingContact);
         }
         let (mut config, token_command) = Self::settle(cli, file, no_color)?;
-        config.contact_id = contact_id;
+        config.target = cli
+            .contact
+            .as_deref()
+            .map(|raw| {
+                parse_target(raw, config.region)
+                    .map_err(|e| ConfigError::BadTarget(crate::text::sanitize_snippet(&e, 120)))
+            })
+            .transpose()?;
         // The command runs last, once every cheaper check has passed: it may be slow or
         // ask a password manager to unlock.
         config.token = match token_from_env(token_env) {
@@ -191,7 +190,7 @@ impl Config {
         let config = Self {
             api_url,
             token: Token::new(String::new()),
-            contact_id: None,
+            target: None,
             timeout: Duration::from_secs(cli.timeout),
             region,
             monochrome: no_color || file.theme == Some(ThemeName::Monochrome),
@@ -311,11 +310,25 @@ mod tests {
     }
 
     #[test]
-    fn ids_must_be_positive_whole_numbers() {
-        assert_eq!(parse_id("123"), Ok(123));
-        assert_eq!(parse_id("#42"), Ok(42));
-        for bad in ["abc", "0", "-5", "1.5", "99999999999999999999999", ""] {
-            assert!(matches!(parse_id(bad), Err(ConfigError::BadId(_))), "{bad}");
+    fn contacts_are_ids_emails_or_phones() {
+        let target =
+            |arg: &str| Config::from_cli(&cli(&[arg]), Some("tok".into()), false).map(|c| c.target);
+        assert_eq!(target("123"), Ok(Some(Target::Id(123))));
+        assert_eq!(target("#42"), Ok(Some(Target::Id(42))));
+        assert_eq!(
+            target("a@example.com"),
+            Ok(Some(Target::Email("a@example.com".into())))
+        );
+        assert_eq!(
+            target("+1 555 010 2000"),
+            Ok(Some(Target::Phone("+15550102000".into())))
+        );
+        for bad in ["abc", "0", "-5", "1.5", "99999999999999999999999", "x@"] {
+            assert!(
+                matches!(target(bad), Err(ConfigError::BadTarget(_))),
+                "{bad}: {:?}",
+                target(bad)
+            );
         }
     }
 
@@ -326,7 +339,7 @@ mod tests {
         assert!(err.to_string().contains(TOKEN_ENV));
         assert!(err.to_string().contains("token_command"));
         let demo = Config::from_cli(&cli(&["--demo"]), None, false).unwrap();
-        assert_eq!(demo.contact_id, None);
+        assert_eq!(demo.target, None);
     }
 
     #[test]

@@ -64,17 +64,17 @@ impl Action {
     /// One line for the help overlay.
     pub fn describe(self) -> &'static str {
         match self {
-            Action::NextField => "move to the next field",
-            Action::PrevField => "move to the previous field",
-            Action::Revert => "revert the focused field to its loaded value (or close an overlay)",
-            Action::Undo => "undo the last change",
-            Action::Review => "review the changes and the exact JSON body, then send",
-            Action::Reload => "reload the contact from the server",
-            Action::Open => "open another contact by id, e-mail or phone",
+            Action::NextField => "next field",
+            Action::PrevField => "previous field",
+            Action::Revert => "revert field · cancel request",
+            Action::Undo => "undo, across fields",
+            Action::Review => "review what will be sent",
+            Action::Reload => "reload from the server",
+            Action::Open => "open by id, e-mail or phone",
             Action::Picker => "pick from the contact list",
-            Action::Redraw => "redraw the whole screen",
-            Action::Help => "show every key, the config and log paths",
-            Action::Quit => "quit (asks first when there are unsaved changes)",
+            Action::Redraw => "repaint the screen",
+            Action::Help => "this help",
+            Action::Quit => "quit (asks if unsaved)",
         }
     }
 

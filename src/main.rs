@@ -9,6 +9,7 @@ use linq_contact::config::{Config, TOKEN_ENV};
 use linq_contact::demo::DemoServer;
 use linq_contact::drafts::DraftStore;
 use linq_contact::runtime::{self, Exit, Session};
+use linq_contact::target::Target;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -54,7 +55,7 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
             Ok(server) => {
                 config.api_url = server.url();
                 config.token = linq_contact::secret::Token::new(server.token());
-                config.contact_id = config.contact_id.or(Some(server.first_id()));
+                config.target = config.target.or(Some(Target::Id(server.first_id())));
                 Some(server)
             }
             Err(e) => return fail(1, &format!("cannot start the demo API: {e}")),
@@ -62,7 +63,7 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
     } else {
         None
     };
-    let Some(id) = config.contact_id else {
+    let Some(target) = config.target.clone() else {
         return fail(2, "no contact given: run `linq-contact <ID>` (see --help)");
     };
     let client = match LinqClient::new(&config.api_url, config.token.clone(), config.timeout) {
@@ -90,7 +91,7 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
     let session = Session {
         client,
         options,
-        target: linq_contact::target::Target::Id(id),
+        target,
         drafts: DraftStore::from_env(),
         recent_path: linq_contact::recent::path(),
         backoff: Backoff::default(),

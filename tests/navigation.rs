@@ -321,3 +321,35 @@ async fn help_lists_bindings_and_paths() {
     h.key(KeyCode::F(1)).await;
     assert_snapshot!("help", h.screen(80, 24));
 }
+
+#[tokio::test]
+async fn config_key_overrides_change_only_what_is_listed() {
+    let server = DemoServer::start(0).await.unwrap();
+    let overrides = [("review".to_string(), vec!["ctrl-g".to_string()])].into();
+    let (keymap, problems) = linq_contact::keymap::Keymap::default().with_overrides(&overrides);
+    assert!(problems.is_empty(), "{problems:?}");
+    let client = LinqClient::new(
+        &server.url(),
+        Token::new(server.token()),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let options = AppOptions {
+        keymap,
+        ..Default::default()
+    };
+    let (app, effects) = App::open(options, Target::Id(1001));
+    let mut h = Harness { app, client };
+    h.settle(effects).await;
+    h.type_text("x").await;
+    h.ctrl('s').await;
+    assert!(h.app.overlay().is_none(), "Ctrl-S is no longer review");
+    h.ctrl('g').await;
+    assert!(matches!(h.app.overlay(), Some(Overlay::Review { .. })));
+    h.key(KeyCode::Esc).await;
+    // Everything not listed keeps its default.
+    h.ctrl('z').await;
+    assert!(!h.app.has_unsaved_changes());
+    h.key(KeyCode::F(1)).await;
+    assert!(h.screen(80, 24).contains("Ctrl-G"));
+}

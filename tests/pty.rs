@@ -33,6 +33,12 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("LINQ_INTEGRATION_TOKEN");
         cmd.env_remove("LINQ_API_URL");
+        // The machine's own config file must not change what the tests see.
+        cmd.env("LINQ_CONTACT_CONFIG", "/dev/null");
+        cmd.env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join(format!("lc-pty-{}-default", std::process::id())),
+        );
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -161,7 +167,8 @@ async fn bad_id_exits_2_with_a_clear_message() {
     let mut s = Session::start(&["abc"], &[("LINQ_INTEGRATION_TOKEN", "t0ken-x")]);
     assert_eq!(s.wait_exit(), 2);
     assert!(
-        s.contents().contains("is not a contact id"),
+        s.contents()
+            .contains("is not an id, an e-mail or a phone number"),
         "{}",
         s.contents()
     );
@@ -356,4 +363,22 @@ async fn plain_http_to_a_remote_host_is_refused_before_sending() {
         "{text}"
     );
     assert!(!text.contains("t0ken-x"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opens_by_email_or_phone_from_the_command_line() {
+    let server = DemoServer::start(0).await.unwrap();
+    let url = server.url();
+    let env = [
+        ("LINQ_API_URL", url.as_str()),
+        ("LINQ_INTEGRATION_TOKEN", server.token()),
+    ];
+    let mut s = Session::start(&["samira.okafor@example.org"], &env);
+    s.wait_for("Loaded contact 1003");
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0);
+    let mut s = Session::start(&["(555) 010-2000"], &env);
+    s.wait_for("Loaded contact 1002");
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0);
 }

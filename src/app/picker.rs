@@ -169,7 +169,7 @@ impl Picker {
             let near_end = self.selected + PREFETCH_ROWS >= self.filtered().len();
             return (near_end && self.more_pages(last) && self.error.is_none()).then_some(last + 1);
         }
-        let g = self.selected.checked_sub(self.recent.len()).unwrap_or(0);
+        let g = self.selected.saturating_sub(self.recent.len());
         let page = u32::try_from(g / PAGE_SIZE as usize + 1).ok()?;
         if !self.pages.contains_key(&page) {
             return Some(page);

@@ -393,6 +393,27 @@ mod tests {
     }
 
     #[test]
+    fn an_external_edit_needs_no_identity_field_but_is_still_validated() {
+        let mut s = store();
+        let title_only = ContactPatch {
+            title: Some("CTO".into()),
+            ..Default::default()
+        };
+        assert!(matches!(s.update(7, &title_only), Err(Refusal::Invalid(_))));
+        let c = s.edit_externally(7, &title_only).unwrap();
+        assert_eq!(c.title, "CTO");
+        let bad_phone = ContactPatch {
+            phone_number: Some("call me".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.edit_externally(7, &bad_phone),
+            Err(Refusal::Invalid(vec![MSG_PHONE_INVALID.into()]))
+        );
+        assert_eq!(s.get(7), Some(&c));
+    }
+
+    #[test]
     fn paging_clamps_and_reports_totals() {
         let s = store();
         let p = s.page(0, 1000);
