@@ -382,3 +382,63 @@ async fn opens_by_email_or_phone_from_the_command_line() {
     s.send(CTRL_Q);
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_retry_through_server_errors_and_say_so() {
+    use linq_contact::demo::Fault;
+    let server = DemoServer::start(0).await.unwrap();
+    server.fail_next(2, Fault::ServerError);
+    let state = state_dir("retry");
+    let mut s = editor(&server, &state, server.first_id());
+    s.wait_for("retrying in");
+    s.wait_for(&format!("Loaded contact {}", server.first_id()));
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0);
+    let gets = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert_eq!(gets, 3, "two failures, then the read that worked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_save_is_checked_and_the_edit_kept() {
+    use linq_contact::demo::Fault;
+    let server = DemoServer::start(0).await.unwrap();
+    let id = server.first_id();
+    let state = state_dir("cancel");
+    let mut s = editor(&server, &state, id);
+    s.wait_for(&format!("Loaded contact {id}"));
+    set_title(&mut s, "Never arrives");
+    s.send(CTRL_S);
+    s.wait_for("Review: what will be sent");
+    // The save's answer never finishes; the user gives up on it.
+    server.fail_next(1, Fault::Stall);
+    s.send("\r");
+    s.wait_for("Saving");
+    s.send("\x1b");
+    s.wait_for("did not reach the server");
+    assert!(
+        s.contents().contains("● unsaved: Title"),
+        "{}",
+        s.contents()
+    );
+    s.send(CTRL_Q);
+    s.wait_for("Discard them and quit?");
+    s.send("y");
+    assert_eq!(s.wait_exit(), 0);
+    assert_ne!(server.contact(id).unwrap().title, "Never arrives");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_answer_is_a_readable_error() {
+    use linq_contact::demo::Fault;
+    let server = DemoServer::start(0).await.unwrap();
+    server.fail_next(1, Fault::Oversized);
+    let state = state_dir("oversized");
+    let mut s = editor(&server, &state, server.first_id());
+    s.wait_for("larger than 1 MiB");
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0);
+}
