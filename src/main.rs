@@ -94,6 +94,7 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
         target,
         drafts: DraftStore::from_env(),
         recent_path: linq_contact::recent::path(),
+        mouse: config.mouse,
         backoff: Backoff::default(),
     };
     match runtime::run(session).await {

@@ -54,6 +54,8 @@ pub struct Session {
     /// Where the recently opened list lives; `None` keeps it in memory only.
     pub recent_path: Option<PathBuf>,
     pub backoff: Backoff,
+    /// Capture the mouse (off by default, so text stays selectable).
+    pub mouse: bool,
 }
 
 /// The latest unsent edits, for the panic hook: a panic cannot reach the loop's state.
@@ -80,11 +82,20 @@ fn now() -> String {
 }
 
 /// Terminal events the app cares about; everything else does not wake a redraw.
-fn to_msg(event: Event) -> Option<Msg> {
+fn to_msg(event: Event, app: &App, size: ratatui::layout::Rect) -> Option<Msg> {
+    use crossterm::event::{MouseButton, MouseEventKind};
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                ui::hit(app, size, m.column, m.row).map(Msg::Click)
+            }
+            MouseEventKind::ScrollDown => Some(Msg::Scroll(3)),
+            MouseEventKind::ScrollUp => Some(Msg::Scroll(-3)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -220,7 +231,7 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
         .as_deref()
         .map(crate::recent::load)
         .unwrap_or_default();
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter(session.mouse)?;
     install_panic_draft_hook();
     let terminal = &mut guard.terminal;
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -241,7 +252,10 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
     loop {
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => to_msg(event),
+                Some(Ok(event)) => {
+                    let size = terminal.size()?;
+                    to_msg(event, &app, ratatui::layout::Rect::new(0, 0, size.width, size.height))
+                }
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(Exit::Quit),
             },

@@ -2,7 +2,9 @@
 //! exit and errors (the guard's `Drop`), panics (the hook), signals (the runtime returns
 //! normally, so the guard runs).
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -20,11 +22,16 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<Self> {
+    /// `mouse`: capture clicks and the wheel (the terminal's own selection stops working).
+    pub fn enter(mouse: bool) -> io::Result<Self> {
         install_panic_hook();
         enable_raw_mode()?;
         let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste) {
+        let mut entered = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste);
+        if mouse && entered.is_ok() {
+            entered = execute!(stdout, EnableMouseCapture);
+        }
+        if let Err(e) = entered {
             restore();
             return Err(e);
         }
@@ -48,7 +55,12 @@ impl Drop for TerminalGuard {
 /// terminal is worse than a fully attempted one.
 pub fn restore() {
     let mut stdout = io::stdout();
-    let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen);
+    let _ = execute!(
+        stdout,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen
+    );
     let _ = execute!(stdout, crossterm::cursor::Show);
     let _ = disable_raw_mode();
 }

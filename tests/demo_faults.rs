@@ -480,6 +480,9 @@ async fn control_requests_are_never_faulted_and_unknown_ones_are_not_api_request
         .await
         .unwrap();
     assert_eq!(help, CONTROL_HELP);
+    let filled = demo.server.control_help();
+    assert!(filled.contains(&format!("{}/__demo/clear", demo.server.url())));
+    assert!(filled.contains(&format!("/__demo/edit/{}", demo.server.first_id())));
     let (status, _) = demo.control("/__demo/clear").await;
     assert_eq!(status, StatusCode::OK);
 

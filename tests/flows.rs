@@ -592,3 +592,25 @@ fn resizing_back_from_tiny_restores_the_full_view() {
     assert_eq!(screen(&app), screen(&loaded()));
     assert!(screen(&app).contains("First name"));
 }
+
+#[test]
+fn clicks_map_to_the_field_drawn_there() {
+    use linq_contact::ui::{Hit, hit};
+    use ratatui::layout::Rect;
+    let mut app = loaded();
+    let size = Rect::new(0, 0, 80, 24);
+    // Header, top border, then one row per field.
+    assert_eq!(hit(&app, size, 10, 2), Some(Hit::Field(Field::FirstName)));
+    assert_eq!(hit(&app, size, 10, 5), Some(Hit::Field(Field::Phone)));
+    assert_eq!(hit(&app, size, 10, 16), Some(Hit::Status));
+    // A note under the focused field shifts the rows below it.
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(ctrl('u'));
+    type_text(&mut app, "bad");
+    assert_eq!(hit(&app, size, 10, 5), None, "the note row");
+    assert_eq!(hit(&app, size, 10, 6), Some(Hit::Field(Field::Phone)));
+    app.update(Msg::Click(Hit::Field(Field::Phone)));
+    assert_eq!(app.focus(), Field::Phone);
+    assert_eq!(hit(&app, Rect::new(0, 0, 20, 6), 1, 1), None);
+}

@@ -53,6 +53,10 @@ pub enum Msg {
         page: u32,
         result: Result<ContactPage, ApiError>,
     },
+    /// A mouse click (only with `mouse = true`): on a field it focuses the field.
+    Click(crate::ui::Hit),
+    /// Mouse wheel: positive is down. Scrolls the picker or the status pane.
+    Scroll(i16),
     /// The draft on disk for contact `id`, if any.
     DraftFound {
         id: u64,

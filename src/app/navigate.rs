@@ -193,6 +193,23 @@ impl App {
         self.fetch_for_picker()
     }
 
+    pub(super) fn on_scroll(&mut self, lines: i16) -> Vec<Effect> {
+        match self.overlay.take() {
+            Some(Overlay::Picker(mut picker)) => {
+                picker.move_by(isize::from(lines));
+                self.overlay = Some(Overlay::Picker(picker));
+                self.fetch_for_picker()
+            }
+            other => {
+                if other.is_none() {
+                    self.status_scroll = self.status_scroll.saturating_add_signed(lines);
+                }
+                self.overlay = other;
+                Vec::new()
+            }
+        }
+    }
+
     /// The review's `c`: the same request as a curl command, token left to the shell.
     pub(super) fn curl_command(&self, body: &str) -> String {
         let url = format!(

@@ -52,6 +52,13 @@ impl App {
                 page,
                 result,
             } => self.on_page(generation, page, result),
+            Msg::Click(crate::ui::Hit::Field(f)) if self.overlay.is_none() => {
+                self.history.break_run();
+                self.focus = f;
+                Vec::new()
+            }
+            Msg::Click(_) => Vec::new(),
+            Msg::Scroll(lines) => self.on_scroll(lines),
             Msg::DraftFound { id, draft } => {
                 self.on_draft_found(id, draft);
                 Vec::new()

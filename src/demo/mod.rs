@@ -64,14 +64,15 @@ use store::Store;
 pub const DEMO_TOKEN: &str = "demo-token-0000";
 
 /// Curl examples of the control surface, for `demo-server` to print under the URL.
-/// `$URL` stands for the demo's base URL.
+/// `$URL` stands for the demo's base URL and `$ID` for a contact id;
+/// [`DemoServer::control_help`] fills both in.
 pub const CONTROL_HELP: &str = "\
-Misbehave on demand (URL=the address above; no token needed):
+Misbehave on demand (no token needed):
   curl -X POST \"$URL/__demo/latency?ms=2000\"        # every request waits 2 s
   curl -X POST \"$URL/__demo/fail?kind=500&count=2\"  # next 2 API requests fail
   curl -X POST \"$URL/__demo/fail?kind=429&retry_after=7\"
        # other kinds: 502 (HTML page), stall, oversized, truncated
-  curl -X POST \"$URL/__demo/edit/1\" -d '{\"contact\":{\"title\":\"CEO\"}}'  # a colleague's save
+  curl -X POST \"$URL/__demo/edit/$ID\" -d '{\"contact\":{\"title\":\"CEO\"}}'  # a colleague's save
   curl -X POST \"$URL/__demo/clear\"                  # back to normal
 ";
 
@@ -138,6 +139,14 @@ impl DemoServer {
 
     pub fn token(&self) -> &'static str {
         DEMO_TOKEN
+    }
+
+    /// [`CONTROL_HELP`] with this server's URL and first contact filled in, so the
+    /// examples can be pasted as they are.
+    pub fn control_help(&self) -> String {
+        CONTROL_HELP
+            .replace("$URL", &self.url())
+            .replace("$ID", &self.first_id().to_string())
     }
 
     /// The server-side record right now, bypassing HTTP, so tests can check what a

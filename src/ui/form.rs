@@ -32,16 +32,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
     for (row, f) in Field::ALL.into_iter().enumerate() {
         let focused = f == app.focus();
         let dirty = form.is_dirty(f);
-        let problem = problems
-            .iter()
-            .find(|p| p.field == Some(f))
-            .map(|p| p.message.clone())
-            .or_else(|| {
-                app.server_problems()
-                    .iter()
-                    .find(|(pf, _)| *pf == f)
-                    .map(|(_, m)| format!("server: {}", sanitize(m)))
-            });
+        let problem = problem(app, &problems, f);
         let invalid = problem.is_some();
         let (marker, marker_style) = match (dirty, invalid) {
             (_, true) => ("!", theme.error()),
@@ -82,18 +73,12 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
             ),
         ]));
         if focused {
-            let note = match (&problem, form.outgoing(f)) {
-                (Some(p), _) if invalid => Some(Span::styled(format!("↳ {p}"), theme.error())),
-                (_, Ok(sent)) if dirty && f == Field::Phone && sent != input.value().trim() => {
-                    Some(Span::styled(
-                        format!("↳ will be sent as {sent}"),
-                        theme.dim(),
-                    ))
-                }
-                _ => None,
-            };
-            if let Some(note) = note {
-                lines.push(Line::from(vec![Span::raw(" ".repeat(PREFIX_COLS)), note]));
+            if let Some((text, is_error)) = note(form, f, problem) {
+                let style = if is_error { theme.error() } else { theme.dim() };
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(PREFIX_COLS)),
+                    Span::styled(text, style),
+                ]));
                 noted = true;
             }
             let col = input.visual_cursor().saturating_sub(skip).min(value_cols);
@@ -119,6 +104,51 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
     ));
     frame.render_widget(Paragraph::new(lines), inner);
     cursor.filter(|p| p.x < inner.right() && p.y < inner.bottom())
+}
+
+/// What is wrong with field `f`: the client's own check first, then the server's word.
+fn problem(app: &App, problems: &[crate::form::Problem], f: Field) -> Option<String> {
+    problems
+        .iter()
+        .find(|p| p.field == Some(f))
+        .map(|p| p.message.clone())
+        .or_else(|| {
+            app.server_problems()
+                .iter()
+                .find(|(pf, _)| *pf == f)
+                .map(|(_, m)| format!("server: {}", sanitize(m)))
+        })
+}
+
+/// The line under the focused field: its problem, or how a phone will be sent.
+/// `(text, is_error)`.
+fn note(form: &crate::form::Form, f: Field, problem: Option<String>) -> Option<(String, bool)> {
+    if let Some(p) = problem {
+        return Some((format!("↳ {p}"), true));
+    }
+    let sent = form.outgoing(f).ok()?;
+    (form.is_dirty(f) && f == Field::Phone && sent != form.value(f).trim())
+        .then(|| (format!("↳ will be sent as {sent}"), false))
+}
+
+/// The field drawn on screen row `row` of the form pane `area`, for mouse clicks.
+pub fn field_at(app: &App, area: Rect, row: u16) -> Option<Field> {
+    let form = app.form()?;
+    let first = area.y + 1;
+    let r = usize::from(row.checked_sub(first)?);
+    let focus = app.focus().index();
+    let noted = note(
+        form,
+        app.focus(),
+        problem(app, &form.problems(), app.focus()),
+    )
+    .is_some();
+    let index = match r {
+        r if r <= focus || !noted => r,
+        r if r == focus + 1 => return None,
+        r => r - 1,
+    };
+    Field::ALL.get(index).copied()
 }
 
 /// "2025-07-30T10:00:00.000-05:00" → "2025-07-30 10:00 -05:00"; anything else as sent.

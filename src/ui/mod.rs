@@ -21,12 +21,18 @@ pub const MIN_HEIGHT: u16 = 12;
 /// From this width the form and the status pane stand side by side.
 const WIDE: u16 = 100;
 
-pub fn draw(app: &App, frame: &mut Frame) {
-    let theme = Theme::new(app.options().monochrome);
-    let area = frame.area();
+/// Where each part of the screen goes; `None` below the minimum size.
+struct Areas {
+    header: Rect,
+    body: Rect,
+    footer: Rect,
+    form: Rect,
+    status: Rect,
+}
+
+fn layout(area: Rect) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        draw_too_small(frame, area);
-        return;
+        return None;
     }
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -34,21 +40,50 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_header(app, &theme, frame, header);
-    let (form_area, status_area) = if area.width >= WIDE {
-        let [f, s] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
-            .areas(body);
-        (f, s)
+    let [form, status] = if area.width >= WIDE {
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body)
     } else {
-        let [f, s] =
-            Layout::vertical([Constraint::Length(form::HEIGHT), Constraint::Min(0)]).areas(body);
-        (f, s)
+        Layout::vertical([Constraint::Length(form::HEIGHT), Constraint::Min(0)]).areas(body)
     };
-    let cursor = form::draw(app, &theme, frame, form_area);
-    status::draw(app, &theme, frame, status_area);
-    draw_footer(app, &theme, frame, footer);
+    Some(Areas {
+        header,
+        body,
+        footer,
+        form,
+        status,
+    })
+}
+
+/// What a mouse click at (`col`, `row`) of a `size` screen points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Field(crate::form::Field),
+    Status,
+}
+
+pub fn hit(app: &App, size: Rect, col: u16, row: u16) -> Option<Hit> {
+    let areas = layout(size)?;
+    let at = ratatui::layout::Position::new(col, row);
+    if areas.form.contains(at) {
+        form::field_at(app, areas.form, row).map(Hit::Field)
+    } else {
+        areas.status.contains(at).then_some(Hit::Status)
+    }
+}
+
+pub fn draw(app: &App, frame: &mut Frame) {
+    let theme = Theme::new(app.options().monochrome);
+    let area = frame.area();
+    let Some(areas) = layout(area) else {
+        draw_too_small(frame, area);
+        return;
+    };
+    draw_header(app, &theme, frame, areas.header);
+    let cursor = form::draw(app, &theme, frame, areas.form);
+    status::draw(app, &theme, frame, areas.status);
+    draw_footer(app, &theme, frame, areas.footer);
     let cursor = match app.overlay() {
-        Some(overlay) => overlay::draw(app, overlay, &theme, frame, body),
+        Some(overlay) => overlay::draw(app, overlay, &theme, frame, areas.body),
         None => cursor,
     };
     if let Some(pos) = cursor {
