@@ -3,34 +3,22 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use linq_contact::api::{Contact, ContactOwner};
-use linq_contact::app::{App, AppOptions, Effect, Msg};
+use linq_contact::api::Contact;
+use linq_contact::app::{App, AppOptions, Msg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{ada, first_load};
+
 fn loaded_app() -> App {
     let (mut app, effects) = App::new(AppOptions::default(), 1001);
-    let Some(Effect::Load { generation, .. }) = effects.first().cloned() else {
-        panic!("App::new must start a load");
-    };
+    let generation = first_load(&effects);
     let contact = Contact {
-        id: 1001,
-        first_name: "Ada".into(),
-        last_name: "Lovelace".into(),
-        full_name: "Ada Lovelace".into(),
-        email: "ada@example.com".into(),
-        phone_number: "+15550102000".into(),
-        company: "Analytical Engines".into(),
-        title: "Programmer".into(),
         location: "London, with a rather long description of the place".into(),
-        updated_at: "2025-07-30T10:00:00.000-05:00".into(),
-        contact_owner: Some(ContactOwner {
-            email: "grace@example.com".into(),
-            name: "Grace Hopper".into(),
-            ..Default::default()
-        }),
-        ..Default::default()
+        ..ada()
     };
     app.update(Msg::Loaded {
         generation,

@@ -1,37 +1,16 @@
 //! Whole flows of the editor, driven by messages and drawn into an 80×24 `TestBackend`.
 //! The snapshots are the screens a user would see.
 
+mod common;
+use common::{ada, first_load};
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use linq_contact::api::{ApiError, Contact, ContactOwner, ContactPatch, ErrorBody};
+use linq_contact::api::{ApiError, Contact, ContactPatch, ErrorBody};
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::form::Field;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn ada() -> Contact {
-    Contact {
-        id: 1001,
-        first_name: "Ada".into(),
-        last_name: "Lovelace".into(),
-        full_name: "Ada Lovelace".into(),
-        email: "ada@example.com".into(),
-        phone_number: "+15550102000".into(),
-        company: "Analytical Engines".into(),
-        title: "Programmer".into(),
-        location: "London".into(),
-        created_at: "2025-07-30T10:00:00.000-05:00".into(),
-        updated_at: "2025-07-30T10:00:00.000-05:00".into(),
-        contact_owner: Some(ContactOwner {
-            id: Some(1),
-            email: "grace@example.com".into(),
-            first_name: "Grace".into(),
-            last_name: "Hopper".into(),
-            name: "Grace Hopper".into(),
-        }),
-        ..Default::default()
-    }
-}
 
 fn options() -> AppOptions {
     AppOptions {
@@ -204,9 +183,7 @@ fn validation_error_422_keeps_the_edits() {
 #[test]
 fn not_found_404_on_open() {
     let (mut app, effects) = App::new(options(), 99);
-    let [Effect::Load { generation, .. }] = effects[..] else {
-        panic!("expected a load");
-    };
+    let generation = first_load(&effects);
     app.update(Msg::Loaded {
         generation,
         result: Err(ApiError::Http {
@@ -243,9 +220,7 @@ fn network_error_on_save_keeps_the_edits() {
 #[test]
 fn stale_results_are_dropped() {
     let (mut app, effects) = App::new(options(), 1001);
-    let [Effect::Load { generation, .. }] = effects[..] else {
-        panic!("expected a load");
-    };
+    let generation = first_load(&effects);
     app.update(Msg::Loaded {
         generation: generation + 7,
         result: Ok(ada()),
@@ -313,9 +288,7 @@ fn blocked_review_says_why() {
 #[test]
 fn hostile_server_text_is_inert_and_wide_text_fits() {
     let (mut app, effects) = App::new(options(), 7);
-    let [Effect::Load { generation, .. }] = effects[..] else {
-        panic!("expected a load");
-    };
+    let generation = first_load(&effects);
     let mut c = ada();
     c.id = 7;
     c.first_name = "\u{1b}]0;owned\u{7}Eve".into();
@@ -479,9 +452,7 @@ fn timed_out_save_that_landed_becomes_the_baseline() {
 #[test]
 fn retry_wait_is_shown() {
     let (mut app, effects) = App::new(options(), 1001);
-    let [Effect::Load { generation, .. }] = effects[..] else {
-        panic!("expected a load");
-    };
+    let generation = first_load(&effects);
     app.update(Msg::Retrying {
         generation,
         attempt: 2,
@@ -507,9 +478,7 @@ fn draft_is_offered_and_restored_over_the_current_record() {
     };
     let (app, effects) = App::new(options(), 1001);
     let mut app = app.with_draft(Some(draft));
-    let [Effect::Load { generation, .. }] = effects[..] else {
-        panic!("expected a load");
-    };
+    let generation = first_load(&effects);
     let mut current = ada();
     current.title = "Analyst".into(); // changed on the server since the draft
     app.update(Msg::Loaded {
@@ -538,9 +507,7 @@ fn discarding_a_draft_deletes_it() {
     };
     let (app, effects) = App::new(options(), 1001);
     let mut app = app.with_draft(Some(draft));
-    let [Effect::Load { generation, .. }] = effects[..] else {
-        panic!("expected a load");
-    };
+    let generation = first_load(&effects);
     app.update(Msg::Loaded {
         generation,
         result: Ok(ada()),
@@ -555,9 +522,7 @@ fn discarding_a_draft_deletes_it() {
 #[test]
 fn the_cursor_sits_on_the_right_column_in_wide_text() {
     let (mut app, effects) = App::new(options(), 1001);
-    let [Effect::Load { generation, .. }] = effects[..] else {
-        panic!("expected a load");
-    };
+    let generation = first_load(&effects);
     let mut c = ada();
     c.last_name = "山田 太郎".into();
     c.company = "Zoe\u{308}!".into();

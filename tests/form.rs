@@ -1,30 +1,13 @@
 //! The form's rules: dirty detection, validation, and the minimal request body.
 
+mod common;
+use common::ada;
+
 use linq_contact::api::{Contact, ContactOwner, ContactPatch};
 use linq_contact::form::{Field, Form, PlanError};
 use phonenumber::country::Id as Region;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-
-fn ada() -> Contact {
-    Contact {
-        id: 1001,
-        first_name: "Ada".into(),
-        last_name: "Lovelace".into(),
-        full_name: "Ada Lovelace".into(),
-        email: "ada@example.com".into(),
-        phone_number: "+15550102000".into(),
-        company: "Analytical Engines".into(),
-        title: "Programmer".into(),
-        location: "London".into(),
-        contact_owner: Some(ContactOwner {
-            email: "grace@example.com".into(),
-            name: "Grace Hopper".into(),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
 
 fn body(patch: &ContactPatch) -> Value {
     serde_json::to_value(patch).unwrap()

@@ -4,10 +4,13 @@
 //! `y` yellow, `r` red, `g` green, `-` dark grey or dim, `B` bold, `R` reversed,
 //! `_` underlined, `.` plain.
 
+mod common;
+use common::{ada, first_load};
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use linq_contact::api::{Contact, ContactOwner};
-use linq_contact::app::{App, AppOptions, Effect, Msg};
+use linq_contact::api::Contact;
+use linq_contact::app::{App, AppOptions, Msg};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -20,28 +23,12 @@ fn app(monochrome: bool) -> App {
         ..Default::default()
     };
     let (mut app, effects) = App::new(options, 1001);
-    let [Effect::Load { generation, .. }] = effects[..] else {
-        panic!("expected a load");
-    };
+    let generation = first_load(&effects);
     app.update(Msg::Loaded {
         generation,
         result: Ok(Contact {
-            id: 1001,
-            first_name: "Ada".into(),
-            last_name: "Lovelace".into(),
-            full_name: "Ada Lovelace".into(),
-            email: "ada@example.com".into(),
-            phone_number: "+15550102000".into(),
-            company: "Analytical Engines".into(),
-            title: "Programmer".into(),
             location: "A very long location that will not fit in a narrow field, London".into(),
-            updated_at: "2025-07-30T10:00:00.000-05:00".into(),
-            contact_owner: Some(ContactOwner {
-                email: "grace@example.com".into(),
-                name: "Grace Hopper".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
+            ..ada()
         }),
     });
     // One valid change, one invalid one, focus on a phone typed in local format.

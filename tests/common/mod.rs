@@ -1,0 +1,38 @@
+//! Fixtures shared by the test files (and the benchmark).
+#![allow(dead_code)]
+
+use linq_contact::api::{Contact, ContactOwner};
+use linq_contact::app::Effect;
+
+/// A clean, fully filled contact, independent of the demo's seed data.
+pub fn ada() -> Contact {
+    Contact {
+        id: 1001,
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        full_name: "Ada Lovelace".into(),
+        email: "ada@example.com".into(),
+        phone_number: "+15550102000".into(),
+        company: "Analytical Engines".into(),
+        title: "Programmer".into(),
+        location: "London".into(),
+        created_at: "2025-07-30T10:00:00.000-05:00".into(),
+        updated_at: "2025-07-30T10:00:00.000-05:00".into(),
+        contact_owner: Some(ContactOwner {
+            id: Some(1),
+            email: "grace@example.com".into(),
+            first_name: "Grace".into(),
+            last_name: "Hopper".into(),
+            name: "Grace Hopper".into(),
+        }),
+        ..Default::default()
+    }
+}
+
+/// The generation of the single load a fresh app starts with.
+pub fn first_load(effects: &[Effect]) -> u64 {
+    match effects {
+        [Effect::Load { generation, .. }] => *generation,
+        other => panic!("expected exactly one load, got {other:?}"),
+    }
+}
