@@ -402,14 +402,14 @@ fn cancelled_save_is_checked_and_reported() {
         panic!("Esc must cancel the save and re-read, got {effects:?}");
     };
     assert_eq!(cancelled, generation);
-    assert!(matches!(app.status(), Status::Verifying));
+    assert!(matches!(app.status(), Status::Verifying(_)));
     assert_snapshot!("verifying", screen(&app));
     // The late answer of the cancelled save is ignored.
     app.update(Msg::Saved {
         generation,
         result: Ok(ada()),
     });
-    assert!(matches!(app.status(), Status::Verifying));
+    assert!(matches!(app.status(), Status::Verifying(_)));
     // The server still has the old e-mail: the save did not land, the edit stays.
     app.update(Msg::Loaded {
         generation: check,
@@ -578,4 +578,19 @@ fn clicks_map_to_the_field_drawn_there() {
     app.update(Msg::Click(Hit::Field(Field::Phone)));
     assert_eq!(app.focus(), Field::Phone);
     assert_eq!(hit(&app, Rect::new(0, 0, 20, 6), 1, 1), None);
+}
+
+#[test]
+fn an_unreadable_answer_to_a_save_is_checked_not_assumed() {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    let effects = app.update(Msg::Saved {
+        generation,
+        result: Err(ApiError::Decode {
+            status: 200,
+            reason: "the body ended early".into(),
+        }),
+    });
+    assert!(matches!(effects[..], [Effect::Load { .. }]), "{effects:?}");
+    assert!(matches!(app.status(), Status::Verifying(_)));
 }

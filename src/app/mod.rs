@@ -138,7 +138,7 @@ pub enum Status {
     Checking,
     Saving,
     /// A save's outcome is unknown (cancelled or timed out): re-reading to find out.
-    Verifying,
+    Verifying(String),
     /// What the check before the review found: server changes taken into the form.
     Merged {
         taken: Vec<Field>,

@@ -181,10 +181,10 @@ impl App {
     fn on_saved(&mut self, result: Result<Contact, ApiError>, sent: Box<Sent>) -> Vec<Effect> {
         match result {
             Ok(contact) => self.accept_saved(contact, &sent.values),
-            // The request may have reached the server: never re-send blindly, find out.
-            Err(e @ ApiError::Timeout { .. }) => {
-                self.status = Status::SaveFailed(e);
-                self.start_verify(sent)
+            // The request may have reached the server (no answer, or an answer that could
+            // not be read): never re-send blindly, find out.
+            Err(e @ (ApiError::Timeout { .. } | ApiError::Decode { .. })) => {
+                self.start_verify(sent, e.headline())
             }
             Err(e) => {
                 if let ApiError::Http {
@@ -225,8 +225,9 @@ impl App {
         vec![Effect::DeleteDraft { id }]
     }
 
-    fn start_verify(&mut self, sent: Box<Sent>) -> Vec<Effect> {
-        self.status = Status::Verifying;
+    /// `why`: what made the outcome unknown, for the status pane.
+    fn start_verify(&mut self, sent: Box<Sent>, why: String) -> Vec<Effect> {
+        self.status = Status::Verifying(why);
         self.start_read(Pending::Verify(sent))
     }
 
@@ -266,7 +267,9 @@ impl App {
             Pending::Verify(_) => {
                 self.status = Status::Cancelled("check cancelled: the save's outcome is unknown")
             }
-            Pending::Save(sent) => effects.extend(self.start_verify(sent)),
+            Pending::Save(sent) => {
+                effects.extend(self.start_verify(sent, "you cancelled it".into()))
+            }
         }
         effects
     }

@@ -61,9 +61,9 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Status::Checking => vec![Line::from(format!(
             "{spin} Checking for changes on the server…"
         ))],
-        Status::Verifying => vec![
+        Status::Verifying(why) => vec![
             Line::styled(
-                "? The save's outcome is unknown (cancelled or timed out).",
+                format!("? The save's outcome is unknown: {}.", sanitize(why)),
                 theme.error(),
             ),
             Line::from(format!(
