@@ -28,14 +28,19 @@ CONFIG FILE (TOML; every setting optional; flags and environment win):
 EXAMPLES:
   linq-contact --demo              try everything against a built-in demo API, no account
   linq-contact 123                 edit contact 123
+  linq-contact ana@example.com     find by e-mail (or a phone: "+1 555 010 2000")
   linq-contact demo-server         run the demo API alone (prints its URL and token)
   linq-contact config              show the config file's path and the settings in effect
 
 KEYS (in the editor; F1 shows them too):
   Tab ↓ Enter / Shift-Tab ↑   next / previous field
-  Esc                         revert the focused field to the loaded value
-  Ctrl-S or F2                review every change and the exact JSON body; Enter sends
+  Esc                         revert the focused field; cancel a request in flight
+  Ctrl-Z                      undo, across fields
+  Ctrl-S or F2                check for others' changes, then review every change and
+                              the exact JSON body; Enter sends, c copies it as curl
   Ctrl-R                      reload from the server
+  Ctrl-O / Ctrl-P             open by id, e-mail or phone / pick from the contact list
+  F1                          help, with the config, log and drafts paths
   Ctrl-Q or Ctrl-C            quit (asks first when there are unsaved changes)";
 
 /// A terminal editor for one Linq contact at a time: open, fix a field, review exactly
@@ -49,8 +54,9 @@ KEYS (in the editor; F1 shows them too):
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// The contact to open: its numeric id. With --demo, defaults to the first demo contact.
-    #[arg(value_name = "ID", allow_negative_numbers = true)]
+    /// The contact to open: its id, e-mail or phone number (any common format). With
+    /// --demo, defaults to the first demo contact.
+    #[arg(value_name = "CONTACT", allow_negative_numbers = true)]
     pub contact: Option<String>,
 
     /// Start the built-in demo API on 127.0.0.1 (ephemeral port) and edit its contacts.
