@@ -28,7 +28,7 @@ CONFIG FILE (TOML; every setting optional; flags and environment win):
 EXAMPLES:
   linq-contact --demo              try everything against a built-in demo API, no account
   linq-contact 123                 edit contact 123
-  linq-contact ana@example.com     find by e-mail (or a phone: "+1 555 010 2000")
+  linq-contact ana@example.com     find by e-mail (or by phone: +15550102000)
   linq-contact demo-server         run the demo API alone (prints its URL and token)
   linq-contact config              show the config file's path and the settings in effect
 
