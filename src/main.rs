@@ -143,10 +143,7 @@ async fn demo_server(port: u16) -> ExitCode {
         server.first_id()
     );
     println!();
-    print!(
-        "{}",
-        linq_contact::demo::CONTROL_HELP.replace("$URL", &server.url())
-    );
+    print!("{}", server.control_help());
     println!();
     println!("Press Ctrl-C to stop.");
     match tokio::signal::ctrl_c().await {
