@@ -594,3 +594,49 @@ fn an_unreadable_answer_to_a_save_is_checked_not_assumed() {
     assert!(matches!(effects[..], [Effect::Load { .. }]), "{effects:?}");
     assert!(matches!(app.status(), Status::Verifying(_)));
 }
+
+#[test]
+fn review_copies_the_request_as_curl_without_the_token() {
+    let mut app = loaded();
+    for _ in 0..5 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(&mut app, "O'Brien & Co");
+    review_against(&mut app, ada());
+    let effects = app.update(key(KeyCode::Char('c')));
+    assert_eq!(
+        effects,
+        vec![Effect::Copy(
+            "curl -X PUT 'https://api.linqapp.com/api/partner/v2/contacts/1001' \
+             -H \"X-LINQ-INTEGRATION-TOKEN: $LINQ_INTEGRATION_TOKEN\" \
+             -H 'Content-Type: application/json' \
+             --data '{\"contact\":{\"first_name\":\"Ada\",\"title\":\"O'\\''Brien & Co\"}}'"
+                .into()
+        )]
+    );
+    assert!(
+        matches!(app.overlay(), Some(Overlay::Review { .. })),
+        "the review stays open"
+    );
+}
+
+#[test]
+fn config_problems_are_shown_and_the_editor_goes_on() {
+    let options = AppOptions {
+        notices: vec!["config.toml:3:1: unknown field `colour`; defaults used".into()],
+        ..options()
+    };
+    let (mut app, effects) = App::new(options, 1001);
+    let generation = first_load(&effects);
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(ada()),
+    });
+    let text = screen(&app);
+    assert!(
+        text.contains("! config.toml:3:1: unknown field `colour`"),
+        "{text}"
+    );
+    assert!(text.contains("Loaded contact 1001"));
+}
