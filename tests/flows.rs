@@ -640,3 +640,15 @@ fn config_problems_are_shown_and_the_editor_goes_on() {
     );
     assert!(text.contains("Loaded contact 1001"));
 }
+
+#[test]
+fn paste_goes_into_the_open_prompt() {
+    let mut app = loaded();
+    app.update(ctrl('o'));
+    app.update(Msg::Paste(" ana@example.com\n".into()));
+    let Some(Overlay::Open { input, .. }) = app.overlay() else {
+        panic!("the prompt closed");
+    };
+    assert_eq!(input.value(), " ana@example.com ");
+    assert_eq!(app.form().unwrap().value(Field::FirstName), "Ada");
+}

@@ -149,35 +149,49 @@ impl App {
         Vec::new()
     }
 
-    /// A paste is one edit into the focused field: newlines and tabs become spaces (a
-    /// pasted line break must never act as Enter), other control characters are dropped.
+    /// A paste is one edit into the focused field (or the open prompt, or the picker's
+    /// filter): newlines and tabs become spaces (a pasted line break must never act as
+    /// Enter), other control characters are dropped.
     pub(super) fn on_paste(&mut self, text: &str) {
-        if self.overlay.is_some() {
-            return;
+        match &mut self.overlay {
+            Some(Overlay::Open { input, error }) => {
+                *input = with_pasted(input, text);
+                *error = None;
+            }
+            Some(Overlay::Picker(picker)) => {
+                picker.filter = with_pasted(&picker.filter, text);
+                picker.filter_changed();
+            }
+            Some(_) => {}
+            None => {
+                let focus = self.focus;
+                let Some(form) = &mut self.form else { return };
+                let before = form.input(focus).clone();
+                *form.input_mut(focus) = with_pasted(&before, text);
+                self.history.record(focus, before, false);
+            }
         }
-        let focus = self.focus;
-        let Some(form) = &mut self.form else { return };
-        let clean: String = text
-            .replace("\r\n", "\n")
-            .chars()
-            .filter_map(|c| match c {
-                '\r' | '\n' | '\t' => Some(' '),
-                c if c.is_control() => None,
-                c => Some(c),
-            })
-            .collect();
-        let input = form.input(focus);
-        let cursor = input.cursor();
-        let value = input.value();
-        let split = value
-            .char_indices()
-            .nth(cursor)
-            .map_or(value.len(), |(i, _)| i);
-        let new_value = format!("{}{}{}", &value[..split], clean, &value[split..]);
-        let new_cursor = cursor + clean.chars().count();
-        self.history.record(focus, input.clone(), false);
-        *form.input_mut(focus) = tui_input::Input::new(new_value).with_cursor(new_cursor);
     }
+}
+
+/// `input` with `text` inserted at the cursor, cleaned to one line.
+fn with_pasted(input: &tui_input::Input, text: &str) -> tui_input::Input {
+    let clean: String = text
+        .replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\n' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    let (value, cursor) = (input.value(), input.cursor());
+    let split = value
+        .char_indices()
+        .nth(cursor)
+        .map_or(value.len(), |(i, _)| i);
+    let new_value = format!("{}{}{}", &value[..split], clean, &value[split..]);
+    tui_input::Input::new(new_value).with_cursor(cursor + clean.chars().count())
 }
 
 /// Terminals report Alt as ALT; the readline bindings of the input widget expect META.
