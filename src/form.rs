@@ -412,10 +412,35 @@ pub fn outgoing_value(f: Field, raw: &str, region: Region) -> Result<String, Str
     }
 }
 
-/// E.164, assuming `region` when the number has no country code.
+/// E.164, assuming `region` when the number has no country code. Only numbers that are
+/// valid for their country pass: "555 12" or a UK number typed without +44 in the US
+/// region are refused rather than sent mangled. Letters are refused too: the parser would
+/// read them as keypad digits, and an extension would be silently dropped.
 pub fn normalise_phone(value: &str, region: Region) -> Result<String, String> {
+    let number = parse_phone(value, region)?;
+    if phonenumber::is_valid(&number) {
+        Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    } else {
+        Err(format!(
+            "\"{value}\" is not a valid phone number for {region:?}; include the country code \
+             (+44 …) for other countries"
+        ))
+    }
+}
+
+/// Like [`normalise_phone`] but without the validity check: for looking contacts up,
+/// where the server decides and a stored number may be fictional.
+pub fn normalise_phone_for_lookup(value: &str, region: Region) -> Result<String, String> {
+    parse_phone(value, region).map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+fn parse_phone(value: &str, region: Region) -> Result<phonenumber::PhoneNumber, String> {
+    if value.chars().any(|c| c.is_alphabetic()) {
+        return Err(format!(
+            "\"{value}\" has letters in it: phone numbers are digits only (no extensions)"
+        ));
+    }
     phonenumber::parse(Some(region), value)
-        .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
         .map_err(|_| format!("\"{value}\" is not a phone number"))
 }
 

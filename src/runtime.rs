@@ -237,6 +237,8 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (app, effects) = App::open(session.options.clone(), session.target.clone());
     let mut app = app.with_recent(recent);
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
     let mut runner = Effects {
         session: &session,
         tx,

@@ -48,7 +48,7 @@ pub fn parse_target(raw: &str, region: Region) -> Result<Target, String> {
             Err(format!("\"{s}\" is not a valid e-mail address"))
         };
     }
-    crate::form::normalise_phone(s, region)
+    crate::form::normalise_phone_for_lookup(s, region)
         .map(Target::Phone)
         .map_err(|_| format!("\"{s}\" is not an id, an e-mail or a phone number"))
 }

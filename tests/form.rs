@@ -124,8 +124,12 @@ fn phone_region_is_configurable() {
 
 #[test]
 fn the_same_number_in_another_format_is_not_a_change() {
-    let mut form = Form::new(&ada(), Region::US);
-    form.set_value(Field::Phone, "555 010 2000");
+    let c = Contact {
+        phone_number: "+12125550100".into(),
+        ..ada()
+    };
+    let mut form = Form::new(&c, Region::US);
+    form.set_value(Field::Phone, "(212) 555-0100");
     assert!(!form.is_dirty(Field::Phone));
 }
 
@@ -326,4 +330,23 @@ fn merge_takes_untouched_server_changes_and_flags_real_conflicts() {
         body(&plan.patch),
         json!({"email": "mine@example.com", "title": "Countess"})
     );
+}
+
+#[test]
+fn impossible_phone_numbers_are_refused() {
+    for bad in [
+        "555 12",
+        "020 7946 0958",
+        "00442079460958x",
+        "+14155550142y",
+        "(212) 555-0199 ext 12",
+    ] {
+        let mut form = Form::new(&ada(), Region::US);
+        form.set_value(Field::Phone, bad);
+        assert!(
+            matches!(form.plan(), Err(PlanError::Invalid(_))),
+            "{bad} was accepted: {:?}",
+            form.plan()
+        );
+    }
 }

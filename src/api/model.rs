@@ -61,6 +61,37 @@ impl Contact {
         self.contact_owner.as_ref().map_or("", |o| o.email.as_str())
     }
 
+    /// Every text field with control characters removed (see [`crate::text::sanitize`]).
+    pub fn sanitized(mut self) -> Contact {
+        use crate::text::sanitize;
+        for s in [
+            &mut self.first_name,
+            &mut self.last_name,
+            &mut self.full_name,
+            &mut self.email,
+            &mut self.phone_number,
+            &mut self.company,
+            &mut self.title,
+            &mut self.location,
+            &mut self.created_at,
+            &mut self.updated_at,
+        ] {
+            *s = sanitize(s);
+        }
+        if let Some(o) = &mut self.contact_owner {
+            for s in [
+                &mut o.email,
+                &mut o.first_name,
+                &mut o.last_name,
+                &mut o.name,
+            ] {
+                *s = sanitize(s);
+            }
+        }
+        self.image_url = self.image_url.map(|u| sanitize(&u));
+        self
+    }
+
     /// The owner's display name, or `""` when unknown.
     pub fn owner_name(&self) -> &str {
         self.contact_owner.as_ref().map_or("", |o| o.name.as_str())

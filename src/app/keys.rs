@@ -26,6 +26,13 @@ impl App {
             Some(Action::Redraw) => return vec![Effect::ClearScreen],
             _ => {}
         }
+        // Below the minimum size only a notice is drawn: a key must not act unseen.
+        if self
+            .size
+            .is_some_and(|(w, h)| w < crate::ui::MIN_WIDTH || h < crate::ui::MIN_HEIGHT)
+        {
+            return Vec::new();
+        }
         if self.overlay.is_some() {
             return self.on_overlay_key(key);
         }
@@ -64,6 +71,7 @@ impl App {
                 if form.value(focus) != form.loaded(focus) {
                     self.history.record(focus, form.input(focus).clone(), false);
                     form.revert(focus);
+                    self.server_problems.retain(|(f, _)| *f != focus);
                 }
             }
             Some(Action::Undo) => self.undo(),
@@ -86,6 +94,8 @@ impl App {
                             KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete
                         );
                     self.history.record(focus, before, typing);
+                    // What the server said was about the old value.
+                    self.server_problems.retain(|(f, _)| *f != focus);
                 }
             }
         }
@@ -99,6 +109,7 @@ impl App {
         };
         *form.input_mut(step.field) = step.before;
         self.focus = step.field;
+        self.server_problems.retain(|(f, _)| *f != step.field);
     }
 
     fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -110,10 +121,28 @@ impl App {
         };
         let yes = letter == Some('y');
         let no = key.code == KeyCode::Esc || letter == Some('n');
+        if matches!(self.overlay, Some(Overlay::Review { .. } | Overlay::Help)) {
+            let step: i32 = match key.code {
+                KeyCode::Up => -1,
+                KeyCode::Down => 1,
+                KeyCode::PageUp => -10,
+                KeyCode::PageDown => 10,
+                _ => 0,
+            };
+            if step != 0 {
+                // Clamped when drawn, where the overlay's height is known.
+                self.overlay_scroll = self.overlay_scroll.saturating_add_signed(step as i16);
+                return Vec::new();
+            }
+        }
         match self.overlay.take() {
             Some(Overlay::Open { input, .. }) => return self.on_open_key(key, input),
             Some(Overlay::Picker(picker)) => return self.on_picker_key(key, picker),
-            Some(Overlay::ConfirmLeave(target)) if yes => return self.go(target),
+            Some(Overlay::ConfirmLeave(target)) if yes => {
+                let mut effects = self.discard_draft();
+                effects.extend(self.go(target));
+                return effects;
+            }
             Some(Overlay::Review { plan, conflicts }) if letter == Some('c') => {
                 let curl = self.curl_command(&crate::api::LinqClient::update_body(&plan.patch));
                 self.overlay = Some(Overlay::Review { plan, conflicts });
@@ -134,7 +163,11 @@ impl App {
                     return self.send_reviewed();
                 }
             }
-            Some(Overlay::ConfirmQuit) if yes => return self.quit(),
+            Some(Overlay::ConfirmQuit) if yes => {
+                let mut effects = self.discard_draft();
+                effects.extend(self.quit());
+                return effects;
+            }
             Some(Overlay::ConfirmReload) if yes => return self.reload_discarding(),
             Some(Overlay::RestoreDraft(draft)) if yes => self.restore_draft(&draft),
             Some(Overlay::RestoreDraft(draft)) if letter == Some('n') => {

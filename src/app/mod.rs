@@ -149,6 +149,8 @@ pub enum Status {
         landed: bool,
     },
     CheckFailed(ApiError),
+    /// Opening another contact failed; the current one stays.
+    OpenFailed(Target, ApiError),
     /// The find endpoint answered `{"contact": null}`.
     NoMatch(Target),
     /// Looking a contact up by e-mail or phone.
@@ -182,6 +184,8 @@ struct Sent {
 enum Pending {
     Load,
     Find(Target),
+    /// A load by id while another contact stays on screen until it arrives.
+    Open(Target),
     Check,
     Save(Box<Sent>),
     Verify(Box<Sent>),
@@ -259,6 +263,13 @@ pub struct App {
     /// Lines scrolled off the top of the status pane (PgUp/PgDn).
     status_scroll: u16,
     quitting: bool,
+    /// What the user asked to open, for the header while nothing is loaded yet.
+    target: Target,
+    /// The terminal's size, when known: below the minimum nothing is shown, so no key
+    /// may act.
+    size: Option<(u16, u16)>,
+    /// Rows scrolled in the review or help overlay.
+    overlay_scroll: u16,
 }
 
 impl App {
@@ -291,6 +302,9 @@ impl App {
             status_scroll: 0,
             server_problems: Vec::new(),
             quitting: false,
+            target: target.clone(),
+            size: None,
+            overlay_scroll: 0,
         };
         let effects = match target {
             Target::Id(_) => app.start_load(),
@@ -333,6 +347,14 @@ impl App {
     /// What the server said about particular fields in its last refusal.
     pub fn server_problems(&self) -> &[(Field, String)] {
         &self.server_problems
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    pub fn overlay_scroll(&self) -> u16 {
+        self.overlay_scroll
     }
 
     pub fn status_scroll(&self) -> u16 {

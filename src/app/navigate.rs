@@ -19,6 +19,9 @@ impl App {
         };
         let generation = self.next_generation();
         self.status = Status::Finding(target.clone());
+        if self.record.is_none() {
+            self.target = target.clone();
+        }
         self.in_flight = Some(InFlight {
             generation,
             what: Pending::Find(target),
@@ -41,31 +44,50 @@ impl App {
         }
     }
 
-    /// Opens `target` now. By id, the current contact is dropped at once; by e-mail or
-    /// phone it stays until the lookup finds something.
+    /// Opens `target` now. The current contact stays on screen (edits included) until
+    /// the new one has arrived: a mistyped id or a missing contact costs nothing.
     pub(super) fn go(&mut self, target: Target) -> Vec<Effect> {
         self.overlay = None;
+        let mut effects = Vec::new();
         if let Some(InFlight { generation, .. }) = self.in_flight.take() {
-            let mut effects = vec![Effect::Cancel { generation }];
-            effects.extend(self.go(target));
-            return effects;
+            effects.push(Effect::Cancel { generation });
         }
         match target {
-            Target::Id(id) => {
+            Target::Id(id) if self.record.is_none() => {
                 self.contact_id = id;
-                self.form = None;
-                self.record = None;
-                self.history.clear();
-                self.start_load()
+                self.target = Target::Id(id);
+                effects.extend(self.start_load());
             }
-            other => {
-                // A clean form is dropped now so a later match does not look like it
-                // replaced edits; the user already agreed to leave.
-                if self.has_unsaved_changes() {
-                    self.form = None;
-                    self.record = None;
-                }
-                self.start_find(other)
+            Target::Id(id) => {
+                self.status = Status::Finding(Target::Id(id));
+                let generation = self.next_generation();
+                self.in_flight = Some(InFlight {
+                    generation,
+                    what: Pending::Open(Target::Id(id)),
+                });
+                self.retry = None;
+                effects.push(Effect::Load { generation, id });
+            }
+            other => effects.extend(self.start_find(other)),
+        }
+        effects
+    }
+
+    /// The answer for a contact opened by id while another one is on screen.
+    pub(super) fn on_opened(
+        &mut self,
+        target: Target,
+        result: Result<Contact, ApiError>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(contact) => self.on_loaded(Ok(contact)),
+            Err(e) if e.is_not_found() => {
+                self.status = Status::NoMatch(target);
+                Vec::new()
+            }
+            Err(e) => {
+                self.status = Status::OpenFailed(target, e);
+                Vec::new()
             }
         }
     }
@@ -79,6 +101,10 @@ impl App {
             Ok(Some(contact)) => self.on_loaded(Ok(contact)),
             Ok(None) => {
                 self.status = Status::NoMatch(target.clone());
+                Vec::new()
+            }
+            Err(e) if self.record.is_some() => {
+                self.status = Status::OpenFailed(target.clone(), e);
                 Vec::new()
             }
             Err(e) => {

@@ -4,18 +4,57 @@ use super::{App, Effect, InFlight, Msg, Overlay, Pending, Sent, Status};
 use crate::api::{ApiError, Contact, ContactPatch};
 use crate::drafts::Draft;
 use crate::form::{Field, Form, PlanError};
+use crate::target::Target;
+use crossterm::event::KeyCode;
 
 impl App {
     /// The single entry point of the core.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        // New text in the status pane starts at its top; scrolling and ticks keep the place.
+        let keeps_scroll = match &msg {
+            Msg::Tick | Msg::Resize(..) | Msg::Scroll(_) => true,
+            Msg::Key(k) => matches!(k.code, KeyCode::PageUp | KeyCode::PageDown),
+            _ => false,
+        };
+        if !keeps_scroll {
+            self.status_scroll = 0;
+        }
+        // Server text never reaches the form with control characters in it: what is
+        // shown, compared and sent is the same string.
+        let msg = match msg {
+            Msg::Loaded { generation, result } => Msg::Loaded {
+                generation,
+                result: result.map(Contact::sanitized),
+            },
+            Msg::Saved { generation, result } => Msg::Saved {
+                generation,
+                result: result.map(Contact::sanitized),
+            },
+            Msg::Found { generation, result } => Msg::Found {
+                generation,
+                result: result.map(|c| c.map(Contact::sanitized)),
+            },
+            other => other,
+        };
+        let overlay_before = self.overlay.as_ref().map(std::mem::discriminant);
+        let effects = self.dispatch(msg);
+        if self.overlay.as_ref().map(std::mem::discriminant) != overlay_before {
+            self.overlay_scroll = 0;
+        }
+        effects
+    }
+
+    fn dispatch(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => {
                 self.on_paste(&text);
                 Vec::new()
             }
-            // Layout is derived from the frame size at draw time; nothing to store.
-            Msg::Resize(..) => Vec::new(),
+            Msg::Resize(w, h) => {
+                self.size = Some((w, h));
+                Vec::new()
+            }
             Msg::Tick => {
                 if self.is_busy() {
                     self.spinner = self.spinner.wrapping_add(1);
@@ -66,6 +105,7 @@ impl App {
             Msg::Loaded { generation, result } => match self.take_in_flight(generation) {
                 Some(InFlight { what, .. }) => match what {
                     Pending::Load => self.on_loaded(result),
+                    Pending::Open(target) => self.on_opened(target, result),
                     Pending::Find(_) => Vec::new(),
                     Pending::Check => self.on_checked(result),
                     Pending::Verify(sent) => self.on_verified(result, &sent),
@@ -119,6 +159,7 @@ impl App {
         self.server_problems.clear();
         self.form = Some(Form::new(&contact, self.options.region));
         self.contact_id = contact.id;
+        self.target = Target::Id(contact.id);
         crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
         self.record = Some(contact);
         self.focus = Field::FirstName;
@@ -220,9 +261,13 @@ impl App {
             form.rebase(&contact, Some(sent_values));
         }
         let id = contact.id;
+        crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
         self.record = Some(contact);
         self.status = Status::Saved { changed };
-        vec![Effect::DeleteDraft { id }]
+        vec![
+            Effect::DeleteDraft { id },
+            Effect::SaveRecent(self.recent.clone()),
+        ]
     }
 
     /// `why`: what made the outcome unknown, for the status pane.
@@ -261,11 +306,17 @@ impl App {
         self.retry = None;
         let mut effects = vec![Effect::Cancel { generation }];
         match what {
-            Pending::Load => self.status = Status::Cancelled("loading cancelled"),
-            Pending::Check => self.status = Status::Cancelled("review cancelled"),
-            Pending::Find(_) => self.status = Status::Cancelled("lookup cancelled"),
+            Pending::Load => self.status = Status::Cancelled("Loading cancelled"),
+            Pending::Check => {
+                self.status = Status::Cancelled("Cancelled before the review: nothing was sent")
+            }
+            Pending::Find(_) | Pending::Open(_) => {
+                self.status = Status::Cancelled("Lookup cancelled")
+            }
             Pending::Verify(_) => {
-                self.status = Status::Cancelled("check cancelled: the save's outcome is unknown")
+                self.status = Status::Cancelled(
+                    "Check cancelled: whether the save landed is unknown; Ctrl-R shows what the server has",
+                )
             }
             Pending::Save(sent) => {
                 effects.extend(self.start_verify(sent, "you cancelled it".into()))
@@ -292,15 +343,32 @@ impl App {
         if self.has_unsaved_changes() {
             self.overlay = Some(Overlay::ConfirmReload);
             Vec::new()
+        } else if self.record.is_none() && !matches!(self.target, Target::Id(_)) {
+            // Nothing was found yet: "again" means the same lookup.
+            self.start_find(self.target.clone())
         } else {
             self.start_load()
         }
     }
 
+    /// The edits are dropped when the fresh record arrives, not before: a failed or
+    /// cancelled reload leaves them in place.
     pub(super) fn reload_discarding(&mut self) -> Vec<Effect> {
         self.overlay = None;
-        self.form = None;
-        self.start_load()
+        let mut effects = self.discard_draft();
+        effects.extend(self.start_load());
+        effects
+    }
+
+    /// The user threw the edits away: a draft of them must not come back.
+    pub(super) fn discard_draft(&self) -> Vec<Effect> {
+        if self.has_unsaved_changes() {
+            vec![Effect::DeleteDraft {
+                id: self.contact_id,
+            }]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Ctrl-S: refuse what the client can see is wrong, else re-read the contact so the

@@ -8,7 +8,7 @@ mod status;
 pub mod theme;
 mod widgets;
 
-use crate::app::{App, Overlay};
+use crate::app::{App, Overlay, Status};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -19,7 +19,7 @@ use theme::Theme;
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 /// From this width the form and the status pane stand side by side.
-const WIDE: u16 = 100;
+const WIDE: u16 = 110;
 
 /// Where each part of the screen goes; `None` below the minimum size.
 struct Areas {
@@ -41,7 +41,8 @@ fn layout(area: Rect) -> Option<Areas> {
     ])
     .areas(area);
     let [form, status] = if area.width >= WIDE {
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body)
+        // The form keeps at least its 80-column width; the status pane takes the rest.
+        Layout::horizontal([Constraint::Min(70), Constraint::Percentage(42)]).areas(body)
     } else {
         Layout::vertical([Constraint::Length(form::HEIGHT), Constraint::Min(0)]).areas(body)
     };
@@ -102,12 +103,16 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
 
 fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = match app.record() {
+        Some(c) if c.full_name.trim().is_empty() => format!(" linq-contact · contact {}", c.id),
         Some(c) => format!(
             " linq-contact · contact {} · {}",
             c.id,
             crate::text::sanitize(&c.full_name)
         ),
-        None => format!(" linq-contact · contact {}", app.contact_id()),
+        None => format!(
+            " linq-contact · {}",
+            crate::text::sanitize(&app.target().describe())
+        ),
     };
     let right = format!("{} ", app.options().api_label);
     let line = widgets::spread(&title, &right, area.width);
@@ -116,10 +121,21 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let hints: &[(&str, &str)] = match app.overlay() {
+        Some(Overlay::Review { conflicts, .. })
+            if conflicts.is_empty() && matches!(app.status(), Status::Copied) =>
+        {
+            &[
+                ("Enter/y", "send"),
+                ("c", "copied ✓"),
+                ("↑↓", "scroll"),
+                ("Esc", "back"),
+            ]
+        }
         Some(Overlay::Review { conflicts, .. }) if conflicts.is_empty() => &[
             ("Enter/y", "send"),
             ("c", "copy as curl"),
-            ("Esc", "back to the form"),
+            ("↑↓", "scroll"),
+            ("Esc", "back"),
         ],
         Some(Overlay::Review { .. }) => &[
             ("o", "overwrite theirs"),

@@ -75,19 +75,36 @@ pub fn draw(
             ),
         ),
     };
-    let width = area.width.saturating_sub(4).min(90);
+    let width = area.width.saturating_sub(2).min(90);
     // Borders and padding take four columns and two rows.
-    let height = (wrapped_rows(&lines, width.saturating_sub(4)) + 2).min(area.height);
+    let rows = wrapped_rows(&lines, width.saturating_sub(4));
+    let height = (rows + 2).min(area.height);
+    let max_scroll = rows.saturating_sub(height.saturating_sub(2));
+    let scroll = app.overlay_scroll().min(max_scroll);
     let popup = centred(area, width, height);
-    frame.render_widget(Clear, popup);
+    // A blank column each side, so the form's text does not run into the border.
+    frame.render_widget(
+        Clear,
+        popup
+            .outer(ratatui::layout::Margin::new(1, 0))
+            .intersection(area),
+    );
+    let mut block = Block::bordered()
+        .title(title)
+        .border_style(theme.heading())
+        .padding(Padding::horizontal(1));
+    if max_scroll > 0 {
+        let more = if scroll < max_scroll {
+            "↓ more · ↑↓ scroll"
+        } else {
+            "↑↓ scroll"
+        };
+        block = block.title_bottom(Line::from(format!(" {more} ")).right_aligned());
+    }
     frame.render_widget(
         Paragraph::new(lines)
-            .block(
-                Block::bordered()
-                    .title(title)
-                    .border_style(theme.heading())
-                    .padding(Padding::horizontal(1)),
-            )
+            .block(block)
+            .scroll((scroll, 0))
             .wrap(Wrap { trim: false }),
         popup,
     );
@@ -238,6 +255,19 @@ fn body_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
 
 fn review_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    if let crate::app::Status::Merged { taken, .. } = app.status()
+        && !taken.is_empty()
+    {
+        let names: Vec<&str> = taken.iter().map(|f| f.label()).collect();
+        out.push(Line::styled(
+            format!(
+                "A colleague changed {} meanwhile; taken into your form, not sent.",
+                names.join(", ")
+            ),
+            theme.dim(),
+        ));
+        out.push(Line::from(""));
+    }
     for change in &plan.changes {
         out.push(Line::from(vec![
             Span::styled(format!("{:<11} ", change.field.label()), theme.heading()),

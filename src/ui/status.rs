@@ -84,26 +84,38 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             l.push(Line::from("Your edits are kept. Ctrl-S to try again."));
             l
         }
+        Status::OpenFailed(target, e) => {
+            let mut l = error_lines(
+                &format!("✗ Could not open {}: ", sanitize(&target.describe())),
+                e,
+                theme,
+            );
+            l.push(Line::from(format!(
+                "Still on contact {}.",
+                app.contact_id()
+            )));
+            l
+        }
         Status::Finding(target) => vec![Line::from(format!(
             "{spin} Looking up {}…",
             sanitize(&target.describe())
         ))],
         Status::NoMatch(target) => vec![Line::styled(
-            format!(
-                "✗ No contact with {} {}.",
-                match target {
-                    crate::target::Target::Phone(_) => "phone",
-                    crate::target::Target::Email(_) => "e-mail",
-                    crate::target::Target::Id(_) => "id",
-                },
-                sanitize(&target.describe())
-            ),
+            match target {
+                crate::target::Target::Id(id) => format!("✗ There is no contact {id}."),
+                crate::target::Target::Phone(p) => {
+                    format!("✗ No contact with phone {}.", sanitize(p))
+                }
+                crate::target::Target::Email(e) => {
+                    format!("✗ No contact with e-mail {}.", sanitize(e))
+                }
+            },
             theme.error(),
         )],
         Status::Copied => vec![Line::from(
             "Copied the curl command to the clipboard (OSC 52; the token stays $LINQ_INTEGRATION_TOKEN).",
         )],
-        Status::Cancelled(what) => vec![Line::from(format!("Cancelled: {what}."))],
+        Status::Cancelled(what) => vec![Line::from(format!("{what}."))],
         Status::Restored { conflicts } => {
             let mut l = vec![Line::styled("Draft restored.", theme.ok())];
             if !conflicts.is_empty() {
@@ -131,16 +143,25 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             ));
             l
         }
+        // Re-checked on every draw, so a fixed problem disappears at once.
+        Status::Blocked(PlanError::Invalid(_)) => match app.form().map(|f| f.problems()) {
+            Some(problems) if !problems.is_empty() => blocked(&PlanError::Invalid(problems), theme),
+            _ => vec![Line::from("Ready: Ctrl-S to review and send.")],
+        },
         Status::Blocked(e) => blocked(e, theme),
     };
     out.extend(retry);
     if app.form().is_some_and(|f| f.is_any_dirty()) && !matches!(app.status(), Status::Blocked(_)) {
         let dirty = app.form().map(|f| f.dirty_fields()).unwrap_or_default();
         let names: Vec<&str> = dirty.iter().map(|f| f.label()).collect();
-        out.push(Line::from(vec![
-            Span::styled("● ", theme.dirty()),
-            Span::raw(format!("unsaved: {} (Ctrl-S to review)", names.join(", "))),
-        ]));
+        // First, so it stays visible however long the rest is.
+        out.insert(
+            0,
+            Line::from(vec![
+                Span::styled("● ", theme.dirty()),
+                Span::raw(format!("unsaved: {} (Ctrl-S to review)", names.join(", "))),
+            ]),
+        );
     }
     out
 }
@@ -202,7 +223,10 @@ fn saved(app: &App, changed: &[Field], theme: &Theme) -> Vec<Line<'static>> {
 fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
     let mut l = if e.is_not_found() {
         let mut l = vec![Line::styled(
-            format!("✗ Contact {} not found (HTTP 404).", app.contact_id()),
+            format!(
+                "✗ {} not found (HTTP 404).",
+                sanitize(&app.target().describe())
+            ),
             theme.error(),
         )];
         l.extend(
@@ -218,8 +242,12 @@ fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
             theme,
         )
     };
-    l.push(Line::from(if app.form().is_some() {
+    l.push(Line::from(if app.has_unsaved_changes() {
         "Your edits are kept. Ctrl-R to try again."
+    } else if app.form().is_some() {
+        "Ctrl-R to try again."
+    } else if e.is_not_found() {
+        "Ctrl-O to open another contact, Ctrl-P to pick one, Ctrl-Q to quit."
     } else {
         "Ctrl-R to try again, Ctrl-Q to quit."
     }));
