@@ -120,12 +120,20 @@ where
                 let Some(delay) = backoff.delay(failed, &e) else {
                     return Err(e);
                 };
-                let _ = tx.send(Msg::Retrying {
-                    generation,
-                    attempt: failed + 1,
-                    delay,
-                });
-                tokio::time::sleep(delay).await;
+                // Counted down a second at a time so the status pane stays truthful.
+                let reason = e.headline();
+                let mut left = delay;
+                while !left.is_zero() {
+                    let _ = tx.send(Msg::Retrying {
+                        generation,
+                        attempt: failed + 1,
+                        delay: left,
+                        reason: reason.clone(),
+                    });
+                    let step = left.min(Duration::from_secs(1));
+                    tokio::time::sleep(step).await;
+                    left -= step;
+                }
             }
         }
     }

@@ -383,7 +383,7 @@ async fn server_error_500_with_empty_body() {
     let err = error_for(ResponseTemplate::new(500)).await;
     assert_eq!(
         err.headline(),
-        "server error (HTTP 500) — the service may be down; your edits are kept, retry with Ctrl-S"
+        "server error (HTTP 500) — the service may be down; try again shortly"
     );
     assert_eq!(err.detail_lines(), vec!["empty response body"]);
     assert!(matches!(
@@ -404,7 +404,7 @@ async fn proxy_502_html_page_shows_its_title() {
     let err = error_for(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
     assert_eq!(
         err.headline(),
-        "server error (HTTP 502) — the service may be down; your edits are kept, retry with Ctrl-S"
+        "server error (HTTP 502) — the service may be down; try again shortly"
     );
     assert_eq!(
         err.detail_lines(),

@@ -385,7 +385,11 @@ fn conflict_reload_drops_the_edits() {
     theirs.email = "theirs@example.com".into();
     review_against(&mut app, theirs);
     let effects = app.update(key(KeyCode::Char('r')));
-    let [Effect::DeleteDraft { id: 1001 }, Effect::Load { generation, .. }] = effects[..] else {
+    let [
+        Effect::DeleteDraft { id: 1001 },
+        Effect::Load { generation, .. },
+    ] = effects[..]
+    else {
         panic!("r must drop the draft and reload, got {effects:?}");
     };
     // The edits go when the fresh record arrives, not before.
@@ -396,7 +400,10 @@ fn conflict_reload_drops_the_edits() {
         generation,
         result: Ok(fresh),
     });
-    assert_eq!(app.form().unwrap().value(Field::Email), "theirs@example.com");
+    assert_eq!(
+        app.form().unwrap().value(Field::Email),
+        "theirs@example.com"
+    );
     assert!(!app.has_unsaved_changes());
 }
 
@@ -458,7 +465,10 @@ fn timed_out_save_that_landed_becomes_the_baseline() {
         generation: check,
         result: Ok(server),
     });
-    assert!(effects.contains(&Effect::DeleteDraft { id: 1001 }), "{effects:?}");
+    assert!(
+        effects.contains(&Effect::DeleteDraft { id: 1001 }),
+        "{effects:?}"
+    );
     assert!(matches!(app.status(), Status::Verified { landed: true }));
     assert!(!app.has_unsaved_changes());
     assert_snapshot!("verified_landed", screen(&app));
@@ -472,8 +482,13 @@ fn retry_wait_is_shown() {
         generation,
         attempt: 2,
         delay: std::time::Duration::from_secs(3),
+        reason: "too many requests (HTTP 429)".into(),
     });
-    assert!(screen(&app).contains("retrying in 3s (attempt 2)"));
+    assert!(
+        screen(&app).contains("too many requests (HTTP 429); retrying in 3s (attempt 2)"),
+        "{}",
+        screen(&app)
+    );
 }
 
 #[test]

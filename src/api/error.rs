@@ -460,10 +460,9 @@ fn http_headline(status: u16, body: &ErrorBody, retry_after: Option<Duration>) -
             ),
             None => "too many requests (HTTP 429) — wait a moment and retry".to_owned(),
         },
-        500..=599 => format!(
-            "server error (HTTP {status}) — the service may be down; your edits are kept, \
-             retry with Ctrl-S"
-        ),
+        500..=599 => {
+            format!("server error (HTTP {status}) — the service may be down; try again shortly")
+        }
         _ => {
             let mut line = format!("HTTP {status}");
             if let Some(reason) = canonical_reason(status) {
@@ -490,7 +489,7 @@ fn http_hint(status: u16, no_other_lines: bool) -> Option<&'static str> {
         ),
         401 | 403 => Some(
             "hint: tokens are issued per organisation; check LINQ_INTEGRATION_TOKEN (or the \
-             configured token command / token file)",
+             config file's token_command)",
         ),
         404 if no_other_lines => {
             Some("hint: the contact does not exist, or it belongs to another organisation")

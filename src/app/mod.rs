@@ -30,7 +30,10 @@ pub enum Msg {
     Retrying {
         generation: u64,
         attempt: u32,
+        /// Time left before the next attempt; sent again as it counts down.
         delay: std::time::Duration,
+        /// Why the last attempt failed.
+        reason: String,
     },
     /// The result of any read of the contact (open, reload, the check before a save,
     /// the check after an uncertain save).
@@ -252,7 +255,7 @@ pub struct App {
     last_generation: u64,
     spinner: usize,
     /// "retrying in Ns (attempt k)" while a read waits to be tried again.
-    retry: Option<(u32, std::time::Duration)>,
+    retry: Option<(u32, std::time::Duration, String)>,
     /// A draft found on disk, offered once the contact has loaded.
     draft: Option<Box<Draft>>,
     history: undo::History,
@@ -361,8 +364,9 @@ impl App {
         self.status_scroll
     }
 
-    pub fn retry(&self) -> Option<(u32, std::time::Duration)> {
-        self.retry
+    /// (attempt, time left, why the last one failed) while a read waits to retry.
+    pub fn retry(&self) -> Option<(u32, std::time::Duration, &str)> {
+        self.retry.as_ref().map(|(a, d, r)| (*a, *d, r.as_str()))
     }
 
     pub fn options(&self) -> &AppOptions {

@@ -65,13 +65,14 @@ impl App {
                 generation,
                 attempt,
                 delay,
+                reason,
             } => {
                 if self
                     .in_flight
                     .as_ref()
                     .is_some_and(|f| f.generation == generation)
                 {
-                    self.retry = Some((attempt, delay));
+                    self.retry = Some((attempt, delay, reason));
                 }
                 Vec::new()
             }

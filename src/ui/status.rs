@@ -46,9 +46,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let spin = SPINNER[app.spinner() % SPINNER.len()];
-    let retry = app.retry().map(|(attempt, delay)| {
+    let retry = app.retry().map(|(attempt, delay, reason)| {
         Line::from(format!(
-            "retrying in {}s (attempt {attempt})",
+            "{}; retrying in {}s (attempt {attempt})",
+            sanitize(reason),
             delay.as_secs_f64().ceil()
         ))
     });
