@@ -66,7 +66,7 @@ pub struct Cli {
 
     /// API base URL [default: the config file's api_url, else https://api.linqapp.com].
     // No clap default: a default here would hide the config file's value.
-    #[arg(long, env = "LINQ_API_URL", value_name = "URL")]
+    #[arg(long, env = "LINQ_API_URL", value_name = "URL", global = true)]
     pub api_url: Option<String>,
 
     /// Seconds to wait for the server before giving up on a request.
@@ -75,7 +75,7 @@ pub struct Cli {
 
     /// Country assumed for phone numbers typed without a country code (ISO 3166 code)
     /// [default: the config file's phone_region, else US].
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", global = true)]
     pub region: Option<String>,
 
     /// Also write request and response bodies to the log file (contact data; the token

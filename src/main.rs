@@ -49,6 +49,14 @@ fn main() -> ExitCode {
 }
 
 async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return fail(
+            2,
+            "the editor needs a terminal (stdin and stdout must be a TTY); \
+             `linq-contact demo-server` and `linq-contact config` work without one",
+        );
+    }
     // Kept alive for the whole session: dropping it stops the demo API.
     let _demo = if demo {
         match DemoServer::start(0).await {
