@@ -46,6 +46,22 @@ pub fn state_dir() -> Option<PathBuf> {
     Some(base.join("linq-contact"))
 }
 
+/// A server's URL (or name) reduced to characters safe in a file name.
+pub fn file_safe(server: &str) -> String {
+    server
+        .split_once("://")
+        .map_or(server, |(_, rest)| rest)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 impl DraftStore {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         Self { dir: dir.into() }

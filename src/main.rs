@@ -96,12 +96,18 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
             drafts: display_path(DraftStore::from_env().map(|d| d.dir().to_path_buf())),
         },
     };
+    let server_key = if demo {
+        "demo".to_string()
+    } else {
+        client.base_url().to_string()
+    };
     let session = Session {
         client,
         options,
         target,
         drafts: DraftStore::from_env(),
-        recent_path: linq_contact::recent::path(),
+        recent_path: linq_contact::recent::path(&server_key),
+        server_key,
         mouse: config.mouse,
         backoff: Backoff::default(),
     };

@@ -59,8 +59,10 @@ pub fn push(list: &mut Vec<Summary>, entry: Summary) {
     list.truncate(MAX_RECENT);
 }
 
-pub fn path() -> Option<PathBuf> {
-    crate::drafts::state_dir().map(|d| d.join("recent.json"))
+/// One list per server: contact 1001 of one organisation is not contact 1001 of another.
+pub fn path(server_key: &str) -> Option<PathBuf> {
+    let name = crate::drafts::file_safe(server_key);
+    crate::drafts::state_dir().map(|d| d.join(format!("recent-{name}.json")))
 }
 
 /// A missing or unreadable file is an empty list: recents are a convenience.

@@ -49,6 +49,9 @@ pub struct Session {
     pub client: LinqClient,
     pub options: AppOptions,
     pub target: Target,
+    /// Which server drafts and recents belong to: the base URL, or a fixed name for the
+    /// demo, whose port changes on every run.
+    pub server_key: String,
     /// Where drafts go; `None` when there is no state directory.
     pub drafts: Option<DraftStore>,
     /// Where the recently opened list lives; `None` keeps it in memory only.
@@ -193,7 +196,7 @@ impl Effects<'_> {
                     .session
                     .drafts
                     .as_ref()
-                    .and_then(|s| s.load(self.session.client.base_url(), id))
+                    .and_then(|s| s.load(&self.session.server_key, id))
                     .map(Box::new);
                 let _ = tx.send(Msg::DraftFound { id, draft });
             }
@@ -220,7 +223,7 @@ impl Effects<'_> {
             }
             Effect::DeleteDraft { id } => {
                 if let Some(store) = &self.session.drafts {
-                    let _ = store.delete(self.session.client.base_url(), id);
+                    let _ = store.delete(&self.session.server_key, id);
                 }
             }
             // Handled by the loop, which owns the terminal.
@@ -308,7 +311,7 @@ fn copy_to_clipboard(text: &str) {
 
 fn keep_emergency_draft(app: &App, session: &Session) {
     let Some(store) = &session.drafts else { return };
-    let draft = app.draft(session.client.base_url(), &now());
+    let draft = app.draft(&session.server_key, &now());
     if let Ok(mut slot) = EMERGENCY_DRAFT.lock() {
         *slot = draft.map(|d| (store.clone(), d));
     }
@@ -324,7 +327,7 @@ fn clear_emergency() {
 fn signalled(name: &'static str, app: &App, session: &Session) -> Exit {
     clear_emergency();
     let draft = app
-        .draft(session.client.base_url(), &now())
+        .draft(&session.server_key, &now())
         .map(|d| match &session.drafts {
             Some(store) => store.save(&d).map_err(|e| e.to_string()),
             None => Err("no state directory (set XDG_STATE_HOME or HOME)".into()),
