@@ -437,7 +437,10 @@ fn cancelled_save_is_checked_and_reported() {
         generation: check,
         result: Ok(ada()),
     });
-    assert!(matches!(app.status(), Status::Verified { landed: false }));
+    assert!(matches!(
+        app.status(),
+        Status::Verified { landed: false, .. }
+    ));
     assert!(app.form().unwrap().is_dirty(Field::Email));
 }
 
@@ -469,7 +472,10 @@ fn timed_out_save_that_landed_becomes_the_baseline() {
         effects.contains(&Effect::DeleteDraft { id: 1001 }),
         "{effects:?}"
     );
-    assert!(matches!(app.status(), Status::Verified { landed: true }));
+    assert!(matches!(
+        app.status(),
+        Status::Verified { landed: true, .. }
+    ));
     assert!(!app.has_unsaved_changes());
     assert_snapshot!("verified_landed", screen(&app));
 }

@@ -150,6 +150,8 @@ pub enum Status {
     /// The answer to an uncertain save: did the change reach the server?
     Verified {
         landed: bool,
+        /// What made the outcome uncertain (a timeout, a cancel, an unreadable answer).
+        why: String,
     },
     CheckFailed(ApiError),
     /// Opening another contact failed; the current one stays.
@@ -191,7 +193,8 @@ enum Pending {
     Open(Target),
     Check,
     Save(Box<Sent>),
-    Verify(Box<Sent>),
+    /// The uncertain save, and what made it uncertain.
+    Verify(Box<Sent>, String),
 }
 
 #[derive(Debug, Clone)]

@@ -109,7 +109,7 @@ impl App {
                     Pending::Open(target) => self.on_opened(target, result),
                     Pending::Find(_) => Vec::new(),
                     Pending::Check => self.on_checked(result),
-                    Pending::Verify(sent) => self.on_verified(result, &sent),
+                    Pending::Verify(sent, why) => self.on_verified(result, &sent, why),
                     // A save is answered by `Saved`; a read result cannot end it.
                     Pending::Save(sent) => {
                         self.in_flight = Some(InFlight {
@@ -273,21 +273,26 @@ impl App {
 
     /// `why`: what made the outcome unknown, for the status pane.
     fn start_verify(&mut self, sent: Box<Sent>, why: String) -> Vec<Effect> {
-        self.status = Status::Verifying(why);
-        self.start_read(Pending::Verify(sent))
+        self.status = Status::Verifying(why.clone());
+        self.start_read(Pending::Verify(sent, why))
     }
 
     /// After an uncertain save: the change landed when every sent field holds what was
     /// sent (phones and e-mails compared as the server may have normalised them).
-    fn on_verified(&mut self, result: Result<Contact, ApiError>, sent: &Sent) -> Vec<Effect> {
+    fn on_verified(
+        &mut self,
+        result: Result<Contact, ApiError>,
+        sent: &Sent,
+        why: String,
+    ) -> Vec<Effect> {
         match result {
             Ok(server) => {
                 if patch_landed(&sent.patch, &server) {
                     let effects = self.accept_saved(server, &sent.values);
-                    self.status = Status::Verified { landed: true };
+                    self.status = Status::Verified { landed: true, why };
                     effects
                 } else {
-                    self.status = Status::Verified { landed: false };
+                    self.status = Status::Verified { landed: false, why };
                     Vec::new()
                 }
             }
@@ -314,7 +319,7 @@ impl App {
             Pending::Find(_) | Pending::Open(_) => {
                 self.status = Status::Cancelled("Lookup cancelled")
             }
-            Pending::Verify(_) => {
+            Pending::Verify(..) => {
                 self.status = Status::Cancelled(
                     "Check cancelled: whether the save landed is unknown; Ctrl-R shows what the server has",
                 )

@@ -72,12 +72,18 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             )),
         ],
         Status::Merged { taken, conflicts } => merged(taken, conflicts, theme),
-        Status::Verified { landed: true } => vec![Line::styled(
-            "✓ The change did reach the server; the form now shows what it stored.",
-            theme.ok(),
-        )],
-        Status::Verified { landed: false } => vec![
-            Line::styled("✗ The change did not reach the server.", theme.error()),
+        Status::Verified { landed: true, why } => vec![
+            Line::from(format!("The save's answer was lost ({}).", sanitize(why))),
+            Line::styled(
+                "✓ But the change did reach the server; the form now shows what it stored.",
+                theme.ok(),
+            ),
+        ],
+        Status::Verified { landed: false, why } => vec![
+            Line::styled(
+                format!("✗ The change did not reach the server ({}).", sanitize(why)),
+                theme.error(),
+            ),
             Line::from("Your edits are kept. Ctrl-S to review and send again."),
         ],
         Status::CheckFailed(e) => {
