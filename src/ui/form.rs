@@ -77,7 +77,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
                 let style = if is_error { theme.error() } else { theme.dim() };
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(PREFIX_COLS)),
-                    Span::styled(text, style),
+                    Span::styled(
+                        widgets::fit(&text, usize::from(inner.width).saturating_sub(PREFIX_COLS)),
+                        style,
+                    ),
                 ]));
                 noted = true;
             }

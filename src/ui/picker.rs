@@ -95,10 +95,7 @@ pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
         (None, true, None) if !picker.filter.value().is_empty() => {
             Line::from("No loaded contact matches; scroll or clear the filter.")
         }
-        _ => Line::styled(
-            "★ recently opened · type to filter what is loaded · Enter opens",
-            theme.dim(),
-        ),
+        _ => Line::styled("★ recent · type to filter what is loaded", theme.dim()),
     };
     frame.render_widget(Paragraph::new(note), note_row);
 
@@ -106,19 +103,27 @@ pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     (x < filter_row.right()).then(|| Position::new(x, filter_row.y))
 }
 
-/// Column widths: a mark, then name / e-mail / phone / company sharing the rest.
+/// Column widths: a mark, then name / e-mail / phone / company. A phone is never cut
+/// (E.164 is at most 16 characters); the company column goes first when space is short.
 fn columns(width: u16) -> [usize; 5] {
     let rest = usize::from(width).saturating_sub(2 + 4);
-    let phone = 16.min(rest / 5);
-    let name = (rest - phone) * 3 / 10;
-    let email = (rest - phone) * 4 / 10;
-    let company = rest.saturating_sub(phone + name + email);
-    [2, name, email, phone, company]
+    let phone = 16.min(rest / 3);
+    let text = rest - phone;
+    if text < 44 {
+        let name = text * 2 / 5;
+        return [2, name, text - name, phone, 0];
+    }
+    let name = text * 3 / 10;
+    let email = text * 4 / 10;
+    [2, name, email, phone, text - name - email]
 }
 
 fn row_line(cells: &[&str; 5], cols: &[usize; 5]) -> Line<'static> {
     let mut text = String::new();
     for (i, (cell, w)) in cells.iter().zip(cols).enumerate() {
+        if *w == 0 {
+            continue;
+        }
         if i > 1 {
             text.push(' ');
         }
