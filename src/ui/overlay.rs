@@ -141,12 +141,7 @@ fn open_prompt(
         ]),
         Line::from(""),
         note,
-        Line::from(vec![
-            Span::styled("Enter", theme.key()),
-            Span::raw(" open · "),
-            Span::styled("Esc", theme.key()),
-            Span::raw(" cancel"),
-        ]),
+        key_line(&[("Enter", "open"), ("Esc", "cancel")], theme),
     ];
     frame.render_widget(Paragraph::new(lines).block(block), popup);
     let x = inner.x + (prompt.len() + input.visual_cursor().saturating_sub(scroll)) as u16;
@@ -175,19 +170,24 @@ fn question(text: &str, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 fn question_with(text: &str, answers: &[(&str, &str)], theme: &Theme) -> Vec<Line<'static>> {
-    let mut keys = Vec::new();
-    for (i, (key, what)) in answers.iter().enumerate() {
-        if i > 0 {
-            keys.push(Span::raw(" · "));
-        }
-        keys.push(Span::styled(key.to_string(), theme.key()));
-        keys.push(Span::raw(format!(" {what}")));
-    }
     vec![
         Line::from(text.to_string()),
         Line::from(""),
-        Line::from(keys),
+        key_line(answers, theme),
     ]
+}
+
+/// "y yes · n/Esc no", keys in the key style.
+fn key_line(answers: &[(&str, &str)], theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, (key, what)) in answers.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(Span::styled(key.to_string(), theme.key()));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    Line::from(spans)
 }
 
 fn shown(value: &str) -> String {
@@ -228,14 +228,14 @@ fn conflict_lines(
     let mut body = body_lines(app, plan, theme);
     out.append(&mut body);
     out.push(Line::from(""));
-    out.push(Line::from(vec![
-        Span::styled("o", theme.key()),
-        Span::raw(" overwrite theirs · "),
-        Span::styled("r", theme.key()),
-        Span::raw(" reload (drop yours) · "),
-        Span::styled("Esc", theme.key()),
-        Span::raw(" back to the form"),
-    ]));
+    out.push(key_line(
+        &[
+            ("o", "overwrite theirs"),
+            ("r", "reload (drop yours)"),
+            ("Esc", "back to the form"),
+        ],
+        theme,
+    ));
     out
 }
 
@@ -297,13 +297,13 @@ fn review_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
     out.push(Line::from(""));
     out.append(&mut body_lines(app, plan, theme));
     out.push(Line::from(""));
-    out.push(Line::from(vec![
-        Span::styled("Enter", theme.key()),
-        Span::raw("/"),
-        Span::styled("y", theme.key()),
-        Span::raw(" send · "),
-        Span::styled("Esc", theme.key()),
-        Span::raw(" back to the form"),
-    ]));
+    out.push(key_line(
+        &[
+            ("Enter/y", "send"),
+            ("c", "copy as curl"),
+            ("Esc", "back to the form"),
+        ],
+        theme,
+    ));
     out
 }
