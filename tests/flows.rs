@@ -76,6 +76,19 @@ fn review_against(app: &mut App, server: Contact) {
     });
 }
 
+/// Presses `code` in the review; the app takes one more look at the server, answered
+/// with `server`. Returns what the app does next.
+fn confirm(app: &mut App, code: KeyCode, server: Contact) -> Vec<Effect> {
+    let effects = app.update(key(code));
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("sending must re-read the contact first, got {effects:?}");
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(server),
+    })
+}
+
 /// Loaded, e-mail changed, review open, Enter pressed; returns the save's generation.
 fn saving(app: &mut App) -> (u64, ContactPatch) {
     app.update(key(KeyCode::Down));
@@ -83,7 +96,7 @@ fn saving(app: &mut App) -> (u64, ContactPatch) {
     app.update(ctrl('u'));
     type_text(app, "ada@new.example");
     review_against(app, ada());
-    let effects = app.update(key(KeyCode::Enter));
+    let effects = confirm(app, KeyCode::Enter, ada());
     match &effects[..] {
         [
             Effect::Save {
@@ -357,14 +370,14 @@ fn conflict_sends_nothing_until_overwrite() {
     let mut theirs = ada();
     theirs.email = "theirs@example.com".into();
     theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
-    review_against(&mut app, theirs);
+    review_against(&mut app, theirs.clone());
     assert_snapshot!("conflict_review", screen(&app));
     assert!(
         app.update(key(KeyCode::Enter)).is_empty(),
         "Enter must not send over a conflict"
     );
     assert!(app.update(key(KeyCode::Char('y'))).is_empty());
-    let effects = app.update(key(KeyCode::Char('o')));
+    let effects = confirm(&mut app, KeyCode::Char('o'), theirs);
     let [Effect::Save { patch, .. }] = &effects[..] else {
         panic!("o must overwrite, got {effects:?}");
     };
@@ -687,4 +700,26 @@ fn paste_goes_into_the_open_prompt() {
     };
     assert_eq!(input.value(), " ana@example.com ");
     assert_eq!(app.form().unwrap().value(Field::FirstName), "Ada");
+}
+
+#[test]
+fn a_save_made_while_the_review_was_open_is_not_overwritten() {
+    let mut app = loaded();
+    for _ in 0..5 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(&mut app, "Mine");
+    review_against(&mut app, ada());
+    // A colleague saves the same field while the review is on screen.
+    let mut theirs = ada();
+    theirs.title = "Theirs".into();
+    theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
+    let effects = confirm(&mut app, KeyCode::Enter, theirs);
+    assert!(effects.is_empty(), "sent over a fresh change: {effects:?}");
+    let Some(Overlay::Review { conflicts, .. }) = app.overlay() else {
+        panic!("the review must come back with the conflict");
+    };
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].theirs, "Theirs");
 }

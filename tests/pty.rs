@@ -14,6 +14,9 @@ const CTRL_Q: &str = "\x11";
 /// A running editor and what it has drawn so far.
 struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Ends once the program's side of the terminal is closed and everything it wrote
+    /// has been read.
+    reader: Option<std::thread::JoinHandle<()>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
 }
@@ -48,7 +51,7 @@ impl Session {
         let writer = pty.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
         let sink = Arc::clone(&screen);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let _master = pty.master;
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf) {
@@ -60,6 +63,7 @@ impl Session {
         });
         Session {
             screen,
+            reader: Some(reader),
             writer,
             child,
         }
@@ -97,6 +101,10 @@ impl Session {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
+                // What the program printed last (e.g. on stderr) must be on screen too.
+                if let Some(reader) = self.reader.take() {
+                    reader.join().unwrap();
+                }
                 return status.exit_code();
             }
             std::thread::sleep(Duration::from_millis(30));
@@ -414,7 +422,7 @@ async fn a_cancelled_save_is_checked_and_the_edit_kept() {
     s.send(CTRL_S);
     s.wait_for("Review: what will be sent");
     // The save's answer never finishes; the user gives up on it.
-    server.fail_next(1, Fault::Stall);
+    server.fail_next_for("PUT", 1, Fault::Stall);
     s.send("\r");
     s.wait_for("Saving");
     s.send("\x1b");

@@ -189,6 +189,9 @@ struct Sent {
 enum Pending {
     Load,
     Find(Target),
+    /// The last look at the server between "send" and sending: the review may have
+    /// stood open while a colleague saved.
+    Confirm(Box<Plan>),
     /// A load by id while another contact stays on screen until it arrives.
     Open(Target),
     Check,

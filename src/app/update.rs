@@ -3,7 +3,7 @@
 use super::{App, Effect, InFlight, Msg, Overlay, Pending, Sent, Status};
 use crate::api::{ApiError, Contact, ContactPatch};
 use crate::drafts::Draft;
-use crate::form::{Field, Form, PlanError};
+use crate::form::{Field, Form, Plan, PlanError};
 use crate::target::Target;
 use crossterm::event::KeyCode;
 
@@ -107,6 +107,7 @@ impl App {
                 Some(InFlight { what, .. }) => match what {
                     Pending::Load => self.on_loaded(result),
                     Pending::Open(target) => self.on_opened(target, result),
+                    Pending::Confirm(plan) => self.on_confirmed(result, *plan),
                     Pending::Find(_) => Vec::new(),
                     Pending::Check => self.on_checked(result),
                     Pending::Verify(sent, why) => self.on_verified(result, &sent, why),
@@ -207,7 +208,10 @@ impl App {
                     conflicts: merge.conflicts,
                 });
                 if skip_review {
-                    return self.send_reviewed();
+                    // Just checked: no second look needed.
+                    if let Some(Overlay::Review { plan, .. }) = self.overlay.take() {
+                        return self.send_now(*plan);
+                    }
                 }
             }
             Err(PlanError::NothingChanged) => {
@@ -313,8 +317,8 @@ impl App {
         let mut effects = vec![Effect::Cancel { generation }];
         match what {
             Pending::Load => self.status = Status::Cancelled("Loading cancelled"),
-            Pending::Check => {
-                self.status = Status::Cancelled("Cancelled before the review: nothing was sent")
+            Pending::Check | Pending::Confirm(_) => {
+                self.status = Status::Cancelled("Cancelled before sending: nothing was sent")
             }
             Pending::Find(_) | Pending::Open(_) => {
                 self.status = Status::Cancelled("Lookup cancelled")
@@ -396,9 +400,39 @@ impl App {
         self.start_read(Pending::Check)
     }
 
+    /// Enter/y (or `o` over a conflict): one more read, and the save goes out only if
+    /// nobody changed the contact while the review was open.
     pub(super) fn send_reviewed(&mut self) -> Vec<Effect> {
-        let (Some(Overlay::Review { plan, .. }), Some(form)) = (self.overlay.take(), &self.form)
-        else {
+        let Some(Overlay::Review { plan, .. }) = self.overlay.take() else {
+            return Vec::new();
+        };
+        self.status = Status::Checking;
+        self.start_read(Pending::Confirm(plan))
+    }
+
+    fn on_confirmed(&mut self, result: Result<Contact, ApiError>, plan: Plan) -> Vec<Effect> {
+        match result {
+            Ok(theirs) if self.record.as_ref().is_some_and(|r| *r == theirs) => self.send_now(plan),
+            // Changed again: merge once more and show the review afresh.
+            Ok(theirs) => {
+                let effects = self.on_checked(Ok(theirs));
+                if let Status::Merged { .. } | Status::Loaded = self.status {
+                    self.status = Status::Info(
+                        "The contact changed while you were reviewing: check the review again."
+                            .into(),
+                    );
+                }
+                effects
+            }
+            Err(e) => {
+                self.status = Status::CheckFailed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    fn send_now(&mut self, plan: Plan) -> Vec<Effect> {
+        let Some(form) = &self.form else {
             return Vec::new();
         };
         let sent = Box::new(Sent {

@@ -71,7 +71,7 @@ async fn fail(State(shared): State<Shared>, params: Params) -> Response {
         return bad_request("kind must be one of 500, 502, 429, stall, oversized, truncated");
     };
     let mut plan = shared.faults();
-    plan.push(count, fault);
+    plan.push(count, fault, None);
     axum::Json(json!({ "kind": kind, "count": count, "pending": plan.pending() })).into_response()
 }
 

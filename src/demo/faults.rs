@@ -44,9 +44,9 @@ pub enum Fault {
 #[derive(Debug, Default)]
 pub(crate) struct FaultPlan {
     latency: Duration,
-    /// Runs of `(fault, remaining)`, served front first, so that successive
-    /// `fail_next` calls queue up instead of replacing each other.
-    queue: VecDeque<(Fault, usize)>,
+    /// Runs of `(fault, remaining, only this HTTP method)`, served front first, so that
+    /// successive `fail_next` calls queue up instead of replacing each other.
+    queue: VecDeque<(Fault, usize, Option<String>)>,
 }
 
 impl FaultPlan {
@@ -58,15 +58,22 @@ impl FaultPlan {
         self.latency = latency;
     }
 
-    pub(crate) fn push(&mut self, count: usize, fault: Fault) {
+    pub(crate) fn push(&mut self, count: usize, fault: Fault, method: Option<String>) {
         if count > 0 {
-            self.queue.push_back((fault, count));
+            self.queue.push_back((fault, count, method));
         }
     }
 
-    /// The fault the next API request gets, if any, using it up.
-    pub(crate) fn take(&mut self) -> Option<Fault> {
-        let (fault, remaining) = self.queue.front_mut()?;
+    /// The fault an API request with `method` gets, if any, using it up. A run kept for
+    /// another method lets the request through.
+    pub(crate) fn take(&mut self, method: &str) -> Option<Fault> {
+        let (fault, remaining, only) = self.queue.front_mut()?;
+        if only
+            .as_deref()
+            .is_some_and(|m| !m.eq_ignore_ascii_case(method))
+        {
+            return None;
+        }
         let fault = fault.clone();
         *remaining -= 1;
         if *remaining == 0 {
@@ -79,7 +86,7 @@ impl FaultPlan {
     pub(crate) fn pending(&self) -> usize {
         self.queue
             .iter()
-            .fold(0usize, |sum, (_, n)| sum.saturating_add(*n))
+            .fold(0usize, |sum, (_, n, _)| sum.saturating_add(*n))
     }
 
     pub(crate) fn clear(&mut self) {
@@ -202,14 +209,23 @@ mod tests {
     #[test]
     fn queued_runs_are_served_in_order_and_used_up() {
         let mut plan = FaultPlan::default();
-        plan.push(2, Fault::ServerError);
-        plan.push(0, Fault::Stall);
-        plan.push(1, Fault::Truncated);
+        plan.push(2, Fault::ServerError, None);
+        plan.push(0, Fault::Stall, None);
+        plan.push(1, Fault::Truncated, None);
         assert_eq!(plan.pending(), 3);
-        assert_eq!(plan.take(), Some(Fault::ServerError));
-        assert_eq!(plan.take(), Some(Fault::ServerError));
-        assert_eq!(plan.take(), Some(Fault::Truncated));
-        assert_eq!(plan.take(), None);
+        assert_eq!(plan.take("GET"), Some(Fault::ServerError));
+        assert_eq!(plan.take("GET"), Some(Fault::ServerError));
+        assert_eq!(plan.take("GET"), Some(Fault::Truncated));
+        assert_eq!(plan.take("GET"), None);
+    }
+
+    #[test]
+    fn a_run_for_one_method_lets_others_through() {
+        let mut plan = FaultPlan::default();
+        plan.push(1, Fault::Stall, Some("PUT".into()));
+        assert_eq!(plan.take("GET"), None);
+        assert_eq!(plan.take("PUT"), Some(Fault::Stall));
+        assert_eq!(plan.pending(), 0);
     }
 
     #[test]

@@ -193,7 +193,15 @@ impl DemoServer {
     /// application. Faulted requests are still recorded in `requests()` and change
     /// nothing. Calls queue up: `fail_next(1, A)` then `fail_next(1, B)` gives A, then B.
     pub fn fail_next(&self, count: usize, fault: Fault) {
-        self.shared.faults().push(count, fault);
+        self.shared.faults().push(count, fault, None);
+    }
+
+    /// Like [`DemoServer::fail_next`], for requests of one HTTP method only ("PUT"):
+    /// requests of other methods pass while the run waits at the front of the queue.
+    pub fn fail_next_for(&self, method: &str, count: usize, fault: Fault) {
+        self.shared
+            .faults()
+            .push(count, fault, Some(method.to_ascii_uppercase()));
     }
 
     /// Removes the latency and every pending fault. A body already stalling stays

@@ -182,7 +182,7 @@ async fn inject_faults(State(shared): State<Shared>, request: Request, next: Nex
     let path = request.uri().path();
     if path.starts_with(API_PREFIX) {
         // Taken in its own statement so the lock is released before responding.
-        let fault = shared.faults().take();
+        let fault = shared.faults().take(request.method().as_str());
         if let Some(fault) = fault {
             return shared.fault_response(&fault, path);
         }
