@@ -388,36 +388,30 @@ fn conflict_sends_nothing_until_overwrite() {
 }
 
 #[test]
-fn conflict_reload_drops_the_edits() {
+fn conflict_r_takes_theirs_and_keeps_other_edits() {
     let mut app = loaded();
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::Tab));
     app.update(ctrl('u'));
     type_text(&mut app, "mine@example.com");
+    for _ in 0..3 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(&mut app, "Countess");
     let mut theirs = ada();
     theirs.email = "theirs@example.com".into();
     review_against(&mut app, theirs);
-    let effects = app.update(key(KeyCode::Char('r')));
-    let [
-        Effect::DeleteDraft { id: 1001 },
-        Effect::Load { generation, .. },
-    ] = effects[..]
-    else {
-        panic!("r must drop the draft and reload, got {effects:?}");
-    };
-    // The edits go when the fresh record arrives, not before.
-    assert_eq!(app.form().unwrap().value(Field::Email), "mine@example.com");
-    let mut fresh = ada();
-    fresh.email = "theirs@example.com".into();
-    app.update(Msg::Loaded {
-        generation,
-        result: Ok(fresh),
-    });
-    assert_eq!(
-        app.form().unwrap().value(Field::Email),
-        "theirs@example.com"
+    assert!(
+        app.update(key(KeyCode::Char('r'))).is_empty(),
+        "nothing is sent"
     );
-    assert!(!app.has_unsaved_changes());
+    assert!(app.overlay().is_none());
+    let form = app.form().unwrap();
+    assert_eq!(form.value(Field::Email), "theirs@example.com");
+    assert!(!form.is_dirty(Field::Email));
+    assert_eq!(form.value(Field::Title), "Countess");
+    assert!(form.is_dirty(Field::Title));
 }
 
 #[test]

@@ -153,7 +153,8 @@ impl App {
                 let overwrite = letter == Some('o') && !conflicts.is_empty();
                 let send = (yes || key.code == KeyCode::Enter) && conflicts.is_empty();
                 if letter == Some('r') && !conflicts.is_empty() {
-                    return self.reload_discarding();
+                    self.take_theirs(&conflicts);
+                    return Vec::new();
                 }
                 if no {
                     return Vec::new();

@@ -361,6 +361,22 @@ impl App {
         }
     }
 
+    /// `r` over a conflict: the conflicting fields take the server's values (the form is
+    /// already based on the fresh record); every other edit stays.
+    pub(super) fn take_theirs(&mut self, conflicts: &[crate::form::Conflict]) {
+        let Some(form) = &mut self.form else { return };
+        for c in conflicts {
+            self.history
+                .record(c.field, form.input(c.field).clone(), false);
+            form.revert(c.field);
+        }
+        let names: Vec<&str> = conflicts.iter().map(|c| c.field.label()).collect();
+        self.status = Status::Info(format!(
+            "Took their {}; your other edits are still here.",
+            names.join(", ")
+        ));
+    }
+
     /// The edits are dropped when the fresh record arrives, not before: a failed or
     /// cancelled reload leaves them in place.
     pub(super) fn reload_discarding(&mut self) -> Vec<Effect> {

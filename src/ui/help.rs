@@ -22,7 +22,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         "readline editing (also Alt-B/F)",
     ));
     out.push(Line::from(
-        "Review: Enter/y send · c copy as curl · o overwrite · r reload",
+        "Review: Enter/y send · c copy as curl · o overwrite · r use theirs",
     ));
     let paths = &app.options().paths;
     for (what, path) in [

@@ -139,7 +139,7 @@ fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         Some(Overlay::Review { .. }) => &[
             ("o", "overwrite theirs"),
-            ("r", "reload"),
+            ("r", "use theirs"),
             ("Esc", "back to the form"),
         ],
         Some(Overlay::Open { .. }) => &[("Enter", "open"), ("Esc", "cancel")],

@@ -223,7 +223,8 @@ fn conflict_lines(
     }
     out.push(Line::from(""));
     out.push(Line::from(
-        "Overwriting sends your values for every changed field:",
+        "o sends your values for every changed field; r takes theirs for the fields \
+         above and keeps your other edits.",
     ));
     let mut body = body_lines(app, plan, theme);
     out.append(&mut body);
@@ -231,7 +232,7 @@ fn conflict_lines(
     out.push(key_line(
         &[
             ("o", "overwrite theirs"),
-            ("r", "reload (drop yours)"),
+            ("r", "use theirs"),
             ("Esc", "back to the form"),
         ],
         theme,
