@@ -717,3 +717,70 @@ fn a_save_made_while_the_review_was_open_is_not_overwritten() {
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].theirs, "Theirs");
 }
+
+#[test]
+fn typing_while_another_contact_opens_is_refused_not_lost() {
+    let mut app = loaded();
+    app.update(ctrl('o'));
+    type_text(&mut app, "1007");
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(matches!(effects[..], [Effect::Load { id: 1007, .. }]));
+    type_text(&mut app, "zz");
+    assert_eq!(app.form().unwrap().value(Field::FirstName), "Ada");
+    assert!(matches!(app.status(), Status::Info(m) if m.contains("Esc cancels")));
+}
+
+#[test]
+fn restoring_a_draft_removes_its_file_and_the_question_needs_an_answer() {
+    let draft = linq_contact::drafts::Draft {
+        api_url: "x".into(),
+        contact_id: 1001,
+        saved_at: "2025-07-30T18:00:00+00:00".into(),
+        loaded: ada(),
+        values: [("title".to_string(), "Countess".to_string())].into(),
+    };
+    let (app, effects) = App::new(options(), 1001);
+    let mut app = app.with_draft(Some(draft));
+    let generation = first_load(&effects);
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(ada()),
+    });
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(matches!(app.overlay(), Some(Overlay::RestoreDraft(_))));
+    assert_eq!(
+        app.update(key(KeyCode::Char('y'))),
+        vec![Effect::DeleteDraft { id: 1001 }]
+    );
+    assert_eq!(app.form().unwrap().value(Field::Title), "Countess");
+}
+
+#[test]
+fn undo_stops_at_a_save() {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    let mut server = ada();
+    server.email = "ada@new.example".into();
+    app.update(Msg::Saved {
+        generation,
+        result: Ok(server),
+    });
+    type_text(&mut app, "x");
+    app.update(ctrl('z'));
+    app.update(ctrl('z'));
+    assert_eq!(app.form().unwrap().value(Field::Email), "ada@new.example");
+    assert!(!app.has_unsaved_changes());
+}
+
+#[test]
+fn no_key_acts_on_a_screen_too_small_to_show_it() {
+    let mut app = loaded();
+    type_text(&mut app, "x");
+    app.update(Msg::Resize(20, 6));
+    assert!(app.update(ctrl('q')).is_empty());
+    assert!(app.overlay().is_none(), "a question nobody can see");
+    assert!(app.update(ctrl('s')).is_empty());
+    app.update(Msg::Resize(80, 24));
+    app.update(ctrl('q'));
+    assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
+}

@@ -1,7 +1,7 @@
 //! Key and paste handling. Modeless: typing always edits the focused field, and plain
 //! letters only act inside overlays.
 
-use super::{App, Effect, Overlay, Status};
+use super::{App, Effect, InFlight, Overlay, Pending, Status};
 use crate::keymap::Action;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
@@ -13,6 +13,10 @@ impl App {
         }
         let action = self.options.keymap.action_for(&key);
         match action {
+            // Nothing can be asked on a screen too small to show the question.
+            Some(Action::Quit) if self.too_small() && self.has_unsaved_changes() => {
+                return Vec::new();
+            }
             // Quit inside the quit prompt confirms: pressing it twice quits.
             Some(Action::Quit) => {
                 return match self.overlay {
@@ -27,10 +31,7 @@ impl App {
             _ => {}
         }
         // Below the minimum size only a notice is drawn: a key must not act unseen.
-        if self
-            .size
-            .is_some_and(|(w, h)| w < crate::ui::MIN_WIDTH || h < crate::ui::MIN_HEIGHT)
-        {
+        if self.too_small() {
             return Vec::new();
         }
         if self.overlay.is_some() {
@@ -53,6 +54,18 @@ impl App {
             }
             Some(Action::Review) => return self.open_review(),
             _ => {}
+        }
+        if matches!(
+            self.in_flight,
+            Some(InFlight {
+                what: Pending::Open(_) | Pending::Find(_),
+                ..
+            })
+        ) {
+            // This contact is being left: typing into it now would be thrown away.
+            self.status =
+                Status::Info("Opening another contact: Esc cancels and keeps this one.".into());
+            return Vec::new();
         }
         let focus = self.focus;
         let Some(form) = &mut self.form else {
@@ -102,6 +115,17 @@ impl App {
         Vec::new()
     }
 
+    /// A page in an overlay: most of its visible rows, so nothing is skipped.
+    fn overlay_page(&self) -> i32 {
+        let rows = self.size.map_or(24, |(_, h)| h);
+        i32::from(rows.saturating_sub(8).max(2))
+    }
+
+    fn too_small(&self) -> bool {
+        self.size
+            .is_some_and(|(w, h)| w < crate::ui::MIN_WIDTH || h < crate::ui::MIN_HEIGHT)
+    }
+
     fn undo(&mut self) {
         let (Some(form), Some(step)) = (&mut self.form, self.history.pop()) else {
             self.status = Status::Info("Nothing to undo.".into());
@@ -125,8 +149,8 @@ impl App {
             let step: i32 = match key.code {
                 KeyCode::Up => -1,
                 KeyCode::Down => 1,
-                KeyCode::PageUp => -10,
-                KeyCode::PageDown => 10,
+                KeyCode::PageUp => -self.overlay_page(),
+                KeyCode::PageDown => self.overlay_page(),
                 _ => 0,
             };
             if step != 0 {
@@ -170,13 +194,21 @@ impl App {
                 return effects;
             }
             Some(Overlay::ConfirmReload) if yes => return self.reload_discarding(),
-            Some(Overlay::RestoreDraft(draft)) if yes => self.restore_draft(&draft),
+            // The edits now live in the form (and in a new draft if the session dies).
+            Some(Overlay::RestoreDraft(draft)) if yes => {
+                self.restore_draft(&draft);
+                return vec![Effect::DeleteDraft {
+                    id: draft.contact_id,
+                }];
+            }
             Some(Overlay::RestoreDraft(draft)) if letter == Some('n') => {
                 return vec![Effect::DeleteDraft {
                     id: draft.contact_id,
                 }];
             }
-            // Esc on the draft question: not now, but keep the file for next time.
+            // The draft question needs an answer: a draft left pending would be
+            // overwritten by the next one or deleted by the next save, unseen.
+            Some(Overlay::RestoreDraft(draft)) => self.overlay = Some(Overlay::RestoreDraft(draft)),
             Some(_) if no => {}
             other => self.overlay = other,
         }

@@ -409,6 +409,17 @@ impl App {
         self.in_flight.is_some()
     }
 
+    /// A save has gone out and its answer has not come back.
+    pub fn is_saving(&self) -> bool {
+        matches!(
+            self.in_flight,
+            Some(InFlight {
+                what: Pending::Save(_),
+                ..
+            })
+        )
+    }
+
     pub fn spinner(&self) -> usize {
         self.spinner
     }

@@ -265,6 +265,8 @@ impl App {
         if let Some(form) = &mut self.form {
             form.rebase(&contact, Some(sent_values));
         }
+        // Undo stops at a save: stepping back past it would resurrect sent values.
+        self.history.clear();
         let id = contact.id;
         crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
         self.record = Some(contact);

@@ -17,7 +17,7 @@ use theme::Theme;
 
 /// Below this the layout cannot show a field and its label; a notice is drawn instead.
 pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 12;
+pub const MIN_HEIGHT: u16 = 18;
 /// From this width the form and the status pane stand side by side.
 const WIDE: u16 = 110;
 
@@ -97,6 +97,7 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
         Line::from("terminal too small"),
         Line::from(format!("need {MIN_WIDTH}×{MIN_HEIGHT}")),
         Line::from(format!("have {}×{}", area.width, area.height)),
+        Line::from("resize to go on"),
     ];
     frame.render_widget(Paragraph::new(text), area);
 }
@@ -151,15 +152,11 @@ fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ],
         Some(Overlay::ConfirmLeave(_)) => &[("y", "discard and leave"), ("n/Esc", "stay")],
         Some(Overlay::Help) => &[("Esc", "close")],
-        Some(Overlay::RestoreDraft(_)) => &[
-            ("y", "restore"),
-            ("n", "discard the draft"),
-            ("Esc", "not now"),
-        ],
+        Some(Overlay::RestoreDraft(_)) => &[("y", "restore"), ("n", "discard the draft")],
         None if app.is_busy() && app.form().is_some() => {
             &[("Esc", "cancel the request"), ("Ctrl-Q", "quit")]
         }
-        Some(Overlay::ConfirmQuit) => &[("y", "discard and quit"), ("n/Esc", "stay")],
+        Some(Overlay::ConfirmQuit) => &[("y/Ctrl-Q", "quit"), ("n/Esc", "stay")],
         Some(Overlay::ConfirmReload) => &[("y", "discard and reload"), ("n/Esc", "stay")],
         None if app.form().is_none() && app.is_busy() => &[("Esc", "cancel"), ("Ctrl-Q", "quit")],
         None if app.form().is_none() => &[

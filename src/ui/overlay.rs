@@ -50,6 +50,8 @@ pub fn draw(
                         .values
                         .keys()
                         .filter_map(|k| Field::ALL.into_iter().find(|f| f.api_name() == k))
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
                         .map(Field::label)
                         .collect::<Vec<_>>()
                         .join(", "),
@@ -65,7 +67,16 @@ pub fn draw(
         ),
         Overlay::ConfirmQuit => (
             " Quit? ",
-            question("You have unsaved changes. Discard them and quit?", theme),
+            question_with(
+                if app.is_saving() {
+                    "A save is on its way: quitting now leaves its outcome unknown (Ctrl-R \
+                     after restarting shows what the server has). Quit anyway?"
+                } else {
+                    "You have unsaved changes. Discard them and quit?"
+                },
+                &[("y / Ctrl-Q", "quit"), ("n/Esc", "stay")],
+                theme,
+            ),
         ),
         Overlay::ConfirmReload => (
             " Reload? ",
@@ -120,7 +131,12 @@ fn open_prompt(
 ) -> Option<Position> {
     let width = area.width.saturating_sub(4).min(70);
     let popup = centred(area, width, 6);
-    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Clear,
+        popup
+            .outer(ratatui::layout::Margin::new(1, 0))
+            .intersection(area),
+    );
     let block = Block::bordered()
         .title(" Open a contact ")
         .border_style(theme.heading())
@@ -148,10 +164,11 @@ fn open_prompt(
     (x < inner.right()).then(|| Position::new(x, inner.y))
 }
 
-/// Rows the lines take once wrapped at `cols` columns.
+/// Rows the lines take once word-wrapped at `cols` columns, as the paragraph will.
 pub fn wrapped_rows(lines: &[Line], cols: u16) -> u16 {
-    let cols = usize::from(cols.max(1));
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(cols).max(1)).sum();
+    let rows = Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(cols.max(1));
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
