@@ -137,6 +137,12 @@ where
                     tokio::time::sleep(step).await;
                     left -= step;
                 }
+                let _ = tx.send(Msg::Retrying {
+                    generation,
+                    attempt: failed + 1,
+                    delay: Duration::ZERO,
+                    reason,
+                });
             }
         }
     }

@@ -565,7 +565,7 @@ async fn slow_server_times_out() {
     );
     assert_eq!(err.headline(), "timed out after 300 ms");
     assert!(
-        err.detail_lines()[0].contains("reload"),
+        err.detail_lines()[0].contains("--timeout"),
         "{:?}",
         err.detail_lines()
     );

@@ -371,10 +371,10 @@ impl ApiError {
                 }
                 lines
             }
+            // Saves with an unknown outcome are checked by the editor itself, so the hint
+            // speaks only of the connection.
             ApiError::Timeout { .. } => vec![
-                "hint: if this was a save, it may still have been applied — reload (Ctrl-R) \
-                 to check before sending again"
-                    .to_owned(),
+                "hint: the server or the network is slow; --timeout gives it longer".to_owned(),
             ],
             ApiError::Connect { .. } => {
                 vec!["hint: check the base URL and the network (VPN, proxy, firewall)".to_owned()]
@@ -385,8 +385,8 @@ impl ApiError {
                     .to_owned(),
             ],
             ApiError::Decode { status, .. } if (200..300).contains(status) => vec![
-                "hint: the server accepted the request but its answer could not be read; \
-                 if this was a save, reload (Ctrl-R) to see what was stored"
+                "hint: the server answered, but not with what the contacts API sends; check \
+                 the base URL"
                     .to_owned(),
             ],
             _ => Vec::new(),

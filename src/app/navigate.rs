@@ -192,11 +192,14 @@ impl App {
         const PAGE: isize = 10;
         match key.code {
             KeyCode::Esc => return Vec::new(),
-            KeyCode::Enter => {
-                if let Some(id) = picker.chosen().map(|s| s.id) {
-                    return self.leave_to(Target::Id(id));
+            KeyCode::Enter => match picker.chosen().map(|s| s.id) {
+                // Already open: nothing to leave.
+                Some(id) if id == self.contact_id && self.record.is_some() => {
+                    return Vec::new();
                 }
-            }
+                Some(id) => return self.leave_to(Target::Id(id)),
+                None => {}
+            },
             KeyCode::Up => picker.move_by(-1),
             KeyCode::Down => picker.move_by(1),
             KeyCode::PageUp => picker.move_by(-PAGE),

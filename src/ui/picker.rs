@@ -50,7 +50,9 @@ pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     );
 
     let height = usize::from(list.height);
-    let offset = (picker.selected() / height.max(1)) * height.max(1);
+    // Page-wise, but never past the end: the last screen is full.
+    let offset = ((picker.selected() / height.max(1)) * height.max(1))
+        .min(picker.len().saturating_sub(height));
     let rows = picker.rows(offset, height);
     let lines: Vec<Line> = rows
         .iter()

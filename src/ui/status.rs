@@ -47,11 +47,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let spin = SPINNER[app.spinner() % SPINNER.len()];
     let retry = app.retry().map(|(attempt, delay, reason)| {
-        Line::from(format!(
-            "{}; retrying in {}s (attempt {attempt})",
-            sanitize(reason),
-            delay.as_secs_f64().ceil()
-        ))
+        Line::from(if delay.is_zero() {
+            format!("{}; retrying now (attempt {attempt})", sanitize(reason))
+        } else {
+            format!(
+                "{}; retrying in {}s (attempt {attempt})",
+                sanitize(reason),
+                delay.as_secs_f64().ceil()
+            )
+        })
     });
     let mut out = match app.status() {
         Status::Loading => vec![Line::from(format!(
@@ -241,6 +245,19 @@ fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
                 .into_iter()
                 .map(|d| Line::from(format!("  {d}"))),
         );
+        // A 404 without the API's own error code comes from something else at that
+        // address: most likely the base URL is wrong, not the contact.
+        if !matches!(
+            e,
+            ApiError::Http {
+                body: crate::api::ErrorBody::Standard { error_code: Some(code), .. },
+                ..
+            } if code == "CONTACT_NOT_FOUND"
+        ) {
+            l.push(Line::from(
+                "  hint: the answer is not the API's own; check the API URL (LINQ_API_URL)",
+            ));
+        }
         l
     } else {
         error_lines(
