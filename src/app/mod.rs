@@ -200,6 +200,20 @@ enum Pending {
     Verify(Box<Sent>, String),
 }
 
+impl Pending {
+    /// Answered by a read of the contact (`Msg::Loaded`).
+    fn is_read(&self) -> bool {
+        matches!(
+            self,
+            Pending::Load
+                | Pending::Open(_)
+                | Pending::Confirm(_)
+                | Pending::Check
+                | Pending::Verify(..)
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 struct InFlight {
     generation: u64,

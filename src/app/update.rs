@@ -76,17 +76,12 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::Found { generation, result } => match self.take_in_flight(generation) {
-                Some(InFlight {
-                    what: Pending::Find(target),
-                    ..
-                }) => self.on_found(&target, result),
-                Some(other) => {
-                    self.in_flight = Some(other);
-                    Vec::new()
+            Msg::Found { generation, result } => {
+                match self.take_in_flight(generation, |p| matches!(p, Pending::Find(_))) {
+                    Some(Pending::Find(target)) => self.on_found(&target, result),
+                    _ => Vec::new(),
                 }
-                None => Vec::new(),
-            },
+            }
             Msg::Page {
                 generation,
                 page,
@@ -103,45 +98,36 @@ impl App {
                 self.on_draft_found(id, draft);
                 Vec::new()
             }
-            Msg::Loaded { generation, result } => match self.take_in_flight(generation) {
-                Some(InFlight { what, .. }) => match what {
-                    Pending::Load => self.on_loaded(result),
-                    Pending::Open(target) => self.on_opened(target, result),
-                    Pending::Confirm(plan) => self.on_confirmed(result, *plan),
-                    Pending::Find(_) => Vec::new(),
-                    Pending::Check => self.on_checked(result),
-                    Pending::Verify(sent, why) => self.on_verified(result, &sent, why),
-                    // A save is answered by `Saved`; a read result cannot end it.
-                    Pending::Save(sent) => {
-                        self.in_flight = Some(InFlight {
-                            generation,
-                            what: Pending::Save(sent),
-                        });
-                        Vec::new()
-                    }
-                },
-                None => Vec::new(),
-            },
-            Msg::Saved { generation, result } => match self.take_in_flight(generation) {
-                Some(InFlight {
-                    what: Pending::Save(sent),
-                    ..
-                }) => self.on_saved(result, sent),
-                Some(other) => {
-                    self.in_flight = Some(other);
-                    Vec::new()
+            Msg::Loaded { generation, result } => {
+                match self.take_in_flight(generation, Pending::is_read) {
+                    Some(Pending::Load) => self.on_loaded(result),
+                    Some(Pending::Open(target)) => self.on_opened(target, result),
+                    Some(Pending::Confirm(plan)) => self.on_confirmed(result, *plan),
+                    Some(Pending::Check) => self.on_checked(result),
+                    Some(Pending::Verify(sent, why)) => self.on_verified(result, &sent, why),
+                    _ => Vec::new(),
                 }
-                None => Vec::new(),
-            },
+            }
+            Msg::Saved { generation, result } => {
+                match self.take_in_flight(generation, |p| matches!(p, Pending::Save(_))) {
+                    Some(Pending::Save(sent)) => self.on_saved(result, sent),
+                    _ => Vec::new(),
+                }
+            }
         }
     }
 
-    /// Takes the in-flight request if `generation` is the one awaited; stale results are dropped.
-    fn take_in_flight(&mut self, generation: u64) -> Option<InFlight> {
+    /// Takes the in-flight request if `generation` is the one awaited and the answer is
+    /// of the kind it expects; stale results are dropped.
+    fn take_in_flight(
+        &mut self,
+        generation: u64,
+        expects: impl Fn(&Pending) -> bool,
+    ) -> Option<Pending> {
         match &self.in_flight {
-            Some(f) if f.generation == generation => {
+            Some(f) if f.generation == generation && expects(&f.what) => {
                 self.retry = None;
-                self.in_flight.take()
+                self.in_flight.take().map(|f| f.what)
             }
             _ => None,
         }
