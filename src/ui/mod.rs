@@ -9,6 +9,7 @@ pub mod theme;
 mod widgets;
 
 use crate::app::{App, Overlay, Status};
+use crate::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -121,60 +122,69 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let hints: &[(&str, &str)] = match app.overlay() {
+    // Keys the user may have rebound are named as configured.
+    let keymap = &app.options().keymap;
+    let k = |a: Action| keymap.label(a);
+    let fixed = |pairs: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
+        pairs.iter().map(|(key, what)| (key.to_string(), *what)).collect()
+    };
+    let hints: Vec<(String, &str)> = match app.overlay() {
         Some(Overlay::Review { conflicts, .. })
             if conflicts.is_empty() && matches!(app.status(), Status::Copied) =>
         {
-            &[
+            fixed(&[
                 ("Enter/y", "send"),
                 ("c", "copied ✓"),
                 ("↑↓", "scroll"),
                 ("Esc", "back"),
-            ]
+            ])
         }
-        Some(Overlay::Review { conflicts, .. }) if conflicts.is_empty() => &[
+        Some(Overlay::Review { conflicts, .. }) if conflicts.is_empty() => fixed(&[
             ("Enter/y", "send"),
             ("c", "copy as curl"),
             ("↑↓", "scroll"),
             ("Esc", "back"),
-        ],
-        Some(Overlay::Review { .. }) => &[
+        ]),
+        Some(Overlay::Review { .. }) => fixed(&[
             ("o", "overwrite theirs"),
             ("r", "use theirs"),
             ("Esc", "back to the form"),
-        ],
-        Some(Overlay::Open { .. }) => &[("Enter", "open"), ("Esc", "cancel")],
-        Some(Overlay::Picker(_)) => &[
+        ]),
+        Some(Overlay::Open { .. }) => fixed(&[("Enter", "open"), ("Esc", "cancel")]),
+        Some(Overlay::Picker(_)) => fixed(&[
             ("↑↓ PgUp/PgDn", "move"),
             ("type", "filter"),
             ("Enter", "open"),
             ("Esc", "close"),
+        ]),
+        Some(Overlay::ConfirmLeave(_)) => fixed(&[("y", "discard and leave"), ("n/Esc", "stay")]),
+        Some(Overlay::Help) => fixed(&[("↑↓", "scroll"), ("Esc", "close")]),
+        Some(Overlay::RestoreDraft(_)) => fixed(&[("y", "restore"), ("n", "discard the draft")]),
+        Some(Overlay::ConfirmQuit) => vec![
+            (format!("y/{}", k(Action::Quit)), "quit"),
+            ("n/Esc".into(), "stay"),
         ],
-        Some(Overlay::ConfirmLeave(_)) => &[("y", "discard and leave"), ("n/Esc", "stay")],
-        Some(Overlay::Help) => &[("Esc", "close")],
-        Some(Overlay::RestoreDraft(_)) => &[("y", "restore"), ("n", "discard the draft")],
-        None if app.is_busy() && app.form().is_some() => {
-            &[("Esc", "cancel the request"), ("Ctrl-Q", "quit")]
-        }
-        Some(Overlay::ConfirmQuit) => &[("y/Ctrl-Q", "quit"), ("n/Esc", "stay")],
-        Some(Overlay::ConfirmReload) => &[("y", "discard and reload"), ("n/Esc", "stay")],
-        None if app.form().is_none() && app.is_busy() => &[("Esc", "cancel"), ("Ctrl-Q", "quit")],
-        None if app.form().is_none() => &[
-            ("Ctrl-R", "retry"),
-            ("Ctrl-O", "open"),
-            ("Ctrl-P", "pick"),
-            ("Ctrl-Q", "quit"),
+        Some(Overlay::ConfirmReload) => fixed(&[("y", "discard and reload"), ("n/Esc", "stay")]),
+        None if app.is_busy() => vec![
+            ("Esc".into(), "cancel the request"),
+            (k(Action::Quit), "quit"),
+        ],
+        None if app.form().is_none() => vec![
+            (k(Action::Reload), "retry"),
+            (k(Action::Open), "open"),
+            (k(Action::Picker), "pick"),
+            (k(Action::Quit), "quit"),
         ],
         // Most needed first: what does not fit is dropped from the end.
-        None => &[
-            ("Ctrl-S", "review"),
-            ("Ctrl-Q", "quit"),
-            ("F1", "help"),
-            ("Esc", "revert"),
-            ("Ctrl-Z", "undo"),
-            ("Ctrl-O", "open"),
-            ("Ctrl-P", "pick"),
-            ("Tab/↑↓", "move"),
+        None => vec![
+            (k(Action::Review), "review"),
+            (k(Action::Quit), "quit"),
+            (k(Action::Help), "help"),
+            (k(Action::Revert), "revert"),
+            (k(Action::Undo), "undo"),
+            (k(Action::Open), "open"),
+            (k(Action::Picker), "pick"),
+            (k(Action::NextField), "move"),
         ],
     };
     let mut spans = vec![Span::raw(" ")];
@@ -187,7 +197,7 @@ fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         used += cost;
         spans.push(Span::styled(sep, theme.dim()));
-        spans.push(Span::styled(*key, theme.key()));
+        spans.push(Span::styled(key.clone(), theme.key()));
         spans.push(Span::raw(format!(" {what}")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

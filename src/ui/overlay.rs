@@ -3,6 +3,7 @@
 use super::theme::Theme;
 use crate::app::{App, Overlay};
 use crate::form::{Conflict, Field, Plan};
+use crate::keymap::Action;
 use crate::text::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
@@ -57,11 +58,7 @@ pub fn draw(
                         .join(", "),
                     super::form::short_time(&draft.saved_at)
                 ),
-                &[
-                    ("y", "restore"),
-                    ("n", "discard the draft"),
-                    ("Esc", "not now"),
-                ],
+                &[("y", "restore"), ("n", "discard the draft")],
                 theme,
             ),
         ),
@@ -74,7 +71,10 @@ pub fn draw(
                 } else {
                     "You have unsaved changes. Discard them and quit?"
                 },
-                &[("y / Ctrl-Q", "quit"), ("n/Esc", "stay")],
+                &[
+                    (&format!("y / {}", app.options().keymap.label(Action::Quit)), "quit"),
+                    ("n/Esc", "stay"),
+                ],
                 theme,
             ),
         ),

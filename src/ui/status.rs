@@ -14,13 +14,25 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut lines: Vec<Line> = app
-        .options()
-        .notices
-        .iter()
-        .map(|n| Line::styled(format!("! {}", sanitize(n)), theme.error()))
-        .collect();
-    lines.extend(self::lines(app, theme));
+    // The editor's own news first; config problems after it, in full until there is
+    // something else to say, then as one line.
+    let notices = &app.options().notices;
+    let mut lines = self::lines(app, theme);
+    if matches!(app.status(), Status::Loading | Status::Loaded) {
+        lines.extend(
+            notices
+                .iter()
+                .map(|n| Line::styled(format!("! {}", sanitize(n)), theme.error())),
+        );
+    } else if !notices.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "! {} config problem(s): `linq-contact config` lists them",
+                notices.len()
+            ),
+            theme.error(),
+        ));
+    }
     // Clamped here, where the wrapped height is known: the app only counts key presses.
     let inner_cols = area.width.saturating_sub(4);
     let rows = super::overlay::wrapped_rows(&lines, inner_cols);
@@ -88,11 +100,11 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 format!("✗ The change did not reach the server ({}).", sanitize(why)),
                 theme.error(),
             ),
-            Line::from("Your edits are kept. Ctrl-S to review and send again."),
+            Line::from(keys(app, "Your edits are kept. {review} to review and send again.")),
         ],
         Status::CheckFailed(e) => {
             let mut l = error_lines("✗ Could not read the contact: ", e, theme);
-            l.push(Line::from("Your edits are kept. Ctrl-S to try again."));
+            l.push(Line::from(keys(app, "Your edits are kept. {review} to try again.")));
             l
         }
         Status::OpenFailed(target, e) => {
@@ -141,8 +153,9 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             l
         }
         Status::Loaded => vec![Line::from(format!(
-            "Loaded contact {}. Edit a field, then Ctrl-S to review.",
-            app.contact_id()
+            "Loaded contact {}. {}",
+            app.contact_id(),
+            keys(app, "Edit a field, then {review} to review.")
         ))],
         Status::Info(text) => vec![Line::from(text.clone())],
         Status::Saved { changed } => saved(app, changed, theme),
@@ -150,14 +163,14 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Status::SaveFailed(e) => {
             let mut l = error_lines("✗ Save failed: ", e, theme);
             l.push(Line::from(
-                "Your edits are kept. Ctrl-S to review and send again.",
+                keys(app, "Your edits are kept. {review} to review and send again."),
             ));
             l
         }
         // Re-checked on every draw, so a fixed problem disappears at once.
         Status::Blocked(PlanError::Invalid(_)) => match app.form().map(|f| f.problems()) {
             Some(problems) if !problems.is_empty() => blocked(&PlanError::Invalid(problems), theme),
-            _ => vec![Line::from("Ready: Ctrl-S to review and send.")],
+            _ => vec![Line::from(keys(app, "Ready: {review} to review and send."))],
         },
         Status::Blocked(e) => blocked(e, theme),
     };
@@ -170,11 +183,25 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             0,
             Line::from(vec![
                 Span::styled("● ", theme.dirty()),
-                Span::raw(format!("unsaved: {} (Ctrl-S to review)", names.join(", "))),
+                Span::raw(format!(
+                    "unsaved: {} ({} to review)",
+                    names.join(", "),
+                    app.options().keymap.label(crate::keymap::Action::Review)
+                )),
             ]),
         );
     }
     out
+}
+
+/// `text` with `{review}`, `{reload}`, … replaced by the keys as configured.
+fn keys(app: &App, text: &str) -> String {
+    let keymap = &app.options().keymap;
+    crate::keymap::Action::ALL
+        .into_iter()
+        .fold(text.to_string(), |t, a| {
+            t.replace(&format!("{{{}}}", a.name()), &keymap.label(a))
+        })
 }
 
 fn labels(fields: &[Field]) -> String {
@@ -266,15 +293,18 @@ fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
             theme,
         )
     };
-    l.push(Line::from(if app.has_unsaved_changes() {
-        "Your edits are kept. Ctrl-R to try again."
-    } else if app.form().is_some() {
-        "Ctrl-R to try again."
-    } else if e.is_not_found() {
-        "Ctrl-O to open another contact, Ctrl-P to pick one, Ctrl-Q to quit."
-    } else {
-        "Ctrl-R to try again, Ctrl-Q to quit."
-    }));
+    l.push(Line::from(keys(
+        app,
+        if app.has_unsaved_changes() {
+            "Your edits are kept. {reload} to try again."
+        } else if app.form().is_some() {
+            "{reload} to try again."
+        } else if e.is_not_found() {
+            "{open} to open another contact, {picker} to pick one, {quit} to quit."
+        } else {
+            "{reload} to try again, {quit} to quit."
+        },
+    )));
     l
 }
 
