@@ -526,6 +526,13 @@ impl Keymap {
     }
 
     /// "Ctrl-S/F2"; "none" for an action the user unbound.
+    /// The first key of `a` only, for hints where space is short.
+    pub fn short_label(&self, a: Action) -> String {
+        self.chords(a)
+            .first()
+            .map_or_else(|| "none".to_string(), KeyChord::label)
+    }
+
     pub fn label(&self, a: Action) -> String {
         let chords = self.chords(a);
         if chords.is_empty() {

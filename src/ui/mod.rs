@@ -124,9 +124,12 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Keys the user may have rebound are named as configured.
     let keymap = &app.options().keymap;
-    let k = |a: Action| keymap.label(a);
+    let k = |a: Action| keymap.short_label(a);
     let fixed = |pairs: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
-        pairs.iter().map(|(key, what)| (key.to_string(), *what)).collect()
+        pairs
+            .iter()
+            .map(|(key, what)| (key.to_string(), *what))
+            .collect()
     };
     let hints: Vec<(String, &str)> = match app.overlay() {
         Some(Overlay::Review { conflicts, .. })

@@ -72,7 +72,10 @@ pub fn draw(
                     "You have unsaved changes. Discard them and quit?"
                 },
                 &[
-                    (&format!("y / {}", app.options().keymap.label(Action::Quit)), "quit"),
+                    (
+                        &format!("y / {}", app.options().keymap.short_label(Action::Quit)),
+                        "quit",
+                    ),
                     ("n/Esc", "stay"),
                 ],
                 theme,

@@ -100,11 +100,17 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 format!("✗ The change did not reach the server ({}).", sanitize(why)),
                 theme.error(),
             ),
-            Line::from(keys(app, "Your edits are kept. {review} to review and send again.")),
+            Line::from(keys(
+                app,
+                "Your edits are kept. {review} to review and send again.",
+            )),
         ],
         Status::CheckFailed(e) => {
             let mut l = error_lines("✗ Could not read the contact: ", e, theme);
-            l.push(Line::from(keys(app, "Your edits are kept. {review} to try again.")));
+            l.push(Line::from(keys(
+                app,
+                "Your edits are kept. {review} to try again.",
+            )));
             l
         }
         Status::OpenFailed(target, e) => {
@@ -162,9 +168,10 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Status::LoadFailed(e) => load_failed(app, e, theme),
         Status::SaveFailed(e) => {
             let mut l = error_lines("✗ Save failed: ", e, theme);
-            l.push(Line::from(
-                keys(app, "Your edits are kept. {review} to review and send again."),
-            ));
+            l.push(Line::from(keys(
+                app,
+                "Your edits are kept. {review} to review and send again.",
+            )));
             l
         }
         // Re-checked on every draw, so a fixed problem disappears at once.
@@ -186,7 +193,9 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 Span::raw(format!(
                     "unsaved: {} ({} to review)",
                     names.join(", "),
-                    app.options().keymap.label(crate::keymap::Action::Review)
+                    app.options()
+                        .keymap
+                        .short_label(crate::keymap::Action::Review)
                 )),
             ]),
         );
@@ -200,7 +209,7 @@ fn keys(app: &App, text: &str) -> String {
     crate::keymap::Action::ALL
         .into_iter()
         .fold(text.to_string(), |t, a| {
-            t.replace(&format!("{{{}}}", a.name()), &keymap.label(a))
+            t.replace(&format!("{{{}}}", a.name()), &keymap.short_label(a))
         })
 }
 
