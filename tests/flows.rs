@@ -166,7 +166,9 @@ fn saved_record_becomes_the_baseline() {
         result: Ok(server),
     });
     assert!(!app.has_unsaved_changes());
-    assert!(matches!(app.status(), Status::Saved { changed } if changed == &[Field::Email]));
+    assert!(
+        matches!(app.status(), Status::Saved { changed, taken } if changed == &[Field::Email] && taken.is_empty())
+    );
     assert_snapshot!("saved", screen(&app));
 }
 
@@ -783,4 +785,44 @@ fn no_key_acts_on_a_screen_too_small_to_show_it() {
     app.update(Msg::Resize(80, 24));
     app.update(ctrl('q'));
     assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
+}
+
+#[test]
+fn fields_taken_from_a_colleague_are_named_after_the_save() {
+    let options = AppOptions {
+        confirm_before_save: false,
+        ..options()
+    };
+    let (mut app, effects) = App::new(options, 1001);
+    let generation = first_load(&effects);
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(ada()),
+    });
+    for _ in 0..5 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(&mut app, "Countess");
+    let mut theirs = ada();
+    theirs.location = "Paris".into();
+    let effects = app.update(ctrl('s'));
+    let generation = first_load(&effects);
+    // Without the review, the check leads straight to the save.
+    let effects = app.update(Msg::Loaded {
+        generation,
+        result: Ok(theirs.clone()),
+    });
+    let [Effect::Save { generation, .. }] = effects[..] else {
+        panic!("expected the save, got {effects:?}");
+    };
+    theirs.title = "Countess".into();
+    app.update(Msg::Saved {
+        generation,
+        result: Ok(theirs),
+    });
+    assert!(matches!(app.status(), Status::Saved { taken, .. } if taken == &[Field::Location]));
+    let text = screen_at(&app, 120, 40);
+    assert!(text.contains("a colleague had changed Location"), "{text}");
+    assert!(text.contains("+ Location"), "{text}");
 }

@@ -343,7 +343,10 @@ async fn config_key_overrides_change_only_what_is_listed() {
     h.settle(effects).await;
     h.type_text("x").await;
     let screen = h.screen(80, 24);
-    assert!(screen.contains("Ctrl-G review"), "footer names the configured key:\n{screen}");
+    assert!(
+        screen.contains("Ctrl-G review"),
+        "footer names the configured key:\n{screen}"
+    );
     assert!(screen.contains("(Ctrl-G to review)"), "{screen}");
     h.ctrl('s').await;
     assert!(h.app.overlay().is_none(), "Ctrl-S is no longer review");

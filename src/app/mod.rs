@@ -167,9 +167,11 @@ pub enum Status {
     Restored {
         conflicts: Vec<Field>,
     },
-    /// The save succeeded; `changed` are the fields whose server value moved.
+    /// The save succeeded; `changed` are the fields whose server value moved, `taken`
+    /// those a colleague changed meanwhile and the form took over.
     Saved {
         changed: Vec<Field>,
+        taken: Vec<Field>,
     },
     LoadFailed(ApiError),
     SaveFailed(ApiError),
@@ -293,6 +295,8 @@ pub struct App {
     size: Option<(u16, u16)>,
     /// Rows scrolled in the review or help overlay.
     overlay_scroll: u16,
+    /// Fields taken from a colleague's save since the contact was loaded or last saved.
+    taken_meanwhile: Vec<Field>,
 }
 
 impl App {
@@ -328,6 +332,7 @@ impl App {
             target: target.clone(),
             size: None,
             overlay_scroll: 0,
+            taken_meanwhile: Vec::new(),
         };
         let effects = match target {
             Target::Id(_) => app.start_load(),

@@ -145,6 +145,7 @@ impl App {
         let newly_opened = self.record.as_ref().is_none_or(|r| r.id != contact.id);
         self.history.clear();
         self.server_problems.clear();
+        self.taken_meanwhile.clear();
         self.form = Some(Form::new(&contact, self.options.region));
         self.contact_id = contact.id;
         self.target = Target::Id(contact.id);
@@ -176,6 +177,11 @@ impl App {
             return Vec::new();
         };
         let merge = form.merge_remote(&theirs);
+        for f in &merge.taken {
+            if !self.taken_meanwhile.contains(f) {
+                self.taken_meanwhile.push(*f);
+            }
+        }
         self.record = Some(theirs);
         let conflict_fields: Vec<Field> = merge.conflicts.iter().map(|c| c.field).collect();
         self.status = if merge.taken.is_empty() && merge.conflicts.is_empty() {
@@ -256,7 +262,10 @@ impl App {
         let id = contact.id;
         crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
         self.record = Some(contact);
-        self.status = Status::Saved { changed };
+        self.status = Status::Saved {
+            changed,
+            taken: std::mem::take(&mut self.taken_meanwhile),
+        };
         vec![
             Effect::DeleteDraft { id },
             Effect::SaveRecent(self.recent.clone()),
@@ -417,12 +426,14 @@ impl App {
     fn on_confirmed(&mut self, result: Result<Contact, ApiError>, plan: Plan) -> Vec<Effect> {
         match result {
             Ok(theirs) if self.record.as_ref().is_some_and(|r| *r == theirs) => self.send_now(plan),
-            // Changed again: merge once more and show the review afresh.
+            // Changed again: merge once more and show the review afresh (it names what
+            // was taken over).
             Ok(theirs) => {
                 let effects = self.on_checked(Ok(theirs));
-                if let Status::Merged { .. } | Status::Loaded = self.status {
+                if let Status::Loaded = self.status {
                     self.status = Status::Info(
-                        "The contact changed while you were reviewing: check the review again."
+                        "The contact changed on the server while you were reviewing (not in \
+                         these fields): check the review again."
                             .into(),
                     );
                 }

@@ -164,7 +164,7 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             keys(app, "Edit a field, then {review} to review.")
         ))],
         Status::Info(text) => vec![Line::from(text.clone())],
-        Status::Saved { changed } => saved(app, changed, theme),
+        Status::Saved { changed, taken } => saved(app, changed, taken, theme),
         Status::LoadFailed(e) => load_failed(app, e, theme),
         Status::SaveFailed(e) => {
             let mut l = error_lines("✗ Save failed: ", e, theme);
@@ -240,7 +240,7 @@ fn merged(taken: &[Field], conflicts: &[Field], theme: &Theme) -> Vec<Line<'stat
     l
 }
 
-fn saved(app: &App, changed: &[Field], theme: &Theme) -> Vec<Line<'static>> {
+fn saved(app: &App, changed: &[Field], taken: &[Field], theme: &Theme) -> Vec<Line<'static>> {
     let Some(record) = app.record() else {
         return Vec::new();
     };
@@ -251,15 +251,29 @@ fn saved(app: &App, changed: &[Field], theme: &Theme) -> Vec<Line<'static>> {
             short_time(&record.updated_at)
         )),
     ])];
+    if !taken.is_empty() {
+        out.push(Line::from(format!(
+            "(a colleague had changed {}: kept, marked +)",
+            labels(taken)
+        )));
+    }
     for f in Field::ALL {
         let is_changed = changed.contains(&f);
+        let is_taken = taken.contains(&f);
         let style = if is_changed {
             theme.ok()
         } else {
             theme.label()
         };
         out.push(Line::from(vec![
-            Span::styled(if is_changed { "* " } else { "  " }, style),
+            Span::styled(
+                match (is_changed, is_taken) {
+                    (true, _) => "* ",
+                    (false, true) => "+ ",
+                    _ => "  ",
+                },
+                style,
+            ),
             Span::styled(format!("{:<11} ", f.label()), style),
             Span::styled(sanitize(f.of(record)), style),
         ]));
