@@ -826,3 +826,23 @@ fn fields_taken_from_a_colleague_are_named_after_the_save() {
     assert!(text.contains("a colleague had changed Location"), "{text}");
     assert!(text.contains("+ Location"), "{text}");
 }
+
+#[test]
+fn scrolling_stops_at_the_end_so_the_way_back_is_immediate() {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    let mut server = ada();
+    server.email = "ada@new.example".into();
+    app.update(Msg::Saved {
+        generation,
+        result: Ok(server),
+    });
+    screen(&app); // drawing learns how far the status pane can scroll
+    for _ in 0..5 {
+        app.update(key(KeyCode::PageDown));
+    }
+    let bottom = app.status_scroll();
+    assert!(bottom > 0 && bottom < 5, "clamped to the content: {bottom}");
+    app.update(key(KeyCode::PageUp));
+    assert!(app.status_scroll() < bottom, "one PgUp moves at once");
+}

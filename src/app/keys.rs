@@ -89,10 +89,10 @@ impl App {
             }
             Some(Action::Undo) => self.undo(),
             _ if key.code == KeyCode::PageDown => {
-                self.status_scroll = self.status_scroll.saturating_add(3);
+                self.scroll_status_by(3);
             }
             _ if key.code == KeyCode::PageUp => {
-                self.status_scroll = self.status_scroll.saturating_sub(3);
+                self.scroll_status_by(-3);
             }
             _ => {
                 let before = form.input(focus).clone();
@@ -155,7 +155,7 @@ impl App {
             };
             if step != 0 {
                 // Clamped when drawn, where the overlay's height is known.
-                self.overlay_scroll = self.overlay_scroll.saturating_add_signed(step as i16);
+                self.scroll_overlay_by(step as i16);
                 return Vec::new();
             }
         }

@@ -297,6 +297,10 @@ pub struct App {
     overlay_scroll: u16,
     /// Fields taken from a colleague's save since the contact was loaded or last saved.
     taken_meanwhile: Vec<Field>,
+    /// How far the status pane and the overlay can scroll, as last drawn. Only drawing
+    /// knows wrapped heights; scrolling is clamped to these so no key press is wasted
+    /// past the end.
+    scroll_limits: std::cell::Cell<(u16, u16)>,
 }
 
 impl App {
@@ -333,6 +337,7 @@ impl App {
             size: None,
             overlay_scroll: 0,
             taken_meanwhile: Vec::new(),
+            scroll_limits: std::cell::Cell::new((u16::MAX, u16::MAX)),
         };
         let effects = match target {
             Target::Id(_) => app.start_load(),
@@ -383,6 +388,28 @@ impl App {
 
     pub fn overlay_scroll(&self) -> u16 {
         self.overlay_scroll
+    }
+
+    /// Drawing reports how far the status pane can scroll.
+    pub fn note_status_scroll_limit(&self, max: u16) {
+        let (_, overlay) = self.scroll_limits.get();
+        self.scroll_limits.set((max, overlay));
+    }
+
+    /// Drawing reports how far the open overlay can scroll.
+    pub fn note_overlay_scroll_limit(&self, max: u16) {
+        let (status, _) = self.scroll_limits.get();
+        self.scroll_limits.set((status, max));
+    }
+
+    fn scroll_status_by(&mut self, lines: i16) {
+        let max = self.scroll_limits.get().0;
+        self.status_scroll = self.status_scroll.saturating_add_signed(lines).min(max);
+    }
+
+    fn scroll_overlay_by(&mut self, lines: i16) {
+        let max = self.scroll_limits.get().1;
+        self.overlay_scroll = self.overlay_scroll.saturating_add_signed(lines).min(max);
     }
 
     pub fn status_scroll(&self) -> u16 {

@@ -231,7 +231,7 @@ impl App {
             }
             other => {
                 if other.is_none() {
-                    self.status_scroll = self.status_scroll.saturating_add_signed(lines);
+                    self.scroll_status_by(lines);
                 }
                 self.overlay = other;
                 Vec::new()

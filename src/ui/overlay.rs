@@ -94,6 +94,7 @@ pub fn draw(
     let rows = wrapped_rows(&lines, width.saturating_sub(4));
     let height = (rows + 2).min(area.height);
     let max_scroll = rows.saturating_sub(height.saturating_sub(2));
+    app.note_overlay_scroll_limit(max_scroll);
     let scroll = app.overlay_scroll().min(max_scroll);
     let popup = centred(area, width, height);
     // A blank column each side, so the form's text does not run into the border.

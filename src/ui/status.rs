@@ -37,6 +37,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner_cols = area.width.saturating_sub(4);
     let rows = super::overlay::wrapped_rows(&lines, inner_cols);
     let max_scroll = rows.saturating_sub(area.height.saturating_sub(2));
+    app.note_status_scroll_limit(max_scroll);
     let scroll = app.status_scroll().min(max_scroll);
     let title = if max_scroll > 0 {
         " Status (PgUp/PgDn scroll) "
