@@ -21,7 +21,9 @@ CONFIG FILE (TOML; every setting optional; flags and environment win):
   api_url = \"https://api.linqapp.com\"
   token_command = \"pass show linq/token\"   # its output is the token
   phone_region = \"US\"
+  confirm_before_save = true               # false: Ctrl-S sends unless there is a conflict
   theme = \"default\"                        # or \"monochrome\"
+  mouse = false                            # true: click a field, the wheel scrolls
   [keys]
   review = [\"ctrl-s\", \"f2\"]                # replaces the defaults of that action
 

@@ -31,6 +31,8 @@ pub enum ConfigError {
          or try `linq-contact --demo`, which needs none"
     )]
     MissingToken,
+    #[error("no API token: set {TOKEN_ENV}; the config file was not used: {0}")]
+    MissingTokenConfigSkipped(String),
     /// The message of [`config_file::run_token_command`]: never the command's output.
     #[error("could not get the API token: {0}")]
     TokenCommand(String),
@@ -145,6 +147,12 @@ impl Config {
                 Some(cmd) => {
                     config_file::run_token_command(&cmd).map_err(ConfigError::TokenCommand)?
                 }
+                // A config file that was skipped may be why there is no token: say so.
+                None if !config.warnings.is_empty() => {
+                    return Err(ConfigError::MissingTokenConfigSkipped(
+                        config.warnings.join("; "),
+                    ));
+                }
                 None => return Err(ConfigError::MissingToken),
             },
         };
@@ -236,6 +244,10 @@ pub fn show(cli: &Cli) -> Result<String, ConfigError> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (mut config, source) = Config::inspect(cli, file, std::env::var(TOKEN_ENV).ok(), no_color)?;
     config.config_path = path;
+    // The same check the editor makes before it sends anything.
+    if let Err(e) = crate::api::LinqClient::new(&config.api_url, Token::new(""), config.timeout) {
+        config.warnings.push(format!("api_url: {e}"));
+    }
     Ok(render_effective(&config, source))
 }
 
@@ -516,5 +528,18 @@ mod tests {
         let (_, source) =
             Config::inspect(&cli(&["config"]), Ok(FileConfig::default()), None, false).unwrap();
         assert_eq!(source, TOKEN_MISSING);
+    }
+
+    #[test]
+    fn a_skipped_config_file_is_named_when_the_token_is_missing() {
+        let err = Config::from_parts(
+            &cli(&["7"]),
+            Err("config.toml:3:19: invalid basic string".into()),
+            None,
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(err, ConfigError::MissingTokenConfigSkipped(_)));
+        assert!(err.to_string().contains("invalid basic string"), "{err}");
     }
 }

@@ -94,9 +94,9 @@ pub fn load(path: &Path) -> Result<FileConfig, String> {
     // it, anyone may run code as this user and read the token.
     {
         use std::os::unix::fs::PermissionsExt;
-        if meta.is_file() && meta.permissions().mode() & 0o002 != 0 {
+        if meta.is_file() && meta.permissions().mode() & 0o022 != 0 {
             return Err(format!(
-                "{shown} is writable by every user, so it is ignored; run `chmod o-w {shown}`"
+                "{shown} is writable by other users, so it is ignored; run `chmod go-w {shown}`"
             ));
         }
     }
@@ -290,9 +290,11 @@ quit = ["ctrl-q"]
     fn a_world_writable_file_is_refused() {
         use std::os::unix::fs::PermissionsExt;
         let path = temp_file("writable", "token_command = \"printf evil\"\n");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
-        let err = load(&path).unwrap_err();
-        assert!(err.contains("writable by every user"), "{err}");
+        for mode in [0o666, 0o664] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let err = load(&path).unwrap_err();
+            assert!(err.contains("writable by other users"), "{mode:o}: {err}");
+        }
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert!(load(&path).is_ok());
     }

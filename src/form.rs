@@ -421,10 +421,16 @@ pub fn normalise_phone(value: &str, region: Region) -> Result<String, String> {
     if phonenumber::is_valid(&number) {
         Ok(number.format().mode(phonenumber::Mode::E164).to_string())
     } else {
-        Err(format!(
-            "\"{value}\" is not a valid phone number for {region:?}; include the country code \
-             (+44 …) for other countries"
-        ))
+        Err(
+            if value.trim_start().starts_with('+') || value.trim_start().starts_with("00") {
+                format!("\"{value}\" is not a valid phone number")
+            } else {
+                format!(
+                    "\"{value}\" is not a valid phone number for {region:?}; include the country \
+                 code (+44 …) for other countries"
+                )
+            },
+        )
     }
 }
 
