@@ -311,6 +311,13 @@ impl Form {
 
     /// Builds the smallest valid request from the form.
     pub fn plan(&self) -> Result<Plan, PlanError> {
+        self.plan_avoiding(&[])
+    }
+
+    /// [`Form::plan`], preferring for the identity rule a field not in `avoid`: fields
+    /// whose stored value had control characters removed, since echoing the cleaned
+    /// value would quietly change what the server holds.
+    pub fn plan_avoiding(&self, avoid: &[Field]) -> Result<Plan, PlanError> {
         let dirty = self.dirty_fields();
         if dirty.is_empty() {
             return Err(PlanError::NothingChanged);
@@ -341,9 +348,12 @@ impl Form {
             None
         } else {
             // `problems()` guarantees one identity field has a loaded value.
+            let filled = |f: &Field| !self.loaded(*f).is_empty();
             Field::IDENTITY
                 .into_iter()
-                .find(|&f| !self.loaded(f).is_empty())
+                .filter(filled)
+                .find(|f| !avoid.contains(f))
+                .or_else(|| Field::IDENTITY.into_iter().find(filled))
                 .map(|f| {
                     let value = self.loaded(f).to_string();
                     f.set_in(&mut patch, value.clone());

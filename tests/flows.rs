@@ -846,3 +846,30 @@ fn scrolling_stops_at_the_end_so_the_way_back_is_immediate() {
     app.update(key(KeyCode::PageUp));
     assert!(app.status_scroll() < bottom, "one PgUp moves at once");
 }
+
+#[test]
+fn the_identity_rule_does_not_echo_a_cleaned_value() {
+    let (mut app, effects) = App::new(options(), 1001);
+    let generation = first_load(&effects);
+    let hostile = Contact {
+        first_name: "\u{1b}]0;owned\u{7}Eve".into(),
+        ..ada()
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(hostile.clone()),
+    });
+    for _ in 0..5 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(&mut app, "Countess");
+    review_against(&mut app, hostile);
+    let Some(Overlay::Review { plan, .. }) = app.overlay() else {
+        panic!("expected the review");
+    };
+    assert_eq!(
+        serde_json::to_value(&plan.patch).unwrap(),
+        serde_json::json!({"last_name": "Lovelace", "title": "Countess"})
+    );
+}

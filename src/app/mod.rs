@@ -301,6 +301,9 @@ pub struct App {
     /// knows wrapped heights; scrolling is clamped to these so no key press is wasted
     /// past the end.
     scroll_limits: std::cell::Cell<(u16, u16)>,
+    /// Fields of the latest server record that arrived with control characters (now
+    /// removed): the identity rule avoids echoing them back.
+    cleaned: Vec<Field>,
 }
 
 impl App {
@@ -338,6 +341,7 @@ impl App {
             overlay_scroll: 0,
             taken_meanwhile: Vec::new(),
             scroll_limits: std::cell::Cell::new((u16::MAX, u16::MAX)),
+            cleaned: Vec::new(),
         };
         let effects = match target {
             Target::Id(_) => app.start_load(),

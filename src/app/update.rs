@@ -24,15 +24,15 @@ impl App {
         let msg = match msg {
             Msg::Loaded { generation, result } => Msg::Loaded {
                 generation,
-                result: result.map(Contact::sanitized),
+                result: result.map(|raw| self.clean(raw)),
             },
             Msg::Saved { generation, result } => Msg::Saved {
                 generation,
-                result: result.map(Contact::sanitized),
+                result: result.map(|raw| self.clean(raw)),
             },
             Msg::Found { generation, result } => Msg::Found {
                 generation,
-                result: result.map(|c| c.map(Contact::sanitized)),
+                result: result.map(|c| c.map(|raw| self.clean(raw))),
             },
             other => other,
         };
@@ -42,6 +42,16 @@ impl App {
             self.overlay_scroll = 0;
         }
         effects
+    }
+
+    /// The record without control characters; notes which fields had some.
+    fn clean(&mut self, raw: Contact) -> Contact {
+        let clean = raw.clone().sanitized();
+        self.cleaned = Field::ALL
+            .into_iter()
+            .filter(|f| f.of(&raw) != f.of(&clean))
+            .collect();
+        clean
     }
 
     fn dispatch(&mut self, msg: Msg) -> Vec<Effect> {
@@ -192,7 +202,7 @@ impl App {
                 conflicts: conflict_fields,
             }
         };
-        match form.plan() {
+        match form.plan_avoiding(&self.cleaned) {
             Ok(plan) => {
                 let skip_review = !self.options.confirm_before_save && merge.conflicts.is_empty();
                 self.overlay = Some(Overlay::Review {
