@@ -378,10 +378,12 @@ impl App {
             form.revert(c.field);
         }
         let names: Vec<&str> = conflicts.iter().map(|c| c.field.label()).collect();
-        self.status = Status::Info(format!(
-            "Took their {}; your other edits are still here.",
-            names.join(", ")
-        ));
+        let rest = if form.is_any_dirty() {
+            "; your other edits are still here."
+        } else {
+            "; nothing of yours is left to send."
+        };
+        self.status = Status::Info(format!("Took their {}{rest}", names.join(", ")));
     }
 
     /// The edits are dropped when the fresh record arrives, not before: a failed or
