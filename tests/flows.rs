@@ -506,31 +506,39 @@ fn retry_wait_is_shown() {
     );
 }
 
-#[test]
-fn draft_is_offered_and_restored_over_the_current_record() {
-    let mut old = ada();
-    old.title = "Programmer".into();
+/// The app after contact 1001 (now `current` on the server) loaded with a draft of
+/// `values` made against `loaded` on offer.
+fn with_draft_offered(values: &[(&str, &str)], loaded: Contact, current: Contact) -> App {
     let draft = linq_contact::drafts::Draft {
         api_url: "https://api.example.test".into(),
         contact_id: 1001,
         saved_at: "2025-07-30T18:00:00+00:00".into(),
-        loaded: old,
-        values: [
-            ("email".to_string(), "draft@example.com".to_string()),
-            ("title".to_string(), "Countess".to_string()),
-        ]
-        .into(),
+        loaded,
+        values: values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     };
     let (app, effects) = App::new(options(), 1001);
     let mut app = app.with_draft(Some(draft));
     let generation = first_load(&effects);
-    let mut current = ada();
-    current.title = "Analyst".into(); // changed on the server since the draft
     app.update(Msg::Loaded {
         generation,
         result: Ok(current),
     });
     assert!(matches!(app.overlay(), Some(Overlay::RestoreDraft(_))));
+    app
+}
+
+#[test]
+fn draft_is_offered_and_restored_over_the_current_record() {
+    let mut current = ada();
+    current.title = "Analyst".into(); // changed on the server since the draft
+    let mut app = with_draft_offered(
+        &[("email", "draft@example.com"), ("title", "Countess")],
+        ada(),
+        current,
+    );
     assert_snapshot!("draft_offer", screen(&app));
     app.update(key(KeyCode::Char('y')));
     let form = app.form().unwrap();
@@ -543,20 +551,7 @@ fn draft_is_offered_and_restored_over_the_current_record() {
 
 #[test]
 fn discarding_a_draft_deletes_it() {
-    let draft = linq_contact::drafts::Draft {
-        api_url: "x".into(),
-        contact_id: 1001,
-        saved_at: "2025-07-30T18:00:00+00:00".into(),
-        loaded: ada(),
-        values: [("title".to_string(), "Countess".to_string())].into(),
-    };
-    let (app, effects) = App::new(options(), 1001);
-    let mut app = app.with_draft(Some(draft));
-    let generation = first_load(&effects);
-    app.update(Msg::Loaded {
-        generation,
-        result: Ok(ada()),
-    });
+    let mut app = with_draft_offered(&[("title", "Countess")], ada(), ada());
     assert_eq!(
         app.update(key(KeyCode::Char('n'))),
         vec![Effect::DeleteDraft { id: 1001 }]
@@ -734,20 +729,7 @@ fn typing_while_another_contact_opens_is_refused_not_lost() {
 
 #[test]
 fn restoring_a_draft_removes_its_file_and_the_question_needs_an_answer() {
-    let draft = linq_contact::drafts::Draft {
-        api_url: "x".into(),
-        contact_id: 1001,
-        saved_at: "2025-07-30T18:00:00+00:00".into(),
-        loaded: ada(),
-        values: [("title".to_string(), "Countess".to_string())].into(),
-    };
-    let (app, effects) = App::new(options(), 1001);
-    let mut app = app.with_draft(Some(draft));
-    let generation = first_load(&effects);
-    app.update(Msg::Loaded {
-        generation,
-        result: Ok(ada()),
-    });
+    let mut app = with_draft_offered(&[("title", "Countess")], ada(), ada());
     assert!(app.update(key(KeyCode::Esc)).is_empty());
     assert!(matches!(app.overlay(), Some(Overlay::RestoreDraft(_))));
     assert_eq!(
