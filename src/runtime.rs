@@ -71,8 +71,9 @@ fn install_panic_draft_hook() {
         std::panic::set_hook(Box::new(move |info| {
             // try_lock: the panic may have happened while the slot was being updated.
             if let Ok(mut slot) = EMERGENCY_DRAFT.try_lock()
-                && let Some((store, draft)) = slot.take()
+                && let Some((store, mut draft)) = slot.take()
             {
+                draft.saved_at = now();
                 let _ = store.save(&draft);
             }
             previous(info);
@@ -317,7 +318,8 @@ fn copy_to_clipboard(text: &str) {
 
 fn keep_emergency_draft(app: &App, session: &Session) {
     let Some(store) = &session.drafts else { return };
-    let draft = app.draft(&session.server_key, &now());
+    // Stamped when written: no clock read on every keystroke.
+    let draft = app.draft(&session.server_key, "");
     if let Ok(mut slot) = EMERGENCY_DRAFT.lock() {
         *slot = draft.map(|d| (store.clone(), d));
     }
