@@ -737,6 +737,9 @@ fn restoring_a_draft_removes_its_file_and_the_question_needs_an_answer() {
         vec![Effect::DeleteDraft { id: 1001 }]
     );
     assert_eq!(app.form().unwrap().value(Field::Title), "Countess");
+    // The restore can be taken back.
+    app.update(ctrl('z'));
+    assert!(!app.has_unsaved_changes());
 }
 
 #[test]

@@ -495,6 +495,14 @@ impl App {
         }
         let merge = form.merge_remote(&current);
         self.history.clear();
+        // Each restored field is a step Ctrl-Z can take back.
+        if let Some(before) = &self.form {
+            for f in Field::ALL {
+                if before.value(f) != form.value(f) {
+                    self.history.record(f, before.input(f).clone(), false);
+                }
+            }
+        }
         self.form = Some(form);
         self.status = Status::Restored {
             conflicts: merge.conflicts.iter().map(|c| c.field).collect(),
