@@ -27,6 +27,15 @@ fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
+/// Moves the focus forward to `field`, clears it and types `text`.
+fn replace(app: &mut App, field: Field, text: &str) {
+    while app.focus() != field {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(app, text);
+}
+
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(key(KeyCode::Char(c)));
@@ -91,10 +100,7 @@ fn confirm(app: &mut App, code: KeyCode, server: Contact) -> Vec<Effect> {
 
 /// Loaded, e-mail changed, review open, Enter pressed; returns the save's generation.
 fn saving(app: &mut App) -> (u64, ContactPatch) {
-    app.update(key(KeyCode::Down));
-    app.update(key(KeyCode::Down));
-    app.update(ctrl('u'));
-    type_text(app, "ada@new.example");
+    replace(app, Field::Email, "ada@new.example");
     review_against(app, ada());
     let effects = confirm(app, KeyCode::Enter, ada());
     match &effects[..] {
@@ -121,10 +127,7 @@ fn loading_then_loaded_form() {
 #[test]
 fn dirty_form_marks_changed_fields() {
     let mut app = loaded();
-    app.update(key(KeyCode::Tab));
-    app.update(key(KeyCode::Tab));
-    app.update(ctrl('u'));
-    type_text(&mut app, "ada@new.example");
+    replace(&mut app, Field::Email, "ada@new.example");
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::Tab));
     app.update(key(KeyCode::End));
@@ -136,11 +139,7 @@ fn dirty_form_marks_changed_fields() {
 #[test]
 fn review_shows_changes_and_exact_body() {
     let mut app = loaded();
-    for _ in 0..5 {
-        app.update(key(KeyCode::Tab));
-    }
-    app.update(ctrl('u'));
-    type_text(&mut app, "Countess");
+    replace(&mut app, Field::Title, "Countess");
     review_against(&mut app, ada());
     assert!(matches!(app.overlay(), Some(Overlay::Review { .. })));
     assert_snapshot!("review", screen(&app));
@@ -295,10 +294,7 @@ fn paste_is_one_edit_and_never_submits() {
 #[test]
 fn blocked_review_says_why() {
     let mut app = loaded();
-    app.update(key(KeyCode::Tab));
-    app.update(key(KeyCode::Tab));
-    app.update(ctrl('u'));
-    type_text(&mut app, "not-an-email");
+    replace(&mut app, Field::Email, "not-an-email");
     assert!(app.update(ctrl('s')).is_empty());
     assert!(app.overlay().is_none());
     assert_snapshot!("blocked", screen(&app));
@@ -340,11 +336,7 @@ fn tiny_terminal_shows_a_notice() {
 #[test]
 fn colleagues_change_to_another_field_is_taken_silently() {
     let mut app = loaded();
-    for _ in 0..5 {
-        app.update(key(KeyCode::Tab));
-    }
-    app.update(ctrl('u'));
-    type_text(&mut app, "Countess");
+    replace(&mut app, Field::Title, "Countess");
     let mut theirs = ada();
     theirs.location = "Paris".into();
     theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
@@ -365,10 +357,7 @@ fn colleagues_change_to_another_field_is_taken_silently() {
 #[test]
 fn conflict_sends_nothing_until_overwrite() {
     let mut app = loaded();
-    app.update(key(KeyCode::Tab));
-    app.update(key(KeyCode::Tab));
-    app.update(ctrl('u'));
-    type_text(&mut app, "mine@example.com");
+    replace(&mut app, Field::Email, "mine@example.com");
     let mut theirs = ada();
     theirs.email = "theirs@example.com".into();
     theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
@@ -392,15 +381,8 @@ fn conflict_sends_nothing_until_overwrite() {
 #[test]
 fn conflict_r_takes_theirs_and_keeps_other_edits() {
     let mut app = loaded();
-    app.update(key(KeyCode::Tab));
-    app.update(key(KeyCode::Tab));
-    app.update(ctrl('u'));
-    type_text(&mut app, "mine@example.com");
-    for _ in 0..3 {
-        app.update(key(KeyCode::Tab));
-    }
-    app.update(ctrl('u'));
-    type_text(&mut app, "Countess");
+    replace(&mut app, Field::Email, "mine@example.com");
+    replace(&mut app, Field::Title, "Countess");
     let mut theirs = ada();
     theirs.email = "theirs@example.com".into();
     review_against(&mut app, theirs);
@@ -609,10 +591,7 @@ fn clicks_map_to_the_field_drawn_there() {
     assert_eq!(hit(&app, size, 10, 5), Some(Hit::Field(Field::Phone)));
     assert_eq!(hit(&app, size, 10, 16), Some(Hit::Status));
     // A note under the focused field shifts the rows below it.
-    app.update(key(KeyCode::Tab));
-    app.update(key(KeyCode::Tab));
-    app.update(ctrl('u'));
-    type_text(&mut app, "bad");
+    replace(&mut app, Field::Email, "bad");
     assert_eq!(hit(&app, size, 10, 5), None, "the note row");
     assert_eq!(hit(&app, size, 10, 6), Some(Hit::Field(Field::Phone)));
     app.update(Msg::Click(Hit::Field(Field::Phone)));
@@ -638,11 +617,7 @@ fn an_unreadable_answer_to_a_save_is_checked_not_assumed() {
 #[test]
 fn review_copies_the_request_as_curl_without_the_token() {
     let mut app = loaded();
-    for _ in 0..5 {
-        app.update(key(KeyCode::Tab));
-    }
-    app.update(ctrl('u'));
-    type_text(&mut app, "O'Brien & Co");
+    replace(&mut app, Field::Title, "O'Brien & Co");
     review_against(&mut app, ada());
     let effects = app.update(key(KeyCode::Char('c')));
     assert_eq!(
@@ -696,11 +671,7 @@ fn paste_goes_into_the_open_prompt() {
 #[test]
 fn a_save_made_while_the_review_was_open_is_not_overwritten() {
     let mut app = loaded();
-    for _ in 0..5 {
-        app.update(key(KeyCode::Tab));
-    }
-    app.update(ctrl('u'));
-    type_text(&mut app, "Mine");
+    replace(&mut app, Field::Title, "Mine");
     review_against(&mut app, ada());
     // A colleague saves the same field while the review is on screen.
     let mut theirs = ada();
@@ -784,11 +755,7 @@ fn fields_taken_from_a_colleague_are_named_after_the_save() {
         generation,
         result: Ok(ada()),
     });
-    for _ in 0..5 {
-        app.update(key(KeyCode::Tab));
-    }
-    app.update(ctrl('u'));
-    type_text(&mut app, "Countess");
+    replace(&mut app, Field::Title, "Countess");
     let mut theirs = ada();
     theirs.location = "Paris".into();
     let effects = app.update(ctrl('s'));
@@ -844,11 +811,7 @@ fn the_identity_rule_does_not_echo_a_cleaned_value() {
         generation,
         result: Ok(hostile.clone()),
     });
-    for _ in 0..5 {
-        app.update(key(KeyCode::Tab));
-    }
-    app.update(ctrl('u'));
-    type_text(&mut app, "Countess");
+    replace(&mut app, Field::Title, "Countess");
     review_against(&mut app, hostile);
     let Some(Overlay::Review { plan, .. }) = app.overlay() else {
         panic!("expected the review");
