@@ -156,48 +156,49 @@ struct Effects<'a> {
 }
 
 impl Effects<'_> {
+    /// Runs `request` as a task that can be cancelled by its generation; its message
+    /// goes back to the loop.
+    fn spawn(&mut self, generation: u64, request: impl Future<Output = Msg> + Send + 'static) {
+        let tx = self.tx.clone();
+        let task = tokio::spawn(async move {
+            let _ = tx.send(request.await);
+        });
+        self.tasks.insert(generation, task.abort_handle());
+    }
+
     fn perform(&mut self, effect: Effect) {
         let client = self.session.client.clone();
         let tx = self.tx.clone();
         let backoff = self.session.backoff;
         self.tasks.retain(|_, t| !t.is_finished());
         match effect {
-            Effect::Load { generation, id } => {
-                let task = tokio::spawn(async move {
-                    let result =
-                        read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
-                    let _ = tx.send(Msg::Loaded { generation, result });
-                });
-                self.tasks.insert(generation, task.abort_handle());
-            }
+            Effect::Load { generation, id } => self.spawn(generation, async move {
+                let result =
+                    read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
+                Msg::Loaded { generation, result }
+            }),
             Effect::Find {
                 generation,
                 email,
                 phone,
-            } => {
-                let task = tokio::spawn(async move {
-                    let result = read_with_retry(backoff, generation, &tx, || {
-                        client.find_contact(email.as_deref(), phone.as_deref())
-                    })
-                    .await;
-                    let _ = tx.send(Msg::Found { generation, result });
-                });
-                self.tasks.insert(generation, task.abort_handle());
-            }
-            Effect::ListPage { generation, page } => {
-                let task = tokio::spawn(async move {
-                    let result = read_with_retry(backoff, generation, &tx, || {
-                        client.list_contacts(page, PAGE_SIZE)
-                    })
-                    .await;
-                    let _ = tx.send(Msg::Page {
-                        generation,
-                        page,
-                        result,
-                    });
-                });
-                self.tasks.insert(generation, task.abort_handle());
-            }
+            } => self.spawn(generation, async move {
+                let result = read_with_retry(backoff, generation, &tx, || {
+                    client.find_contact(email.as_deref(), phone.as_deref())
+                })
+                .await;
+                Msg::Found { generation, result }
+            }),
+            Effect::ListPage { generation, page } => self.spawn(generation, async move {
+                let result = read_with_retry(backoff, generation, &tx, || {
+                    client.list_contacts(page, PAGE_SIZE)
+                })
+                .await;
+                Msg::Page {
+                    generation,
+                    page,
+                    result,
+                }
+            }),
             Effect::CheckDraft { id } => {
                 let draft = self
                     .session
@@ -216,13 +217,10 @@ impl Effects<'_> {
                 generation,
                 id,
                 patch,
-            } => {
-                let task = tokio::spawn(async move {
-                    let result = client.update_contact(id, &patch).await;
-                    let _ = tx.send(Msg::Saved { generation, result });
-                });
-                self.tasks.insert(generation, task.abort_handle());
-            }
+            } => self.spawn(generation, async move {
+                let result = client.update_contact(id, &patch).await;
+                Msg::Saved { generation, result }
+            }),
             Effect::Cancel { generation } => {
                 if let Some(task) = self.tasks.remove(&generation) {
                     task.abort();

@@ -242,15 +242,8 @@ impl App {
 
 /// `input` with `text` inserted at the cursor, cleaned to one line.
 fn with_pasted(input: &tui_input::Input, text: &str) -> tui_input::Input {
-    let clean: String = text
-        .replace("\r\n", "\n")
-        .chars()
-        .filter_map(|c| match c {
-            '\r' | '\n' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect();
+    // A Windows line end is one break, so one space.
+    let clean = crate::text::sanitize(&text.replace("\r\n", "\n"));
     let (value, cursor) = (input.value(), input.cursor());
     let split = value
         .char_indices()

@@ -492,11 +492,17 @@ impl App {
         self.start_read(Pending::Load)
     }
 
-    /// Starts a read of the contact; what its result means depends on `what`.
-    fn start_read(&mut self, what: Pending) -> Vec<Effect> {
+    /// Awaits a new request of kind `what`; returns the generation its result must carry.
+    fn begin(&mut self, what: Pending) -> u64 {
         let generation = self.next_generation();
         self.in_flight = Some(InFlight { generation, what });
         self.retry = None;
+        generation
+    }
+
+    /// Starts a read of the contact; what its result means depends on `what`.
+    fn start_read(&mut self, what: Pending) -> Vec<Effect> {
+        let generation = self.begin(what);
         vec![Effect::Load {
             generation,
             id: self.contact_id,

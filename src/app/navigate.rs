@@ -17,16 +17,11 @@ impl App {
             Target::Phone(p) => (None, Some(p.clone())),
             Target::Id(_) => return self.go(target),
         };
-        let generation = self.next_generation();
         self.status = Status::Finding(target.clone());
         if self.record.is_none() {
             self.target = target.clone();
         }
-        self.in_flight = Some(InFlight {
-            generation,
-            what: Pending::Find(target),
-        });
-        self.retry = None;
+        let generation = self.begin(Pending::Find(target));
         vec![Effect::Find {
             generation,
             email,
@@ -60,12 +55,7 @@ impl App {
             }
             Target::Id(id) => {
                 self.status = Status::Finding(Target::Id(id));
-                let generation = self.next_generation();
-                self.in_flight = Some(InFlight {
-                    generation,
-                    what: Pending::Open(Target::Id(id)),
-                });
-                self.retry = None;
+                let generation = self.begin(Pending::Open(Target::Id(id)));
                 effects.push(Effect::Load { generation, id });
             }
             other => effects.extend(self.start_find(other)),

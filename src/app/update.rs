@@ -466,12 +466,7 @@ impl App {
             values: form.values(),
             patch: plan.patch.clone(),
         });
-        let generation = self.next_generation();
-        self.in_flight = Some(InFlight {
-            generation,
-            what: Pending::Save(sent),
-        });
-        self.retry = None;
+        let generation = self.begin(Pending::Save(sent));
         self.server_problems.clear();
         self.status = Status::Saving;
         vec![Effect::Save {
