@@ -291,7 +291,7 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
                     clear_emergency();
                     return Ok(Exit::Quit);
                 }
-                Effect::ClearScreen => terminal.clear()?,
+                Effect::ClearScreen => repaint_all(terminal)?,
                 Effect::Copy(text) => copy_to_clipboard(&text),
                 other => runner.perform(other),
             }
@@ -301,6 +301,20 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
         }
         terminal.draw(|f| ui::draw(&app, f))?;
     }
+}
+
+/// Ctrl-L: clear the screen and draw every cell again. `Terminal::clear` asks the
+/// terminal where the cursor is and fails when no answer comes (a terminal or multiplexer
+/// that ignores the query), which would end the session; this never asks anything. An
+/// empty frame first makes the next draw's diff cover every cell that has content.
+fn repaint_all<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<B>,
+) -> Result<(), B::Error> {
+    terminal
+        .backend_mut()
+        .clear_region(ratatui::backend::ClearType::All)?;
+    terminal.draw(|_| {})?;
+    Ok(())
 }
 
 /// OSC 52: the terminal puts the text on the user's clipboard, even over SSH. Terminals

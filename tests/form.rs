@@ -3,10 +3,9 @@
 mod common;
 use common::ada;
 
-use linq_contact::api::{Contact, ContactOwner, ContactPatch};
+use linq_contact::api::{Contact, ContactPatch};
 use linq_contact::form::{Field, Form, PlanError};
 use phonenumber::country::Id as Region;
-use proptest::prelude::*;
 use serde_json::{Value, json};
 
 fn body(patch: &ContactPatch) -> Value {
@@ -184,122 +183,6 @@ fn rebase_takes_server_values_but_keeps_text_typed_during_the_save() {
     assert_eq!(form.value(Field::Email), "ada@new.example");
     assert!(!form.is_dirty(Field::Email));
     assert!(form.is_dirty(Field::Title));
-}
-
-// ---- property: the body is exactly the changed fields plus the identity rule ----
-
-/// Values without surrounding space, as a server stores them; some empty.
-fn stored_value() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just(String::new()),
-        "[A-Za-z][A-Za-z ]{0,8}[A-Za-z]",
-        "[a-z]{1,6}@[a-z]{1,6}\\.com",
-    ]
-}
-
-const PHONES: [&str; 4] = ["", "(212) 555-0100", "+44 20 7946 0958", " 212.555.0199 "];
-const OWNERS: [&str; 3] = [
-    "owner@example.com",
-    " alan@example.com",
-    "grace@example.org ",
-];
-
-/// (field, value): phone and owner edits come from pools of valid values, since their
-/// invalid inputs are refused before any body exists (tested above).
-fn edit() -> impl Strategy<Value = (Field, String)> {
-    let text = prop_oneof![
-        Just(String::new()),
-        "[ ]{0,2}[A-Za-z]{1,8}[ ]{0,2}",
-        "[ ]{0,2}[a-z]{1,6}@[a-z]{1,6}\\.com[ ]{0,2}",
-        Just("   ".to_string()),
-    ];
-    (0usize..8, 0usize..12, text).prop_map(|(i, pick, text)| {
-        let f = Field::ALL[i];
-        let value = match f {
-            Field::Phone => PHONES[pick % PHONES.len()].to_string(),
-            Field::Owner => OWNERS[pick % OWNERS.len()].to_string(),
-            Field::Email if !text.trim().is_empty() && !text.contains('@') => {
-                format!("{}@x.io", text.trim())
-            }
-            _ => text,
-        };
-        (f, value)
-    })
-}
-
-/// What the form should send for a changed field: trimmed, phones in E.164.
-fn sent_form(f: Field, value: &str) -> String {
-    match f {
-        Field::Phone if !value.trim().is_empty() => {
-            linq_contact::form::normalise_phone(value.trim(), Region::US).unwrap()
-        }
-        _ => value.trim().to_string(),
-    }
-}
-
-fn contact_from(values: &[String], phone: &str) -> Contact {
-    Contact {
-        id: 1,
-        first_name: values[0].clone(),
-        last_name: values[1].clone(),
-        email: values[2].clone(),
-        phone_number: phone.to_string(),
-        company: values[4].clone(),
-        title: values[5].clone(),
-        location: values[6].clone(),
-        contact_owner: Some(ContactOwner {
-            email: "owner@example.com".into(),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-proptest! {
-    #[test]
-    fn body_is_exactly_the_changed_fields_plus_required_identity(
-        loaded in prop::collection::vec(stored_value(), 8),
-        loaded_phone in prop_oneof![Just(""), Just("+12125550100")],
-        edits in prop::collection::vec(edit(), 0..12),
-    ) {
-        let contact = contact_from(&loaded, loaded_phone);
-        let mut form = Form::new(&contact, Region::US);
-        for (f, value) in &edits {
-            form.set_value(*f, value.clone());
-        }
-        let mut expected = serde_json::Map::new();
-        for f in Field::ALL {
-            let final_value = form.value(f);
-            let loaded_value = f.of(&contact);
-            let sent = sent_form(f, final_value);
-            if final_value != loaded_value && sent != loaded_value {
-                expected.insert(f.api_name().into(), json!(sent));
-            }
-        }
-        let identity_in_expected = Field::IDENTITY.iter().any(|f| expected.contains_key(f.api_name()));
-        let final_identity_empty = Field::IDENTITY.iter().all(|&f| {
-            if expected.contains_key(f.api_name()) {
-                expected[f.api_name()] == json!("")
-            } else {
-                f.of(&contact).is_empty()
-            }
-        });
-        match form.plan() {
-            Err(PlanError::NothingChanged) => prop_assert!(expected.is_empty()),
-            Err(PlanError::Invalid(_)) => prop_assert!(final_identity_empty && !expected.is_empty()),
-            Ok(plan) => {
-                prop_assert!(!final_identity_empty);
-                if !identity_in_expected {
-                    let first = Field::IDENTITY.into_iter().find(|f| !f.of(&contact).is_empty()).unwrap();
-                    expected.insert(first.api_name().into(), json!(first.of(&contact)));
-                    prop_assert_eq!(plan.required_unchanged, Some((first, first.of(&contact).to_string())));
-                } else {
-                    prop_assert_eq!(plan.required_unchanged, None);
-                }
-                prop_assert_eq!(body(&plan.patch), Value::Object(expected));
-            }
-        }
-    }
 }
 
 #[test]

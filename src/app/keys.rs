@@ -183,6 +183,9 @@ impl App {
                 if no {
                     return Vec::new();
                 }
+                if overwrite && let Some(form) = &mut self.form {
+                    form.overwrite_conflicts();
+                }
                 self.overlay = Some(Overlay::Review { plan, conflicts });
                 if send || overwrite {
                     return self.send_reviewed();

@@ -152,6 +152,8 @@ pub enum Status {
         landed: bool,
         /// What made the outcome uncertain (a timeout, a cancel, an unreadable answer).
         why: String,
+        /// Sent fields the server did not store as sent.
+        unapplied: Vec<crate::form::Unapplied>,
     },
     CheckFailed(ApiError),
     /// Opening another contact failed; the current one stays.
@@ -172,6 +174,8 @@ pub enum Status {
     Saved {
         changed: Vec<Field>,
         taken: Vec<Field>,
+        /// Sent fields the server did not store as sent (or an owner changed unasked).
+        unapplied: Vec<crate::form::Unapplied>,
     },
     LoadFailed(ApiError),
     SaveFailed(ApiError),

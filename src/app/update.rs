@@ -186,7 +186,7 @@ impl App {
         let Some(form) = &mut self.form else {
             return Vec::new();
         };
-        let merge = form.merge_remote(&theirs);
+        let (merge, plan) = form.check_against(&theirs, &self.cleaned);
         for f in &merge.taken {
             if !self.taken_meanwhile.contains(f) {
                 self.taken_meanwhile.push(*f);
@@ -202,7 +202,7 @@ impl App {
                 conflicts: conflict_fields,
             }
         };
-        match form.plan_avoiding(&self.cleaned) {
+        match plan {
             Ok(plan) => {
                 let skip_review = !self.options.confirm_before_save && merge.conflicts.is_empty();
                 self.overlay = Some(Overlay::Review {
@@ -228,7 +228,7 @@ impl App {
 
     fn on_saved(&mut self, result: Result<Contact, ApiError>, sent: Box<Sent>) -> Vec<Effect> {
         match result {
-            Ok(contact) => self.accept_saved(contact, &sent.values),
+            Ok(contact) => self.accept_saved(contact, &sent),
             // The request may have reached the server (no answer, or an answer that could
             // not be read): never re-send blindly, find out.
             Err(e @ (ApiError::Timeout { .. } | ApiError::Decode { .. })) => {
@@ -256,14 +256,18 @@ impl App {
         }
     }
 
-    fn accept_saved(&mut self, contact: Contact, sent_values: &[String; 8]) -> Vec<Effect> {
-        let changed = match &self.record {
-            Some(old) => Field::ALL
-                .into_iter()
-                .filter(|f| f.of(old) != f.of(&contact))
-                .collect(),
-            None => Vec::new(),
+    fn accept_saved(&mut self, contact: Contact, sent: &Sent) -> Vec<Effect> {
+        let (changed, unapplied) = match &self.record {
+            Some(old) => (
+                Field::ALL
+                    .into_iter()
+                    .filter(|f| f.of(old) != f.of(&contact))
+                    .collect(),
+                crate::form::unapplied(&sent.patch, old, &contact),
+            ),
+            None => (Vec::new(), Vec::new()),
         };
+        let sent_values = &sent.values;
         if let Some(form) = &mut self.form {
             form.rebase(&contact, Some(sent_values));
         }
@@ -275,6 +279,7 @@ impl App {
         self.status = Status::Saved {
             changed,
             taken: std::mem::take(&mut self.taken_meanwhile),
+            unapplied,
         };
         vec![
             Effect::DeleteDraft { id },
@@ -298,12 +303,28 @@ impl App {
     ) -> Vec<Effect> {
         match result {
             Ok(server) => {
-                if patch_landed(&sent.patch, &server) {
-                    let effects = self.accept_saved(server, &sent.values);
-                    self.status = Status::Verified { landed: true, why };
+                if self
+                    .record
+                    .as_ref()
+                    .is_some_and(|before| landed(&sent.patch, before, &server))
+                {
+                    let effects = self.accept_saved(server, sent);
+                    let unapplied = match &mut self.status {
+                        Status::Saved { unapplied, .. } => std::mem::take(unapplied),
+                        _ => Vec::new(),
+                    };
+                    self.status = Status::Verified {
+                        landed: true,
+                        why,
+                        unapplied,
+                    };
                     effects
                 } else {
-                    self.status = Status::Verified { landed: false, why };
+                    self.status = Status::Verified {
+                        landed: false,
+                        why,
+                        unapplied: Vec::new(),
+                    };
                     Vec::new()
                 }
             }
@@ -505,13 +526,18 @@ impl App {
     }
 }
 
-fn patch_landed(patch: &ContactPatch, server: &Contact) -> bool {
-    Field::ALL.into_iter().all(|f| match f.in_patch(patch) {
-        None => true,
-        // E-mail addresses may come back lower-cased; everything else must match exactly.
-        Some(sent) if matches!(f, Field::Email | Field::Owner) => {
-            sent.eq_ignore_ascii_case(f.of(server))
-        }
-        Some(sent) => sent == f.of(server),
-    })
+/// Whether an uncertain save reached the server: some field it changed now holds the
+/// sent value. (A save the server stored only in part still landed; the fields it did
+/// not store are reported as not applied.)
+fn landed(patch: &ContactPatch, before: &Contact, server: &Contact) -> bool {
+    let missing: Vec<Field> = crate::form::unapplied(patch, before, server)
+        .into_iter()
+        .filter(|u| u.sent.is_some())
+        .map(|u| u.field)
+        .collect();
+    let changing: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| f.in_patch(patch).is_some_and(|v| v != f.of(before)))
+        .collect();
+    missing.is_empty() || changing.iter().any(|f| !missing.contains(f))
 }

@@ -129,6 +129,9 @@ fn note(form: &crate::form::Form, f: Field, problem: Option<String>) -> Option<(
     if let Some(p) = problem {
         return Some((format!("↳ {p}"), true));
     }
+    if let Some(w) = form.warning(f) {
+        return Some((format!("↳ ⚠ {w}"), true));
+    }
     let sent = form.outgoing(f).ok()?;
     (form.is_dirty(f) && f == Field::Phone && sent != form.value(f).trim())
         .then(|| (format!("↳ will be sent as {sent}"), false))

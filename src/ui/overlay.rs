@@ -308,6 +308,12 @@ fn review_lines(app: &App, plan: &Plan, theme: &Theme) -> Vec<Line<'static>> {
                 theme.dim(),
             ));
         }
+        if let Some((_, warning)) = plan.warnings.iter().find(|(f, _)| *f == change.field) {
+            out.push(Line::styled(
+                format!("{:<12}⚠ {}", "", sanitize(warning)),
+                theme.error(),
+            ));
+        }
     }
     if let Some((field, value)) = &plan.required_unchanged {
         out.push(Line::from(vec![

@@ -4,6 +4,7 @@ use super::form::short_time;
 use super::theme::Theme;
 use crate::api::ApiError;
 use crate::app::{App, Status};
+use crate::form::Unapplied;
 use crate::form::{Field, PlanError};
 use crate::text::sanitize;
 use ratatui::Frame;
@@ -89,14 +90,24 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             )),
         ],
         Status::Merged { taken, conflicts } => merged(taken, conflicts, theme),
-        Status::Verified { landed: true, why } => vec![
-            Line::from(format!("The save's answer was lost ({}).", sanitize(why))),
-            Line::styled(
-                "✓ But the change did reach the server; the form now shows what it stored.",
-                theme.ok(),
-            ),
-        ],
-        Status::Verified { landed: false, why } => vec![
+        Status::Verified {
+            landed: true,
+            why,
+            unapplied,
+        } => {
+            let mut l = vec![
+                Line::from(format!("The save's answer was lost ({}).", sanitize(why))),
+                Line::styled(
+                    "✓ But the change did reach the server; the form now shows what it stored.",
+                    theme.ok(),
+                ),
+            ];
+            l.extend(not_applied(unapplied, theme));
+            l
+        }
+        Status::Verified {
+            landed: false, why, ..
+        } => vec![
             Line::styled(
                 format!("✗ The change did not reach the server ({}).", sanitize(why)),
                 theme.error(),
@@ -165,7 +176,11 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             keys(app, "Edit a field, then {review} to review.")
         ))],
         Status::Info(text) => vec![Line::from(text.clone())],
-        Status::Saved { changed, taken } => saved(app, changed, taken, theme),
+        Status::Saved {
+            changed,
+            taken,
+            unapplied,
+        } => saved(app, changed, taken, unapplied, theme),
         Status::LoadFailed(e) => load_failed(app, e, theme),
         Status::SaveFailed(e) => {
             let mut l = error_lines("✗ Save failed: ", e, theme);
@@ -241,7 +256,26 @@ fn merged(taken: &[Field], conflicts: &[Field], theme: &Theme) -> Vec<Line<'stat
     l
 }
 
-fn saved(app: &App, changed: &[Field], taken: &[Field], theme: &Theme) -> Vec<Line<'static>> {
+/// One line per sent field the server did not store as sent.
+fn not_applied(unapplied: &[Unapplied], theme: &Theme) -> Vec<Line<'static>> {
+    unapplied
+        .iter()
+        .map(|u| {
+            Line::styled(
+                format!("⚠ not applied by the server: {}", sanitize(&u.describe())),
+                theme.error(),
+            )
+        })
+        .collect()
+}
+
+fn saved(
+    app: &App,
+    changed: &[Field],
+    taken: &[Field],
+    unapplied: &[Unapplied],
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let Some(record) = app.record() else {
         return Vec::new();
     };
@@ -252,6 +286,7 @@ fn saved(app: &App, changed: &[Field], taken: &[Field], theme: &Theme) -> Vec<Li
             short_time(&record.updated_at)
         )),
     ])];
+    out.extend(not_applied(unapplied, theme));
     if !taken.is_empty() {
         out.push(Line::from(format!(
             "(a colleague had changed {}: kept, marked +)",

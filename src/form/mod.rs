@@ -3,6 +3,14 @@
 //! "Dirty" is derived from the two values on every call, never stored, so it can never
 //! disagree with what is on screen or what would be sent.
 
+mod email;
+mod phone;
+mod stored;
+
+pub use email::{check_bare as check_email, fold_domain as fold_email_domain};
+pub use phone::{normalise as normalise_phone, normalise_for_lookup as normalise_phone_for_lookup};
+pub use stored::{Unapplied, unapplied};
+
 use crate::api::{Contact, ContactPatch};
 use phonenumber::country::Id as Region;
 use tui_input::Input;
@@ -152,6 +160,9 @@ pub struct Plan {
     /// The identity field added unchanged because the API requires one.
     pub required_unchanged: Option<(Field, String)>,
     pub patch: ContactPatch,
+    /// Values that will be sent but deserve a second look (a phone number outside the
+    /// numbering plan's assigned ranges).
+    pub warnings: Vec<(Field, String)>,
 }
 
 /// Why no request can be built.
@@ -181,6 +192,10 @@ impl PlanError {
 struct FieldState {
     loaded: String,
     input: Input,
+    /// Set when the server changed this field under an edit: the value the edit was
+    /// made against. The conflict stands until the user overwrites or takes theirs
+    /// (or the edit goes away), however many times the record is re-read.
+    conflict_base: Option<String>,
 }
 
 /// The form for one contact.
@@ -195,6 +210,7 @@ impl Form {
         let fields = Field::ALL.map(|f| FieldState {
             loaded: f.of(contact).to_string(),
             input: Input::new(f.of(contact).to_string()),
+            conflict_base: None,
         });
         Self { fields, region }
     }
@@ -224,9 +240,37 @@ impl Form {
         self.fields[f.index()].input = Input::new(value.into());
     }
 
+    /// Back to the loaded value; a conflict on the field is settled in the server's favour.
     pub fn revert(&mut self, f: Field) {
         let loaded = self.loaded(f).to_string();
         self.set_value(f, loaded);
+        self.fields[f.index()].conflict_base = None;
+    }
+
+    /// Fields changed both here and on the server, to different values, and not yet
+    /// settled: nothing may be sent without an explicit overwrite.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        Field::ALL
+            .into_iter()
+            .filter_map(|f| {
+                let base = self.fields[f.index()].conflict_base.as_ref()?;
+                (self.is_dirty(f) && self.outgoing(f).as_deref() != Ok(self.loaded(f))).then(|| {
+                    Conflict {
+                        field: f,
+                        loaded: base.clone(),
+                        theirs: self.loaded(f).to_string(),
+                        yours: self.value(f).to_string(),
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// The user chose their values over the server's for every conflicting field.
+    pub fn overwrite_conflicts(&mut self) {
+        for state in &mut self.fields {
+            state.conflict_base = None;
+        }
     }
 
     /// Makes `contact` the new baseline. Fields whose text is still `sent_values` (what
@@ -240,6 +284,7 @@ impl Form {
             state.loaded = server.clone();
             if untouched_since_send {
                 state.input = Input::new(server);
+                state.conflict_base = None;
             }
         }
     }
@@ -253,6 +298,15 @@ impl Form {
     /// E.164. `Err` carries the validation message.
     pub fn outgoing(&self, f: Field) -> Result<String, String> {
         outgoing_value(f, self.value(f), self.region)
+    }
+
+    /// A warning about the value that would be sent for `f`, when it is dirty.
+    pub fn warning(&self, f: Field) -> Option<String> {
+        if self.is_dirty(f) {
+            outgoing_warning(f, self.value(f), self.region)
+        } else {
+            None
+        }
     }
 
     /// Edited differs from loaded in what would actually be sent: typing surrounding
@@ -344,26 +398,36 @@ impl Form {
             });
             f.set_in(&mut patch, new);
         }
-        let required_unchanged = if patch.has_identity_field() {
+        // A clear ("") is sent but does not count for the API's identity rule.
+        let counts = |f: &Field| f.in_patch(&patch).is_some_and(|v| !v.is_empty());
+        let required_unchanged = if Field::IDENTITY.iter().any(counts) {
             None
         } else {
-            // `problems()` guarantees one identity field has a loaded value.
-            let filled = |f: &Field| !self.loaded(*f).is_empty();
+            // `problems()` guarantees one identity field keeps a non-empty value; only an
+            // unchanged one can be echoed (a changed one is in the body already).
+            let echoable = |f: &Field| f.in_patch(&patch).is_none() && !self.loaded(*f).is_empty();
             Field::IDENTITY
                 .into_iter()
-                .filter(filled)
+                .filter(echoable)
                 .find(|f| !avoid.contains(f))
-                .or_else(|| Field::IDENTITY.into_iter().find(filled))
+                .or_else(|| Field::IDENTITY.into_iter().find(echoable))
                 .map(|f| {
                     let value = self.loaded(f).to_string();
                     f.set_in(&mut patch, value.clone());
                     (f, value)
                 })
         };
+        let warnings = changes
+            .iter()
+            .filter_map(|c| {
+                outgoing_warning(c.field, self.value(c.field), self.region).map(|w| (c.field, w))
+            })
+            .collect();
         Ok(Plan {
             changes,
             required_unchanged,
             patch,
+            warnings,
         })
     }
 }
@@ -400,64 +464,24 @@ pub fn field_named_in(message: &str) -> Option<Field> {
 pub fn outgoing_value(f: Field, raw: &str, region: Region) -> Result<String, String> {
     let value = raw.trim();
     match f {
-        Field::Email if !value.is_empty() => {
-            if email_address::EmailAddress::is_valid(value) {
-                Ok(value.to_string())
-            } else {
-                Err(format!("\"{value}\" is not a valid e-mail address"))
-            }
-        }
+        Field::Email if !value.is_empty() => check_email(value).map(|()| value.to_string()),
         Field::Phone if !value.is_empty() => normalise_phone(value, region),
         Field::Owner if value.is_empty() => {
             Err("the owner cannot be empty: enter the e-mail of a user".into())
         }
-        Field::Owner => {
-            if email_address::EmailAddress::is_valid(value) {
-                Ok(value.to_string())
-            } else {
-                Err("the owner must be the e-mail of a user".into())
-            }
-        }
+        Field::Owner => check_email(value)
+            .map(|()| value.to_string())
+            .map_err(|why| format!("the owner must be the e-mail of a user: {why}")),
         _ => Ok(value.to_string()),
     }
 }
 
-/// E.164, assuming `region` when the number has no country code. Only numbers that are
-/// valid for their country pass: "555 12" or a UK number typed without +44 in the US
-/// region are refused rather than sent mangled. Letters are refused too: the parser would
-/// read them as keypad digits, and an extension would be silently dropped.
-pub fn normalise_phone(value: &str, region: Region) -> Result<String, String> {
-    let number = parse_phone(value, region)?;
-    if phonenumber::is_valid(&number) {
-        Ok(number.format().mode(phonenumber::Mode::E164).to_string())
-    } else {
-        Err(
-            if value.trim_start().starts_with('+') || value.trim_start().starts_with("00") {
-                format!("\"{value}\" is not a valid phone number")
-            } else {
-                format!(
-                    "\"{value}\" is not a valid phone number for {region:?}; include the country \
-                 code (+44 …) for other countries"
-                )
-            },
-        )
+/// Something worth a second look that does not stop the value from being sent.
+pub fn outgoing_warning(f: Field, raw: &str, region: Region) -> Option<String> {
+    match f {
+        Field::Phone if !raw.trim().is_empty() => phone::warning(raw.trim(), region),
+        _ => None,
     }
-}
-
-/// Like [`normalise_phone`] but without the validity check: for looking contacts up,
-/// where the server decides and a stored number may be fictional.
-pub fn normalise_phone_for_lookup(value: &str, region: Region) -> Result<String, String> {
-    parse_phone(value, region).map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
-}
-
-fn parse_phone(value: &str, region: Region) -> Result<phonenumber::PhoneNumber, String> {
-    if value.chars().any(|c| c.is_alphabetic()) {
-        return Err(format!(
-            "\"{value}\" has letters in it: phone numbers are digits only (no extensions)"
-        ));
-    }
-    phonenumber::parse(Some(region), value)
-        .map_err(|_| format!("\"{value}\" is not a phone number"))
 }
 
 /// A field both the user and someone else changed since it was loaded.
@@ -474,7 +498,7 @@ pub struct Conflict {
 pub struct Merge {
     /// Untouched fields the server changed: taken silently.
     pub taken: Vec<Field>,
-    /// Fields changed on both sides to different values.
+    /// Every unsettled conflict after the merge (found now or at an earlier read).
     pub conflicts: Vec<Conflict>,
 }
 
@@ -484,102 +508,35 @@ impl Form {
     /// value, so the plan built afterwards is minimal against what is really stored. An
     /// edit of a field the server also changed, to another value, is a conflict.
     pub fn merge_remote(&mut self, theirs: &Contact) -> Merge {
-        let mut merge = Merge::default();
+        let mut taken = Vec::new();
         for f in Field::ALL {
             let their_value = f.of(theirs);
             if their_value == self.loaded(f) {
                 continue;
             }
             if !self.is_dirty(f) {
-                merge.taken.push(f);
+                taken.push(f);
                 self.set_value(f, their_value);
             } else if self.outgoing(f).as_deref() != Ok(their_value) {
-                merge.conflicts.push(Conflict {
-                    field: f,
-                    loaded: self.loaded(f).to_string(),
-                    theirs: their_value.to_string(),
-                    yours: self.value(f).to_string(),
-                });
+                let base = self.loaded(f).to_string();
+                self.fields[f.index()].conflict_base.get_or_insert(base);
             }
             self.fields[f.index()].loaded = their_value.to_string();
         }
-        merge
-    }
-}
-
-/// A sent field the server did not store as sent (or an owner change nobody sent).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unapplied {
-    pub field: Field,
-    /// `None` when the field was not in the body (an owner that changed unasked).
-    pub sent: Option<String>,
-    pub stored: String,
-}
-
-impl Unapplied {
-    /// `E-mail (sent "a@x.io", stored "b@x.io")`, for the status pane and the command line.
-    pub fn describe(&self) -> String {
-        match &self.sent {
-            Some(sent) => format!(
-                "{} (sent \"{sent}\", stored \"{}\")",
-                self.field.label(),
-                self.stored
-            ),
-            None => format!(
-                "{} (not sent, but now \"{}\")",
-                self.field.label(),
-                self.stored
-            ),
+        Merge {
+            taken,
+            conflicts: self.conflicts(),
         }
     }
-}
 
-/// Compares what a save sent with what the server says it stored: phones as E.164,
-/// e-mails with the domain case-folded, text trimmed. `before` is the record the save was
-/// built against: an owner that changed although no owner was sent is reported too.
-pub fn unapplied(patch: &ContactPatch, before: &Contact, stored: &Contact) -> Vec<Unapplied> {
-    let mut out = Vec::new();
-    for f in Field::ALL {
-        let now = f.of(stored);
-        match f.in_patch(patch) {
-            Some(sent) if !same_stored_value(f, sent, now) => out.push(Unapplied {
-                field: f,
-                sent: Some(sent.to_string()),
-                stored: now.to_string(),
-            }),
-            None if f == Field::Owner && !same_stored_value(f, f.of(before), now) => {
-                out.push(Unapplied {
-                    field: f,
-                    sent: None,
-                    stored: now.to_string(),
-                })
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn same_stored_value(f: Field, sent: &str, stored: &str) -> bool {
-    let (sent, stored) = (sent.trim(), stored.trim());
-    match f {
-        Field::Email | Field::Owner => fold_email_domain(sent) == fold_email_domain(stored),
-        Field::Phone if !sent.is_empty() => {
-            let e164 = |s: &str| {
-                phonenumber::parse(None, s)
-                    .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
-                    .unwrap_or_else(|_| s.to_string())
-            };
-            e164(sent) == e164(stored)
-        }
-        _ => sent == stored,
-    }
-}
-
-/// The local part is case-sensitive by the standard; the domain is not.
-fn fold_email_domain(address: &str) -> String {
-    match address.rsplit_once('@') {
-        Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
-        None => address.to_string(),
+    /// What Ctrl-S does with the record it has just re-read: merge it, then build the
+    /// request against it (`avoid`: see [`Form::plan_avoiding`]).
+    pub fn check_against(
+        &mut self,
+        theirs: &Contact,
+        avoid: &[Field],
+    ) -> (Merge, Result<Plan, PlanError>) {
+        let merge = self.merge_remote(theirs);
+        (merge, self.plan_avoiding(avoid))
     }
 }
