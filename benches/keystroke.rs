@@ -46,9 +46,7 @@ fn keystroke(c: &mut Criterion) {
                 // Alternate typing and deleting so the field stays the same length.
                 i += 1;
                 black_box(app.update(Msg::Key(keys[i % 2])));
-                terminal
-                    .draw(|f| linq_contact::ui::draw(&app, f))
-                    .expect("draw");
+                linq_contact::ui::render(&mut app, &mut terminal).expect("draw");
             })
         });
     }

@@ -7,7 +7,7 @@ use common::{ada, first_load};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use linq_contact::api::{ApiError, Contact, ContactPatch, ErrorBody};
-use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
+use linq_contact::app::{Activity, App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::form::Field;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -48,7 +48,11 @@ fn screen(app: &App) -> String {
 
 fn screen_at(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| linq_contact::ui::draw(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            linq_contact::ui::draw(app, f);
+        })
+        .unwrap();
     terminal.backend().to_string()
 }
 
@@ -78,7 +82,7 @@ fn review_against(app: &mut App, server: Contact) {
         panic!("Ctrl-S must re-read the contact first, got {effects:?}");
     };
     assert_eq!(id, server.id);
-    assert!(matches!(app.status(), Status::Checking));
+    assert_eq!(app.activity(), Some(Activity::Checking));
     app.update(Msg::Loaded {
         generation,
         result: Ok(server),
@@ -415,14 +419,14 @@ fn cancelled_save_is_checked_and_reported() {
         panic!("Esc must cancel the save and re-read, got {effects:?}");
     };
     assert_eq!(cancelled, generation);
-    assert!(matches!(app.status(), Status::Verifying(_)));
+    assert!(matches!(app.activity(), Some(Activity::Verifying(_))));
     assert_snapshot!("verifying", screen(&app));
     // The late answer of the cancelled save is ignored.
     app.update(Msg::Saved {
         generation,
         result: Ok(ada()),
     });
-    assert!(matches!(app.status(), Status::Verifying(_)));
+    assert!(matches!(app.activity(), Some(Activity::Verifying(_))));
     // The server still has the old e-mail: the save did not land, the edit stays.
     app.update(Msg::Loaded {
         generation: check,
@@ -554,7 +558,11 @@ fn the_cursor_sits_on_the_right_column_in_wide_text() {
     });
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut cursor = |app: &App| {
-        terminal.draw(|f| linq_contact::ui::draw(app, f)).unwrap();
+        terminal
+            .draw(|f| {
+                linq_contact::ui::draw(app, f);
+            })
+            .unwrap();
         terminal.get_cursor_position().unwrap()
     };
     app.update(key(KeyCode::Tab));
@@ -587,21 +595,30 @@ fn resizing_back_from_tiny_restores_the_full_view() {
 
 #[test]
 fn clicks_map_to_the_field_drawn_there() {
-    use linq_contact::ui::{Hit, hit};
-    use ratatui::layout::Rect;
+    use linq_contact::app::Hit;
     let mut app = loaded();
-    let size = Rect::new(0, 0, 80, 24);
+    let drawn = |app: &App, w: u16, h: u16| {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let mut drawn = linq_contact::ui::Drawn::default();
+        terminal
+            .draw(|f| drawn = linq_contact::ui::draw(app, f))
+            .unwrap();
+        drawn
+    };
+    let d = drawn(&app, 80, 24);
     // Header, top border, then one row per field.
-    assert_eq!(hit(&app, size, 10, 2), Some(Hit::Field(Field::FirstName)));
-    assert_eq!(hit(&app, size, 10, 5), Some(Hit::Field(Field::Phone)));
-    assert_eq!(hit(&app, size, 10, 16), Some(Hit::Status));
+    assert_eq!(d.hit(&app, 10, 2), Some(Hit::Field(Field::FirstName)));
+    assert_eq!(d.hit(&app, 10, 5), Some(Hit::Field(Field::Phone)));
+    assert_eq!(d.hit(&app, 10, 16), None, "the status pane");
     // A note under the focused field shifts the rows below it.
     replace(&mut app, Field::Email, "bad");
-    assert_eq!(hit(&app, size, 10, 5), None, "the note row");
-    assert_eq!(hit(&app, size, 10, 6), Some(Hit::Field(Field::Phone)));
+    let d = drawn(&app, 80, 24);
+    assert_eq!(d.hit(&app, 10, 5), None, "the note row");
+    assert_eq!(d.hit(&app, 10, 6), Some(Hit::Field(Field::Phone)));
     app.update(Msg::Click(Hit::Field(Field::Phone)));
     assert_eq!(app.focus(), Field::Phone);
-    assert_eq!(hit(&app, Rect::new(0, 0, 20, 6), 1, 1), None);
+    let tiny = drawn(&app, 20, 6);
+    assert_eq!(tiny.hit(&app, 1, 1), None);
 }
 
 #[test]
@@ -616,7 +633,7 @@ fn an_unreadable_answer_to_a_save_is_checked_not_assumed() {
         }),
     });
     assert!(matches!(effects[..], [Effect::Load { .. }]), "{effects:?}");
-    assert!(matches!(app.status(), Status::Verifying(_)));
+    assert!(matches!(app.activity(), Some(Activity::Verifying(_))));
 }
 
 #[test]
@@ -700,7 +717,8 @@ fn typing_while_another_contact_opens_is_refused_not_lost() {
     assert!(matches!(effects[..], [Effect::Load { id: 1007, .. }]));
     type_text(&mut app, "zz");
     assert_eq!(app.form().unwrap().value(Field::FirstName), "Ada");
-    assert!(matches!(app.status(), Status::Info(m) if m.contains("Esc cancels")));
+    assert!(matches!(app.status(), Status::Opening));
+    assert!(screen(&app).contains("Esc cancels"));
 }
 
 #[test]
@@ -794,7 +812,9 @@ fn scrolling_stops_at_the_end_so_the_way_back_is_immediate() {
         generation,
         result: Ok(server),
     });
-    screen(&app); // drawing learns how far the status pane can scroll
+    // Drawing learns how far the status pane can scroll, and tells the app.
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    linq_contact::ui::render(&mut app, &mut terminal).unwrap();
     for _ in 0..5 {
         app.update(key(KeyCode::PageDown));
     }

@@ -175,14 +175,22 @@ fn revert_restores_the_loaded_value() {
 fn rebase_takes_server_values_but_keeps_text_typed_during_the_save() {
     let mut form = Form::new(&ada(), Region::US);
     form.set_value(Field::Email, "ADA@new.example");
-    let sent = form.values();
+    form.set_value(Field::Company, "Reviewed Co");
+    let plan = form.plan().unwrap();
     form.set_value(Field::Title, "typed while saving");
+    form.set_value(Field::Company, "Typed after the review");
     let mut server = ada();
     server.email = "ada@new.example".into();
-    form.rebase(&server, Some(&sent));
+    server.company = "Reviewed Co".into();
+    form.rebase_after_save(&server, &plan);
     assert_eq!(form.value(Field::Email), "ada@new.example");
     assert!(!form.is_dirty(Field::Email));
+    // Not sent, typed during the save: still an edit.
     assert!(form.is_dirty(Field::Title));
+    // Sent, then typed into again: the newer text stays, dirty against what was stored.
+    assert_eq!(form.loaded(Field::Company), "Reviewed Co");
+    assert_eq!(form.value(Field::Company), "Typed after the review");
+    assert!(form.is_dirty(Field::Company));
 }
 
 #[test]

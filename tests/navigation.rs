@@ -99,7 +99,10 @@ impl Harness {
 
     fn screen(&self, w: u16, h: u16) -> String {
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| linq_contact::ui::draw(&self.app, f)).unwrap();
+        t.draw(|f| {
+            linq_contact::ui::draw(&self.app, f);
+        })
+        .unwrap();
         t.backend().to_string()
     }
 
@@ -311,7 +314,8 @@ async fn undo_walks_back_across_fields() {
     assert_eq!(h.app.form().unwrap().value(Field::FirstName), first);
     assert!(!h.app.has_unsaved_changes());
     h.ctrl('z').await;
-    assert!(matches!(h.app.status(), Status::Info(m) if m.contains("Nothing to undo")));
+    assert!(matches!(h.app.status(), Status::NothingToUndo));
+    assert!(h.screen(80, 24).contains("Nothing to undo"));
 }
 
 #[tokio::test]

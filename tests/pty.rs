@@ -426,7 +426,14 @@ async fn a_cancelled_save_is_checked_and_the_edit_kept() {
     s.send("\r");
     s.wait_for("Saving");
     s.send("\x1b");
-    s.wait_for("did not reach the server");
+    s.wait_for("Looking again in a few seconds");
+    assert!(
+        s.contents().contains("was not stored as of"),
+        "{}",
+        s.contents()
+    );
+    // The second look finds it still not stored, and says so without re-sending.
+    s.wait_for("checks again; nothing is re-sent");
     assert!(
         s.contents().contains("● unsaved: Title"),
         "{}",

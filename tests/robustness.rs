@@ -95,7 +95,11 @@ fn step() -> impl Strategy<Value = Step> {
 
 fn draw(app: &App, w: u16, h: u16) {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| linq_contact::ui::draw(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            linq_contact::ui::draw(app, f);
+        })
+        .unwrap();
 }
 
 proptest! {

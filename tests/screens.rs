@@ -89,7 +89,11 @@ fn styled(buffer: &Buffer) -> String {
 
 fn render(app: &App, w: u16, h: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| linq_contact::ui::draw(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            linq_contact::ui::draw(app, f);
+        })
+        .unwrap();
     terminal.backend().buffer().clone()
 }
 

@@ -1,10 +1,10 @@
 //! Key and paste handling. Modeless: typing always edits the focused field, and plain
 //! letters only act inside overlays.
 
-use super::{App, Effect, InFlight, Overlay, Pending, Status};
+use super::requests::Pending;
+use super::{App, Departure, Effect, Overlay, Status};
 use crate::keymap::Action;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::backend::crossterm::EventHandler;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -21,6 +21,7 @@ impl App {
             Some(Action::Quit) => {
                 return match self.overlay {
                     Some(Overlay::ConfirmQuit) => self.quit(),
+                    Some(Overlay::SaveInFlight(_)) => Vec::new(),
                     _ => {
                         self.overlay = None;
                         self.request_quit()
@@ -30,7 +31,6 @@ impl App {
             Some(Action::Redraw) => return vec![Effect::ClearScreen],
             _ => {}
         }
-        // Below the minimum size only a notice is drawn: a key must not act unseen.
         if self.too_small() {
             return Vec::new();
         }
@@ -55,62 +55,37 @@ impl App {
             Some(Action::Review) => return self.open_review(),
             _ => {}
         }
-        if matches!(
-            self.in_flight,
-            Some(InFlight {
-                what: Pending::Open(_) | Pending::Find(_),
-                ..
-            })
-        ) {
+        if self
+            .in_flight
+            .as_ref()
+            .is_some_and(|f| matches!(f.what, Pending::Open(_) | Pending::Find(_)))
+        {
             // This contact is being left: typing into it now would be thrown away.
-            self.status =
-                Status::Info("Opening another contact: Esc cancels and keeps this one.".into());
+            self.status = Status::Opening;
             return Vec::new();
         }
-        let focus = self.focus;
-        let Some(form) = &mut self.form else {
+        if key.code == KeyCode::PageDown {
+            self.scroll_status_by(3);
+            return Vec::new();
+        }
+        if key.code == KeyCode::PageUp {
+            self.scroll_status_by(-3);
+            return Vec::new();
+        }
+        let Some(editing) = &mut self.editing else {
             return Vec::new();
         };
+        self.typed_since_request = true;
         match action {
-            Some(Action::NextField) => {
-                self.history.break_run();
-                self.focus = focus.next();
-            }
-            Some(Action::PrevField) => {
-                self.history.break_run();
-                self.focus = focus.prev();
-            }
-            Some(Action::Revert) => {
-                if form.value(focus) != form.loaded(focus) {
-                    self.history.record(focus, form.input(focus).clone(), false);
-                    form.revert(focus);
-                    self.server_problems.retain(|(f, _)| *f != focus);
+            Some(Action::NextField) => editing.next_field(),
+            Some(Action::PrevField) => editing.prev_field(),
+            Some(Action::Revert) => editing.revert_focused(),
+            Some(Action::Undo) => {
+                if !editing.undo() {
+                    self.status = Status::NothingToUndo;
                 }
             }
-            Some(Action::Undo) => self.undo(),
-            _ if key.code == KeyCode::PageDown => {
-                self.scroll_status_by(3);
-            }
-            _ if key.code == KeyCode::PageUp => {
-                self.scroll_status_by(-3);
-            }
-            _ => {
-                let before = form.input(focus).clone();
-                let changed = form
-                    .input_mut(focus)
-                    .handle_event(&Event::Key(readline_alt(key)))
-                    .is_some_and(|c| c.value);
-                if changed {
-                    let typing = !key.modifiers.contains(KeyModifiers::CONTROL)
-                        && matches!(
-                            key.code,
-                            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete
-                        );
-                    self.history.record(focus, before, typing);
-                    // What the server said was about the old value.
-                    self.server_problems.retain(|(f, _)| *f != focus);
-                }
-            }
+            _ => editing.edit_key(key),
         }
         Vec::new()
     }
@@ -119,21 +94,6 @@ impl App {
     fn overlay_page(&self) -> i32 {
         let rows = self.size.map_or(24, |(_, h)| h);
         i32::from(rows.saturating_sub(8).max(2))
-    }
-
-    fn too_small(&self) -> bool {
-        self.size
-            .is_some_and(|(w, h)| w < crate::ui::MIN_WIDTH || h < crate::ui::MIN_HEIGHT)
-    }
-
-    fn undo(&mut self) {
-        let (Some(form), Some(step)) = (&mut self.form, self.history.pop()) else {
-            self.status = Status::Info("Nothing to undo.".into());
-            return;
-        };
-        *form.input_mut(step.field) = step.before;
-        self.focus = step.field;
-        self.server_problems.retain(|(f, _)| *f != step.field);
     }
 
     fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -154,7 +114,6 @@ impl App {
                 _ => 0,
             };
             if step != 0 {
-                // Clamped when drawn, where the overlay's height is known.
                 self.scroll_overlay_by(step as i16);
                 return Vec::new();
             }
@@ -183,12 +142,9 @@ impl App {
                 if no {
                     return Vec::new();
                 }
-                if overwrite && let Some(form) = &mut self.form {
-                    form.overwrite_conflicts();
-                }
                 self.overlay = Some(Overlay::Review { plan, conflicts });
                 if send || overwrite {
-                    return self.send_reviewed();
+                    return self.send_reviewed(overwrite);
                 }
             }
             Some(Overlay::ConfirmQuit) if yes => {
@@ -212,59 +168,62 @@ impl App {
             // The draft question needs an answer: a draft left pending would be
             // overwritten by the next one or deleted by the next save, unseen.
             Some(Overlay::RestoreDraft(draft)) => self.overlay = Some(Overlay::RestoreDraft(draft)),
+            // Leaving needs its own key; anything else (Enter, Esc, w) keeps waiting.
+            Some(Overlay::SaveInFlight(departure)) if letter == Some('l') => {
+                return self.leave_while_saving(departure);
+            }
+            Some(Overlay::SaveInFlight(_)) => {}
             Some(_) if no => {}
             other => self.overlay = other,
         }
         Vec::new()
     }
 
+    /// `l` in the "save in flight" question: the PUT is abandoned (its outcome unknown)
+    /// and the user goes where they asked.
+    fn leave_while_saving(&mut self, departure: Departure) -> Vec<Effect> {
+        let id = self.contact_id;
+        let mut effects = self.drop_in_flight();
+        self.left_saving = Some(id);
+        self.status = Status::LeftWhileSaving(id);
+        effects.extend(match departure {
+            Departure::Open(target) => self.leave_to(target),
+            Departure::Reload => self.request_reload(),
+            Departure::Quit => self.request_quit(),
+        });
+        effects
+    }
+
     /// A paste is one edit into the focused field (or the open prompt, or the picker's
-    /// filter): newlines and tabs become spaces (a pasted line break must never act as
-    /// Enter), other control characters are dropped.
+    /// filter). Behind the "too small" notice nothing is shown, so nothing is pasted.
     pub(super) fn on_paste(&mut self, text: &str) {
+        if self.too_small() {
+            return;
+        }
         match &mut self.overlay {
             Some(Overlay::Open { input, error }) => {
-                *input = with_pasted(input, text);
+                *input = super::editing::with_pasted(input, text);
                 *error = None;
             }
             Some(Overlay::Picker(picker)) => {
-                picker.filter = with_pasted(&picker.filter, text);
+                picker.filter = super::editing::with_pasted(&picker.filter, text);
                 picker.filter_changed();
             }
             Some(_) => {}
             None => {
-                let focus = self.focus;
-                let Some(form) = &mut self.form else { return };
-                let before = form.input(focus).clone();
-                *form.input_mut(focus) = with_pasted(&before, text);
-                self.history.record(focus, before, false);
+                let opening = self
+                    .in_flight
+                    .as_ref()
+                    .is_some_and(|f| matches!(f.what, Pending::Open(_) | Pending::Find(_)));
+                if opening {
+                    self.status = Status::Opening;
+                    return;
+                }
+                if let Some(editing) = &mut self.editing {
+                    self.typed_since_request = true;
+                    editing.paste(text);
+                }
             }
         }
     }
-}
-
-/// `input` with `text` inserted at the cursor, cleaned to one line.
-fn with_pasted(input: &tui_input::Input, text: &str) -> tui_input::Input {
-    // A Windows line end is one break, so one space.
-    let clean = crate::text::sanitize(&text.replace("\r\n", "\n"));
-    let (value, cursor) = (input.value(), input.cursor());
-    let split = value
-        .char_indices()
-        .nth(cursor)
-        .map_or(value.len(), |(i, _)| i);
-    let new_value = format!("{}{}{}", &value[..split], clean, &value[split..]);
-    tui_input::Input::new(new_value).with_cursor(cursor + clean.chars().count())
-}
-
-/// Terminals report Alt as ALT; the readline bindings of the input widget expect META.
-fn readline_alt(mut key: KeyEvent) -> KeyEvent {
-    if key.modifiers == KeyModifiers::ALT
-        && matches!(
-            key.code,
-            KeyCode::Char('b' | 'f' | 'd') | KeyCode::Backspace
-        )
-    {
-        key.modifiers = KeyModifiers::META;
-    }
-    key
 }

@@ -1,12 +1,17 @@
 //! The application state and its pure transitions: `update(Msg) -> Vec<Effect>`.
 //!
 //! Nothing here touches the network, the terminal or the clock; the runtime performs the
-//! effects and feeds results back as messages. Every request carries a generation number,
-//! and a result whose generation is not the one awaited is dropped (latest request wins).
+//! effects and feeds results back as messages (and tells the time with
+//! [`App::observe_time`]). Every request carries a generation number, and a result whose
+//! generation and kind are not the ones awaited is dropped (latest request wins).
 
+mod editing;
 mod keys;
+mod load;
 mod navigate;
 pub mod picker;
+mod requests;
+mod save;
 mod undo;
 mod update;
 
@@ -17,6 +22,10 @@ use crate::recent::Summary;
 use crate::target::Target;
 use crossterm::event::KeyEvent;
 use phonenumber::country::Id as Region;
+
+pub use editing::Editing;
+pub use requests::Activity;
+use requests::{InFlight, Pending};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -57,7 +66,7 @@ pub enum Msg {
         result: Result<ContactPage, ApiError>,
     },
     /// A mouse click (only with `mouse = true`): on a field it focuses the field.
-    Click(crate::ui::Hit),
+    Click(Hit),
     /// Mouse wheel: positive is down. Scrolls the picker or the status pane.
     Scroll(i16),
     /// The draft on disk for contact `id`, if any.
@@ -67,12 +76,24 @@ pub enum Msg {
     },
 }
 
+/// What a mouse click points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Field(Field),
+}
+
 /// Something the runtime must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Load {
         generation: u64,
         id: u64,
+    },
+    /// A read after `delay`: the second look at an uncertain save.
+    LoadLater {
+        generation: u64,
+        id: u64,
+        delay: std::time::Duration,
     },
     Save {
         generation: u64,
@@ -96,7 +117,7 @@ pub enum Effect {
     SaveRecent(Vec<Summary>),
     /// Put text on the clipboard of the user's terminal (OSC 52, works over SSH).
     Copy(String),
-    /// Abandon the request of this generation (the user pressed Esc).
+    /// Abandon the request of this generation (the user pressed Esc, or left).
     Cancel {
         generation: u64,
     },
@@ -106,6 +127,14 @@ pub enum Effect {
     },
     /// Clear and repaint every cell (Ctrl-L, after a terminal glitch).
     ClearScreen,
+    Quit,
+}
+
+/// Where the user asked to go while a save was in flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Departure {
+    Open(Target),
+    Reload,
     Quit,
 }
 
@@ -129,19 +158,20 @@ pub enum Overlay {
     Picker(Box<picker::Picker>),
     /// Leaving a contact with unsaved changes: confirm first.
     ConfirmLeave(Target),
+    /// Leaving (or reloading) while a save is in flight: wait for it, or go and check
+    /// the contact later.
+    SaveInFlight(Departure),
     Help,
 }
 
-/// What the status pane says.
+/// What the status pane says about the last thing that happened. What is happening
+/// now (loading, saving…) is not kept here: it is derived from the request in flight
+/// ([`App::activity`]).
 #[derive(Debug, Clone)]
 pub enum Status {
-    Loading,
+    /// Nothing to report yet (a first load is on its way).
+    Idle,
     Loaded,
-    /// The re-read before the review.
-    Checking,
-    Saving,
-    /// A save's outcome is unknown (cancelled or timed out): re-reading to find out.
-    Verifying(String),
     /// What the check before the review found: server changes taken into the form.
     Merged {
         taken: Vec<Field>,
@@ -154,14 +184,16 @@ pub enum Status {
         why: String,
         /// Sent fields the server did not store as sent.
         unapplied: Vec<crate::form::Unapplied>,
+        /// The time of the read that looked (HH:MM:SS), when known.
+        as_of: Option<String>,
+        /// Another look will follow by itself.
+        again: bool,
     },
     CheckFailed(ApiError),
     /// Opening another contact failed; the current one stays.
     OpenFailed(Target, ApiError),
     /// The find endpoint answered `{"contact": null}`.
     NoMatch(Target),
-    /// Looking a contact up by e-mail or phone.
-    Finding(Target),
     /// The clipboard was asked to take the curl command.
     Copied,
     Cancelled(&'static str),
@@ -177,53 +209,38 @@ pub enum Status {
         /// Sent fields the server did not store as sent (or an owner changed unasked).
         unapplied: Vec<crate::form::Unapplied>,
     },
+    /// A reload arrived after the user typed: their typing is kept as edits.
+    Reloaded {
+        kept: Vec<Field>,
+        conflicts: Vec<Field>,
+    },
     LoadFailed(ApiError),
     SaveFailed(ApiError),
+    /// The re-read after an uncertain save failed: whether it landed is still unknown.
+    VerifyFailed {
+        why: String,
+        error: ApiError,
+    },
     Blocked(PlanError),
+    /// Ctrl-S while another request is in flight.
+    Busy,
+    /// The check found the server already holds every edited value.
+    NothingLeft,
+    /// The check came back after the user typed: the review was not popped up.
+    TypedDuringCheck,
+    /// The contact changed on the server between the review and sending.
+    ChangedDuringReview,
+    /// `r` in a review with conflicts; `rest`: other edits remain to send.
+    TookTheirs {
+        fields: Vec<Field>,
+        rest: bool,
+    },
+    /// Keys are refused while another contact is being opened.
+    Opening,
+    /// The user left a contact whose save was in flight: its outcome is unknown.
+    LeftWhileSaving(u64),
+    NothingToUndo,
     Info(String),
-}
-
-/// What a save sent: the edited values at send time (so typing during the save is not
-/// overwritten) and the patch (to tell, after an uncertain save, whether it landed).
-#[derive(Debug, Clone)]
-struct Sent {
-    values: [String; 8],
-    patch: ContactPatch,
-}
-
-#[derive(Debug, Clone)]
-enum Pending {
-    Load,
-    Find(Target),
-    /// The last look at the server between "send" and sending: the review may have
-    /// stood open while a colleague saved.
-    Confirm(Box<Plan>),
-    /// A load by id while another contact stays on screen until it arrives.
-    Open(Target),
-    Check,
-    Save(Box<Sent>),
-    /// The uncertain save, and what made it uncertain.
-    Verify(Box<Sent>, String),
-}
-
-impl Pending {
-    /// Answered by a read of the contact (`Msg::Loaded`).
-    fn is_read(&self) -> bool {
-        matches!(
-            self,
-            Pending::Load
-                | Pending::Open(_)
-                | Pending::Confirm(_)
-                | Pending::Check
-                | Pending::Verify(..)
-        )
-    }
-}
-
-#[derive(Debug, Clone)]
-struct InFlight {
-    generation: u64,
-    what: Pending,
 }
 
 /// Settings the core needs; the shell fills them from the config.
@@ -268,14 +285,24 @@ impl Default for AppOptions {
     }
 }
 
+/// Below this the layout cannot show a field and its label; a notice is drawn instead
+/// and nothing acts.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 18;
+
 #[derive(Debug, Clone)]
 pub struct App {
     options: AppOptions,
+    /// The contact being edited or asked for (0 while a lookup by e-mail or phone has
+    /// not found one yet).
     contact_id: u64,
-    record: Option<Contact>,
-    form: Option<Form>,
-    focus: Field,
+    /// What the user asked to open, for the header while nothing is loaded yet.
+    target: Target,
+    /// The open contact; replaced whole when another one (or a reload) arrives.
+    editing: Option<Editing>,
     overlay: Option<Overlay>,
+    /// A dialog a result wanted to show while another was open: it waits its turn.
+    queued: Option<Overlay>,
     status: Status,
     in_flight: Option<InFlight>,
     last_generation: u64,
@@ -284,30 +311,29 @@ pub struct App {
     retry: Option<(u32, std::time::Duration, String)>,
     /// A draft found on disk, offered once the contact has loaded.
     draft: Option<Box<Draft>>,
-    history: undo::History,
-    /// Messages of the last 422 that name a field, shown under that field.
-    server_problems: Vec<(Field, String)>,
     /// Recently opened contacts, newest first (the picker lists them first).
     recent: Vec<Summary>,
     /// Lines scrolled off the top of the status pane (PgUp/PgDn).
     status_scroll: u16,
+    /// Rows scrolled in the review or help overlay.
+    overlay_scroll: u16,
+    /// How far the status pane and the overlay can scroll, as the runtime last drew
+    /// them: scrolling is clamped to these so no key press is wasted past the end.
+    scroll_limits: (u16, u16),
     quitting: bool,
-    /// What the user asked to open, for the header while nothing is loaded yet.
-    target: Target,
     /// The terminal's size, when known: below the minimum nothing is shown, so no key
     /// may act.
     size: Option<(u16, u16)>,
-    /// Rows scrolled in the review or help overlay.
-    overlay_scroll: u16,
-    /// Fields taken from a colleague's save since the contact was loaded or last saved.
-    taken_meanwhile: Vec<Field>,
-    /// How far the status pane and the overlay can scroll, as last drawn. Only drawing
-    /// knows wrapped heights; scrolling is clamped to these so no key press is wasted
-    /// past the end.
-    scroll_limits: std::cell::Cell<(u16, u16)>,
-    /// Fields of the latest server record that arrived with control characters (now
-    /// removed): the identity rule avoids echoing them back.
-    cleaned: Vec<Field>,
+    /// The wall-clock time (HH:MM:SS) of the latest result, as the runtime observed it.
+    clock: Option<String>,
+    /// Fields of the record just received that had control characters removed; taken
+    /// by the open contact when it adopts the record.
+    cleaned_now: Vec<Field>,
+    /// A key acted on the form since the request in flight began: a review that becomes
+    /// ready now must not pop up under the user's fingers.
+    typed_since_request: bool,
+    /// A contact left while its save was in flight, to mention once the next one is open.
+    left_saving: Option<u64>,
 }
 
 impl App {
@@ -325,27 +351,26 @@ impl App {
         let mut app = Self {
             options,
             contact_id,
-            record: None,
-            form: None,
-            focus: Field::FirstName,
+            target: target.clone(),
+            editing: None,
             overlay: None,
-            status: Status::Loading,
+            queued: None,
+            status: Status::Idle,
             in_flight: None,
             last_generation: 0,
             spinner: 0,
             retry: None,
             draft: None,
-            history: undo::History::default(),
             recent: Vec::new(),
             status_scroll: 0,
-            server_problems: Vec::new(),
-            quitting: false,
-            target: target.clone(),
-            size: None,
             overlay_scroll: 0,
-            taken_meanwhile: Vec::new(),
-            scroll_limits: std::cell::Cell::new((u16::MAX, u16::MAX)),
-            cleaned: Vec::new(),
+            scroll_limits: (u16::MAX, u16::MAX),
+            quitting: false,
+            size: None,
+            clock: None,
+            cleaned_now: Vec::new(),
+            typed_since_request: false,
+            left_saving: None,
         };
         let effects = match target {
             Target::Id(_) => app.start_load(),
@@ -370,24 +395,41 @@ impl App {
 
     /// The unsent edits as a draft, or `None` when there are none.
     pub fn draft(&self, api_url: &str, saved_at: &str) -> Option<Draft> {
-        let (form, record) = (self.form.as_ref()?, self.record.as_ref()?);
-        let values: std::collections::BTreeMap<String, String> = form
+        let editing = self.editing.as_ref()?;
+        let values: std::collections::BTreeMap<String, String> = editing
+            .form
             .dirty_fields()
             .into_iter()
-            .map(|f| (f.api_name().to_string(), form.value(f).to_string()))
+            .map(|f| (f.api_name().to_string(), editing.form.value(f).to_string()))
             .collect();
         (!values.is_empty()).then(|| Draft {
             api_url: api_url.to_string(),
-            contact_id: record.id,
+            contact_id: editing.record.id,
             saved_at: saved_at.to_string(),
-            loaded: record.clone(),
+            loaded: editing.record.clone(),
             values,
         })
     }
 
+    /// The runtime tells the time (HH:MM:SS) before handing over a result, so the
+    /// status pane can say "as of" without the core reading a clock.
+    pub fn observe_time(&mut self, hhmmss: impl Into<String>) {
+        self.clock = Some(hhmmss.into());
+    }
+
+    /// The runtime reports how far the status pane and the open overlay can scroll, as
+    /// just drawn.
+    pub fn set_scroll_limits(&mut self, status: u16, overlay: u16) {
+        self.scroll_limits = (status, overlay);
+        self.status_scroll = self.status_scroll.min(status);
+        self.overlay_scroll = self.overlay_scroll.min(overlay);
+    }
+
     /// What the server said about particular fields in its last refusal.
     pub fn server_problems(&self) -> &[(Field, String)] {
-        &self.server_problems
+        self.editing
+            .as_ref()
+            .map_or(&[], |e| e.server_problems.as_slice())
     }
 
     pub fn target(&self) -> &Target {
@@ -398,25 +440,13 @@ impl App {
         self.overlay_scroll
     }
 
-    /// Drawing reports how far the status pane can scroll.
-    pub fn note_status_scroll_limit(&self, max: u16) {
-        let (_, overlay) = self.scroll_limits.get();
-        self.scroll_limits.set((max, overlay));
-    }
-
-    /// Drawing reports how far the open overlay can scroll.
-    pub fn note_overlay_scroll_limit(&self, max: u16) {
-        let (status, _) = self.scroll_limits.get();
-        self.scroll_limits.set((status, max));
-    }
-
     fn scroll_status_by(&mut self, lines: i16) {
-        let max = self.scroll_limits.get().0;
+        let max = self.scroll_limits.0;
         self.status_scroll = self.status_scroll.saturating_add_signed(lines).min(max);
     }
 
     fn scroll_overlay_by(&mut self, lines: i16) {
-        let max = self.scroll_limits.get().1;
+        let max = self.scroll_limits.1;
         self.overlay_scroll = self.overlay_scroll.saturating_add_signed(lines).min(max);
     }
 
@@ -437,17 +467,22 @@ impl App {
         self.contact_id
     }
 
+    /// The open contact, when one is loaded.
+    pub fn editing(&self) -> Option<&Editing> {
+        self.editing.as_ref()
+    }
+
     /// The record as last read from the server.
     pub fn record(&self) -> Option<&Contact> {
-        self.record.as_ref()
+        self.editing.as_ref().map(|e| &e.record)
     }
 
     pub fn form(&self) -> Option<&Form> {
-        self.form.as_ref()
+        self.editing.as_ref().map(|e| &e.form)
     }
 
     pub fn focus(&self) -> Field {
-        self.focus
+        self.editing.as_ref().map_or(Field::FirstName, |e| e.focus)
     }
 
     pub fn overlay(&self) -> Option<&Overlay> {
@@ -465,13 +500,9 @@ impl App {
 
     /// A save has gone out and its answer has not come back.
     pub fn is_saving(&self) -> bool {
-        matches!(
-            self.in_flight,
-            Some(InFlight {
-                what: Pending::Save(_),
-                ..
-            })
-        )
+        self.in_flight
+            .as_ref()
+            .is_some_and(|f| matches!(f.what, Pending::Save(_)))
     }
 
     pub fn spinner(&self) -> usize {
@@ -479,37 +510,16 @@ impl App {
     }
 
     pub fn has_unsaved_changes(&self) -> bool {
-        self.form.as_ref().is_some_and(Form::is_any_dirty)
+        self.form().is_some_and(Form::is_any_dirty)
     }
 
     pub fn should_quit(&self) -> bool {
         self.quitting
     }
 
-    fn next_generation(&mut self) -> u64 {
-        self.last_generation += 1;
-        self.last_generation
-    }
-
-    fn start_load(&mut self) -> Vec<Effect> {
-        self.status = Status::Loading;
-        self.start_read(Pending::Load)
-    }
-
-    /// Awaits a new request of kind `what`; returns the generation its result must carry.
-    fn begin(&mut self, what: Pending) -> u64 {
-        let generation = self.next_generation();
-        self.in_flight = Some(InFlight { generation, what });
-        self.retry = None;
-        generation
-    }
-
-    /// Starts a read of the contact; what its result means depends on `what`.
-    fn start_read(&mut self, what: Pending) -> Vec<Effect> {
-        let generation = self.begin(what);
-        vec![Effect::Load {
-            generation,
-            id: self.contact_id,
-        }]
+    /// Below the minimum size only a notice is drawn: nothing may act unseen.
+    pub fn too_small(&self) -> bool {
+        self.size
+            .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
     }
 }

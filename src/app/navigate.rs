@@ -2,9 +2,9 @@
 //! the question before leaving unsaved changes.
 
 use super::picker::Picker;
-use super::{App, Effect, InFlight, Overlay, Pending, Status};
+use super::requests::Pending;
+use super::{App, Departure, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact, ContactPage};
-use crate::drafts::Draft;
 use crate::target::{Target, parse_target};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
@@ -17,21 +17,24 @@ impl App {
             Target::Phone(p) => (None, Some(p.clone())),
             Target::Id(_) => return self.go(target),
         };
-        self.status = Status::Finding(target.clone());
-        if self.record.is_none() {
+        if self.editing.is_none() {
             self.target = target.clone();
         }
-        let generation = self.begin(Pending::Find(target));
-        vec![Effect::Find {
+        let (generation, mut effects) = self.begin(0, Pending::Find(target));
+        effects.push(Effect::Find {
             generation,
             email,
             phone,
-        }]
+        });
+        effects
     }
 
-    /// Leaves the current contact for `target`, asking first when edits would be lost.
+    /// Leaves the current contact for `target`, asking first when a save is in flight
+    /// or edits would be lost.
     pub(super) fn leave_to(&mut self, target: Target) -> Vec<Effect> {
-        if self.has_unsaved_changes() {
+        if self.is_saving() {
+            self.ask_while_saving(Departure::Open(target))
+        } else if self.has_unsaved_changes() {
             self.overlay = Some(Overlay::ConfirmLeave(target));
             Vec::new()
         } else {
@@ -43,24 +46,21 @@ impl App {
     /// the new one has arrived: a mistyped id or a missing contact costs nothing.
     pub(super) fn go(&mut self, target: Target) -> Vec<Effect> {
         self.overlay = None;
-        let mut effects = Vec::new();
-        if let Some(InFlight { generation, .. }) = self.in_flight.take() {
-            effects.push(Effect::Cancel { generation });
-        }
+        // A review or draft question about the contact being left is moot.
+        self.queued = None;
         match target {
-            Target::Id(id) if self.record.is_none() => {
+            Target::Id(id) if self.editing.is_none() => {
                 self.contact_id = id;
                 self.target = Target::Id(id);
-                effects.extend(self.start_load());
+                self.start_load()
             }
             Target::Id(id) => {
-                self.status = Status::Finding(Target::Id(id));
-                let generation = self.begin(Pending::Open(Target::Id(id)));
+                let (generation, mut effects) = self.begin(id, Pending::Open(Target::Id(id)));
                 effects.push(Effect::Load { generation, id });
+                effects
             }
-            other => effects.extend(self.start_find(other)),
+            other => self.start_find(other),
         }
-        effects
     }
 
     /// The answer for a contact opened by id while another one is on screen.
@@ -70,7 +70,7 @@ impl App {
         result: Result<Contact, ApiError>,
     ) -> Vec<Effect> {
         match result {
-            Ok(contact) => self.on_loaded(Ok(contact)),
+            Ok(contact) => self.take_contact(contact),
             Err(e) if e.is_not_found() => {
                 self.status = Status::NoMatch(target);
                 Vec::new()
@@ -88,12 +88,12 @@ impl App {
         result: Result<Option<Contact>, ApiError>,
     ) -> Vec<Effect> {
         match result {
-            Ok(Some(contact)) => self.on_loaded(Ok(contact)),
+            Ok(Some(contact)) => self.take_contact(contact),
             Ok(None) => {
                 self.status = Status::NoMatch(target.clone());
                 Vec::new()
             }
-            Err(e) if self.record.is_some() => {
+            Err(e) if self.editing.is_some() => {
                 self.status = Status::OpenFailed(target.clone(), e);
                 Vec::new()
             }
@@ -118,16 +118,6 @@ impl App {
         }
         picker.accept_page(page, result);
         self.fetch_for_picker()
-    }
-
-    pub(super) fn on_draft_found(&mut self, id: u64, draft: Option<Box<Draft>>) {
-        if id == self.contact_id
-            && self.overlay.is_none()
-            && !self.has_unsaved_changes()
-            && let Some(d) = draft
-        {
-            self.overlay = Some(Overlay::RestoreDraft(d));
-        }
     }
 
     pub(super) fn open_prompt(&mut self) {
@@ -184,7 +174,7 @@ impl App {
             KeyCode::Esc => return Vec::new(),
             KeyCode::Enter => match picker.chosen().map(|s| s.id) {
                 // Already open: nothing to leave.
-                Some(id) if id == self.contact_id && self.record.is_some() => {
+                Some(id) if id == self.contact_id && self.editing.is_some() => {
                     return Vec::new();
                 }
                 Some(id) => return self.leave_to(Target::Id(id)),

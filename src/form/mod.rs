@@ -163,6 +163,9 @@ pub struct Plan {
     /// Values that will be sent but deserve a second look (a phone number outside the
     /// numbering plan's assigned ranges).
     pub warnings: Vec<(Field, String)>,
+    /// The form's text when the plan was built: after the save, a field whose text has
+    /// moved on since is kept as a new edit.
+    pub values: [String; 8],
 }
 
 /// Why no request can be built.
@@ -273,20 +276,40 @@ impl Form {
         }
     }
 
-    /// Makes `contact` the new baseline. Fields whose text is still `sent_values` (what
-    /// went out with the save) take the server's value, so normalised values show and
-    /// the markers clear; fields typed into while the save was in flight keep their text.
-    pub fn rebase(&mut self, contact: &Contact, sent_values: Option<&[String; 8]>) {
+    /// Makes `contact`, the answer to a save of `plan`, the new baseline. A sent field
+    /// whose text is still what was reviewed takes the server's value (normalised values
+    /// show, markers clear); text typed since the review stays, now an edit against what
+    /// the server stored. Fields that were not sent follow the server unless edited.
+    pub fn rebase_after_save(&mut self, contact: &Contact, plan: &Plan) {
         for f in Field::ALL {
             let server = f.of(contact).to_string();
-            let untouched_since_send = sent_values.is_none_or(|s| s[f.index()] == self.value(f));
+            let keep = if f.in_patch(&plan.patch).is_some() {
+                plan.values[f.index()] != self.value(f)
+            } else {
+                self.is_dirty(f)
+            };
             let state = &mut self.fields[f.index()];
             state.loaded = server.clone();
-            if untouched_since_send {
+            if !keep {
                 state.input = Input::new(server);
                 state.conflict_base = None;
             }
         }
+    }
+
+    /// A reload that arrives after the user typed: `contact` replaces the record, and the
+    /// fields whose text moved on since `before` (the text when the reload was asked
+    /// for) are kept as edits, merged like a restored draft (a field the server also
+    /// changed is a conflict). Everything else is dropped for the server's value.
+    pub fn reload(&self, contact: &Contact, before: &[String; 8]) -> (Form, Merge) {
+        let mut old = self.clone();
+        for f in Field::ALL {
+            if self.value(f) == before[f.index()] {
+                old.revert(f);
+            }
+        }
+        let merge = old.merge_remote(contact);
+        (old, merge)
     }
 
     /// All edited values, in field order (a snapshot taken when a save goes out).
@@ -428,6 +451,7 @@ impl Form {
             required_unchanged,
             patch,
             warnings,
+            values: self.values(),
         })
     }
 }

@@ -8,7 +8,7 @@ mod status;
 pub mod theme;
 mod widgets;
 
-use crate::app::{App, Overlay, Status};
+use crate::app::{App, Hit, MIN_HEIGHT, MIN_WIDTH, Overlay, Status};
 use crate::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -16,9 +16,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use theme::Theme;
 
-/// Below this the layout cannot show a field and its label; a notice is drawn instead.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 18;
 /// From this width the form and the status pane stand side by side.
 const WIDE: u16 = 110;
 
@@ -56,41 +53,65 @@ fn layout(area: Rect) -> Option<Areas> {
     })
 }
 
-/// What a mouse click at (`col`, `row`) of a `size` screen points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hit {
-    Field(crate::form::Field),
-    Status,
+/// What one draw found out about the screen, for the runtime to act on: how far the
+/// scrollable parts can scroll, and where things are for mouse clicks. Computed while
+/// drawing, the one place wrapped heights are known, and handed back as a plain value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub status_scroll_max: u16,
+    pub overlay_scroll_max: u16,
+    /// The form pane (empty below the minimum size).
+    pub form: Rect,
 }
 
-pub fn hit(app: &App, size: Rect, col: u16, row: u16) -> Option<Hit> {
-    let areas = layout(size)?;
-    let at = ratatui::layout::Position::new(col, row);
-    if areas.form.contains(at) {
-        form::field_at(app, areas.form, row).map(Hit::Field)
-    } else {
-        areas.status.contains(at).then_some(Hit::Status)
+impl Drawn {
+    /// What a mouse click at (`col`, `row`) points at.
+    pub fn hit(&self, app: &App, col: u16, row: u16) -> Option<Hit> {
+        let at = ratatui::layout::Position::new(col, row);
+        if self.form.contains(at) {
+            form::field_at(app, self.form, row).map(Hit::Field)
+        } else {
+            None
+        }
     }
 }
 
-pub fn draw(app: &App, frame: &mut Frame) {
+/// Draws the whole screen from `app`; returns what the runtime needs to know of it.
+pub fn draw(app: &App, frame: &mut Frame) -> Drawn {
     let theme = Theme::new(app.options().monochrome);
     let area = frame.area();
     let Some(areas) = layout(area) else {
         draw_too_small(frame, area);
-        return;
+        return Drawn::default();
     };
     draw_header(app, &theme, frame, areas.header);
     let cursor = form::draw(app, &theme, frame, areas.form);
-    status::draw(app, &theme, frame, areas.status);
+    let status_scroll_max = status::draw(app, &theme, frame, areas.status);
     draw_footer(app, &theme, frame, areas.footer);
-    let cursor = match app.overlay() {
+    let (cursor, overlay_scroll_max) = match app.overlay() {
         Some(overlay) => overlay::draw(app, overlay, &theme, frame, areas.body),
-        None => cursor,
+        None => (cursor, 0),
     };
     if let Some(pos) = cursor {
         frame.set_cursor_position(pos);
     }
+    Drawn {
+        status_scroll_max,
+        overlay_scroll_max,
+        form: areas.form,
+    }
+}
+
+/// Draws `app` and hands the scroll limits back to it: what the runtime does after
+/// every message, and what tests that drive a `TestBackend` do too.
+pub fn render<B: ratatui::backend::Backend>(
+    app: &mut App,
+    terminal: &mut ratatui::Terminal<B>,
+) -> Result<Drawn, B::Error> {
+    let mut drawn = Drawn::default();
+    terminal.draw(|f| drawn = draw(app, f))?;
+    app.set_scroll_limits(drawn.status_scroll_max, drawn.overlay_scroll_max);
+    Ok(drawn)
 }
 
 fn draw_too_small(frame: &mut Frame, area: Rect) {
@@ -168,6 +189,7 @@ fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ("n/Esc".into(), "stay"),
         ],
         Some(Overlay::ConfirmReload) => fixed(&[("y", "discard and reload"), ("n/Esc", "stay")]),
+        Some(Overlay::SaveInFlight(_)) => fixed(&[("Enter/Esc", "wait"), ("l", "leave now")]),
         None if app.is_busy() => vec![
             ("Esc".into(), "cancel the request"),
             (k(Action::Quit), "quit"),

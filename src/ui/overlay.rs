@@ -10,19 +10,38 @@ use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
-/// Draws `overlay`; returns where the cursor goes when the overlay has a text field.
+/// Draws `overlay`; returns where the cursor goes when the overlay has a text field, and
+/// how far the overlay can scroll.
 pub fn draw(
     app: &App,
     overlay: &Overlay,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) -> Option<Position> {
+) -> (Option<Position>, u16) {
     let (title, lines) = match overlay {
-        Overlay::Picker(picker) => return super::picker::draw(picker, theme, frame, area),
+        Overlay::Picker(picker) => return (super::picker::draw(picker, theme, frame, area), 0),
         Overlay::Open { input, error } => {
-            return open_prompt(input, error.as_deref(), theme, frame, area);
+            return (open_prompt(input, error.as_deref(), theme, frame, area), 0);
         }
+        Overlay::SaveInFlight(departure) => (
+            " A save is in flight ",
+            question_with(
+                &format!(
+                    "Contact {id}'s save has not been answered yet. Wait for it, or {} now \
+                     and check contact {id} later (its outcome will be unknown)?",
+                    match departure {
+                        crate::app::Departure::Open(target) =>
+                            format!("open {}", target.describe()),
+                        crate::app::Departure::Reload => "reload".to_string(),
+                        crate::app::Departure::Quit => "quit".to_string(),
+                    },
+                    id = app.contact_id()
+                ),
+                &[("Enter/Esc", "wait (default)"), ("l", "leave now")],
+                theme,
+            ),
+        ),
         Overlay::Help => (" Help ", super::help::lines(app, theme)),
         Overlay::ConfirmLeave(target) => (
             " Leave this contact? ",
@@ -94,7 +113,6 @@ pub fn draw(
     let rows = wrapped_rows(&lines, width.saturating_sub(4));
     let height = (rows + 2).min(area.height);
     let max_scroll = rows.saturating_sub(height.saturating_sub(2));
-    app.note_overlay_scroll_limit(max_scroll);
     let scroll = app.overlay_scroll().min(max_scroll);
     let popup = centred(area, width, height);
     // A blank column each side, so the form's text does not run into the border.
@@ -123,7 +141,7 @@ pub fn draw(
             .wrap(Wrap { trim: false }),
         popup,
     );
-    None
+    (None, max_scroll)
 }
 
 fn open_prompt(

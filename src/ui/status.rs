@@ -3,7 +3,7 @@
 use super::form::short_time;
 use super::theme::Theme;
 use crate::api::ApiError;
-use crate::app::{App, Status};
+use crate::app::{Activity, App, Status};
 use crate::form::Unapplied;
 use crate::form::{Field, PlanError};
 use crate::text::sanitize;
@@ -14,12 +14,13 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
-pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the pane; returns how far it can scroll (the wrapped height is only known here).
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     // The editor's own news first; config problems after it, in full until there is
     // something else to say, then as one line.
     let notices = &app.options().notices;
     let mut lines = self::lines(app, theme);
-    if matches!(app.status(), Status::Loading | Status::Loaded) {
+    if app.activity().is_some() || matches!(app.status(), Status::Idle | Status::Loaded) {
         lines.extend(
             notices
                 .iter()
@@ -38,7 +39,6 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner_cols = area.width.saturating_sub(4);
     let rows = super::overlay::wrapped_rows(&lines, inner_cols);
     let max_scroll = rows.saturating_sub(area.height.saturating_sub(2));
-    app.note_status_scroll_limit(max_scroll);
     let scroll = app.status_scroll().min(max_scroll);
     let title = if max_scroll > 0 {
         " Status (PgUp/PgDn scroll) "
@@ -56,6 +56,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: false }),
         area,
     );
+    max_scroll
 }
 
 fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
@@ -71,16 +72,53 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             )
         })
     });
-    let mut out = match app.status() {
-        Status::Loading => vec![Line::from(format!(
-            "{spin} Loading contact {}…",
-            app.contact_id()
-        ))],
-        Status::Saving => vec![Line::from(format!("{spin} Saving…"))],
-        Status::Checking => vec![Line::from(format!(
+    let mut out = match app.activity() {
+        // A note about the request in flight itself goes under its line.
+        Some(activity) if matches!(app.status(), Status::Opening | Status::Busy) => {
+            let mut l = busy(activity, spin, theme);
+            l.extend(outcome(app, theme));
+            l
+        }
+        // Waiting for the second look at an uncertain save: what the first one found.
+        Some(Activity::Verifying(_))
+            if matches!(app.status(), Status::Verified { again: true, .. }) =>
+        {
+            outcome(app, theme)
+        }
+        Some(activity) => busy(activity, spin, theme),
+        None => outcome(app, theme),
+    };
+    out.extend(retry);
+    if app.form().is_some_and(|f| f.is_any_dirty()) && !matches!(app.status(), Status::Blocked(_)) {
+        let dirty = app.form().map(|f| f.dirty_fields()).unwrap_or_default();
+        let names: Vec<&str> = dirty.iter().map(|f| f.label()).collect();
+        // First, so it stays visible however long the rest is.
+        out.insert(
+            0,
+            Line::from(vec![
+                Span::styled("● ", theme.dirty()),
+                Span::raw(format!(
+                    "unsaved: {} ({} to review)",
+                    names.join(", "),
+                    app.options()
+                        .keymap
+                        .short_label(crate::keymap::Action::Review)
+                )),
+            ]),
+        );
+    }
+    out
+}
+
+/// The line for what is in flight.
+fn busy(activity: Activity<'_>, spin: &str, theme: &Theme) -> Vec<Line<'static>> {
+    match activity {
+        Activity::Loading(id) => vec![Line::from(format!("{spin} Loading contact {id}…"))],
+        Activity::Saving => vec![Line::from(format!("{spin} Saving…"))],
+        Activity::Checking => vec![Line::from(format!(
             "{spin} Checking for changes on the server…"
         ))],
-        Status::Verifying(why) => vec![
+        Activity::Verifying(why) => vec![
             Line::styled(
                 format!("? The save's outcome is unknown: {}.", sanitize(why)),
                 theme.error(),
@@ -89,11 +127,23 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 "{spin} Re-reading the contact to see whether it landed…"
             )),
         ],
+        Activity::Finding(target) => vec![Line::from(format!(
+            "{spin} Looking up {}…",
+            sanitize(&target.describe())
+        ))],
+    }
+}
+
+/// The lines for the last thing that happened.
+fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    match app.status() {
+        Status::Idle => Vec::new(),
         Status::Merged { taken, conflicts } => merged(taken, conflicts, theme),
         Status::Verified {
             landed: true,
             why,
             unapplied,
+            ..
         } => {
             let mut l = vec![
                 Line::from(format!("The save's answer was lost ({}).", sanitize(why))),
@@ -106,17 +156,35 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             l
         }
         Status::Verified {
-            landed: false, why, ..
-        } => vec![
-            Line::styled(
-                format!("✗ The change did not reach the server ({}).", sanitize(why)),
-                theme.error(),
-            ),
-            Line::from(keys(
+            landed: false,
+            why,
+            as_of,
+            again,
+            ..
+        } => {
+            let when = as_of
+                .as_deref()
+                .map_or(String::new(), |t| format!(" as of {}", sanitize(t)));
+            let mut l = vec![
+                Line::styled(
+                    format!(
+                        "? The change was not stored{when} ({}) — the server may still apply it.",
+                        sanitize(why)
+                    ),
+                    theme.error(),
+                ),
+                Line::from(if *again {
+                    "Looking again in a few seconds; nothing is re-sent.".to_string()
+                } else {
+                    keys(app, "{reload} checks again; nothing is re-sent on its own.")
+                }),
+            ];
+            l.push(Line::from(keys(
                 app,
-                "Your edits are kept. {review} to review and send again.",
-            )),
-        ],
+                "Your edits are kept. {review} reviews and sends them, if they are still needed.",
+            )));
+            l
+        }
         Status::CheckFailed(e) => {
             let mut l = error_lines("✗ Could not read the contact: ", e, theme);
             l.push(Line::from(keys(
@@ -137,10 +205,6 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             )));
             l
         }
-        Status::Finding(target) => vec![Line::from(format!(
-            "{spin} Looking up {}…",
-            sanitize(&target.describe())
-        ))],
         Status::NoMatch(target) => vec![Line::styled(
             match target {
                 crate::target::Target::Id(id) => format!("✗ There is no contact {id}."),
@@ -196,27 +260,72 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             _ => vec![Line::from(keys(app, "Ready: {review} to review and send."))],
         },
         Status::Blocked(e) => blocked(e, theme),
-    };
-    out.extend(retry);
-    if app.form().is_some_and(|f| f.is_any_dirty()) && !matches!(app.status(), Status::Blocked(_)) {
-        let dirty = app.form().map(|f| f.dirty_fields()).unwrap_or_default();
-        let names: Vec<&str> = dirty.iter().map(|f| f.label()).collect();
-        // First, so it stays visible however long the rest is.
-        out.insert(
-            0,
-            Line::from(vec![
-                Span::styled("● ", theme.dirty()),
-                Span::raw(format!(
-                    "unsaved: {} ({} to review)",
-                    names.join(", "),
-                    app.options()
-                        .keymap
-                        .short_label(crate::keymap::Action::Review)
-                )),
-            ]),
-        );
+        Status::VerifyFailed { why, error } => {
+            let mut l = error_lines(
+                &format!(
+                    "? The save's outcome is still unknown ({}); the check failed: ",
+                    sanitize(why)
+                ),
+                error,
+                theme,
+            );
+            l.push(Line::from(keys(
+                app,
+                "Your edits are kept. {reload} shows what the server has.",
+            )));
+            l
+        }
+        Status::Busy => vec![Line::from(keys(
+            app,
+            "Wait for the current request to finish (Esc cancels it).",
+        ))],
+        Status::NothingLeft => vec![Line::from(
+            "Nothing left to send: the server already has these values.",
+        )],
+        Status::TypedDuringCheck => vec![Line::from(keys(
+            app,
+            "Checked the server while you typed; the review did not open under your \
+             keys. {review} to review.",
+        ))],
+        Status::ChangedDuringReview => vec![Line::from(
+            "The contact changed on the server while you were reviewing (not in these \
+             fields): check the review again.",
+        )],
+        Status::TookTheirs { fields, rest } => vec![Line::from(format!(
+            "Took their {}{}",
+            labels(fields),
+            if *rest {
+                "; your other edits are still here."
+            } else {
+                "; nothing of yours is left to send."
+            }
+        ))],
+        Status::Opening => vec![Line::from(
+            "Opening another contact: Esc cancels and keeps this one.",
+        )],
+        Status::LeftWhileSaving(id) => vec![Line::styled(
+            format!(
+                "? You left contact {id} while its save was in flight: whether it landed is \
+                 unknown. Open contact {id} to check."
+            ),
+            theme.error(),
+        )],
+        Status::NothingToUndo => vec![Line::from("Nothing to undo.")],
+        Status::Reloaded { kept, conflicts } => {
+            let mut l = vec![Line::from(format!(
+                "Reloaded contact {}; what you typed meanwhile is kept: {}.",
+                app.contact_id(),
+                labels(kept)
+            ))];
+            if !conflicts.is_empty() {
+                l.push(Line::styled(
+                    format!("! Also changed on the server: {}", labels(conflicts)),
+                    theme.error(),
+                ));
+            }
+            l
+        }
     }
-    out
 }
 
 /// `text` with `{review}`, `{reload}`, … replaced by the keys as configured.

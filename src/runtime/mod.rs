@@ -2,24 +2,27 @@
 //! app's effects become requests. The loop sleeps until something arrives: no redraw
 //! while idle, and the spinner tick runs only while a request is in flight.
 
+mod effects;
+
+pub use effects::EffectRunner;
+
 use crate::api::retry::Backoff;
 use crate::api::{ApiError, LinqClient};
-use crate::app::picker::PAGE_SIZE;
 use crate::app::{App, AppOptions, Effect, Msg};
 use crate::drafts::{Draft, DraftStore};
 use crate::target::Target;
 use crate::terminal::TerminalGuard;
 use crate::ui;
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt;
-use std::collections::HashMap;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
 use std::io;
 use std::path::PathBuf;
-use std::sync::{Mutex, Once};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
-use tokio::task::AbortHandle;
 
 const SPINNER_STEP: Duration = Duration::from_millis(100);
 
@@ -45,6 +48,7 @@ pub enum RunError {
 }
 
 /// Everything the loop needs besides the app.
+#[derive(Debug)]
 pub struct Session {
     pub client: LinqClient,
     pub options: AppOptions,
@@ -86,7 +90,7 @@ fn now() -> String {
 }
 
 /// Terminal events the app cares about; everything else does not wake a redraw.
-fn to_msg(event: Event, app: &App, size: ratatui::layout::Rect) -> Option<Msg> {
+fn to_msg(event: Event, app: &App, drawn: &ui::Drawn) -> Option<Msg> {
     use crossterm::event::{MouseButton, MouseEventKind};
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
@@ -94,7 +98,7 @@ fn to_msg(event: Event, app: &App, size: ratatui::layout::Rect) -> Option<Msg> {
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         Event::Mouse(m) => match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                ui::hit(app, size, m.column, m.row).map(Msg::Click)
+                drawn.hit(app, m.column, m.row).map(Msg::Click)
             }
             MouseEventKind::ScrollDown => Some(Msg::Scroll(3)),
             MouseEventKind::ScrollUp => Some(Msg::Scroll(-3)),
@@ -104,194 +108,103 @@ fn to_msg(event: Event, app: &App, size: ratatui::layout::Rect) -> Option<Msg> {
     }
 }
 
-/// A read, tried again on transient failures with the status pane told about each wait.
-async fn read_with_retry<T, F, Fut>(
-    backoff: Backoff,
-    generation: u64,
-    tx: &mpsc::UnboundedSender<Msg>,
-    read: F,
-) -> Result<T, ApiError>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<T, ApiError>>,
-{
-    let mut failed = 0;
-    loop {
-        match read().await {
-            Ok(c) => return Ok(c),
-            Err(e) => {
-                failed += 1;
-                let Some(delay) = backoff.delay(failed, &e) else {
-                    return Err(e);
-                };
-                // Counted down a second at a time so the status pane stays truthful.
-                let reason = e.headline();
-                let mut left = delay;
-                while !left.is_zero() {
-                    let _ = tx.send(Msg::Retrying {
-                        generation,
-                        attempt: failed + 1,
-                        delay: left,
-                        reason: reason.clone(),
-                    });
-                    let step = left.min(Duration::from_secs(1));
-                    tokio::time::sleep(step).await;
-                    left -= step;
-                }
-                let _ = tx.send(Msg::Retrying {
-                    generation,
-                    attempt: failed + 1,
-                    delay: Duration::ZERO,
-                    reason,
-                });
-            }
-        }
-    }
-}
-
-struct Effects<'a> {
-    session: &'a Session,
-    tx: mpsc::UnboundedSender<Msg>,
-    tasks: HashMap<u64, AbortHandle>,
-}
-
-impl Effects<'_> {
-    /// Runs `request` as a task that can be cancelled by its generation; its message
-    /// goes back to the loop.
-    fn spawn(&mut self, generation: u64, request: impl Future<Output = Msg> + Send + 'static) {
-        let tx = self.tx.clone();
-        let task = tokio::spawn(async move {
-            let _ = tx.send(request.await);
-        });
-        self.tasks.insert(generation, task.abort_handle());
-    }
-
-    fn perform(&mut self, effect: Effect) {
-        let client = self.session.client.clone();
-        let tx = self.tx.clone();
-        let backoff = self.session.backoff;
-        self.tasks.retain(|_, t| !t.is_finished());
-        match effect {
-            Effect::Load { generation, id } => self.spawn(generation, async move {
-                let result =
-                    read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
-                Msg::Loaded { generation, result }
-            }),
-            Effect::Find {
-                generation,
-                email,
-                phone,
-            } => self.spawn(generation, async move {
-                let result = read_with_retry(backoff, generation, &tx, || {
-                    client.find_contact(email.as_deref(), phone.as_deref())
-                })
-                .await;
-                Msg::Found { generation, result }
-            }),
-            Effect::ListPage { generation, page } => self.spawn(generation, async move {
-                let result = read_with_retry(backoff, generation, &tx, || {
-                    client.list_contacts(page, PAGE_SIZE)
-                })
-                .await;
-                Msg::Page {
-                    generation,
-                    page,
-                    result,
-                }
-            }),
-            Effect::CheckDraft { id } => {
-                let draft = self
-                    .session
-                    .drafts
-                    .as_ref()
-                    .and_then(|s| s.load(&self.session.server_key, id))
-                    .map(Box::new);
-                let _ = tx.send(Msg::DraftFound { id, draft });
-            }
-            Effect::SaveRecent(list) => {
-                if let Some(path) = &self.session.recent_path {
-                    let _ = crate::recent::save(path, &list);
-                }
-            }
-            Effect::Save {
-                generation,
-                id,
-                patch,
-            } => self.spawn(generation, async move {
-                let result = client.update_contact(id, &patch).await;
-                Msg::Saved { generation, result }
-            }),
-            Effect::Cancel { generation } => {
-                if let Some(task) = self.tasks.remove(&generation) {
-                    task.abort();
-                }
-            }
-            Effect::DeleteDraft { id } => {
-                if let Some(store) = &self.session.drafts {
-                    let _ = store.delete(&self.session.server_key, id);
-                }
-            }
-            // Handled by the loop, which owns the terminal.
-            Effect::ClearScreen | Effect::Quit | Effect::Copy(_) => {}
-        }
-    }
-}
-
-/// Runs the editor until the user quits or a signal arrives.
+/// Runs the editor in the real terminal until the user quits or a signal arrives.
 pub async fn run(session: Session) -> Result<Exit, RunError> {
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
+    let signals = Box::pin(async_stream_of_signals(
+        &mut hangup,
+        &mut terminate,
+        &mut interrupt,
+    ));
+    let mut guard = TerminalGuard::enter(session.mouse)?;
+    install_panic_draft_hook();
+    drive(
+        &mut guard.terminal,
+        EventStream::new(),
+        signals,
+        Arc::new(session),
+    )
+    .await
+}
+
+/// The three signals that end a session, as one stream of their names.
+fn async_stream_of_signals<'a>(
+    hangup: &'a mut tokio::signal::unix::Signal,
+    terminate: &'a mut tokio::signal::unix::Signal,
+    interrupt: &'a mut tokio::signal::unix::Signal,
+) -> impl Stream<Item = &'static str> + 'a {
+    futures::stream::unfold((hangup, terminate, interrupt), |(h, t, i)| async move {
+        let name = tokio::select! {
+            _ = h.recv() => "hang-up",
+            _ = t.recv() => "terminate",
+            _ = i.recv() => "interrupt",
+        };
+        Some((name, (h, t, i)))
+    })
+}
+
+/// The event loop, over any backend and any stream of terminal events: the real
+/// terminal in [`run`], a `TestBackend` and a channel in tests. `signals` yields the
+/// name of a signal that ends the session (hang-up, terminate, interrupt).
+pub async fn drive<B, E, S>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
+    mut signals: S,
+    session: Arc<Session>,
+) -> Result<Exit, RunError>
+where
+    B: Backend,
+    B::Error: Into<io::Error>,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    S: Stream<Item = &'static str> + Unpin,
+{
     let recent = session
         .recent_path
         .as_deref()
         .map(crate::recent::load)
         .unwrap_or_default();
-    let mut guard = TerminalGuard::enter(session.mouse)?;
-    install_panic_draft_hook();
-    let terminal = &mut guard.terminal;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (app, effects) = App::open(session.options.clone(), session.target.clone());
     let mut app = app.with_recent(recent);
-    let size = terminal.size()?;
+    let size = terminal.size().map_err(Into::into)?;
     app.update(Msg::Resize(size.width, size.height));
-    let mut runner = Effects {
-        session: &session,
-        tx,
-        tasks: HashMap::new(),
-    };
+    let mut runner = EffectRunner::new(session.clone(), tx);
     for e in effects {
         runner.perform(e);
     }
-    let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(SPINNER_STEP);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    terminal.draw(|f| ui::draw(&app, f))?;
+    let mut drawn = ui::render(&mut app, terminal).map_err(Into::into)?;
     loop {
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => {
-                    let size = terminal.size()?;
-                    to_msg(event, &app, ratatui::layout::Rect::new(0, 0, size.width, size.height))
-                }
+                Some(Ok(event)) => to_msg(event, &app, &drawn),
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(Exit::Quit),
             },
-            Some(msg) = rx.recv() => Some(msg),
+            Some(msg) = rx.recv() => {
+                // Results carry the time they arrived, for "as of" in the status pane.
+                app.observe_time(chrono::Local::now().format("%H:%M:%S").to_string());
+                Some(msg)
+            }
             _ = spinner.tick(), if app.is_busy() => Some(Msg::Tick),
-            _ = hangup.recv() => return Ok(signalled("hang-up", &app, &session)),
-            _ = terminate.recv() => return Ok(signalled("terminate", &app, &session)),
-            _ = interrupt.recv() => return Ok(signalled("interrupt", &app, &session)),
+            Some(name) = signals.next() => {
+                runner.abort_all();
+                return Ok(signalled(name, &app, &session));
+            }
         };
         let Some(msg) = msg else { continue };
         let is_edit = !matches!(msg, Msg::Tick);
         for effect in app.update(msg) {
             match effect {
                 Effect::Quit => {
+                    runner.abort_all();
                     clear_emergency();
                     return Ok(Exit::Quit);
                 }
-                Effect::ClearScreen => repaint_all(terminal)?,
+                Effect::ClearScreen => repaint_all(terminal).map_err(Into::into)?,
                 Effect::Copy(text) => copy_to_clipboard(&text),
                 other => runner.perform(other),
             }
@@ -299,7 +212,7 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
         if is_edit {
             keep_emergency_draft(&app, &session);
         }
-        terminal.draw(|f| ui::draw(&app, f))?;
+        drawn = ui::render(&mut app, terminal).map_err(Into::into)?;
     }
 }
 

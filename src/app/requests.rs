@@ -1,0 +1,150 @@
+//! The one request in flight: what it is for, the generation its answer must carry, and
+//! the contact it asked about. Every answer passes [`App::take_answer`], the single place
+//! where stale answers, answers of another kind and records of another contact are
+//! turned away.
+
+use super::{App, Effect};
+use crate::api::{ApiError, Contact};
+use crate::form::Plan;
+use crate::target::Target;
+
+/// What a request in flight is for.
+#[derive(Debug, Clone)]
+pub(super) enum Pending {
+    /// A first load, or a reload. `before`: the form's text when the reload was asked
+    /// for, so typing that arrives while it is in flight is kept.
+    Load {
+        before: Option<[String; 8]>,
+    },
+    Find(Target),
+    /// A load by id while another contact stays on screen until it arrives.
+    Open(Target),
+    /// The re-read before the review.
+    Check,
+    /// The last look at the server between "send" and sending: the review may have
+    /// stood open while a colleague saved.
+    Confirm(Box<Plan>),
+    Save(Box<Plan>),
+    /// The re-read after a save whose outcome is unknown; `second` is the later look.
+    Verify {
+        plan: Box<Plan>,
+        why: String,
+        second: bool,
+    },
+}
+
+impl Pending {
+    /// Answered by a read of the contact (`Msg::Loaded`).
+    pub(super) fn is_read(&self) -> bool {
+        !matches!(self, Pending::Find(_) | Pending::Save(_))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct InFlight {
+    pub generation: u64,
+    /// The contact asked about (0 for a find by e-mail or phone).
+    pub id: u64,
+    pub what: Pending,
+}
+
+/// What the app is waiting for, for the status pane's busy line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity<'a> {
+    Loading(u64),
+    Finding(&'a Target),
+    Checking,
+    Saving,
+    /// Re-reading after a save whose outcome is unknown, and why it is unknown.
+    Verifying(&'a str),
+}
+
+impl App {
+    /// What is in flight, if anything.
+    pub fn activity(&self) -> Option<Activity<'_>> {
+        let f = self.in_flight.as_ref()?;
+        Some(match &f.what {
+            Pending::Load { .. } => Activity::Loading(f.id),
+            Pending::Find(t) | Pending::Open(t) => Activity::Finding(t),
+            Pending::Check | Pending::Confirm(_) => Activity::Checking,
+            Pending::Save(_) => Activity::Saving,
+            Pending::Verify { why, .. } => Activity::Verifying(why),
+        })
+    }
+
+    pub(super) fn next_generation(&mut self) -> u64 {
+        self.last_generation += 1;
+        self.last_generation
+    }
+
+    /// Awaits a new request of kind `what` about contact `id`; returns the generation
+    /// its answer must carry, and the cancel of a request it replaces.
+    pub(super) fn begin(&mut self, id: u64, what: Pending) -> (u64, Vec<Effect>) {
+        let replaced = self
+            .in_flight
+            .take()
+            .map(|f| Effect::Cancel {
+                generation: f.generation,
+            })
+            .into_iter()
+            .collect();
+        let generation = self.next_generation();
+        self.in_flight = Some(InFlight {
+            generation,
+            id,
+            what,
+        });
+        self.retry = None;
+        self.typed_since_request = false;
+        (generation, replaced)
+    }
+
+    /// Starts a read of the open contact; what its answer means depends on `what`.
+    pub(super) fn start_read(&mut self, what: Pending) -> Vec<Effect> {
+        let id = self.contact_id;
+        let (generation, mut effects) = self.begin(id, what);
+        effects.push(Effect::Load { generation, id });
+        effects
+    }
+
+    /// Takes the request in flight if `generation` is the one awaited and it expects an
+    /// answer of this kind. A record of another contact than the one asked about is an
+    /// error: it is never merged, compared or shown as this contact.
+    pub(super) fn take_answer(
+        &mut self,
+        generation: u64,
+        expects: impl Fn(&Pending) -> bool,
+        result: Result<Contact, ApiError>,
+    ) -> Option<(Pending, Result<Contact, ApiError>)> {
+        let f = self.in_flight.as_ref()?;
+        if f.generation != generation || !expects(&f.what) {
+            return None;
+        }
+        let asked = f.id;
+        let f = self.in_flight.take()?;
+        self.retry = None;
+        let result = match result {
+            Ok(c) if asked != 0 && c.id != asked => Err(ApiError::Other {
+                reason: format!(
+                    "the server answered with contact {} for contact {asked}; nothing was \
+                     taken from it",
+                    c.id
+                ),
+            }),
+            other => other,
+        };
+        Some((f.what, result))
+    }
+
+    /// Abandons the request in flight, if any.
+    pub(super) fn drop_in_flight(&mut self) -> Vec<Effect> {
+        self.retry = None;
+        self.in_flight
+            .take()
+            .map(|f| Effect::Cancel {
+                generation: f.generation,
+            })
+            .into_iter()
+            .collect()
+    }
+}

@@ -1,0 +1,351 @@
+//! The save protocol, top to bottom:
+//!
+//! 1. Ctrl-S refuses what the client can see is wrong, then re-reads the contact
+//!    ([`App::open_review`] → [`App::on_checked`]): others' changes to untouched fields
+//!    are taken, a field changed on both sides is a conflict.
+//! 2. The review shows every change and the exact body; a conflict needs an explicit
+//!    overwrite or take-theirs.
+//! 3. Sending re-reads once more ([`App::on_confirmed`]): a save made by a colleague
+//!    while the review stood open brings the review back instead of being overwritten.
+//! 4. The PUT ([`App::on_saved`]): a 200 is checked against what was sent; a failure
+//!    after which the server may have acted is never re-sent but verified.
+//! 5. Verify ([`App::on_verified`]): re-read and compare; if the change is not there,
+//!    say so with the time, and look once more a few seconds later.
+
+use super::requests::Pending;
+use super::{App, Departure, Effect, Overlay, Status};
+use crate::api::{ApiError, Contact, ContactPatch, ErrorBody};
+use crate::form::{Conflict, Field, Plan, PlanError};
+use std::time::Duration;
+
+/// When the second look at an uncertain save goes out: long enough for a slow server to
+/// finish, short enough that the user is still there.
+pub const SECOND_LOOK: Duration = Duration::from_secs(3);
+
+impl App {
+    /// Step 1: Ctrl-S.
+    pub(super) fn open_review(&mut self) -> Vec<Effect> {
+        let Some(form) = self.form() else {
+            return Vec::new();
+        };
+        if self.is_busy() {
+            self.status = Status::Busy;
+            return Vec::new();
+        }
+        if let Err(e) = form.plan() {
+            self.status = Status::Blocked(e);
+            return Vec::new();
+        }
+        self.start_read(Pending::Check)
+    }
+
+    /// Step 1: The re-read before the review: take what others changed, then review.
+    pub(super) fn on_checked(&mut self, result: Result<Contact, ApiError>) -> Vec<Effect> {
+        let theirs = match result {
+            Ok(c) => c,
+            Err(e) => {
+                self.status = Status::CheckFailed(e);
+                return Vec::new();
+            }
+        };
+        let cleaned = std::mem::take(&mut self.cleaned_now);
+        let Some(editing) = &mut self.editing else {
+            return Vec::new();
+        };
+        let (merge, plan) = editing.form.check_against(&theirs, &cleaned);
+        for f in &merge.taken {
+            if !editing.taken_meanwhile.contains(f) {
+                editing.taken_meanwhile.push(*f);
+            }
+        }
+        editing.record = theirs;
+        editing.cleaned = cleaned;
+        self.status = if merge.taken.is_empty() && merge.conflicts.is_empty() {
+            Status::Loaded
+        } else {
+            Status::Merged {
+                taken: merge.taken,
+                conflicts: merge.conflicts.iter().map(|c| c.field).collect(),
+            }
+        };
+        match plan {
+            Ok(plan) => {
+                let unattended = self.overlay.is_none() && !self.typed_since_request;
+                if !self.options.confirm_before_save && merge.conflicts.is_empty() && unattended {
+                    // Just checked: no second look needed.
+                    return self.send_now(plan);
+                }
+                self.offer_review(plan, merge.conflicts);
+            }
+            Err(PlanError::NothingChanged) => self.status = Status::NothingLeft,
+            Err(e) => self.status = Status::Blocked(e),
+        }
+        Vec::new()
+    }
+
+    /// Step 2: The review appears only where the user is waiting for it: behind a dialog
+    /// they opened meanwhile it waits its turn, and over typing done since Ctrl-S it
+    /// does not pop up at all (the next key was meant for the field).
+    fn offer_review(&mut self, plan: Plan, conflicts: Vec<Conflict>) {
+        if self.typed_since_request && self.overlay.is_none() {
+            self.status = Status::TypedDuringCheck;
+            return;
+        }
+        self.show(Overlay::Review {
+            plan: Box::new(plan),
+            conflicts,
+        });
+    }
+
+    /// Step 2: `r` over a conflict: the conflicting fields take the server's values (the form
+    /// is already based on the fresh record); every other edit stays.
+    pub(super) fn take_theirs(&mut self, conflicts: &[Conflict]) {
+        let Some(editing) = &mut self.editing else {
+            return;
+        };
+        for c in conflicts {
+            editing
+                .history
+                .record(c.field, editing.form.input(c.field).clone(), false);
+            editing.form.revert(c.field);
+        }
+        self.status = Status::TookTheirs {
+            fields: conflicts.iter().map(|c| c.field).collect(),
+            rest: editing.form.is_any_dirty(),
+        };
+    }
+
+    /// Step 3: Enter/y (or `o` over a conflict): one more read, and the save goes out only
+    /// if nobody changed the contact while the review was open.
+    pub(super) fn send_reviewed(&mut self, overwrite: bool) -> Vec<Effect> {
+        let Some(Overlay::Review { plan, .. }) = self.overlay.take() else {
+            return Vec::new();
+        };
+        if overwrite && let Some(editing) = &mut self.editing {
+            editing.form.overwrite_conflicts();
+        }
+        self.start_read(Pending::Confirm(plan))
+    }
+
+    /// Step 3: The last look's answer.
+    pub(super) fn on_confirmed(
+        &mut self,
+        result: Result<Contact, ApiError>,
+        plan: Plan,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(theirs) if self.record().is_some_and(|r| *r == theirs) => self.send_now(plan),
+            // Changed again: merge once more and show the review afresh (it names what
+            // was taken over).
+            Ok(theirs) => {
+                let effects = self.on_checked(Ok(theirs));
+                if let Status::Loaded = self.status {
+                    self.status = Status::ChangedDuringReview;
+                }
+                effects
+            }
+            Err(e) => {
+                self.status = Status::CheckFailed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Step 4: The PUT.
+    fn send_now(&mut self, plan: Plan) -> Vec<Effect> {
+        let Some(editing) = &mut self.editing else {
+            return Vec::new();
+        };
+        editing.server_problems.clear();
+        let patch = plan.patch.clone();
+        let id = self.contact_id;
+        let (generation, mut effects) = self.begin(id, Pending::Save(Box::new(plan)));
+        effects.push(Effect::Save {
+            generation,
+            id,
+            patch,
+        });
+        effects
+    }
+
+    /// Step 4: The PUT's answer.
+    pub(super) fn on_saved(
+        &mut self,
+        result: Result<Contact, ApiError>,
+        plan: Plan,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(contact) => self.accept_saved(contact, &plan),
+            // The request may have reached the server: never re-send blindly, find out.
+            Err(e) if may_have_acted(&e) => self.start_verify(plan, e.headline(), false),
+            Err(e) => {
+                if let (
+                    Some(editing),
+                    ApiError::Http {
+                        status: 422, body, ..
+                    },
+                ) = (&mut self.editing, &e)
+                {
+                    editing.server_problems = field_problems(body);
+                }
+                self.status = Status::SaveFailed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Step 4: A stored save: the server's record becomes the baseline, and every sent field
+    /// is compared with what was stored.
+    fn accept_saved(&mut self, contact: Contact, plan: &Plan) -> Vec<Effect> {
+        let cleaned = std::mem::take(&mut self.cleaned_now);
+        let Some(editing) = &mut self.editing else {
+            return Vec::new();
+        };
+        let changed = Field::ALL
+            .into_iter()
+            .filter(|f| f.of(&editing.record) != f.of(&contact))
+            .collect();
+        let unapplied = crate::form::unapplied(&plan.patch, &editing.record, &contact);
+        editing.form.rebase_after_save(&contact, plan);
+        editing.forget_history();
+        editing.cleaned = cleaned;
+        let id = contact.id;
+        crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
+        editing.record = contact;
+        self.status = Status::Saved {
+            changed,
+            taken: std::mem::take(&mut editing.taken_meanwhile),
+            unapplied,
+        };
+        vec![
+            Effect::DeleteDraft { id },
+            Effect::SaveRecent(self.recent.clone()),
+        ]
+    }
+
+    /// Step 5: Re-read to learn whether an uncertain save landed; `why`: what made it
+    /// uncertain. The second look waits a little, for a server that is slow to apply.
+    fn start_verify(&mut self, plan: Plan, why: String, second: bool) -> Vec<Effect> {
+        let id = self.contact_id;
+        let what = Pending::Verify {
+            plan: Box::new(plan),
+            why,
+            second,
+        };
+        let (generation, mut effects) = self.begin(id, what);
+        effects.push(if second {
+            Effect::LoadLater {
+                generation,
+                id,
+                delay: SECOND_LOOK,
+            }
+        } else {
+            Effect::Load { generation, id }
+        });
+        effects
+    }
+
+    /// Step 5: The verifying read's answer.
+    pub(super) fn on_verified(
+        &mut self,
+        result: Result<Contact, ApiError>,
+        plan: Plan,
+        why: String,
+        second: bool,
+    ) -> Vec<Effect> {
+        let server = match result {
+            Ok(server) => server,
+            Err(e) => {
+                self.status = Status::VerifyFailed { why, error: e };
+                return Vec::new();
+            }
+        };
+        let as_of = self.clock.clone();
+        if self
+            .record()
+            .is_some_and(|before| landed(&plan.patch, before, &server))
+        {
+            let effects = self.accept_saved(server, &plan);
+            let unapplied = match &mut self.status {
+                Status::Saved { unapplied, .. } => std::mem::take(unapplied),
+                _ => Vec::new(),
+            };
+            self.status = Status::Verified {
+                landed: true,
+                why,
+                unapplied,
+                as_of,
+                again: false,
+            };
+            return effects;
+        }
+        self.status = Status::Verified {
+            landed: false,
+            why: why.clone(),
+            unapplied: Vec::new(),
+            as_of,
+            again: !second,
+        };
+        if second {
+            Vec::new()
+        } else {
+            self.start_verify(plan, why, true)
+        }
+    }
+
+    /// Esc during the PUT: the request is abandoned, but it may have reached the server,
+    /// so its outcome is checked with a read.
+    pub(super) fn cancel_save(&mut self, plan: Plan) -> Vec<Effect> {
+        self.start_verify(plan, "you cancelled it".into(), false)
+    }
+
+    /// Leaving, reloading or quitting while the PUT is out: ask first (the default waits).
+    pub(super) fn ask_while_saving(&mut self, departure: Departure) -> Vec<Effect> {
+        self.overlay = Some(Overlay::SaveInFlight(departure));
+        Vec::new()
+    }
+}
+
+/// Whether the server may have acted on a request that failed this way: no answer, an
+/// answer that could not be read, or a server-side failure. A refusal (4xx) and a
+/// connection that never opened mean it did not.
+pub(super) fn may_have_acted(e: &ApiError) -> bool {
+    match e {
+        ApiError::Http { status, .. } => *status >= 500 || *status == 408,
+        ApiError::Timeout { .. } | ApiError::Decode { .. } | ApiError::Other { .. } => true,
+        ApiError::Connect { .. }
+        | ApiError::Tls { .. }
+        | ApiError::InsecureUrl { .. }
+        | ApiError::InvalidUrl { .. } => false,
+    }
+}
+
+/// The messages of a refusal that name a field, for showing under that field.
+fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
+    match body {
+        ErrorBody::Standard {
+            message, errors, ..
+        } => errors
+            .iter()
+            .chain(message)
+            .filter_map(|m| crate::form::field_named_in(m).map(|f| (f, m.clone())))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether an uncertain save reached the server: some field it changed now holds the
+/// sent value. (A save the server stored only in part still landed; the fields it did
+/// not store are reported as not applied.)
+fn landed(patch: &ContactPatch, before: &Contact, server: &Contact) -> bool {
+    let missing: Vec<Field> = crate::form::unapplied(patch, before, server)
+        .into_iter()
+        .filter(|u| u.sent.is_some())
+        .map(|u| u.field)
+        .collect();
+    let changing: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| f.in_patch(patch).is_some_and(|v| v != f.of(before)))
+        .collect();
+    missing.is_empty() || changing.iter().any(|f| !missing.contains(f))
+}

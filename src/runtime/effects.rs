@@ -1,0 +1,202 @@
+//! The effect runner: performs what the app asks for (requests, drafts, recents) and
+//! sends the results back as messages. It owns the tasks in flight, so a cancel aborts
+//! exactly the request it names.
+
+use super::Session;
+use crate::api::ApiError;
+use crate::api::retry::Backoff;
+use crate::app::picker::PAGE_SIZE;
+use crate::app::{Effect, Msg};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+pub struct EffectRunner {
+    session: Arc<Session>,
+    tx: mpsc::UnboundedSender<Msg>,
+    tasks: HashMap<u64, AbortHandle>,
+}
+
+impl EffectRunner {
+    pub fn new(session: Arc<Session>, tx: mpsc::UnboundedSender<Msg>) -> Self {
+        Self {
+            session,
+            tx,
+            tasks: HashMap::new(),
+        }
+    }
+
+    /// Runs `request` as a task that can be cancelled by its generation; its message
+    /// goes back to the loop.
+    fn spawn(&mut self, generation: u64, request: impl Future<Output = Msg> + Send + 'static) {
+        let tx = self.tx.clone();
+        let task = tokio::spawn(async move {
+            let _ = tx.send(request.await);
+        });
+        self.tasks.insert(generation, task.abort_handle());
+    }
+
+    /// Performs one effect. The terminal's own effects (repaint, clipboard, quit) are
+    /// the loop's business and are ignored here.
+    pub fn perform(&mut self, effect: Effect) {
+        let client = self.session.client.clone();
+        let tx = self.tx.clone();
+        let backoff = self.session.backoff;
+        self.tasks.retain(|_, t| !t.is_finished());
+        match effect {
+            Effect::Load { generation, id } => self.spawn(generation, async move {
+                let result =
+                    read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
+                Msg::Loaded { generation, result }
+            }),
+            Effect::LoadLater {
+                generation,
+                id,
+                delay,
+            } => self.spawn(generation, async move {
+                tokio::time::sleep(delay).await;
+                let result =
+                    read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
+                Msg::Loaded { generation, result }
+            }),
+            Effect::Find {
+                generation,
+                email,
+                phone,
+            } => self.spawn(generation, async move {
+                let result = read_with_retry(backoff, generation, &tx, || {
+                    client.find_contact(email.as_deref(), phone.as_deref())
+                })
+                .await;
+                Msg::Found { generation, result }
+            }),
+            Effect::ListPage { generation, page } => self.spawn(generation, async move {
+                let result = read_with_retry(backoff, generation, &tx, || {
+                    client.list_contacts(page, PAGE_SIZE)
+                })
+                .await;
+                Msg::Page {
+                    generation,
+                    page,
+                    result,
+                }
+            }),
+            Effect::Save {
+                generation,
+                id,
+                patch,
+            } => self.spawn(generation, async move {
+                // A PUT abandoned on its way (Esc, leaving, quitting) is in the log too.
+                let mut watch = AbortLog {
+                    what: format!("PUT contact {id}"),
+                    done: false,
+                };
+                let result = client.update_contact(id, &patch).await;
+                watch.done = true;
+                Msg::Saved { generation, result }
+            }),
+            Effect::CheckDraft { id } => {
+                let draft = self
+                    .session
+                    .drafts
+                    .as_ref()
+                    .and_then(|s| s.load(&self.session.server_key, id))
+                    .map(Box::new);
+                let _ = tx.send(Msg::DraftFound { id, draft });
+            }
+            Effect::SaveRecent(list) => {
+                if let Some(path) = &self.session.recent_path {
+                    let _ = crate::recent::save(path, &list);
+                }
+            }
+            Effect::Cancel { generation } => {
+                if let Some(task) = self.tasks.remove(&generation) {
+                    task.abort();
+                }
+            }
+            Effect::DeleteDraft { id } => {
+                if let Some(store) = &self.session.drafts {
+                    let _ = store.delete(&self.session.server_key, id);
+                }
+            }
+            Effect::ClearScreen | Effect::Quit | Effect::Copy(_) => {}
+        }
+    }
+
+    /// Abandons every request still in flight (the session is ending).
+    pub fn abort_all(&mut self) {
+        for (_, task) in self.tasks.drain() {
+            task.abort();
+        }
+    }
+}
+
+/// Logs, when dropped before `done`, that a request was abandoned with its outcome
+/// unknown: an aborted task never reaches the client's own log line.
+struct AbortLog {
+    what: String,
+    done: bool,
+}
+
+impl Drop for AbortLog {
+    fn drop(&mut self) {
+        if !self.done {
+            tracing::warn!(request = %self.what, outcome = "aborted", "request aborted before its answer; whether the server acted is unknown");
+        }
+    }
+}
+
+/// A read, tried again on transient failures with the status pane told about each wait.
+async fn read_with_retry<T, F, Fut>(
+    backoff: Backoff,
+    generation: u64,
+    tx: &mpsc::UnboundedSender<Msg>,
+    read: F,
+) -> Result<T, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut failed = 0;
+    loop {
+        match read().await {
+            Ok(c) => return Ok(c),
+            Err(e) => {
+                failed += 1;
+                let Some(delay) = backoff.delay(failed, &e) else {
+                    return Err(e);
+                };
+                // Counted down a second at a time so the status pane stays truthful.
+                let reason = e.headline();
+                let mut left = delay;
+                while !left.is_zero() {
+                    let _ = tx.send(Msg::Retrying {
+                        generation,
+                        attempt: failed + 1,
+                        delay: left,
+                        reason: reason.clone(),
+                    });
+                    let step = left.min(Duration::from_secs(1));
+                    tokio::time::sleep(step).await;
+                    left -= step;
+                }
+                let _ = tx.send(Msg::Retrying {
+                    generation,
+                    attempt: failed + 1,
+                    delay: Duration::ZERO,
+                    reason,
+                });
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for EffectRunner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EffectRunner")
+            .field("in_flight", &self.tasks.len())
+            .finish()
+    }
+}
