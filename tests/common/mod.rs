@@ -1,6 +1,8 @@
 //! Fixtures shared by the test files (and the benchmark).
 #![allow(dead_code)]
 
+pub mod app;
+
 use linq_contact::api::{Contact, ContactOwner};
 use linq_contact::app::Effect;
 

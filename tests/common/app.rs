@@ -1,0 +1,118 @@
+//! Driving the pure app in tests: keys, a loaded contact, the save protocol's steps,
+//! and the screen as a user would see it.
+#![allow(dead_code)]
+
+use super::ada;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use linq_contact::api::{Contact, ContactPatch};
+use linq_contact::app::{Activity, App, AppOptions, Effect, Msg};
+use linq_contact::form::Field;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+pub fn options() -> AppOptions {
+    AppOptions {
+        api_label: "api.example.test".into(),
+        ..Default::default()
+    }
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Moves the focus forward to `field`, clears it and types `text`.
+pub fn replace(app: &mut App, field: Field, text: &str) {
+    while app.focus() != field {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(ctrl('u'));
+    type_text(app, text);
+}
+
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+}
+
+pub fn screen(app: &App) -> String {
+    screen_at(app, 80, 24)
+}
+
+pub fn screen_at(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            linq_contact::ui::draw(app, f);
+        })
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+/// An app with contact 1001 loaded; returns the generation of the load.
+pub fn loaded() -> App {
+    let (mut app, effects) = App::new(options(), 1001);
+    let [
+        Effect::Load {
+            generation,
+            id: 1001,
+        },
+    ] = effects[..]
+    else {
+        panic!("expected one load, got {effects:?}");
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(ada()),
+    });
+    app
+}
+
+/// Ctrl-S: the app re-reads the contact first; answer that read with `server`.
+pub fn review_against(app: &mut App, server: Contact) {
+    let effects = app.update(ctrl('s'));
+    let [Effect::Load { generation, id }] = effects[..] else {
+        panic!("Ctrl-S must re-read the contact first, got {effects:?}");
+    };
+    assert_eq!(id, server.id);
+    assert_eq!(app.activity(), Some(Activity::Checking));
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(server),
+    });
+}
+
+/// Presses `code` in the review; the app takes one more look at the server, answered
+/// with `server`. Returns what the app does next.
+pub fn confirm(app: &mut App, code: KeyCode, server: Contact) -> Vec<Effect> {
+    let effects = app.update(key(code));
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("sending must re-read the contact first, got {effects:?}");
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(server),
+    })
+}
+
+/// Loaded, e-mail changed, review open, Enter pressed; returns the save's generation.
+pub fn saving(app: &mut App) -> (u64, ContactPatch) {
+    replace(app, Field::Email, "ada@new.example");
+    review_against(app, ada());
+    let effects = confirm(app, KeyCode::Enter, ada());
+    match &effects[..] {
+        [
+            Effect::Save {
+                generation,
+                id: 1001,
+                patch,
+            },
+        ] => (*generation, patch.clone()),
+        other => panic!("expected one save, got {other:?}"),
+    }
+}
