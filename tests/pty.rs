@@ -1,118 +1,9 @@
 //! End to end: the real binary in a pseudo-terminal, against the demo API on loopback.
 
+mod common;
+use common::pty::*;
+
 use linq_contact::demo::DemoServer;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-const DOWN: &str = "\x1b[B";
-const CTRL_U: &str = "\x15";
-const CTRL_S: &str = "\x13";
-const CTRL_Q: &str = "\x11";
-
-/// A running editor and what it has drawn so far.
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    /// Ends once the program's side of the terminal is closed and everything it wrote
-    /// has been read.
-    reader: Option<std::thread::JoinHandle<()>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Session {
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_linq-contact"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("LINQ_INTEGRATION_TOKEN");
-        cmd.env_remove("LINQ_API_URL");
-        // The machine's own config file must not change what the tests see.
-        cmd.env("LINQ_CONTACT_CONFIG", "/dev/null");
-        cmd.env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join(format!("lc-pty-{}-default", std::process::id())),
-        );
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let sink = Arc::clone(&screen);
-        let reader = std::thread::spawn(move || {
-            let _master = pty.master;
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Session {
-            screen,
-            reader: Some(reader),
-            writer,
-            child,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `text`; the deadline only bounds a failing run.
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!(
-            "screen never showed {text:?}; it shows:\n{}",
-            self.contents()
-        );
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.process_id().unwrap()
-    }
-
-    fn wait_exit(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // What the program printed last (e.g. on stderr) must be on screen too.
-                if let Some(reader) = self.reader.take() {
-                    reader.join().unwrap();
-                }
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        let _ = self.child.kill();
-        panic!("the editor did not exit; screen:\n{}", self.contents());
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edit_email_save_and_the_server_holds_exactly_that_change() {
@@ -180,38 +71,6 @@ async fn bad_id_exits_2_with_a_clear_message() {
         "{}",
         s.contents()
     );
-}
-
-/// A fresh state directory, so drafts and logs of one test never meet another's.
-fn state_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("lc-pty-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn editor(server: &DemoServer, state: &std::path::Path, id: u64) -> Session {
-    let url = server.url();
-    let id = id.to_string();
-    let state = state.to_str().unwrap().to_string();
-    Session::start(
-        &[&id],
-        &[
-            ("LINQ_API_URL", &url),
-            ("LINQ_INTEGRATION_TOKEN", server.token()),
-            ("XDG_STATE_HOME", &state),
-        ],
-    )
-}
-
-/// Focus the Title field (6th) and replace its text.
-fn set_title(s: &mut Session, title: &str) {
-    for _ in 0..5 {
-        s.send(DOWN);
-    }
-    s.send(CTRL_U);
-    s.send(title);
-    s.wait_for(title);
 }
 
 fn puts(server: &DemoServer) -> Vec<String> {
@@ -312,16 +171,19 @@ async fn the_same_field_changed_by_a_colleague_is_a_conflict_until_overwrite() {
     s.wait_for("Conflict: someone else changed this contact");
     s.send("\r");
     s.send("y");
-    // Give a wrongly sent request time to arrive before checking none did.
-    std::thread::sleep(Duration::from_millis(300));
+    // Keys are handled in order, and `c` only copies while the review is open: had
+    // Enter or y sent, the review would have closed and `c` would have been typed.
+    s.send("c");
+    s.send("\x1b");
+    s.wait_for("Copied the curl command");
     assert!(puts(&server).is_empty(), "sent despite the conflict");
-    assert!(
-        s.contents().contains("Conflict:"),
-        "the conflict dialog closed"
-    );
-    assert_eq!(server.contact(id).unwrap().title, "Theirs");
+    // The conflict stands until it is settled: the next review shows it again.
+    s.send(CTRL_S);
+    s.wait_for("Conflict: someone else changed this contact");
     s.send("o");
     s.wait_for("Saved at");
+    // One PUT only: had Enter or y sent, there would be two (or a conflict overwritten).
+    assert_eq!(puts(&server).len(), 1, "sent despite the conflict");
     s.send(CTRL_Q);
     assert_eq!(s.wait_exit(), 0);
     assert_eq!(server.contact(id).unwrap().title, "Mine");

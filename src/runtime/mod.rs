@@ -89,6 +89,18 @@ fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
+/// With `LINQ_CONTACT_CRASH_DRILL=1`, F12 panics on purpose: the end-to-end tests use it
+/// to prove that a crash restores the terminal and keeps the unsent edits as a draft.
+fn crash_drill(event: &Event) {
+    use crossterm::event::KeyCode;
+    if let Event::Key(k) = event
+        && k.code == KeyCode::F(12)
+        && std::env::var_os("LINQ_CONTACT_CRASH_DRILL").is_some_and(|v| v == "1")
+    {
+        panic!("crash drill (F12 with LINQ_CONTACT_CRASH_DRILL=1)");
+    }
+}
+
 /// Terminal events the app cares about; everything else does not wake a redraw.
 fn to_msg(event: Event, app: &App, drawn: &ui::Drawn) -> Option<Msg> {
     use crossterm::event::{MouseButton, MouseEventKind};
@@ -180,7 +192,10 @@ where
     loop {
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => to_msg(event, &app, &drawn),
+                Some(Ok(event)) => {
+                    crash_drill(&event);
+                    to_msg(event, &app, &drawn)
+                }
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(Exit::Quit),
             },

@@ -1,0 +1,149 @@
+//! The real binary in a pseudo-terminal: start it, read what it draws (through a
+//! terminal emulator), type into it, wait for what it shows.
+#![allow(dead_code)]
+
+use linq_contact::demo::DemoServer;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const DOWN: &str = "\x1b[B";
+pub const CTRL_U: &str = "\x15";
+pub const CTRL_S: &str = "\x13";
+pub const CTRL_Q: &str = "\x11";
+
+/// A running editor and what it has drawn so far.
+pub struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    /// Ends once the program's side of the terminal is closed and everything it wrote
+    /// has been read.
+    reader: Option<std::thread::JoinHandle<()>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_linq-contact"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("LINQ_INTEGRATION_TOKEN");
+        cmd.env_remove("LINQ_API_URL");
+        // The machine's own config file must not change what the tests see.
+        cmd.env("LINQ_CONTACT_CONFIG", "/dev/null");
+        cmd.env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join(format!("lc-pty-{}-default", std::process::id())),
+        );
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let sink = Arc::clone(&screen);
+        let reader = std::thread::spawn(move || {
+            let _master = pty.master;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session {
+            screen,
+            reader: Some(reader),
+            writer,
+            child,
+        }
+    }
+
+    pub fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; the deadline only bounds a failing run.
+    pub fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!(
+            "screen never showed {text:?}; it shows:\n{}",
+            self.contents()
+        );
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    pub fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // What the program printed last (e.g. on stderr) must be on screen too.
+                if let Some(reader) = self.reader.take() {
+                    reader.join().unwrap();
+                }
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        let _ = self.child.kill();
+        panic!("the editor did not exit; screen:\n{}", self.contents());
+    }
+}
+
+/// A fresh state directory, so drafts and logs of one test never meet another's.
+pub fn state_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lc-pty-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn editor(server: &DemoServer, state: &std::path::Path, id: u64) -> Session {
+    let url = server.url();
+    let id = id.to_string();
+    let state = state.to_str().unwrap().to_string();
+    Session::start(
+        &[&id],
+        &[
+            ("LINQ_API_URL", &url),
+            ("LINQ_INTEGRATION_TOKEN", server.token()),
+            ("XDG_STATE_HOME", &state),
+        ],
+    )
+}
+
+/// Focus the Title field (6th) and replace its text.
+pub fn set_title(s: &mut Session, title: &str) {
+    for _ in 0..5 {
+        s.send(DOWN);
+    }
+    s.send(CTRL_U);
+    s.send(title);
+    s.wait_for(title);
+}
