@@ -11,6 +11,7 @@ pub mod config_file;
 pub mod demo;
 pub mod drafts;
 pub mod form;
+pub mod journal;
 pub mod keymap;
 pub mod logging;
 pub mod recent;

@@ -241,3 +241,25 @@ fn impossible_phone_numbers_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_new_contact_sends_only_its_filled_fields() {
+    let mut form = Form::blank(Region::US);
+    assert_eq!(form.create_plan(), Err(PlanError::NothingChanged));
+    form.set_value(Field::Company, "Acme");
+    assert!(
+        matches!(form.create_plan(), Err(PlanError::Invalid(p)) if p.iter().any(|p| p.field.is_none())),
+        "an identity field is required"
+    );
+    form.set_value(Field::Email, "  new@example.com ");
+    form.set_value(Field::Phone, "(212) 555-0100");
+    let plan = form.create_plan().unwrap();
+    assert_eq!(
+        body(&plan.patch),
+        json!({"email": "new@example.com", "phone_number": "+12125550100", "company": "Acme"})
+    );
+    // An empty owner is not sent: the server assigns its default.
+    assert!(plan.patch.user_email.is_none());
+    form.set_value(Field::Owner, "Bob <bob@x.io>");
+    assert!(matches!(form.create_plan(), Err(PlanError::Invalid(_))));
+}

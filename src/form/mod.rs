@@ -456,6 +456,73 @@ impl Form {
     }
 }
 
+impl Form {
+    /// An empty form, for a contact that does not exist yet.
+    pub fn blank(region: Region) -> Self {
+        Self::new(&Contact::default(), region)
+    }
+
+    /// The body that creates a contact from this form: every non-empty field, trimmed
+    /// and normalised like an update's; empty fields are not sent (an empty owner lets
+    /// the server assign its default). At least one identity field must be non-empty.
+    pub fn create_plan(&self) -> Result<Plan, PlanError> {
+        let filled: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|&f| !self.value(f).trim().is_empty())
+            .collect();
+        if filled.is_empty() {
+            return Err(PlanError::NothingChanged);
+        }
+        let mut problems: Vec<Problem> = filled
+            .iter()
+            .filter_map(|&f| {
+                self.outgoing(f).err().map(|message| Problem {
+                    field: Some(f),
+                    message,
+                })
+            })
+            .collect();
+        if !filled.iter().any(|f| f.is_identity()) {
+            problems.push(Problem {
+                field: None,
+                message: "a new contact needs a first name, last name, e-mail or phone".into(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(PlanError::Invalid(problems));
+        }
+        let mut patch = ContactPatch::default();
+        let mut changes = Vec::with_capacity(filled.len());
+        let mut warnings = Vec::new();
+        for f in filled {
+            let new = self.outgoing(f).map_err(|message| {
+                PlanError::Invalid(vec![Problem {
+                    field: Some(f),
+                    message,
+                }])
+            })?;
+            let typed = self.value(f).trim();
+            if let Some(w) = outgoing_warning(f, typed, self.region) {
+                warnings.push((f, w));
+            }
+            changes.push(Change {
+                field: f,
+                old: String::new(),
+                typed: (typed != new).then(|| typed.to_string()),
+                new: new.clone(),
+            });
+            f.set_in(&mut patch, new);
+        }
+        Ok(Plan {
+            changes,
+            required_unchanged: None,
+            patch,
+            warnings,
+            values: self.values(),
+        })
+    }
+}
+
 /// The field a server message is about, when it names one ("Email is invalid",
 /// "phone_number must be E.164", "User email does not belong…").
 pub fn field_named_in(message: &str) -> Option<Field> {
