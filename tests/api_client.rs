@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use linq_contact::api::{ApiError, ContactPatch, ErrorBody, LinqClient};
@@ -245,6 +246,145 @@ async fn find_without_criteria_sends_nothing() {
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
+// ---------------------------------------------------------------- lenient decoding
+
+/// A contact as a careless or newer server might send it: ids as strings, shown-only
+/// fields of the wrong type, members nobody asked for.
+fn odd_contact_json() -> serde_json::Value {
+    json!({
+        "id": "42",
+        "first_name": "Ada",
+        "last_name": null,
+        "email": "ada@example.com",
+        "phone_number": "+15551234567",
+        "full_name": {"first": "Ada"},
+        "image_url": {"small": "https://img.example.com/a.png"},
+        "created_at": 1722337200,
+        "updated_at": "2025-07-30T10:00:00.000-05:00",
+        "tags": ["vip"],
+        "score": 9.5,
+        "contact_owner": {"id": "3", "email": "owner@example.com", "first_name": true,
+                          "last_name": 7, "name": null, "avatar": {"url": "x"}}
+    })
+}
+
+fn assert_odd_contact_read(c: &linq_contact::api::Contact) {
+    assert_eq!(c.id, 42);
+    assert_eq!(c.first_name, "Ada");
+    assert_eq!(c.last_name, "");
+    assert_eq!(c.full_name, "");
+    assert_eq!(c.image_url, None);
+    assert_eq!(c.created_at, "1722337200");
+    let owner = c.contact_owner.as_ref().expect("an owner");
+    assert_eq!(owner.id, Some(3));
+    assert_eq!(owner.email, "owner@example.com");
+    assert_eq!(
+        (owner.first_name.as_str(), owner.last_name.as_str()),
+        ("true", "7")
+    );
+}
+
+#[tokio::test]
+async fn get_reads_string_ids_and_odd_shown_only_fields() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(CONTACT_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": odd_contact_json()})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let contact = client(&server).get_contact(42).await.unwrap();
+    assert_odd_contact_read(&contact);
+}
+
+#[tokio::test]
+async fn find_reads_an_odd_contact_and_a_missing_owner() {
+    let server = MockServer::start().await;
+    let mut ownerless = odd_contact_json();
+    ownerless
+        .as_object_mut()
+        .unwrap()
+        .remove("contact_owner")
+        .unwrap();
+    Mock::given(method("GET"))
+        .and(path("/api/partner/v2/contacts/find"))
+        .and(query_param("email", "ada@example.com"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(odd_contact_json()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/partner/v2/contacts/find"))
+        .and(query_param("phone_number", "+15551234567"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ownerless))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let found = c.find_contact(Some("ada@example.com"), None).await.unwrap();
+    assert_odd_contact_read(&found.unwrap());
+    let found = c.find_contact(None, Some("+15551234567")).await.unwrap();
+    let found = found.unwrap();
+    assert_eq!((found.id, found.contact_owner), (42, None));
+}
+
+#[tokio::test]
+async fn list_reads_odd_contacts_and_null_owners() {
+    let server = MockServer::start().await;
+    let mut ownerless = contact_json();
+    ownerless["id"] = json!(43);
+    ownerless["contact_owner"] = json!(null);
+    let page = json!({
+        "contacts": [odd_contact_json(), ownerless],
+        "pagination": {"current_page": 1, "per_page": 25, "total_pages": 1, "total_count": 2},
+        "links": {"next": null}
+    });
+    Mock::given(method("GET"))
+        .and(path("/api/partner/v2/contacts"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page = client(&server).list_contacts(1, 25).await.unwrap();
+    assert_eq!(page.contacts.len(), 2);
+    assert_odd_contact_read(&page.contacts[0]);
+    assert_eq!(page.contacts[1].id, 43);
+    assert_eq!(page.contacts[1].contact_owner, None);
+    assert_eq!(page.contacts[1].owner_email(), "");
+}
+
+#[tokio::test]
+async fn update_reads_an_odd_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path(CONTACT_PATH))
+        .and(body_string(r#"{"contact":{"first_name":"Ada"}}"#))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": odd_contact_json()})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let patch = ContactPatch {
+        first_name: Some("Ada".into()),
+        ..Default::default()
+    };
+    let contact = client(&server).update_contact(42, &patch).await.unwrap();
+    assert_odd_contact_read(&contact);
+}
+
+#[tokio::test]
+async fn an_unreadable_id_is_still_a_decode_error() {
+    let mut bad = contact_json();
+    bad["id"] = json!("forty-two");
+    let err = error_for(ResponseTemplate::new(200).set_body_json(json!({"data": bad}))).await;
+    assert!(
+        matches!(err, ApiError::Decode { status: 200, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.headline().contains("id is not a whole number"),
+        "{}",
+        err.headline()
+    );
+}
+
 // ---------------------------------------------------------------- error shapes
 
 #[tokio::test]
@@ -303,6 +443,63 @@ async fn validation_422_shows_every_error_line() {
     assert_eq!(
         err.detail_lines(),
         vec!["Email is invalid", "Phone number is not a valid number"]
+    );
+}
+
+#[tokio::test]
+async fn validation_422_with_object_errors_keeps_message_code_and_fields() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path(CONTACT_PATH))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({
+            "status": "error",
+            "error_code": "VALIDATION_ERROR",
+            "message": "Validation failed",
+            "errors": [
+                {"field": "email", "message": "is invalid"},
+                {"attribute": "phone_number", "message": "is not a number"},
+                {"code": "TAKEN", "title": "Email taken", "detail": "Another contact uses it"}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let patch = ContactPatch {
+        email: Some("nope".into()),
+        ..Default::default()
+    };
+    let err = client(&server)
+        .update_contact(42, &patch)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.headline(),
+        "HTTP 422 Unprocessable Entity — VALIDATION_ERROR: Validation failed"
+    );
+    assert_eq!(
+        err.detail_lines(),
+        vec![
+            "email: is invalid",
+            "phone_number: is not a number",
+            "TAKEN: Email taken — Another contact uses it"
+        ]
+    );
+    let ApiError::Http { body, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let named = body.field_messages();
+    let named: Vec<(Option<&str>, &str)> = named
+        .iter()
+        .map(|(f, l)| (f.as_deref(), l.as_str()))
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            (None, "VALIDATION_ERROR: Validation failed"),
+            (Some("email"), "email: is invalid"),
+            (Some("phone_number"), "phone_number: is not a number"),
+            (None, "TAKEN: Email taken — Another contact uses it"),
+        ]
     );
 }
 
@@ -737,6 +934,92 @@ async fn the_token_never_appears_in_an_error() {
     }
     assert!(format!("{refused:?}").contains("127.0.0.1"));
     assert!(!format!("{refused:?} {slow:?}").contains(TOKEN));
+}
+
+/// A log sink for one test: what the client logs while the guard is held.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogBuffer {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// With `--log-bodies`, a server that echoes the token, in a success as well as in an
+/// error, and a request that carries it (pasted into a field) must not put it in the log.
+#[tokio::test]
+async fn logged_bodies_never_hold_the_token() {
+    let server = MockServer::start().await;
+    let mut echoed = contact_json();
+    echoed["company"] = json!(format!("seen with {TOKEN}"));
+    Mock::given(method("GET"))
+        .and(path(CONTACT_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": echoed})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(CONTACT_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": echoed})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/partner/v2/contacts/43"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "status": "error", "error_code": "CONTACT_NOT_FOUND",
+            "message": format!("no contact for token {TOKEN}"), "errors": []
+        })))
+        .mount(&server)
+        .await;
+
+    let logs = LogBuffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer({
+            let logs = logs.clone();
+            move || logs.clone()
+        })
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let c = client(&server).with_body_logging(true);
+    {
+        // The test runs on one thread, so the client's events reach this subscriber.
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let got = c.get_contact(42).await.unwrap();
+        // The data itself is the caller's: only the log is redacted.
+        assert!(got.company.contains(TOKEN));
+        let patch = ContactPatch {
+            title: Some(format!("pasted {TOKEN}")),
+            ..Default::default()
+        };
+        c.update_contact(42, &patch).await.unwrap();
+        c.get_contact(43).await.unwrap_err();
+    }
+
+    let text = logs.text();
+    assert!(!text.contains(TOKEN), "token in the log:\n{text}");
+    assert!(!text.contains("SECRET"), "token in the log:\n{text}");
+    let bodies: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("request body") || l.contains("response body"))
+        .collect();
+    // One request body (the PUT) and three answers: 200, 200 and 404.
+    assert_eq!(bodies.len(), 4, "{text}");
+    for line in bodies {
+        assert!(line.contains("<redacted>"), "{line}");
+    }
+    assert!(text.contains("status=404"), "{text}");
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::error::{ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody, redact_secret};
 use super::model::{Contact, ContactPage, ContactPatch, DataEnvelope, UpdateRequest};
 use crate::secret::Token;
 use crate::text::sanitize_snippet;
@@ -179,38 +179,60 @@ impl LinqClient {
         self.exchange(request)
             .await
             .and_then(|(status, bytes)| decode(status, &bytes))
-            .map_err(|e| e.redact(self.inner.token.expose()))
+            .map_err(|e| e.redact(self.secret()))
+    }
+
+    /// The token as it goes over the wire (trimmed, as the header is built), which is
+    /// the spelling a server would echo back.
+    fn secret(&self) -> &str {
+        self.inner.token.expose().trim()
+    }
+
+    /// A body as it may be logged: decoded lossily and with the token redacted, since a
+    /// server may echo it back in any answer, successful or not.
+    fn loggable(&self, bytes: &[u8]) -> String {
+        redact_secret(&String::from_utf8_lossy(bytes), self.secret())
     }
 
     /// Sends one request and logs method, path (no query: it may hold an e-mail), status
-    /// and duration; bodies only with `--log-bodies`. Headers, and so the token, never.
+    /// and duration; bodies only with `--log-bodies`, and then redacted. Headers, and so
+    /// the token, never.
     async fn exchange(&self, request: RequestBuilder) -> Result<(u16, Vec<u8>), ApiError> {
         let request = request.build().map_err(|e| self.transport_error(&e))?;
         let (method, path) = (request.method().clone(), request.url().path().to_owned());
         if self.inner.log_bodies
             && let Some(body) = request.body().and_then(|b| b.as_bytes())
         {
-            tracing::info!(%method, path, body = %String::from_utf8_lossy(body), "request body");
+            let body = self.loggable(body);
+            tracing::info!(%method, path, body, "request body");
         }
         let started = std::time::Instant::now();
-        let result = self.exchange_built(request).await;
+        let answer = self.send(request).await;
         let duration_ms = started.elapsed().as_millis() as u64;
+        // Taken before the answer is settled: an error body is parsed into an ErrorBody
+        // and its bytes are gone afterwards.
+        let logged_body = match &answer {
+            Ok(Answer {
+                read: Ok(bytes), ..
+            }) if self.inner.log_bodies => Some(self.loggable(bytes)),
+            _ => None,
+        };
+        let result = answer.and_then(|answer| self.settle(answer));
         match &result {
-            Ok((status, bytes)) => {
-                tracing::info!(%method, path, status, duration_ms, "request");
-                if self.inner.log_bodies {
-                    tracing::info!(body = %String::from_utf8_lossy(bytes), "response body");
-                }
-            }
+            Ok((status, _)) => tracing::info!(%method, path, status, duration_ms, "request"),
             Err(e) => {
-                let error = e.clone().redact(self.inner.token.expose()).headline();
+                let error = e.clone().redact(self.secret()).headline();
                 tracing::warn!(%method, path, status = e.status(), duration_ms, error, "request failed");
             }
+        }
+        if let Some(body) = logged_body {
+            tracing::info!(%method, path, body, "response body");
         }
         result
     }
 
-    async fn exchange_built(&self, request: reqwest::Request) -> Result<(u16, Vec<u8>), ApiError> {
+    /// Sends the request and reads the answer's status, `Retry-After` and body.
+    async fn send(&self, request: reqwest::Request) -> Result<Answer, ApiError> {
         let mut response = self
             .http
             .execute(request)
@@ -219,6 +241,20 @@ impl LinqClient {
         let status = response.status();
         let retry_after = retry_after(response.headers());
         let read = read_capped(&mut response).await;
+        Ok(Answer {
+            status,
+            retry_after,
+            read,
+        })
+    }
+
+    /// A 2xx answer's status and body, or the error the answer amounts to.
+    fn settle(&self, answer: Answer) -> Result<(u16, Vec<u8>), ApiError> {
+        let Answer {
+            status,
+            retry_after,
+            read,
+        } = answer;
         if !status.is_success() {
             let body = match read {
                 Ok(bytes) => ErrorBody::parse(&bytes),
@@ -362,6 +398,13 @@ fn build_http(
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// What came back for one request, before it is judged.
+struct Answer {
+    status: reqwest::StatusCode,
+    retry_after: Option<Duration>,
+    read: Result<Vec<u8>, BodyError>,
 }
 
 enum BodyError {

@@ -6,7 +6,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::text::{sanitize, sanitize_snippet};
@@ -16,16 +15,20 @@ const SNIPPET_CHARS: usize = 200;
 /// Longest single message kept from a recognised body: long enough for any sane message,
 /// short enough that a runaway server cannot flood the error pane.
 const MESSAGE_CHARS: usize = 500;
+/// Shorter secrets are left alone: they would garble ordinary words and protect nothing.
+const MIN_SECRET_CHARS: usize = 4;
 
 /// The body of a non-2xx response, recognised as one of the shapes the API (or a proxy in
 /// front of it) is known to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorBody {
-    /// `{"status":"error","error_code":..,"message":..,"errors":[..]}`
+    /// `{"status":"error","error_code":..,"message":..,"errors":[..]}`. The entries of
+    /// `errors` may be strings (as documented), objects naming a field, or a Rails-style
+    /// `{"field": ["problem"]}` map.
     Standard {
         error_code: Option<String>,
         message: Option<String>,
-        errors: Vec<String>,
+        errors: Vec<ErrorEntry>,
     },
     /// `{"errors":[{"status","code","title","detail"}]}`
     JsonApi(Vec<JsonApiError>),
@@ -38,30 +41,162 @@ pub enum ErrorBody {
     Text(String),
 }
 
-/// One entry of a JSON:API `errors` array. Every field is optional and read leniently
-/// (`status` may be a number or a string), because the shape is undocumented for contacts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct JsonApiError {
-    #[serde(default, deserialize_with = "lenient_status")]
-    pub status: Option<u16>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    pub code: Option<String>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "lenient_text")]
-    pub detail: Option<String>,
+/// One entry of the standard shape's `errors`, as a readable line, with the API field it
+/// is about when the server named one (so a front end can show it under that field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorEntry {
+    /// The API's name of the field (`email`, `phone_number`), when the entry names one.
+    pub field: Option<String>,
+    /// The entry as shown: `"email: is invalid"`, or the server's sentence as it is.
+    pub line: String,
 }
 
-fn lenient_status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
-    Ok(match Value::deserialize(d)? {
+impl ErrorEntry {
+    /// An entry about `field`: its line names the field first.
+    pub fn about(field: Option<String>, message: &str) -> ErrorEntry {
+        let line = match &field {
+            Some(field) => format!("{field}: {message}"),
+            None => message.to_owned(),
+        };
+        ErrorEntry { field, line }
+    }
+}
+
+/// A sentence that names no field, as the documented `errors` strings are.
+impl From<&str> for ErrorEntry {
+    fn from(line: &str) -> ErrorEntry {
+        ErrorEntry::about(None, line)
+    }
+}
+
+impl From<String> for ErrorEntry {
+    fn from(line: String) -> ErrorEntry {
+        ErrorEntry { field: None, line }
+    }
+}
+
+/// One object of an `errors` array: a JSON:API error, or an entry of the standard shape
+/// written as an object. Every member is optional and read leniently (`status` may be a
+/// number or a string), because neither shape is documented for contacts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonApiError {
+    pub status: Option<u16>,
+    /// `code` (or `error_code`).
+    pub code: Option<String>,
+    pub title: Option<String>,
+    pub detail: Option<String>,
+    /// `message` (or `error`), which Rails-style entries use instead of title/detail.
+    pub message: Option<String>,
+    /// The API field the entry is about: `field`, `attribute`, `param`, or the last
+    /// segment of `source.pointer` / `source.parameter`.
+    pub field: Option<String>,
+    /// Members under other names, as `name: value`, kept only when none of the known
+    /// ones says anything, so that no server's words are lost.
+    pub other: Option<String>,
+}
+
+/// Members whose meaning [`JsonApiError`] knows; any others end up in `other`.
+const KNOWN_MEMBERS: [&str; 12] = [
+    "status",
+    "code",
+    "error_code",
+    "title",
+    "detail",
+    "message",
+    "error",
+    "field",
+    "attribute",
+    "param",
+    "source",
+    "id",
+];
+
+impl JsonApiError {
+    fn from_object(obj: &Map<String, Value>) -> JsonApiError {
+        let text = |names: &[&str]| names.iter().find_map(|n| obj.get(*n).and_then(value_text));
+        let source = obj.get("source").and_then(Value::as_object);
+        let field = ["field", "attribute", "param"]
+            .iter()
+            .filter_map(|n| obj.get(*n).and_then(Value::as_str))
+            .chain(
+                ["pointer", "parameter"]
+                    .iter()
+                    .filter_map(|n| source?.get(*n)?.as_str()),
+            )
+            .find_map(field_name);
+        let mut entry = JsonApiError {
+            status: obj.get("status").and_then(lenient_status),
+            code: text(&["code", "error_code"]),
+            title: text(&["title"]),
+            detail: text(&["detail"]),
+            message: text(&["message", "error"]),
+            field,
+            other: None,
+        };
+        if entry.words().is_empty() && entry.code.is_none() {
+            let other: Vec<String> = obj
+                .iter()
+                .filter(|(name, _)| !KNOWN_MEMBERS.contains(&name.as_str()))
+                .filter_map(|(name, v)| {
+                    value_text(v).map(|v| format!("{}: {v}", sanitize_snippet(name, MESSAGE_CHARS)))
+                })
+                .collect();
+            entry.other = (!other.is_empty()).then(|| other.join("; "));
+        }
+        entry
+    }
+
+    /// What the entry says, without field or code: message, title and detail, each once.
+    fn words(&self) -> String {
+        let mut words: Vec<&str> = Vec::new();
+        for w in [&self.message, &self.title, &self.detail, &self.other]
+            .into_iter()
+            .flatten()
+        {
+            if !words.contains(&w.as_str()) {
+                words.push(w);
+            }
+        }
+        words.join(" — ")
+    }
+
+    /// `"field: words"`, `"code: title — detail"`, or what there is of those; a bare
+    /// status only when the entry holds nothing else.
+    fn entry(&self) -> Option<ErrorEntry> {
+        let words = self.words();
+        let said = (!words.is_empty()).then_some(words);
+        match (&self.field, &self.code, said) {
+            (Some(field), code, said) => Some(match said.or_else(|| code.clone()) {
+                Some(what) => ErrorEntry::about(Some(field.clone()), &what),
+                None => ErrorEntry {
+                    field: Some(field.clone()),
+                    line: field.clone(),
+                },
+            }),
+            (None, Some(code), Some(words)) => Some(format!("{code}: {words}").into()),
+            (None, Some(code), None) => Some(code.clone().into()),
+            (None, None, Some(words)) => Some(words.into()),
+            (None, None, None) => self.status.map(|s| format!("status {s}").into()),
+        }
+    }
+}
+
+/// The API field a name or a JSON pointer stands for: its last segment, so that
+/// `/data/attributes/email`, `contact.email` and `contact[email]` all give `email`.
+fn field_name(raw: &str) -> Option<String> {
+    let last = raw
+        .split(['/', '.', '[', ']'])
+        .rfind(|s| !s.trim().is_empty())?;
+    let clean = sanitize_snippet(last.trim(), MESSAGE_CHARS);
+    (!clean.is_empty()).then_some(clean)
+}
+
+fn lenient_status(v: &Value) -> Option<u16> {
+    match v {
         Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
-    })
-}
-
-fn lenient_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(value_text(&Value::deserialize(d)?))
+    }
 }
 
 /// A JSON value as one clean line: strings as they are, numbers and booleans as written,
@@ -99,13 +234,20 @@ impl ErrorBody {
     }
 
     fn from_json_object(obj: &Map<String, Value>) -> Option<ErrorBody> {
-        if let Some(Value::Array(items)) = obj.get("errors")
+        // `status` is a word ("error") in the standard shape; JSON:API puts numbers only
+        // inside the entries. Either of the other two members settles it.
+        let standard = obj.contains_key("error_code")
+            || obj.contains_key("message")
+            || obj.get("status").is_some_and(Value::is_string);
+        if !standard
+            && let Some(Value::Array(items)) = obj.get("errors")
             && !items.is_empty()
             && items.iter().all(Value::is_object)
         {
             let errors = items
                 .iter()
-                .filter_map(|v| JsonApiError::deserialize(v).ok())
+                .filter_map(Value::as_object)
+                .map(JsonApiError::from_object)
                 .collect();
             return Some(ErrorBody::JsonApi(errors));
         }
@@ -126,39 +268,61 @@ impl ErrorBody {
         })
     }
 
-    /// The body as human lines, already sanitised.
+    /// The body as human lines, already sanitised: every message the server gave.
     pub fn lines(&self) -> Vec<String> {
-        match self {
+        self.field_messages()
+            .into_iter()
+            .map(|(_, line)| line)
+            .collect()
+    }
+
+    /// The same lines as [`ErrorBody::lines`], in the same order, each with the API field
+    /// it is about when the server named one (`errors` objects with `field`, `attribute`
+    /// or `source.pointer`, and Rails-style maps), so a front end can show it under that
+    /// field. Lines that name no field (the documented strings among them) come with
+    /// `None`.
+    pub fn field_messages(&self) -> Vec<(Option<String>, String)> {
+        let unnamed = |line: String| (None, line);
+        let entries: Vec<(Option<String>, String)> = match self {
             ErrorBody::Standard {
                 error_code,
                 message,
                 errors,
             } => {
-                let mut lines: Vec<String> = match (error_code, message) {
-                    (Some(code), Some(msg)) => vec![format!("{code}: {msg}")],
-                    (Some(one), None) | (None, Some(one)) => vec![one.clone()],
-                    (None, None) => Vec::new(),
+                let head = match (error_code, message) {
+                    (Some(code), Some(msg)) => Some(format!("{code}: {msg}")),
+                    (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+                    (None, None) => None,
                 };
-                // Servers often repeat the message in errors[]; once is enough.
-                lines.extend(
-                    errors
-                        .iter()
-                        .filter(|e| message.as_deref() != Some(e.as_str()))
-                        .cloned(),
-                );
-                lines
+                head.into_iter()
+                    .map(unnamed)
+                    .chain(
+                        errors
+                            .iter()
+                            // Servers often repeat the message in errors[]; once is enough.
+                            .filter(|e| message.as_deref() != Some(e.line.as_str()))
+                            .map(|e| (e.field.clone(), e.line.clone())),
+                    )
+                    .collect()
             }
-            ErrorBody::JsonApi(errors) => errors.iter().filter_map(JsonApiError::line).collect(),
+            ErrorBody::JsonApi(errors) => errors
+                .iter()
+                .filter_map(JsonApiError::entry)
+                .map(|e| (e.field, e.line))
+                .collect(),
             ErrorBody::Html { title: Some(title) } => {
-                vec![format!("an HTML page (probably a proxy): {title}")]
+                vec![unnamed(format!("an HTML page (probably a proxy): {title}"))]
             }
-            ErrorBody::Html { title: None } => vec!["an HTML page (probably a proxy)".to_owned()],
-            ErrorBody::Empty => vec!["empty response body".to_owned()],
-            ErrorBody::Text(text) => vec![text.clone()],
-        }
-        .into_iter()
-        .map(|line| sanitize(&line))
-        .collect()
+            ErrorBody::Html { title: None } => {
+                vec![unnamed("an HTML page (probably a proxy)".to_owned())]
+            }
+            ErrorBody::Empty => vec![unnamed("empty response body".to_owned())],
+            ErrorBody::Text(text) => vec![unnamed(text.clone())],
+        };
+        entries
+            .into_iter()
+            .map(|(field, line)| (field.map(|f| sanitize(&f)), sanitize(&line)))
+            .collect()
     }
 
     fn map_text(self, f: &impl Fn(String) -> String) -> ErrorBody {
@@ -171,7 +335,13 @@ impl ErrorBody {
             } => ErrorBody::Standard {
                 error_code: opt(error_code),
                 message: opt(message),
-                errors: errors.into_iter().map(f).collect(),
+                errors: errors
+                    .into_iter()
+                    .map(|e| ErrorEntry {
+                        field: opt(e.field),
+                        line: f(e.line),
+                    })
+                    .collect(),
             },
             ErrorBody::JsonApi(errors) => ErrorBody::JsonApi(
                 errors
@@ -181,6 +351,9 @@ impl ErrorBody {
                         code: opt(e.code),
                         title: opt(e.title),
                         detail: opt(e.detail),
+                        message: opt(e.message),
+                        field: opt(e.field),
+                        other: opt(e.other),
                     })
                     .collect(),
             ),
@@ -191,47 +364,66 @@ impl ErrorBody {
     }
 }
 
-impl JsonApiError {
-    /// `"code: title — detail"`, leaving out what is missing (and a detail that only
-    /// repeats the title).
-    fn line(&self) -> Option<String> {
-        let detail = self
-            .detail
-            .as_ref()
-            .filter(|d| Some(*d) != self.title.as_ref());
-        let tail: Vec<&str> = [self.title.as_ref(), detail]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        let tail = tail.join(" — ");
-        match (&self.code, tail.is_empty()) {
-            (Some(code), false) => Some(format!("{code}: {tail}")),
-            (Some(code), true) => Some(code.clone()),
-            (None, false) => Some(tail),
-            (None, true) => self.status.map(|s| format!("status {s}")),
-        }
-    }
-}
-
-/// `errors` of the standard shape: normally strings, but a list of anything, a single
-/// string, or a Rails-style `{"field": ["problem"]}` map are read too.
-fn error_list(v: &Value) -> Vec<String> {
+/// `errors` of the standard shape: normally strings, but objects (with or without a
+/// field), a single string, or a Rails-style `{"field": ["problem"]}` map are read too.
+fn error_list(v: &Value) -> Vec<ErrorEntry> {
     match v {
-        Value::Array(items) => items.iter().filter_map(value_text).collect(),
+        Value::Array(items) => items.iter().filter_map(list_item).collect(),
         Value::Object(fields) => fields
             .iter()
             .flat_map(|(field, problems)| {
                 let problems: Vec<String> = match problems {
-                    Value::Array(items) => items.iter().filter_map(value_text).collect(),
-                    other => value_text(other).into_iter().collect(),
+                    Value::Array(items) => items.iter().filter_map(problem_text).collect(),
+                    other => problem_text(other).into_iter().collect(),
                 };
-                let field = sanitize_snippet(field, MESSAGE_CHARS);
-                problems.into_iter().map(move |p| format!("{field}: {p}"))
+                let field = field_name(field);
+                problems
+                    .into_iter()
+                    .map(move |p| ErrorEntry::about(field.clone(), &p))
             })
             .collect(),
-        other => value_text(other).into_iter().collect(),
+        other => value_text(other)
+            .map(ErrorEntry::from)
+            .into_iter()
+            .collect(),
     }
+}
+
+fn list_item(v: &Value) -> Option<ErrorEntry> {
+    match v {
+        Value::Object(obj) => JsonApiError::from_object(obj).entry(),
+        other => value_text(other).map(ErrorEntry::from),
+    }
+}
+
+/// One problem of a Rails-style map: a sentence, or an object such as
+/// `{"error": "taken"}` read for its words.
+fn problem_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Object(obj) => JsonApiError::from_object(obj).entry().map(|e| e.line),
+        other => value_text(other),
+    }
+}
+
+/// `text` with every spelling of `secret` a body may carry (as sent, and as a JSON
+/// string escapes it) replaced by `<redacted>`. The one redactor for errors and logs.
+pub(crate) fn redact_secret(text: &str, secret: &str) -> String {
+    let secret = secret.trim();
+    if secret.chars().count() < MIN_SECRET_CHARS {
+        return text.to_owned();
+    }
+    let escaped = serde_json::to_string(secret).unwrap_or_default();
+    let escaped = escaped
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(secret);
+    let mut out = text.replace(secret, "<redacted>");
+    for variant in [escaped.to_owned(), escaped.replace('/', "\\/")] {
+        if variant != secret {
+            out = out.replace(&variant, "<redacted>");
+        }
+    }
+    out
 }
 
 fn looks_like_html(text: &str) -> bool {
@@ -398,11 +590,7 @@ impl ApiError {
     /// Replaces every occurrence of `secret` in the error's text. A server may echo the
     /// token back in an error body; it must not reach the screen or a log from there.
     pub(crate) fn redact(self, secret: &str) -> ApiError {
-        // Very short "secrets" would garble ordinary words and protect nothing.
-        if secret.chars().count() < 4 {
-            return self;
-        }
-        let r = |s: String| s.replace(secret, "<redacted>");
+        let r = |s: String| redact_secret(&s, secret);
         match self {
             ApiError::Http {
                 status,
@@ -531,6 +719,190 @@ mod tests {
     }
 
     #[test]
+    fn standard_body_with_object_errors_keeps_message_code_and_fields() {
+        let body = ErrorBody::parse(
+            br#"{"status":"error","error_code":"VALIDATION_ERROR","message":"Validation failed",
+                "errors":[{"field":"email","message":"is invalid"},
+                          {"attribute":"phone_number","message":"is not a number"},
+                          {"code":"TAKEN","title":"Email taken","detail":"Another contact has it"}]}"#,
+        );
+        let ErrorBody::Standard {
+            error_code,
+            message,
+            errors,
+        } = &body
+        else {
+            panic!("not the standard shape: {body:?}");
+        };
+        assert_eq!(error_code.as_deref(), Some("VALIDATION_ERROR"));
+        assert_eq!(message.as_deref(), Some("Validation failed"));
+        assert_eq!(errors.len(), 3);
+        assert_eq!(
+            body.lines(),
+            vec![
+                "VALIDATION_ERROR: Validation failed",
+                "email: is invalid",
+                "phone_number: is not a number",
+                "TAKEN: Email taken — Another contact has it",
+            ]
+        );
+        assert_eq!(
+            body.field_messages(),
+            vec![
+                (None, "VALIDATION_ERROR: Validation failed".to_owned()),
+                (Some("email".to_owned()), "email: is invalid".to_owned()),
+                (
+                    Some("phone_number".to_owned()),
+                    "phone_number: is not a number".to_owned()
+                ),
+                (
+                    None,
+                    "TAKEN: Email taken — Another contact has it".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_is_read_from_a_pointer_or_a_nested_name() {
+        let body = ErrorBody::parse(
+            br#"{"errors":[{"status":"422","source":{"pointer":"/data/attributes/email"},"detail":"is taken"},
+                          {"field":"contact.phone_number","message":"is not a number"},
+                          {"param":"contact[title]","error":"too long"},
+                          {"source":{"parameter":"email"},"title":"bad"}]}"#,
+        );
+        assert!(matches!(body, ErrorBody::JsonApi(_)), "{body:?}");
+        let fields: Vec<Option<String>> =
+            body.field_messages().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            [
+                Some("email"),
+                Some("phone_number"),
+                Some("title"),
+                Some("email")
+            ]
+            .map(|f| f.map(str::to_owned))
+        );
+        assert_eq!(body.lines()[0], "email: is taken");
+        assert_eq!(body.lines()[2], "title: too long");
+    }
+
+    #[test]
+    fn entries_of_unknown_members_keep_their_words() {
+        let body = ErrorBody::parse(
+            br#"{"errors":[{"status":422,"reason":"quota used up"},{"status":409}]}"#,
+        );
+        assert_eq!(body.lines(), vec!["reason: quota used up", "status 409"]);
+        // A field with nothing said about it is still a line, under that field.
+        let body = ErrorBody::parse(br#"{"message":"Invalid","errors":[{"field":"email"},{"field":"title","code":"too_long"}]}"#);
+        assert_eq!(
+            body.field_messages(),
+            vec![
+                (None, "Invalid".to_owned()),
+                (Some("email".to_owned()), "email".to_owned()),
+                (Some("title".to_owned()), "title: too_long".to_owned()),
+            ]
+        );
+    }
+
+    /// Every shape, at a status whose headline quotes the body and at one whose headline
+    /// is fixed: between them, headline and details carry every message of the body.
+    #[test]
+    fn headline_and_details_show_every_message_of_every_shape() {
+        let shapes: [(&str, &[u8], &[&str]); 8] = [
+            (
+                "standard with strings",
+                br#"{"status":"error","error_code":"E1","message":"m1","errors":["s1","s2"]}"#,
+                &["E1", "m1", "s1", "s2"],
+            ),
+            (
+                "standard with objects",
+                br#"{"status":"error","error_code":"E2","message":"m2","errors":[{"field":"email","message":"o1"},{"code":"C","title":"t1","detail":"d1"}]}"#,
+                &["E2", "m2", "email: o1", "C: t1 — d1"],
+            ),
+            (
+                "JSON:API",
+                br#"{"errors":[{"status":401,"code":"C1","title":"t2","detail":"d2"},{"status":401,"title":"t3"}]}"#,
+                &["C1: t2 — d2", "t3"],
+            ),
+            (
+                "Rails map",
+                br#"{"errors":{"email":["r1","r2"],"phone_number":"r3"}}"#,
+                &["email: r1", "email: r2", "phone_number: r3"],
+            ),
+            ("empty", b"", &["empty response body"]),
+            (
+                "HTML",
+                b"<html><head><title>h1</title></head></html>",
+                &["h1"],
+            ),
+            ("text", b"plain words", &["plain words"]),
+            (
+                "message only",
+                br#"{"error":"e1"}"#,
+                &["e1"],
+            ),
+        ];
+        for status in [422, 404, 400, 401, 403, 429, 500, 503] {
+            for (name, raw, messages) in &shapes {
+                let err = ApiError::Http {
+                    status,
+                    body: ErrorBody::parse(raw),
+                    retry_after: None,
+                };
+                let shown = format!("{}\n{}", err.headline(), err.detail_lines().join("\n"));
+                for m in *messages {
+                    assert!(
+                        shown.contains(m),
+                        "{status} {name}: {m:?} missing from {shown}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn field_messages_pair_the_same_lines_as_lines() {
+        for raw in [
+            &br#"{"status":"error","message":"m","errors":["m","x",{"field":"email","message":"y"}]}"#[..],
+            br#"{"errors":{"email":["is invalid"]}}"#,
+            br#"{"errors":[{"title":"t"}]}"#,
+            b"<html><title>x</title>",
+            b"",
+            b"oops",
+        ] {
+            let body = ErrorBody::parse(raw);
+            let paired: Vec<String> = body.field_messages().into_iter().map(|(_, l)| l).collect();
+            assert_eq!(paired, body.lines(), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn field_names_are_cleaned_of_control_characters() {
+        let body = ErrorBody::parse(
+            b"{\"message\":\"x\",\"errors\":[{\"field\":\"em\\u001bail\",\"message\":\"bad\\u0007\"}]}",
+        );
+        assert_eq!(
+            body.field_messages()[1],
+            (Some("email".to_owned()), "email: bad".to_owned())
+        );
+    }
+
+    #[test]
+    fn redaction_covers_json_escaped_spellings() {
+        assert_eq!(
+            redact_secret(r#"{"t":"a/b\"c","u":"a\/b\"c"}"#, "a/b\"c"),
+            r#"{"t":"<redacted>","u":"<redacted>"}"#
+        );
+        assert_eq!(redact_secret("abc abc", "abc"), "abc abc");
+        assert_eq!(
+            redact_secret("x tok-1234 y", " tok-1234\n"),
+            "x <redacted> y"
+        );
+    }
+
+    #[test]
     fn json_api_status_may_be_a_string_or_a_number() {
         let body = ErrorBody::parse(
             br#"{"errors":[{"status":"401","code":"unauthorized","title":"Unauthorized","detail":"Bad token"},{"status":403}]}"#,
@@ -581,6 +953,10 @@ mod tests {
     fn rails_style_error_map_is_read() {
         let body = ErrorBody::parse(br#"{"errors":{"email":["is invalid","is taken"]}}"#);
         assert_eq!(body.lines(), vec!["email: is invalid", "email: is taken"]);
+        assert_eq!(
+            body.field_messages()[1],
+            (Some("email".to_owned()), "email: is taken".to_owned())
+        );
     }
 
     #[test]

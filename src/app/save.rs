@@ -327,6 +327,7 @@ fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
             message, errors, ..
         } => errors
             .iter()
+            .map(|e| &e.line)
             .chain(message)
             .filter_map(|m| crate::form::field_named_in(m).map(|f| (f, m.clone())))
             .collect(),
