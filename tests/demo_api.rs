@@ -244,11 +244,15 @@ async fn unknown_owner_is_refused_and_a_known_one_takes_over() {
     assert_eq!(after.owner_name(), "Priya Raman");
     assert_ne!(before.owner_email(), after.owner_email());
 
-    // ...and the older spec's, at the top level.
+    // The older spec's place, at the top level, is ignored: the current one is inside
+    // `contact`, and a server following it drops the stray member.
     let body = r#"{"contact":{"last_name":"Chen"},"user_email":"marcus.oyelaran@example.com"}"#;
     let (status, response) = demo.send_raw(Method::PUT, &contact_path(id), body).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(data(response).owner_email(), "marcus.oyelaran@example.com");
+    let ignored = data(response);
+    assert_eq!(ignored.last_name, "Chen");
+    assert_eq!(ignored.owner_email(), "priya.raman@example.com");
+    assert_eq!(demo.server.contact(id), Some(ignored));
 }
 
 #[tokio::test]
@@ -487,4 +491,177 @@ async fn an_external_edit_is_visible_and_moves_updated_at() {
             body: String::new(),
         }
     );
+}
+
+#[tokio::test]
+async fn identity_fields_count_only_with_a_value() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id);
+    let required = validation_body(&[
+        "At least one of first_name, last_name, email, phone_number is required",
+    ]);
+
+    for (method, body) in [
+        (Method::PUT, r#"{"contact":{"first_name":""}}"#),
+        (
+            Method::PUT,
+            r#"{"contact":{"first_name":"","last_name":"  ","email":"","phone_number":"","title":"CTO"}}"#,
+        ),
+        (
+            Method::PATCH,
+            r#"{"contact":{"email":"","company":"Elsewhere Ltd"}}"#,
+        ),
+    ] {
+        let (status, response) = demo.send_raw(method, &contact_path(id), body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(response, required, "{body}");
+        assert_eq!(demo.server.contact(id), before, "{body}");
+    }
+
+    // One filled identity field is enough, and blank ones beside it are stored.
+    let (status, response) = demo
+        .send_raw(
+            Method::PUT,
+            &contact_path(id),
+            r#"{"contact":{"first_name":"Avery","location":""}}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let after = data(response);
+    assert_eq!(
+        (after.first_name.as_str(), after.location.as_str()),
+        ("Avery", "")
+    );
+    assert_eq!(demo.server.contact(id), Some(after));
+}
+
+#[tokio::test]
+async fn a_body_without_a_contact_object_is_a_bad_request() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id);
+    let expected = json!({
+        "status": "error",
+        "error_code": "BAD_REQUEST",
+        "message": "Missing contact",
+        "errors": [r#"The body must hold a "contact" object: {"contact": {...}}"#],
+    });
+
+    for body in [
+        "{}",
+        r#"{"first_name":"Avery"}"#,
+        r#"{"contact":null}"#,
+        r#"{"contact":"Avery"}"#,
+        r#"{"contact":[{"first_name":"Avery"}]}"#,
+        r#"[{"contact":{"first_name":"Avery"}}]"#,
+    ] {
+        for method in [Method::PUT, Method::PATCH] {
+            let (status, response) = demo.send_raw(method.clone(), &contact_path(id), body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {body}");
+            assert_eq!(response, expected, "{method} {body}");
+        }
+    }
+    assert_eq!(demo.server.contact(id), before);
+
+    // A contact object whose values are not text is a bad request too, not a guess.
+    let (status, response) = demo
+        .send_raw(
+            Method::PUT,
+            &contact_path(id),
+            r#"{"contact":{"first_name":42}}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(response["message"], "Invalid contact");
+    assert_eq!(demo.server.contact(id), before);
+}
+
+#[tokio::test]
+async fn a_body_not_sent_as_json_is_an_unsupported_media_type() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id).unwrap();
+    let body = r#"{"contact":{"first_name":"Avery"}}"#;
+    let expected = json!({
+        "status": "error",
+        "error_code": "UNSUPPORTED_MEDIA_TYPE",
+        "message": "Unsupported media type",
+        "errors": ["Send the body as JSON, with Content-Type: application/json"],
+    });
+
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("application/jsonp"),
+        None,
+    ] {
+        let mut request = demo
+            .request(Method::PUT, &contact_path(id))
+            .body(body.to_string());
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        let (status, response) = read(request).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert_eq!(response, expected, "{content_type:?}");
+        assert_eq!(demo.server.contact(id).as_ref(), Some(&before));
+    }
+    // The request was received as sent, body and all.
+    assert_eq!(demo.last_request().body, body);
+
+    // Parameters and letter case do not matter.
+    for (i, content_type) in ["application/json; charset=utf-8", "Application/JSON"]
+        .into_iter()
+        .enumerate()
+    {
+        let name = format!("Avery {i}");
+        let (status, response) = read(
+            demo.request(Method::PUT, &contact_path(id))
+                .header("Content-Type", content_type)
+                .body(format!(r#"{{"contact":{{"first_name":"{name}"}}}}"#)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{content_type}");
+        assert_eq!(data(response).first_name, name);
+    }
+}
+
+#[tokio::test]
+async fn a_write_that_changes_nothing_leaves_updated_at_alone() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id).unwrap();
+    let national = before
+        .phone_number
+        .strip_prefix("+1")
+        .expect("the first contact has a North American number");
+
+    // The same values, the phone in another spelling of the same number.
+    let body = format!(
+        r#"{{"contact":{{"first_name":"{}","phone_number":"({}) {}-{}"}}}}"#,
+        before.first_name,
+        &national[..3],
+        &national[3..6],
+        &national[6..]
+    );
+    let (status, response) = demo.send_raw(Method::PUT, &contact_path(id), &body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(data(response), before);
+    assert_eq!(demo.server.contact(id).as_ref(), Some(&before));
+
+    let body = body_of(ContactPatch {
+        first_name: Some(before.first_name.clone()),
+        title: Some(format!("{} (acting)", before.title)),
+        ..Default::default()
+    });
+    let (status, response) = demo.send_raw(Method::PUT, &contact_path(id), &body).await;
+    assert_eq!(status, StatusCode::OK);
+    let after = data(response);
+    assert!(after.updated_at > before.updated_at, "{after:?}");
+    assert_eq!(demo.server.contact(id), Some(after));
 }

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use linq_contact::api::model::{Contact, ContactPatch, DataEnvelope};
+use linq_contact::api::{ApiError, LinqClient};
 use linq_contact::demo::{CONTROL_HELP, DemoServer, Fault};
+use linq_contact::secret::Token;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -377,6 +379,7 @@ async fn the_control_surface_knows_every_fault_kind() {
         ("429", StatusCode::TOO_MANY_REQUESTS),
         ("oversized", StatusCode::OK),
         ("truncated", StatusCode::OK),
+        ("422", StatusCode::UNPROCESSABLE_ENTITY),
     ];
     for (kind, status) in expected {
         let (control, _) = demo.control(&format!("/__demo/fail?kind={kind}")).await;
@@ -501,4 +504,226 @@ async fn dropping_the_server_ends_a_stalled_response() {
     // No client timeout here: the body must end (in an error) because the server went.
     let body = tokio::time::timeout(Duration::from_secs(10), response.text()).await;
     assert!(matches!(body, Ok(Err(_))), "{body:?}");
+}
+
+fn field_error_body(field: &str, message: &str) -> Value {
+    json!({
+        "status": "error",
+        "error_code": "VALIDATION_ERROR",
+        "message": "Validation failed",
+        "errors": [{"field": field, "message": message}],
+    })
+}
+
+#[tokio::test]
+async fn a_field_error_fault_answers_422_with_object_errors_for_one_method() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id);
+    demo.server.fail_next_for(
+        "PUT",
+        2,
+        Fault::FieldError {
+            field: "email".into(),
+            message: "has already been taken".into(),
+        },
+    );
+
+    // A GET passes while the run waits for PUTs.
+    assert_served_normally(&demo).await;
+    let body = r#"{"contact":{"email":"taken@example.com"}}"#;
+    for _ in 0..2 {
+        let response = demo.put(&demo.first_path(), body).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer, field_error_body("email", "has already been taken"));
+        assert_eq!(demo.server.contact(id), before);
+    }
+    let response = demo.put(&demo.first_path(), body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(demo.server.contact(id).unwrap().email, "taken@example.com");
+}
+
+/// The project's client reads the object-shaped entry under its field.
+#[tokio::test]
+async fn the_client_puts_a_field_error_under_its_field() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    demo.server.fail_next(
+        1,
+        Fault::FieldError {
+            field: "phone_number".into(),
+            message: "is not a number".into(),
+        },
+    );
+    let client = LinqClient::new(
+        &demo.server.url(),
+        Token::new(demo.server.token()),
+        LinqClient::DEFAULT_TIMEOUT,
+    )
+    .unwrap();
+    let patch = ContactPatch {
+        phone_number: Some("+15550102999".into()),
+        ..Default::default()
+    };
+    let err = client.update_contact(id, &patch).await.unwrap_err();
+    let ApiError::Http {
+        status: 422, body, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        body.field_messages(),
+        vec![
+            (None, "VALIDATION_ERROR: Validation failed".to_owned()),
+            (
+                Some("phone_number".to_owned()),
+                "phone_number: is not a number".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        err.headline(),
+        "HTTP 422 Unprocessable Entity — VALIDATION_ERROR: Validation failed"
+    );
+    assert_eq!(err.detail_lines(), vec!["phone_number: is not a number"]);
+}
+
+#[tokio::test]
+async fn a_dropped_field_is_answered_but_not_stored() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id).unwrap();
+    assert!(demo.server.drop_field_next("title"));
+
+    let body = r#"{"contact":{"first_name":"Avery-Jo","title":"Chief Executive"}}"#;
+    let response = demo.put(&demo.first_path(), body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: DataEnvelope = response.json().await.unwrap();
+    assert_eq!(
+        answer.data.title, before.title,
+        "the stored, unchanged title"
+    );
+    assert_eq!(answer.data.first_name, "Avery-Jo");
+    assert!(answer.data.updated_at > before.updated_at);
+    assert_eq!(demo.server.contact(id), Some(answer.data));
+    // The request was recorded as sent: the drop is the server's doing.
+    assert_eq!(demo.server.requests().last().unwrap().body, body);
+
+    // Used up: the same save now lands whole.
+    let response = demo.put(&demo.first_path(), body).await;
+    let answer: DataEnvelope = response.json().await.unwrap();
+    assert_eq!(answer.data.title, "Chief Executive");
+    assert_eq!(demo.server.contact(id), Some(answer.data));
+
+    assert!(!demo.server.drop_field_next("full_name"));
+    assert!(!demo.server.drop_field_next("nonsense"));
+}
+
+#[tokio::test]
+async fn a_dropped_field_waits_for_a_valid_update_naming_it() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let path = demo.first_path();
+    assert!(demo.server.drop_field_next("email"));
+
+    // Not named: stored whole, drop still pending.
+    let response = demo
+        .put(&path, r#"{"contact":{"first_name":"Avery"}}"#)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(demo.server.contact(id).unwrap().first_name, "Avery");
+
+    // Named but refused: nothing stored, drop still pending.
+    let response = demo
+        .put(
+            &path,
+            r#"{"contact":{"email":"new@example.com","user_email":"nobody@example.com"}}"#,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let before = demo.server.contact(id).unwrap();
+    let response = demo
+        .put(
+            &path,
+            r#"{"contact":{"email":"new@example.com","company":"Initech"}}"#,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: DataEnvelope = response.json().await.unwrap();
+    assert_eq!(answer.data.email, before.email);
+    assert_eq!(answer.data.company, "Initech");
+    assert_eq!(demo.server.contact(id), Some(answer.data));
+
+    // clear_faults forgets pending drops.
+    assert!(demo.server.drop_field_next("company"));
+    demo.server.clear_faults();
+    let response = demo
+        .put(
+            &path,
+            r#"{"contact":{"email":"new@example.com","company":"Globex"}}"#,
+        )
+        .await;
+    let answer: DataEnvelope = response.json().await.unwrap();
+    assert_eq!(answer.data.company, "Globex");
+}
+
+#[tokio::test]
+async fn the_control_surface_drops_a_field() {
+    let demo = Demo::start().await;
+    let id = demo.server.first_id();
+    let before = demo.server.contact(id).unwrap();
+
+    let (status, body) = demo.control("/__demo/drop-field?name=location").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"drop_field": "location", "pending": 1}));
+
+    let response = demo
+        .put(
+            &demo.first_path(),
+            r#"{"contact":{"last_name":"Okafor","location":"Lagos"}}"#,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: DataEnvelope = response.json().await.unwrap();
+    assert_eq!(answer.data.location, before.location);
+    assert_eq!(answer.data.last_name, "Okafor");
+    assert_eq!(demo.server.contact(id), Some(answer.data));
+
+    for bad in ["/__demo/drop-field?name=id", "/__demo/drop-field"] {
+        let (status, body) = demo.control(bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(body["error_code"], "DEMO_CONTROL", "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn the_control_surface_queues_a_field_error_for_one_method() {
+    let demo = Demo::start().await;
+    let (status, body) = demo
+        .control("/__demo/fail?kind=422&method=put&field=phone_number&message=is+not+a+number")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["method"], "PUT");
+    assert_eq!(body["pending"], 1);
+
+    assert_served_normally(&demo).await;
+    let response = demo
+        .put(&demo.first_path(), r#"{"contact":{"first_name":"Avery"}}"#)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer, field_error_body("phone_number", "is not a number"));
+
+    // Defaults: the e-mail, already taken; any method.
+    demo.control("/__demo/fail?kind=422").await;
+    let response = demo.get(&demo.first_path()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer, field_error_body("email", "has already been taken"));
+
+    let (status, _) = demo.control("/__demo/fail?kind=500&method=P%20UT").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -19,11 +19,14 @@ use serde_json::json;
 use super::CONTROL_HELP;
 use super::faults::Fault;
 use super::server::{Shared, contact_not_found, standard_error, validation_error};
-use super::store::Refusal;
+use super::store::{PATCH_FIELDS, Refusal};
 use crate::api::model::{DataEnvelope, UpdateRequest};
 
 /// Used when `/__demo/fail?kind=429` names no `retry_after`.
 const DEFAULT_RETRY_AFTER_SECS: u64 = 5;
+/// Used when `/__demo/fail?kind=422` names no `field` / `message`.
+const DEFAULT_ERROR_FIELD: &str = "email";
+const DEFAULT_ERROR_MESSAGE: &str = "has already been taken";
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
@@ -32,6 +35,7 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/__demo", get(help))
         .route("/__demo/latency", post(latency))
         .route("/__demo/fail", post(fail))
+        .route("/__demo/drop-field", post(drop_field))
         .route("/__demo/clear", post(clear))
         .route("/__demo/edit/{id}", post(edit))
         .method_not_allowed_fallback(wrong_method)
@@ -67,17 +71,64 @@ async fn fail(State(shared): State<Shared>, params: Params) -> Response {
     let (Some(count), Some(retry_after)) = (count, retry_after) else {
         return bad_request("count and retry_after must be whole numbers");
     };
-    let Some(fault) = fault_of_kind(kind, retry_after) else {
-        return bad_request("kind must be one of 500, 502, 429, stall, oversized, truncated");
+    let method = match params.get("method").map(|m| m.trim()) {
+        None => None,
+        Some(m) if !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Some(m.to_ascii_uppercase())
+        }
+        Some(_) => return bad_request("method must be an HTTP method, e.g. PUT"),
+    };
+    let text = |name: &str, default: &str| {
+        params
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .unwrap_or(default)
+            .to_string()
+    };
+    let fault = match kind {
+        "422" => Fault::FieldError {
+            field: text("field", DEFAULT_ERROR_FIELD),
+            message: text("message", DEFAULT_ERROR_MESSAGE),
+        },
+        other => match fault_of_kind(other, retry_after) {
+            Some(fault) => fault,
+            None => {
+                return bad_request(
+                    "kind must be one of 500, 502, 429, 422, stall, oversized, truncated",
+                );
+            }
+        },
     };
     let mut plan = shared.faults();
-    plan.push(count, fault, None);
-    axum::Json(json!({ "kind": kind, "count": count, "pending": plan.pending() })).into_response()
+    plan.push(count, fault, method.clone());
+    axum::Json(json!({
+        "kind": kind,
+        "count": count,
+        "method": method,
+        "pending": plan.pending(),
+    }))
+    .into_response()
+}
+
+/// The next update naming the field answers 200 without storing it.
+async fn drop_field(State(shared): State<Shared>, params: Params) -> Response {
+    let params = params.map(|q| q.0).unwrap_or_default();
+    let name = params.get("name").map(|n| n.trim()).unwrap_or_default();
+    if !PATCH_FIELDS.contains(&name) {
+        return bad_request(&format!(
+            "name must be a field of an update body: {}",
+            PATCH_FIELDS.join(", ")
+        ));
+    }
+    let mut plan = shared.faults();
+    plan.push_drop(name);
+    axum::Json(json!({ "drop_field": name, "pending": plan.pending_drops() })).into_response()
 }
 
 async fn clear(State(shared): State<Shared>) -> Response {
     shared.faults().clear();
-    axum::Json(json!({ "latency_ms": 0, "pending": 0 })).into_response()
+    axum::Json(json!({ "latency_ms": 0, "pending": 0, "pending_drops": 0 })).into_response()
 }
 
 /// A colleague's save: the body is the same `{"contact": {...}}` as a PUT's.

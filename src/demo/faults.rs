@@ -38,6 +38,10 @@ pub enum Fault {
     Oversized,
     /// 200 whose body is JSON cut in half, with an honest Content-Length.
     Truncated,
+    /// 422 in the standard shape (error_code "VALIDATION_ERROR") whose `errors` holds
+    /// one object, `{"field": field, "message": message}`, as Rails-style servers write
+    /// them, rather than the documented strings.
+    FieldError { field: String, message: String },
 }
 
 /// The pending faults and the latency, shared by the request path and the handle.
@@ -47,6 +51,8 @@ pub(crate) struct FaultPlan {
     /// Runs of `(fault, remaining, only this HTTP method)`, served front first, so that
     /// successive `fail_next` calls queue up instead of replacing each other.
     queue: VecDeque<(Fault, usize, Option<String>)>,
+    /// Fields the next updates naming them will answer for but not store, oldest first.
+    drops: VecDeque<String>,
 }
 
 impl FaultPlan {
@@ -89,6 +95,26 @@ impl FaultPlan {
             .fold(0usize, |sum, (_, n, _)| sum.saturating_add(*n))
     }
 
+    pub(crate) fn push_drop(&mut self, field: &str) {
+        self.drops.push_back(field.to_owned());
+    }
+
+    /// The field an update naming `named` fields is to drop, if one is pending for any
+    /// of them, using it up. An update that then fails hands it back with
+    /// [`FaultPlan::restore_drop`], so the drop waits for a save that really lands.
+    pub(crate) fn take_drop(&mut self, named: impl Fn(&str) -> bool) -> Option<String> {
+        let at = self.drops.iter().position(|f| named(f))?;
+        self.drops.remove(at)
+    }
+
+    pub(crate) fn restore_drop(&mut self, field: String) {
+        self.drops.push_front(field);
+    }
+
+    pub(crate) fn pending_drops(&self) -> usize {
+        self.drops.len()
+    }
+
     pub(crate) fn clear(&mut self) {
         *self = FaultPlan::default();
     }
@@ -104,7 +130,18 @@ pub(crate) fn respond(fault: &Fault, contact: &Contact, shutdown: watch::Receive
         Fault::Stall => stall(contact, shutdown),
         Fault::Oversized => oversized(contact),
         Fault::Truncated => truncated(contact),
+        Fault::FieldError { field, message } => field_error(field, message),
     }
+}
+
+fn field_error(field: &str, message: &str) -> Response {
+    let body = json!({
+        "status": "error",
+        "error_code": "VALIDATION_ERROR",
+        "message": "Validation failed",
+        "errors": [{ "field": field, "message": message }],
+    });
+    (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response()
 }
 
 fn server_error() -> Response {
@@ -226,6 +263,20 @@ mod tests {
         assert_eq!(plan.take("GET"), None);
         assert_eq!(plan.take("PUT"), Some(Fault::Stall));
         assert_eq!(plan.pending(), 0);
+    }
+
+    #[test]
+    fn a_drop_waits_for_an_update_naming_its_field() {
+        let mut plan = FaultPlan::default();
+        plan.push_drop("title");
+        plan.push_drop("email");
+        assert_eq!(plan.take_drop(|f| f == "company"), None);
+        assert_eq!(plan.take_drop(|f| f == "email").as_deref(), Some("email"));
+        plan.restore_drop("email".into());
+        assert_eq!(plan.pending_drops(), 2);
+        assert_eq!(plan.take_drop(|_| true).as_deref(), Some("email"));
+        plan.clear();
+        assert_eq!(plan.pending_drops(), 0);
     }
 
     #[test]

@@ -4,20 +4,30 @@
 //! `--demo` runs the editor against it so the tool can be tried without a token, and the
 //! tests talk to it over real HTTP so that what they check is what goes over the wire.
 //! It follows the documented behaviour and, where the reference is silent, picks the
-//! stricter plausible answer so that client bugs surface here rather than in production.
+//! stricter plausible answer so that client bugs surface here rather than in production:
+//!
+//! - an update must hold an identity field (first_name, last_name, email, phone_number)
+//!   with a non-blank value: `""` does not count (422);
+//! - an update's body must be JSON sent as `Content-Type: application/json` (else 415)
+//!   holding a `contact` object (else 400);
+//! - `user_email` is read inside `contact` only; at the top level, where an older copy
+//!   of the reference put it, it is ignored;
+//! - a write that changes nothing leaves `updated_at` alone.
 //!
 //! # Faults and latency
 //!
 //! Real deployments also fail in ways the reference never describes, so the demo can
 //! be told to misbehave, from code through [`DemoServer::set_latency`],
-//! [`DemoServer::fail_next`] and [`DemoServer::clear_faults`], or over HTTP:
+//! [`DemoServer::fail_next`], [`DemoServer::fail_next_for`],
+//! [`DemoServer::drop_field_next`] and [`DemoServer::clear_faults`], or over HTTP:
 //!
 //! | request | effect |
 //! |---|---|
 //! | `GET /__demo` | this usage, as plain text |
 //! | `POST /__demo/latency?ms=2000` | every request waits 2 s before it is handled (`ms=0`: none) |
-//! | `POST /__demo/fail?kind=K&count=N&retry_after=S` | the next N (default 1) API requests get fault K |
-//! | `POST /__demo/clear` | no more latency, pending faults dropped |
+//! | `POST /__demo/fail?kind=K&count=N&method=M&retry_after=S` | the next N (default 1) API requests (of method M only, if given) get fault K |
+//! | `POST /__demo/drop-field?name=F` | the next update naming field F answers 200 but does not store F |
+//! | `POST /__demo/clear` | no more latency, pending faults and dropped fields forgotten |
 //! | `POST /__demo/edit/{id}` with `{"contact": {...}}` | a colleague saves the contact |
 //!
 //! Fault kinds (`K`):
@@ -25,6 +35,9 @@
 //! - `502`: 502 with nginx's HTML error page (`text/html`);
 //! - `429`: 429 with `Retry-After: S` (default 5) and a JSON:API-shape body, code
 //!   `RATE_LIMITED`;
+//! - `422`: 422 in the standard shape whose `errors` holds an object,
+//!   `{"field": F, "message": T}`; `field=F` (default `email`) and `message=T` (default
+//!   `has already been taken`) choose them;
 //! - `stall`: 200, headers and half a body sent, then nothing until the client gives up;
 //! - `oversized`: 200 with valid JSON over 2 MiB (the contact plus a `padding` field);
 //! - `truncated`: 200 with JSON cut in half and an honest `Content-Length`.
@@ -35,9 +48,16 @@
 //! looked at. Faulted requests are recorded like any other but change nothing. Latency
 //! applies to every request except control ones.
 //!
+//! A dropped field stands for a server that accepts an attribute and silently ignores
+//! it. It waits for the next update (PUT or PATCH) that names the field and is valid;
+//! that update is stored except for the field, and its answer shows the field's stored,
+//! unchanged value. `F` is a field of an update body: `first_name`, `last_name`,
+//! `email`, `phone_number`, `company`, `title`, `location` or `user_email`.
+//!
 //! An edit takes the same body as a PUT and follows the same rules (phone numbers are
 //! normalised, `user_email` must name a user), except that it need not name an identity
-//! field; it moves `updated_at` forward and answers `{"data": contact}`, or 404 / 422.
+//! field; it moves `updated_at` forward when it changes something and answers
+//! `{"data": contact}`, or 404 / 422.
 //!
 //! Control requests need no token, are never recorded, delayed or faulted, and answer
 //! JSON (400 with this usage when a parameter is wrong).
@@ -71,7 +91,10 @@ Misbehave on demand (no token needed):
   curl -X POST \"$URL/__demo/latency?ms=2000\"        # every request waits 2 s
   curl -X POST \"$URL/__demo/fail?kind=500&count=2\"  # next 2 API requests fail
   curl -X POST \"$URL/__demo/fail?kind=429&retry_after=7\"
+  curl -X POST \"$URL/__demo/fail?kind=422&method=PUT&field=email\"
+       # next PUT: 422 with {\"field\":\"email\",\"message\":...} in errors[]
        # other kinds: 502 (HTML page), stall, oversized, truncated
+  curl -X POST \"$URL/__demo/drop-field?name=title\"  # next save of title: 200, not stored
   curl -X POST \"$URL/__demo/edit/$ID\" -d '{\"contact\":{\"title\":\"CEO\"}}'  # a colleague's save
   curl -X POST \"$URL/__demo/clear\"                  # back to normal
 ";
@@ -204,8 +227,22 @@ impl DemoServer {
             .push(count, fault, Some(method.to_ascii_uppercase()));
     }
 
-    /// Removes the latency and every pending fault. A body already stalling stays
-    /// stalled; only new requests are served normally.
+    /// The next update (PUT or PATCH) that names `field` and is valid is answered 200
+    /// and stored, except for that field, whose stored (unchanged) value the answer
+    /// shows: a server silently ignoring one attribute. Calls queue up. Returns `false`,
+    /// arming nothing, when `field` is not a field of an update body (`first_name`,
+    /// `last_name`, `email`, `phone_number`, `company`, `title`, `location`,
+    /// `user_email`).
+    pub fn drop_field_next(&self, field: &str) -> bool {
+        let known = store::PATCH_FIELDS.contains(&field);
+        if known {
+            self.shared.faults().push_drop(field);
+        }
+        known
+    }
+
+    /// Removes the latency, every pending fault and every pending dropped field. A body
+    /// already stalling stays stalled; only new requests are served normally.
     pub fn clear_faults(&self) {
         self.shared.faults().clear();
     }

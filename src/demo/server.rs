@@ -9,12 +9,12 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::sync::watch;
 
 use super::faults::{self, Fault, FaultPlan};
@@ -223,24 +223,27 @@ async fn show(State(shared): State<Shared>, id: Result<Path<String>, PathRejecti
     }
 }
 
-/// The update body. `user_email` is also read at the top level because an older copy
-/// of the spec put it there; the current place, inside `contact`, wins.
-#[derive(Deserialize)]
-struct UpdateBody {
-    #[serde(default)]
-    contact: Option<ContactPatch>,
-    #[serde(default)]
-    user_email: Option<String>,
-}
-
+/// An update, read the strictest way the reference allows: a JSON body (by its
+/// Content-Type, too) holding a `contact` object. `user_email` counts only inside
+/// `contact`, where the current reference puts it; at the top level (an older copy's
+/// place) it is ignored, as a server following the current reference would.
 async fn update(
     State(shared): State<Shared>,
     id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if !is_json(&headers) {
+        return standard_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Unsupported media type",
+            vec!["Send the body as JSON, with Content-Type: application/json".to_string()],
+        );
+    }
     // Rails parses the body as soon as the controller reads any parameter, the id
     // included, so a malformed body is reported even for an unknown id.
-    let parsed: UpdateBody = match serde_json::from_slice(&body) {
+    let parsed: Value = match serde_json::from_slice(&body) {
         Ok(parsed) => parsed,
         Err(e) => {
             return standard_error(
@@ -251,19 +254,55 @@ async fn update(
             );
         }
     };
+    let Some(fields) = parsed.get("contact").filter(|c| c.is_object()) else {
+        return standard_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "Missing contact",
+            vec![r#"The body must hold a "contact" object: {"contact": {...}}"#.to_string()],
+        );
+    };
+    let patch = match ContactPatch::deserialize(fields) {
+        Ok(patch) => patch,
+        Err(e) => {
+            return standard_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "Invalid contact",
+                vec![format!("The contact could not be read: {e}")],
+            );
+        }
+    };
     let Some(id) = parse_id(id) else {
         return contact_not_found();
     };
-    let mut patch = parsed.contact.unwrap_or_default();
-    if patch.user_email.is_none() {
-        patch.user_email = parsed.user_email;
+    let dropped = shared
+        .faults()
+        .take_drop(|name| fields.get(name).is_some_and(|v| !v.is_null()));
+    let result = match &dropped {
+        Some(name) => shared.store().update_dropping(id, &patch, name),
+        None => shared.store().update(id, &patch),
+    };
+    if result.is_err()
+        && let Some(name) = dropped
+    {
+        shared.faults().restore_drop(name);
     }
-    let result = shared.store().update(id, &patch);
     match result {
         Ok(contact) => axum::Json(DataEnvelope { data: contact }).into_response(),
         Err(Refusal::NotFound) => contact_not_found(),
         Err(Refusal::Invalid(problems)) => validation_error(problems),
     }
+}
+
+/// `application/json`, parameters such as `charset` allowed; a missing Content-Type
+/// is not JSON.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 async fn list(

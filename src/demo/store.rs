@@ -76,7 +76,19 @@ impl Store {
     /// Applies an update (PUT and PATCH behave the same): only the fields present in the
     /// patch change. Nothing is written unless the whole patch is valid.
     pub(crate) fn update(&mut self, id: u64, patch: &ContactPatch) -> Result<Contact, Refusal> {
-        self.apply(id, patch, true)
+        self.apply(id, patch, true, None)
+    }
+
+    /// [`Store::update`], except that the field named `dropped` is validated but not
+    /// stored, as a server that silently ignores one attribute would do. The answer
+    /// shows the stored value of that field.
+    pub(crate) fn update_dropping(
+        &mut self,
+        id: u64,
+        patch: &ContactPatch,
+        dropped: &str,
+    ) -> Result<Contact, Refusal> {
+        self.apply(id, patch, true, Some(dropped))
     }
 
     /// Applies a patch as a colleague's save in Linq's own app would: the same field
@@ -87,31 +99,48 @@ impl Store {
         id: u64,
         patch: &ContactPatch,
     ) -> Result<Contact, Refusal> {
-        self.apply(id, patch, false)
+        self.apply(id, patch, false, None)
     }
 
+    /// Validates the whole patch, writes it less the `dropped` field, and moves
+    /// `updated_at` only when something really changed.
     fn apply(
         &mut self,
         id: u64,
         patch: &ContactPatch,
         require_identity: bool,
+        dropped: Option<&str>,
     ) -> Result<Contact, Refusal> {
-        if !self.contacts.contains_key(&id) {
+        let Some(current) = self.contacts.get(&id).cloned() else {
             return Err(Refusal::NotFound);
+        };
+        let mut checked = self.check(patch, require_identity)?;
+        let mut kept = patch.clone();
+        if let Some(name) = dropped {
+            if let Some(value) = patch_field(&mut kept, name) {
+                *value = None;
+            }
+            match name {
+                "phone_number" => checked.phone = None,
+                "user_email" => checked.owner = None,
+                _ => {}
+            }
         }
-        let checked = self.check(patch, require_identity)?;
-        let stamp = self.stamp();
-        let contact = self.contacts.get_mut(&id).ok_or(Refusal::NotFound)?;
-        write_fields(contact, patch, checked);
-        contact.updated_at = stamp;
-        Ok(contact.clone())
+        let mut next = current.clone();
+        write_fields(&mut next, &kept, checked);
+        if next != current {
+            next.updated_at = self.stamp();
+            self.contacts.insert(id, next.clone());
+        }
+        Ok(next)
     }
 
     /// Validates a patch and resolves what the server derives from it, reporting every
     /// problem at once, as the API lists them.
     fn check(&self, patch: &ContactPatch, require_identity: bool) -> Result<Checked, Refusal> {
         let mut problems = Vec::new();
-        if require_identity && !patch.has_identity_field() {
+        // The strictest reading of the rule: an identity field counts only with a value.
+        if require_identity && !patch.has_filled_identity_field() {
             problems.push(MSG_IDENTITY_REQUIRED.to_string());
         }
         if let Some(email) = &patch.email
@@ -213,6 +242,36 @@ impl Store {
 struct Checked {
     phone: Option<String>,
     owner: Option<ContactOwner>,
+}
+
+/// The names of the fields an update body may hold, in wire order.
+pub(crate) const PATCH_FIELDS: [&str; 8] = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone_number",
+    "company",
+    "title",
+    "location",
+    "user_email",
+];
+
+/// The patch's field of that wire name; `None` for a name no update body has.
+pub(crate) fn patch_field<'a>(
+    patch: &'a mut ContactPatch,
+    name: &str,
+) -> Option<&'a mut Option<String>> {
+    Some(match name {
+        "first_name" => &mut patch.first_name,
+        "last_name" => &mut patch.last_name,
+        "email" => &mut patch.email,
+        "phone_number" => &mut patch.phone_number,
+        "company" => &mut patch.company,
+        "title" => &mut patch.title,
+        "location" => &mut patch.location,
+        "user_email" => &mut patch.user_email,
+        _ => return None,
+    })
 }
 
 /// Writes the fields a patch names; `full_name` follows the names, as the server
@@ -380,6 +439,7 @@ mod tests {
     fn owner_matches_case_insensitively_and_empty_fields_clear() {
         let mut s = store();
         let patch = ContactPatch {
+            first_name: Some("Ada".into()),
             last_name: Some(String::new()),
             phone_number: Some(String::new()),
             user_email: Some("owner@example.com".into()),
@@ -411,6 +471,79 @@ mod tests {
             Err(Refusal::Invalid(vec![MSG_PHONE_INVALID.into()]))
         );
         assert_eq!(s.get(7), Some(&c));
+    }
+
+    #[test]
+    fn blank_identity_fields_do_not_count() {
+        let mut s = store();
+        let before = s.get(7).cloned();
+        let blanks = ContactPatch {
+            first_name: Some(String::new()),
+            last_name: Some("  ".into()),
+            email: Some(String::new()),
+            phone_number: Some(String::new()),
+            title: Some("CTO".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.update(7, &blanks),
+            Err(Refusal::Invalid(vec![MSG_IDENTITY_REQUIRED.into()]))
+        );
+        assert_eq!(s.get(7).cloned(), before);
+    }
+
+    #[test]
+    fn a_write_that_changes_nothing_keeps_updated_at() {
+        let mut s = store();
+        let same = ContactPatch {
+            first_name: Some("Ada".into()),
+            phone_number: Some("(555) 010-0007".into()),
+            ..Default::default()
+        };
+        let before = s.get(7).cloned().unwrap();
+        assert_eq!(s.update(7, &same), Ok(before.clone()));
+        assert_eq!(s.get(7), Some(&before));
+        let changed = s
+            .update(
+                7,
+                &ContactPatch {
+                    title: Some("CTO".into()),
+                    ..same
+                },
+            )
+            .unwrap();
+        assert_ne!(changed.updated_at, before.updated_at);
+    }
+
+    #[test]
+    fn a_dropped_field_is_validated_but_not_stored() {
+        let mut s = store();
+        let patch = ContactPatch {
+            first_name: Some("Augusta".into()),
+            phone_number: Some("555 010 9999".into()),
+            user_email: Some("owner@example.com".into()),
+            ..Default::default()
+        };
+        for name in ["first_name", "phone_number", "user_email"] {
+            let mut s = store();
+            let before = s.get(7).cloned().unwrap();
+            let after = s.update_dropping(7, &patch, name).unwrap();
+            let untouched = |c: &Contact| match name {
+                "first_name" => c.first_name.clone(),
+                "phone_number" => c.phone_number.clone(),
+                _ => c.owner_email().to_owned(),
+            };
+            assert_eq!(untouched(&after), untouched(&before), "{name}");
+            assert_eq!(s.get(7), Some(&after), "{name}");
+        }
+        let after = s.update_dropping(7, &patch, "first_name").unwrap();
+        assert_eq!(after.full_name, "Ada Lovelace");
+        assert_eq!(after.phone_number, "+15550109999");
+        let bad = ContactPatch {
+            email: Some("nope".into()),
+            ..patch
+        };
+        assert!(s.update_dropping(7, &bad, "email").is_err());
     }
 
     #[test]
