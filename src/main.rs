@@ -107,6 +107,7 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
         target,
         drafts: DraftStore::from_env(),
         recent_path: linq_contact::recent::path(&server_key),
+        journal: linq_contact::journal::Journal::from_env(),
         server_key,
         mouse: config.mouse,
         backoff: Backoff::default(),

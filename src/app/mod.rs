@@ -125,6 +125,8 @@ pub enum Effect {
     DeleteDraft {
         id: u64,
     },
+    /// Append to the journal of saves; the runtime stamps the time and the server.
+    Journal(Box<crate::journal::Entry>),
     /// Clear and repaint every cell (Ctrl-L, after a terminal glitch).
     ClearScreen,
     Quit,

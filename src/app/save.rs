@@ -206,6 +206,7 @@ impl App {
             .filter(|f| f.of(&editing.record) != f.of(&contact))
             .collect();
         let unapplied = crate::form::unapplied(&plan.patch, &editing.record, &contact);
+        let entry = crate::journal::Entry::of_save("", "", &plan.patch, &editing.record, &contact);
         editing.form.rebase_after_save(&contact, plan);
         editing.forget_history();
         editing.cleaned = cleaned;
@@ -220,6 +221,7 @@ impl App {
         vec![
             Effect::DeleteDraft { id },
             Effect::SaveRecent(self.recent.clone()),
+            Effect::Journal(Box::new(entry)),
         ]
     }
 
@@ -322,17 +324,17 @@ pub(super) fn may_have_acted(e: &ApiError) -> bool {
 
 /// The messages of a refusal that name a field, for showing under that field.
 fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
-    match body {
-        ErrorBody::Standard {
-            message, errors, ..
-        } => errors
-            .iter()
-            .map(|e| &e.line)
-            .chain(message)
-            .filter_map(|m| crate::form::field_named_in(m).map(|f| (f, m.clone())))
-            .collect(),
-        _ => Vec::new(),
-    }
+    body.field_messages()
+        .into_iter()
+        .filter_map(|(named, line)| {
+            // An entry that names its field says so; otherwise the words may.
+            let field = match named {
+                Some(name) => Field::from_api_name(&name),
+                None => crate::form::field_named_in(&line),
+            }?;
+            Some((field, line))
+        })
+        .collect()
 }
 
 /// Whether an uncertain save reached the server: some field it changed now holds the

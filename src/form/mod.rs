@@ -80,6 +80,16 @@ impl Field {
         }
     }
 
+    /// The field the API calls `name` (`email`, `phone_number`, `user_email`, and the
+    /// owner also as `contact_owner`), leniently as to case.
+    pub fn from_api_name(name: &str) -> Option<Field> {
+        let name = name.trim().to_ascii_lowercase();
+        if name == "contact_owner" || name == "owner" {
+            return Some(Field::Owner);
+        }
+        Self::ALL.into_iter().find(|f| f.api_name() == name)
+    }
+
     pub fn is_identity(self) -> bool {
         Self::IDENTITY.contains(&self)
     }

@@ -116,6 +116,16 @@ impl EffectRunner {
                     task.abort();
                 }
             }
+            Effect::Journal(mut entry) => {
+                if let Some(journal) = &self.session.journal {
+                    entry.at =
+                        chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+                    entry.server = self.session.server_key.clone();
+                    if let Err(e) = journal.append(&entry) {
+                        tracing::warn!(error = %e, path = %journal.path().display(), "could not write the journal");
+                    }
+                }
+            }
             Effect::DeleteDraft { id } => {
                 if let Some(store) = &self.session.drafts {
                     let _ = store.delete(&self.session.server_key, id);

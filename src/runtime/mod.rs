@@ -60,6 +60,8 @@ pub struct Session {
     pub drafts: Option<DraftStore>,
     /// Where the recently opened list lives; `None` keeps it in memory only.
     pub recent_path: Option<PathBuf>,
+    /// Where each save's changes are recorded; `None`: nowhere.
+    pub journal: Option<crate::journal::Journal>,
     pub backoff: Backoff,
     /// Capture the mouse (off by default, so text stays selectable).
     pub mouse: bool,

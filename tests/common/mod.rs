@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod looped;
 pub mod pty;
 
 use linq_contact::api::{Contact, ContactOwner};
