@@ -665,3 +665,60 @@ async fn a_write_that_changes_nothing_leaves_updated_at_alone() {
     assert!(after.updated_at > before.updated_at, "{after:?}");
     assert_eq!(demo.server.contact(id), Some(after));
 }
+
+#[tokio::test]
+async fn create_follows_the_real_rules() {
+    use linq_contact::api::{ApiError, ContactPatch, LinqClient};
+    use linq_contact::secret::Token;
+    let server = DemoServer::start(0).await.unwrap();
+    let client = LinqClient::new(
+        &server.url(),
+        Token::new(server.token()),
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    let last = server.last_id();
+    let created = client
+        .create_contact(&ContactPatch {
+            first_name: Some("Nia".into()),
+            phone_number: Some("(212) 555-0100".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.id, last + 1, "ids are given in order");
+    assert_eq!(created.phone_number, "+12125550100");
+    assert_eq!(created.full_name, "Nia");
+    assert!(!created.created_at.is_empty() && created.created_at == created.updated_at);
+    assert!(
+        !created.owner_email().is_empty(),
+        "a default owner is assigned"
+    );
+    assert_eq!(server.contact(created.id).unwrap(), created);
+    let post = server
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .unwrap();
+    assert_eq!(
+        post.body,
+        r#"{"contact":{"first_name":"Nia","phone_number":"(212) 555-0100"}}"#
+    );
+    // No identity field with a value, or an unknown owner: 422, nothing stored.
+    for patch in [
+        ContactPatch {
+            first_name: Some(String::new()),
+            company: Some("Acme".into()),
+            ..Default::default()
+        },
+        ContactPatch {
+            first_name: Some("Ola".into()),
+            user_email: Some("nobody@nowhere.example".into()),
+            ..Default::default()
+        },
+    ] {
+        let err = client.create_contact(&patch).await.unwrap_err();
+        assert!(matches!(err, ApiError::Http { status: 422, .. }), "{err:?}");
+    }
+    assert_eq!(server.last_id(), created.id);
+}

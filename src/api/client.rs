@@ -117,6 +117,21 @@ impl LinqClient {
         Ok(envelope.data)
     }
 
+    /// `POST /api/partner/v2/contacts` with `{"contact": {...}}`, the same encoding as an
+    /// update; the answer (201) is the created contact.
+    pub async fn create_contact(&self, patch: &ContactPatch) -> Result<Contact, ApiError> {
+        let body = encode_update(patch).map_err(|e| ApiError::Other {
+            reason: format!("could not encode the new contact: {e}"),
+        })?;
+        let request = self
+            .http
+            .post(self.endpoint(&[]))
+            .header(CONTENT_TYPE, "application/json")
+            .body(body);
+        let envelope: DataEnvelope = self.call(request, decode_json).await?;
+        Ok(envelope.data)
+    }
+
     /// `GET /api/partner/v2/contacts?page=&per_page=`; `per_page` is clamped to 1..=100
     /// (the API's maximum) and `page` starts at 1.
     pub async fn list_contacts(&self, page: u32, per_page: u32) -> Result<ContactPage, ApiError> {

@@ -184,6 +184,11 @@ impl DemoServer {
         self.shared.store().first_id().unwrap_or_default()
     }
 
+    /// The highest id: a created contact gets the next one.
+    pub fn last_id(&self) -> u64 {
+        self.shared.store().last_id().unwrap_or_default()
+    }
+
     /// Every request received so far, in arrival order, including refused ones.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.requests()

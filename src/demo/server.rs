@@ -121,7 +121,7 @@ impl Shared {
 
 pub(crate) fn router(shared: Shared) -> Router {
     Router::new()
-        .route("/api/partner/v2/contacts", get(list))
+        .route("/api/partner/v2/contacts", get(list).post(create))
         // A static segment outranks `{id}` in axum's router, so `/find` is never read
         // as an id.
         .route("/api/partner/v2/contacts/find", get(find))
@@ -233,45 +233,9 @@ async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !is_json(&headers) {
-        return standard_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "Unsupported media type",
-            vec!["Send the body as JSON, with Content-Type: application/json".to_string()],
-        );
-    }
-    // Rails parses the body as soon as the controller reads any parameter, the id
-    // included, so a malformed body is reported even for an unknown id.
-    let parsed: Value = match serde_json::from_slice(&body) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            return standard_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "Malformed JSON",
-                vec![format!("The request body could not be parsed: {e}")],
-            );
-        }
-    };
-    let Some(fields) = parsed.get("contact").filter(|c| c.is_object()) else {
-        return standard_error(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "Missing contact",
-            vec![r#"The body must hold a "contact" object: {"contact": {...}}"#.to_string()],
-        );
-    };
-    let patch = match ContactPatch::deserialize(fields) {
-        Ok(patch) => patch,
-        Err(e) => {
-            return standard_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "Invalid contact",
-                vec![format!("The contact could not be read: {e}")],
-            );
-        }
+    let (fields, patch) = match read_contact_body(&headers, &body) {
+        Ok(read) => read,
+        Err(refusal) => return refusal,
     };
     let Some(id) = parse_id(id) else {
         return contact_not_found();
@@ -290,6 +254,68 @@ async fn update(
     }
     match result {
         Ok(contact) => axum::Json(DataEnvelope { data: contact }).into_response(),
+        Err(Refusal::NotFound) => contact_not_found(),
+        Err(Refusal::Invalid(problems)) => validation_error(problems),
+    }
+}
+
+/// The body of a write: JSON (415 otherwise), parseable (400), with a `contact` object
+/// (400) of known field types (400). Returns the raw object beside the patch, so a
+/// write can tell which fields were named.
+fn read_contact_body(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(serde_json::Map<String, Value>, ContactPatch), Response> {
+    if !is_json(headers) {
+        return Err(standard_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Unsupported media type",
+            vec!["Send the body as JSON, with Content-Type: application/json".to_string()],
+        ));
+    }
+    // Rails parses the body as soon as the controller reads any parameter, the id
+    // included, so a malformed body is reported even for an unknown id.
+    let parsed: Value = serde_json::from_slice(body).map_err(|e| {
+        standard_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "Malformed JSON",
+            vec![format!("The request body could not be parsed: {e}")],
+        )
+    })?;
+    let Some(Value::Object(fields)) = parsed.get("contact").cloned() else {
+        return Err(standard_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "Missing contact",
+            vec![r#"The body must hold a "contact" object: {"contact": {...}}"#.to_string()],
+        ));
+    };
+    let patch = ContactPatch::deserialize(Value::Object(fields.clone())).map_err(|e| {
+        standard_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "Invalid contact",
+            vec![format!("The contact could not be read: {e}")],
+        )
+    })?;
+    Ok((fields, patch))
+}
+
+/// `POST /api/partner/v2/contacts`: 201 with the new contact, or 422 with every problem.
+async fn create(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let patch = match read_contact_body(&headers, &body) {
+        Ok((_, patch)) => patch,
+        Err(refusal) => return refusal,
+    };
+    let result = shared.store().create(&patch);
+    match result {
+        Ok(contact) => (
+            StatusCode::CREATED,
+            axum::Json(DataEnvelope { data: contact }),
+        )
+            .into_response(),
         Err(Refusal::NotFound) => contact_not_found(),
         Err(Refusal::Invalid(problems)) => validation_error(problems),
     }

@@ -73,6 +73,24 @@ impl Store {
         self.insert(contact);
     }
 
+    /// Creates a contact (POST): the same field rules as an update, an identity field
+    /// with a value required, ids given in order, both timestamps set. Without
+    /// `user_email` the organisation's first user owns the contact.
+    pub(crate) fn create(&mut self, patch: &ContactPatch) -> Result<Contact, Refusal> {
+        let checked = self.check(patch, true)?;
+        let now = self.stamp();
+        let mut contact = Contact {
+            id: self.last_id().map_or(1, |id| id + 1),
+            created_at: now.clone(),
+            updated_at: now,
+            contact_owner: self.users.first().cloned(),
+            ..Contact::default()
+        };
+        write_fields(&mut contact, patch, checked);
+        self.insert(contact.clone());
+        Ok(contact)
+    }
+
     /// Applies an update (PUT and PATCH behave the same): only the fields present in the
     /// patch change. Nothing is written unless the whole patch is valid.
     pub(crate) fn update(&mut self, id: u64, patch: &ContactPatch) -> Result<Contact, Refusal> {
