@@ -235,7 +235,7 @@ async fn update(
 ) -> Response {
     let (fields, patch) = match read_contact_body(&headers, &body) {
         Ok(read) => read,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let Some(id) = parse_id(id) else {
         return contact_not_found();
@@ -265,40 +265,40 @@ async fn update(
 fn read_contact_body(
     headers: &HeaderMap,
     body: &Bytes,
-) -> Result<(serde_json::Map<String, Value>, ContactPatch), Response> {
+) -> Result<(serde_json::Map<String, Value>, ContactPatch), Box<Response>> {
     if !is_json(headers) {
-        return Err(standard_error(
+        return Err(Box::new(standard_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",
             "Unsupported media type",
             vec!["Send the body as JSON, with Content-Type: application/json".to_string()],
-        ));
+        )));
     }
     // Rails parses the body as soon as the controller reads any parameter, the id
     // included, so a malformed body is reported even for an unknown id.
     let parsed: Value = serde_json::from_slice(body).map_err(|e| {
-        standard_error(
+        Box::new(standard_error(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
             "Malformed JSON",
             vec![format!("The request body could not be parsed: {e}")],
-        )
+        ))
     })?;
     let Some(Value::Object(fields)) = parsed.get("contact").cloned() else {
-        return Err(standard_error(
+        return Err(Box::new(standard_error(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
             "Missing contact",
             vec![r#"The body must hold a "contact" object: {"contact": {...}}"#.to_string()],
-        ));
+        )));
     };
     let patch = ContactPatch::deserialize(Value::Object(fields.clone())).map_err(|e| {
-        standard_error(
+        Box::new(standard_error(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
             "Invalid contact",
             vec![format!("The contact could not be read: {e}")],
-        )
+        ))
     })?;
     Ok((fields, patch))
 }
@@ -307,7 +307,7 @@ fn read_contact_body(
 async fn create(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let patch = match read_contact_body(&headers, &body) {
         Ok((_, patch)) => patch,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let result = shared.store().create(&patch);
     match result {
