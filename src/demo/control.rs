@@ -17,8 +17,9 @@ use axum::routing::{any, get, post};
 use serde_json::json;
 
 use super::CONTROL_HELP;
+use super::answers::{contact_not_found, standard_error, validation_error};
 use super::faults::Fault;
-use super::server::{Shared, contact_not_found, standard_error, validation_error};
+use super::shared::Shared;
 use super::store::{PATCH_FIELDS, Refusal};
 use crate::api::model::{DataEnvelope, UpdateRequest};
 

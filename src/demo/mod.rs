@@ -62,10 +62,12 @@
 //! Control requests need no token, are never recorded, delayed or faulted, and answer
 //! JSON (400 with this usage when a parameter is wrong).
 
+mod answers;
 mod control;
 mod faults;
 mod seed;
 mod server;
+mod shared;
 mod store;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -77,7 +79,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::model::{Contact, ContactPatch};
 pub use faults::Fault;
-use server::Shared;
+use shared::Shared;
 use store::Store;
 
 /// The only token the demo accepts. Not a secret: the demo holds made-up data.

@@ -2,8 +2,6 @@
 //! and the API's two error body shapes. The rules themselves live in `store`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -15,15 +13,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tokio::sync::watch;
 
-use super::faults::{self, Fault, FaultPlan};
+use super::answers::{contact_not_found, standard_error, validation_error};
+use super::shared::Shared;
 use super::store::{
-    DEFAULT_PER_PAGE, MSG_EMAIL_INVALID, MSG_PHONE_INVALID, Refusal, Store, is_valid_email,
+    DEFAULT_PER_PAGE, MSG_EMAIL_INVALID, MSG_PHONE_INVALID, Refusal, is_valid_email,
     normalise_phone,
 };
 use super::{DEMO_TOKEN, RecordedRequest};
-use crate::api::model::{Contact, ContactPatch, DataEnvelope};
+use crate::api::model::{ContactPatch, DataEnvelope};
 
 pub(crate) const TOKEN_HEADER: &str = "X-LINQ-INTEGRATION-TOKEN";
 
@@ -32,92 +30,6 @@ const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// The prefix of every API route; only these are faulted.
 const API_PREFIX: &str = "/api/";
-const CONTACTS_PREFIX: &str = "/api/partner/v2/contacts/";
-
-/// State shared between the handlers and the `DemoServer` handle the tests hold.
-#[derive(Clone)]
-pub(crate) struct Shared {
-    store: Arc<Mutex<Store>>,
-    log: Arc<Mutex<Vec<RecordedRequest>>>,
-    faults: Arc<Mutex<FaultPlan>>,
-    /// Never sent on: it reports an error once the `DemoServer` holding the sender is
-    /// dropped, which is what ends stalled bodies and pending delays.
-    shutdown: watch::Receiver<()>,
-}
-
-impl Shared {
-    pub(crate) fn new(store: Store, shutdown: watch::Receiver<()>) -> Self {
-        Shared {
-            store: Arc::new(Mutex::new(store)),
-            log: Arc::default(),
-            faults: Arc::default(),
-            shutdown,
-        }
-    }
-
-    /// A panic in one handler must not take the whole demo down with a poisoned lock;
-    /// every write is validated before it starts, so the data is still consistent.
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    fn record(&self, request: RecordedRequest) {
-        self.log
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(request);
-    }
-
-    /// Same poisoning argument as [`Shared::store`]: the plan is a few plain values.
-    pub(crate) fn faults(&self) -> MutexGuard<'_, FaultPlan> {
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Applies a colleague's edit straight to the store: nothing is recorded or faulted.
-    pub(crate) fn edit_externally(
-        &self,
-        id: u64,
-        patch: &ContactPatch,
-    ) -> Result<Contact, Refusal> {
-        self.store().edit_externally(id, patch)
-    }
-
-    /// Waits out the configured latency, or less if the demo is dropped meanwhile, so
-    /// a long delay cannot keep a connection task alive after the server is gone.
-    async fn delay(&self) {
-        let latency = self.faults().latency();
-        if latency == Duration::ZERO {
-            return;
-        }
-        let mut shutdown = self.shutdown.clone();
-        tokio::select! {
-            () = tokio::time::sleep(latency) => {}
-            () = async { while shutdown.changed().await.is_ok() {} } => {}
-        }
-    }
-
-    /// The contact a faulted answer pretends to be about: the one the path names, else
-    /// the first, so that bodies posing as a success look like one.
-    fn contact_for(&self, path: &str) -> Contact {
-        let store = self.store();
-        let named = path
-            .strip_prefix(CONTACTS_PREFIX)
-            .and_then(|id| id.parse().ok())
-            .and_then(|id| store.get(id));
-        named
-            .or_else(|| store.first_id().and_then(|id| store.get(id)))
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    fn fault_response(&self, fault: &Fault, path: &str) -> Response {
-        faults::respond(fault, &self.contact_for(path), self.shutdown.clone())
-    }
-}
 
 pub(crate) fn router(shared: Shared) -> Router {
     Router::new()
@@ -410,41 +322,4 @@ async fn no_route() -> Response {
 /// id from one that belongs to another organisation, and neither can the demo.
 fn parse_id(path: Result<Path<String>, PathRejection>) -> Option<u64> {
     path.ok()?.0.parse().ok()
-}
-
-pub(crate) fn contact_not_found() -> Response {
-    standard_error(
-        StatusCode::NOT_FOUND,
-        "CONTACT_NOT_FOUND",
-        "Contact not found",
-        vec![
-            "The requested contact does not exist or is not accessible to your organization"
-                .to_string(),
-        ],
-    )
-}
-
-pub(crate) fn validation_error(problems: Vec<String>) -> Response {
-    standard_error(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "VALIDATION_ERROR",
-        "Validation failed",
-        problems,
-    )
-}
-
-/// The "render_standard_error" shape the contacts endpoints use.
-pub(crate) fn standard_error(
-    status: StatusCode,
-    code: &str,
-    message: &str,
-    errors: Vec<String>,
-) -> Response {
-    let body = json!({
-        "status": "error",
-        "error_code": code,
-        "message": message,
-        "errors": errors,
-    });
-    (status, axum::Json(body)).into_response()
 }
