@@ -263,6 +263,7 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
     for e in effects {
         runner.perform(e);
     }
+    note_log_failure(&mut app);
     let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(SPINNER_STEP);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -299,7 +300,17 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
         if is_edit {
             keep_emergency_draft(&app, &session);
         }
+        note_log_failure(&mut app);
         terminal.draw(|f| ui::draw(&app, f))?;
+    }
+}
+
+/// The log's writes fail silently; the status pane says so, once.
+fn note_log_failure(app: &mut App) {
+    if let Some(reason) = crate::logging::take_failure() {
+        app.update(Msg::Notice(format!(
+            "The log cannot be written ({reason}); the editor carries on without it."
+        )));
     }
 }
 
