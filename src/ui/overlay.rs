@@ -19,7 +19,10 @@ pub fn draw(
     area: Rect,
 ) -> Option<Position> {
     let (title, lines) = match overlay {
-        Overlay::Picker(picker) => return super::picker::draw(picker, theme, frame, area),
+        Overlay::Picker(picker) => {
+            let retry = app.options().keymap.short_label(Action::Reload);
+            return super::picker::draw(picker, &retry, theme, frame, area);
+        }
         Overlay::Open { input, error } => {
             return open_prompt(input, error.as_deref(), theme, frame, area);
         }
