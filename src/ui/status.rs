@@ -291,11 +291,7 @@ fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
             ),
             theme.error(),
         )];
-        l.extend(
-            e.detail_lines()
-                .into_iter()
-                .map(|d| Line::from(format!("  {d}"))),
-        );
+        l.extend(detail_lines(e));
         // A 404 without the API's own error code comes from something else at that
         // address: most likely the base URL is wrong, not the contact.
         if !matches!(
@@ -337,11 +333,26 @@ fn error_lines(prefix: &str, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> 
         format!("{prefix}{}", e.headline()),
         theme.error(),
     )];
-    out.extend(
-        e.detail_lines()
-            .into_iter()
-            .map(|d| Line::from(format!("  {}", sanitize(&d)))),
-    );
+    out.extend(detail_lines(e));
+    out
+}
+
+/// Lines of an error's detail shown in the pane: a server can send tens of thousands,
+/// and wrapping them all on every keystroke would make typing lag. The log has them all.
+pub const MAX_ERROR_LINES: usize = 200;
+
+/// The first [`MAX_ERROR_LINES`] of the error's detail, then how many more there are.
+fn detail_lines(e: &ApiError) -> Vec<Line<'static>> {
+    let all = e.detail_lines();
+    let more = all.len().saturating_sub(MAX_ERROR_LINES);
+    let mut out: Vec<Line<'static>> = all
+        .into_iter()
+        .take(MAX_ERROR_LINES)
+        .map(|d| Line::from(format!("  {}", sanitize(&d))))
+        .collect();
+    if more > 0 {
+        out.push(Line::from(format!("  … {more} more lines, in the log")));
+    }
     out
 }
 
