@@ -430,4 +430,12 @@ fn a_notice_is_shown_in_the_status_pane() {
         1,
         "{text}"
     );
+    // Other news first: the notice shrinks to one line that does not blame the config.
+    app.update(Msg::Key(ctrl('z')));
+    let text = screen(&app, 120, 30);
+    assert!(text.contains("Nothing to undo."), "{text}");
+    assert!(
+        text.contains("1 problem(s) with the config or the log"),
+        "{text}"
+    );
 }

@@ -128,37 +128,63 @@ impl ErrorBody {
 
     /// The body as human lines, already sanitised.
     pub fn lines(&self) -> Vec<String> {
+        self.line_iter().collect()
+    }
+
+    /// [`Self::lines`], built one at a time: a body may hold tens of thousands of lines
+    /// and a caller may want only the first few.
+    fn line_iter(&self) -> Box<dyn Iterator<Item = String> + '_> {
+        let lines: Box<dyn Iterator<Item = String> + '_> = match self {
+            ErrorBody::Standard {
+                error_code,
+                message,
+                errors,
+            } => {
+                let head = match (error_code, message) {
+                    (Some(code), Some(msg)) => Some(format!("{code}: {msg}")),
+                    (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+                    (None, None) => None,
+                };
+                // Servers often repeat the message in errors[]; once is enough.
+                Box::new(
+                    head.into_iter().chain(
+                        errors
+                            .iter()
+                            .filter(|e| message.as_deref() != Some(e.as_str()))
+                            .cloned(),
+                    ),
+                )
+            }
+            ErrorBody::JsonApi(errors) => Box::new(errors.iter().filter_map(JsonApiError::line)),
+            ErrorBody::Html { title: Some(title) } => Box::new(std::iter::once(format!(
+                "an HTML page (probably a proxy): {title}"
+            ))),
+            ErrorBody::Html { title: None } => Box::new(std::iter::once(
+                "an HTML page (probably a proxy)".to_owned(),
+            )),
+            ErrorBody::Empty => Box::new(std::iter::once("empty response body".to_owned())),
+            ErrorBody::Text(text) => Box::new(std::iter::once(text.clone())),
+        };
+        Box::new(lines.map(|line| sanitize(&line)))
+    }
+
+    /// How many lines [`Self::lines`] has, without building them.
+    fn line_count(&self) -> usize {
         match self {
             ErrorBody::Standard {
                 error_code,
                 message,
                 errors,
             } => {
-                let mut lines: Vec<String> = match (error_code, message) {
-                    (Some(code), Some(msg)) => vec![format!("{code}: {msg}")],
-                    (Some(one), None) | (None, Some(one)) => vec![one.clone()],
-                    (None, None) => Vec::new(),
-                };
-                // Servers often repeat the message in errors[]; once is enough.
-                lines.extend(
-                    errors
+                usize::from(error_code.is_some() || message.is_some())
+                    + errors
                         .iter()
                         .filter(|e| message.as_deref() != Some(e.as_str()))
-                        .cloned(),
-                );
-                lines
+                        .count()
             }
-            ErrorBody::JsonApi(errors) => errors.iter().filter_map(JsonApiError::line).collect(),
-            ErrorBody::Html { title: Some(title) } => {
-                vec![format!("an HTML page (probably a proxy): {title}")]
-            }
-            ErrorBody::Html { title: None } => vec!["an HTML page (probably a proxy)".to_owned()],
-            ErrorBody::Empty => vec!["empty response body".to_owned()],
-            ErrorBody::Text(text) => vec![text.clone()],
+            ErrorBody::JsonApi(errors) => errors.iter().filter(|e| e.has_line()).count(),
+            _ => 1,
         }
-        .into_iter()
-        .map(|line| sanitize(&line))
-        .collect()
     }
 
     fn map_text(self, f: &impl Fn(String) -> String) -> ErrorBody {
@@ -192,6 +218,12 @@ impl ErrorBody {
 }
 
 impl JsonApiError {
+    /// `line()` is `Some`, told without building it.
+    fn has_line(&self) -> bool {
+        let text = |t: &Option<String>| t.as_ref().is_some_and(|t| !t.is_empty());
+        self.code.is_some() || self.status.is_some() || text(&self.title) || text(&self.detail)
+    }
+
     /// `"code: title — detail"`, leaving out what is missing (and a detail that only
     /// repeats the title).
     fn line(&self) -> Option<String> {
@@ -360,16 +392,25 @@ impl ApiError {
 
     /// Every further line: the server's own words (sanitised), then a hint where one helps.
     pub fn detail_lines(&self) -> Vec<String> {
+        self.detail_lines_capped(usize::MAX).0
+    }
+
+    /// The first `max` of [`Self::detail_lines`] and how many more there are, without
+    /// building the rest: a server may send tens of thousands, and a screen shows a few.
+    pub fn detail_lines_capped(&self, max: usize) -> (Vec<String>, usize) {
         let mut lines = match self {
             ApiError::Http { status, body, .. } => {
-                let mut lines = body.lines();
-                if headline_quotes_body(*status, body) && !lines.is_empty() {
-                    lines.remove(0);
-                }
-                if let Some(hint) = http_hint(*status, lines.is_empty()) {
+                let quoted = usize::from(headline_quotes_body(*status, body));
+                let count = body.line_count().saturating_sub(quoted);
+                let hint = http_hint(*status, count == 0);
+                let mut lines: Vec<String> = body.line_iter().skip(quoted).take(max).collect();
+                if let Some(hint) = hint.filter(|_| lines.len() < max) {
                     lines.push(hint.to_owned());
                 }
-                lines
+                let total = count + usize::from(hint.is_some());
+                let more = total.saturating_sub(lines.len());
+                lines.iter_mut().for_each(|l| *l = sanitize(l));
+                return (lines, more);
             }
             // Saves with an unknown outcome are checked by the editor itself, so the hint
             // speaks only of the connection.
@@ -392,7 +433,9 @@ impl ApiError {
             _ => Vec::new(),
         };
         lines.iter_mut().for_each(|l| *l = sanitize(l));
-        lines
+        let more = lines.len().saturating_sub(max);
+        lines.truncate(max);
+        (lines, more)
     }
 
     /// Replaces every occurrence of `secret` in the error's text. A server may echo the
@@ -470,7 +513,7 @@ fn http_headline(status: u16, body: &ErrorBody, retry_after: Option<Duration>) -
                 line.push_str(reason);
             }
             let first = headline_quotes_body(status, body)
-                .then(|| body.lines().into_iter().next())
+                .then(|| body.line_iter().next())
                 .flatten();
             if let Some(first) = first {
                 line.push_str(" — ");
@@ -518,6 +561,52 @@ fn human_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capped_detail_is_the_start_of_the_whole_and_counts_the_rest() {
+        let http = |status, body: &str| ApiError::Http {
+            status,
+            body: ErrorBody::parse(body.as_bytes()),
+            retry_after: None,
+        };
+        let errors: Vec<String> = (0..50).map(|i| format!("problem {i}")).collect();
+        let mut repeated = errors.clone();
+        repeated.extend(std::iter::repeat_n("Invalid".to_string(), 10));
+        let json_api: Vec<serde_json::Value> = (0..30)
+            .map(|i| serde_json::json!({"code": format!("c{i}"), "title": "t"}))
+            .chain([serde_json::json!({"title": " "}), serde_json::json!({})])
+            .collect();
+        let cases = [
+            http(
+                422,
+                &serde_json::json!({"message": "Invalid", "errors": errors}).to_string(),
+            ),
+            http(
+                422,
+                &serde_json::json!({"message": "Invalid", "errors": repeated}).to_string(),
+            ),
+            http(401, &serde_json::json!({"errors": json_api}).to_string()),
+            http(404, ""),
+            http(
+                404,
+                r#"{"error_code":"CONTACT_NOT_FOUND","message":"gone"}"#,
+            ),
+            http(502, "<html><title>Bad gateway</title></html>"),
+            http(301, "moved"),
+            ApiError::Timeout {
+                after: std::time::Duration::from_secs(5),
+            },
+        ];
+        for e in cases {
+            let all = e.detail_lines();
+            for max in [0, 1, 2, 10, 49, 50, 51, 100] {
+                let (first, more) = e.detail_lines_capped(max);
+                let n = max.min(all.len());
+                assert_eq!(first, all[..n], "{e:?} max {max}");
+                assert_eq!(more, all.len() - n, "{e:?} max {max}");
+            }
+        }
+    }
 
     #[test]
     fn standard_body_lines() {

@@ -14,8 +14,8 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    // The editor's own news first; config problems after it, in full until there is
-    // something else to say, then as one line.
+    // The editor's own news first; config problems (and a log that cannot be written)
+    // after it, in full until there is something else to say, then as one line.
     let notices = &app.options().notices;
     let mut lines = self::lines(app, theme);
     if matches!(app.status(), Status::Loading | Status::Loaded) {
@@ -27,7 +27,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else if !notices.is_empty() {
         lines.push(Line::styled(
             format!(
-                "! {} config problem(s): `linq-contact config` lists them",
+                "! {} problem(s) with the config or the log: listed here when the pane is free",
                 notices.len()
             ),
             theme.error(),
@@ -343,11 +343,9 @@ pub const MAX_ERROR_LINES: usize = 200;
 
 /// The first [`MAX_ERROR_LINES`] of the error's detail, then how many more there are.
 fn detail_lines(e: &ApiError) -> Vec<Line<'static>> {
-    let all = e.detail_lines();
-    let more = all.len().saturating_sub(MAX_ERROR_LINES);
-    let mut out: Vec<Line<'static>> = all
+    let (first, more) = e.detail_lines_capped(MAX_ERROR_LINES);
+    let mut out: Vec<Line<'static>> = first
         .into_iter()
-        .take(MAX_ERROR_LINES)
         .map(|d| Line::from(format!("  {}", sanitize(&d))))
         .collect();
     if more > 0 {
