@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Overrides the config file's location, for a second profile or for tests.
@@ -130,26 +131,73 @@ pub fn run_token_command(cmd: &str) -> Result<Token, String> {
     run_token_command_within(cmd, TOKEN_COMMAND_TIMEOUT)
 }
 
+/// After the command has exited, how long a background process it left behind may keep
+/// its output open before the output so far is taken as all there is.
+const LINGER: Duration = Duration::from_millis(300);
+
+/// More than any token tool prints; a runaway command cannot fill memory.
+const MAX_OUTPUT: usize = 64 * 1024;
+
+/// [`run_token_command`] with the time limit as a parameter. The command runs in a
+/// process group of its own, so everything it started can be stopped together: at the
+/// limit the whole group is killed and its pipes are abandoned, and no background
+/// process it left holding them can make the editor wait past the limit.
 fn run_token_command_within(cmd: &str, limit: Duration) -> Result<Token, String> {
+    use std::os::unix::process::CommandExt;
+    let started = Instant::now();
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .map_err(|e| format!("token_command could not be started with sh: {e}"))?;
-    // Read both pipes on their own threads: a command that fills one pipe while the other
-    // is not read would otherwise block forever.
-    let stdout = reader(child.stdout.take());
-    let stderr = reader(child.stderr.take());
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= limit => {
-                // Only `sh` is ours to stop; the readers are left behind rather than
-                // joined, since a grandchild may keep the pipes open.
+    let group = child.id();
+    // Both pipes are read on their own threads (a command that fills one pipe while the
+    // other is not read would block forever), in chunks, so that what has arrived can be
+    // used without waiting for an end that a background process may never give.
+    let (tx, rx) = mpsc::channel();
+    reader(child.stdout.take(), Pipe::Out, tx.clone());
+    reader(child.stderr.take(), Pipe::Err, tx);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut open_pipes = 2;
+    let mut exited: Option<(std::process::ExitStatus, Instant)> = None;
+    loop {
+        if exited.is_none() {
+            match child.try_wait() {
+                Ok(Some(status)) => exited = Some((status, Instant::now())),
+                Ok(None) => {}
+                Err(e) => {
+                    kill_group(group);
+                    let _ = child.wait();
+                    return Err(format!("token_command could not be waited for: {e}"));
+                }
+            }
+        }
+        let now = Instant::now();
+        let status = match exited {
+            Some((status, _)) if open_pipes == 0 => status,
+            // Exited, but something it started still holds the output: what was printed
+            // before the exit is all that counts.
+            Some((status, at)) if now >= at + LINGER && (!out.is_empty() || !status.success()) => {
+                kill_group(group);
+                status
+            }
+            Some((status, _)) if now >= started + limit => {
+                kill_group(group);
+                if out.is_empty() && status.success() {
+                    return Err(format!(
+                        "token_command printed nothing within {} s (a background process \
+                         it started kept its output open)",
+                        limit.as_secs_f32()
+                    ));
+                }
+                status
+            }
+            None if now >= started + limit => {
+                kill_group(group);
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(format!(
@@ -157,12 +205,41 @@ fn run_token_command_within(cmd: &str, limit: Duration) -> Result<Token, String>
                     limit.as_secs_f32()
                 ));
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("token_command could not be waited for: {e}")),
+            _ => {
+                match rx.recv_timeout(Duration::from_millis(10)) {
+                    Ok((Pipe::Out, Some(chunk))) => append(&mut out, &chunk),
+                    Ok((Pipe::Err, Some(chunk))) => append(&mut err, &chunk),
+                    Ok((_, None)) => open_pipes -= 1,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    // Both pipes closed while the command runs on: only its exit is left.
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                }
+                continue;
+            }
+        };
+        // Whatever had already been read when the wait ended.
+        while let Ok((pipe, Some(chunk))) = rx.try_recv() {
+            append(
+                if pipe == Pipe::Out {
+                    &mut out
+                } else {
+                    &mut err
+                },
+                &chunk,
+            );
         }
-    };
-    let out = stdout.join().unwrap_or_default();
-    let err = stderr.join().unwrap_or_default();
+        return token_from(status, out, err);
+    }
+}
+
+/// The token from a finished command's status and output.
+fn token_from(
+    status: std::process::ExitStatus,
+    out: Vec<u8>,
+    err: Vec<u8>,
+) -> Result<Token, String> {
     let out_text = String::from_utf8_lossy(&out);
     if !status.success() {
         let what = match status.code() {
@@ -193,14 +270,45 @@ fn run_token_command_within(cmd: &str, limit: Duration) -> Result<Token, String>
     Ok(Token::new(token))
 }
 
-fn reader<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pipe {
+    Out,
+    Err,
+}
+
+/// Sends what `pipe` gives, chunk by chunk, then `None` at its end. The thread is never
+/// joined: a pipe held open by a stray process would hold the caller too.
+fn reader<R: Read + Send + 'static>(
+    pipe: Option<R>,
+    which: Pipe,
+    tx: mpsc::Sender<(Pipe, Option<Vec<u8>>)>,
+) {
     std::thread::spawn(move || {
-        let mut buf = Vec::new();
         if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut buf);
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 || tx.send((which, Some(buf[..n].to_vec()))).is_err() {
+                    break;
+                }
+            }
         }
-        buf
-    })
+        let _ = tx.send((which, None));
+    });
+}
+
+fn append(to: &mut Vec<u8>, chunk: &[u8]) {
+    let room = MAX_OUTPUT.saturating_sub(to.len());
+    to.extend_from_slice(&chunk[..chunk.len().min(room)]);
+}
+
+/// Kills the process group `leader` started (the command and all it spawned).
+fn kill_group(leader: u32) {
+    if let Some(pid) = i32::try_from(leader)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
 }
 
 #[cfg(test)]
@@ -322,5 +430,84 @@ quit = ["ctrl-q"]
 
         let err = run_token_command_within("sleep 5", Duration::from_millis(200)).unwrap_err();
         assert!(err.contains("did not finish"), "{err}");
+    }
+
+    /// Runs the command on a thread. The wait bounds a failing run: one that hangs, or
+    /// one that sits out a long limit it should not need.
+    fn run_bounded(cmd: &str, limit: Duration) -> Result<Token, String> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let cmd = cmd.to_string();
+        std::thread::spawn(move || {
+            let _ = tx.send(run_token_command_within(&cmd, limit));
+        });
+        rx.recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("token_command still running (limit {limit:?})"))
+    }
+
+    /// A temporary file the command writes the pid of its background process to.
+    fn pid_file(name: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("lc-token-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        path
+    }
+
+    /// Waits until the process in `pid_file` is gone (or a zombie: killed, not yet reaped).
+    fn wait_dead(pid_file: &Path) {
+        let pid = std::fs::read_to_string(pid_file).unwrap();
+        let stat = format!("/proc/{}/stat", pid.trim());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            match std::fs::read_to_string(&stat) {
+                Err(_) => return,
+                Ok(s)
+                    if s.rsplit(')')
+                        .next()
+                        .unwrap_or("")
+                        .trim_start()
+                        .starts_with('Z') =>
+                {
+                    return;
+                }
+                Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        panic!("the background process {} is still alive", pid.trim());
+    }
+
+    #[test]
+    fn a_background_process_holding_the_output_does_not_hold_the_token() {
+        let pids = pid_file("linger");
+        let cmd = format!("sleep 1000 & echo $! > {}; printf tok-bg", pids.display());
+        // Far longer than the test waits: the token comes once the command has exited.
+        let token = run_bounded(&cmd, Duration::from_secs(600)).unwrap();
+        assert_eq!(token.expose(), "tok-bg");
+        wait_dead(&pids);
+    }
+
+    #[test]
+    fn at_the_limit_the_whole_group_is_killed() {
+        let pids = pid_file("limit");
+        let cmd = format!("sleep 1000 & echo $! > {}; exec sleep 1000", pids.display());
+        let err = run_bounded(&cmd, Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("did not finish within 0.3 s"), "{err}");
+        wait_dead(&pids);
+
+        // Exited at once, printing nothing, while a background process keeps the pipe.
+        let pids = pid_file("silent");
+        let cmd = format!("sleep 1000 & echo $! > {}", pids.display());
+        let err = run_bounded(&cmd, Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("printed nothing within 0.3 s"), "{err}");
+        wait_dead(&pids);
+    }
+
+    #[test]
+    fn endless_output_is_bounded() {
+        let mut out = Vec::new();
+        for _ in 0..100 {
+            append(&mut out, &[b'y'; 8192]);
+        }
+        assert_eq!(out.len(), MAX_OUTPUT);
+        let token = run_bounded("yes tok-y | head -c 1000000", Duration::from_secs(600)).unwrap();
+        assert_eq!(token.expose(), "tok-y");
     }
 }

@@ -100,18 +100,12 @@ impl DraftStore {
         let path = self.path(&draft.api_url, draft.contact_id);
         let tmp = path.with_extension("json.tmp");
         let json = serde_json::to_vec_pretty(draft).map_err(io::Error::other)?;
-        {
-            let mut file = fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
+        let written = write_private(&tmp, &json).and_then(|()| fs::rename(&tmp, &path));
+        if written.is_err() {
+            // Half a draft (a full disk) must not linger; the error says what happened.
+            let _ = fs::remove_file(&tmp);
         }
-        fs::rename(&tmp, &path)?;
-        Ok(path)
+        written.map(|()| path)
     }
 
     /// The draft for this contact, if there is a readable one.
@@ -128,6 +122,18 @@ impl DraftStore {
             _ => Ok(()),
         }
     }
+}
+
+/// `bytes` into a new file at `path` (mode 0600), on disk before this returns.
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -160,6 +166,28 @@ mod tests {
         assert_eq!(store.load("http://127.0.0.1:9", 42), None);
         store.delete("https://api.linqapp.com", 42).unwrap();
         assert_eq!(store.load("https://api.linqapp.com", 42), None);
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("lc-drafts-full-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let store = DraftStore::new(&dir);
+        let path = store.path("https://api.linqapp.com", 42);
+        let tmp = path.with_extension("json.tmp");
+
+        // The disk fills up while the draft is written.
+        std::os::unix::fs::symlink("/dev/full", &tmp).unwrap();
+        let err = store.save(&draft()).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(28), "{err}");
+        assert!(tmp.symlink_metadata().is_err(), "the temporary file stayed");
+
+        // The rename fails: a directory has the draft's name.
+        fs::create_dir_all(path.join("in-the-way")).unwrap();
+        store.save(&draft()).unwrap_err();
+        assert!(tmp.symlink_metadata().is_err(), "the temporary file stayed");
         let _ = fs::remove_dir_all(dir);
     }
 }

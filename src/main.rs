@@ -39,10 +39,10 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(2, &e.to_string()),
     };
-    if let Some(path) = linq_contact::logging::log_path()
-        && let Err(e) = linq_contact::logging::init(&path)
-    {
-        eprintln!("linq-contact: logging disabled: {e}");
+    // A log that cannot be written is said in the status pane (logging::take_failure),
+    // not on a terminal about to be taken over.
+    if let Some(path) = linq_contact::logging::log_path() {
+        let _ = linq_contact::logging::init(&path);
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "start");
     runtime.block_on(edit(config, cli.demo, cli.log_bodies))

@@ -46,10 +46,12 @@ impl Summary {
     /// Every word of `filter` appears in some column, ignoring case and accents
     /// ("muller" finds "Müller").
     pub fn matches(&self, filter: &str) -> bool {
-        let hay = fold(&format!(
-            "{} {} {} {} {}",
-            self.id, self.name, self.email, self.phone, self.company
-        ));
+        let hay = self.search_key.get_or_init(|| {
+            fold(&format!(
+                "{} {} {} {} {}",
+                self.id, self.name, self.email, self.phone, self.company
+            ))
+        });
         fold(filter)
             .split_whitespace()
             .all(|word| hay.contains(word))

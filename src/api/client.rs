@@ -236,8 +236,16 @@ impl LinqClient {
         match &result {
             Ok((status, _)) => tracing::info!(%method, path, status, duration_ms, "request"),
             Err(e) => {
-                let error = e.clone().redact(self.secret()).headline();
+                let e = e.clone().redact(self.secret());
+                let error = e.headline();
                 tracing::warn!(%method, path, status = e.status(), duration_ms, error, "request failed");
+                // In full, once: the status pane shows only the first lines of a long one.
+                let detail = e.detail_lines();
+                if !detail.is_empty() {
+                    let lines = detail.len();
+                    let detail = detail.join("\n    ");
+                    tracing::warn!(%method, path, lines, "error detail:\n    {detail}");
+                }
             }
         }
         if let Some(body) = logged_body {

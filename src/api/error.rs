@@ -270,10 +270,7 @@ impl ErrorBody {
 
     /// The body as human lines, already sanitised: every message the server gave.
     pub fn lines(&self) -> Vec<String> {
-        self.field_messages()
-            .into_iter()
-            .map(|(_, line)| line)
-            .collect()
+        self.line_iter().collect()
     }
 
     /// The same lines as [`ErrorBody::lines`], in the same order, each with the API field
@@ -282,8 +279,19 @@ impl ErrorBody {
     /// field. Lines that name no field (the documented strings among them) come with
     /// `None`.
     pub fn field_messages(&self) -> Vec<(Option<String>, String)> {
+        self.entry_iter().collect()
+    }
+
+    /// [`Self::lines`], built one at a time.
+    fn line_iter(&self) -> impl Iterator<Item = String> + '_ {
+        self.entry_iter().map(|(_, line)| line)
+    }
+
+    /// [`Self::field_messages`], built one at a time: a body may hold tens of thousands
+    /// of entries and a caller may want only the first few.
+    fn entry_iter(&self) -> Box<dyn Iterator<Item = (Option<String>, String)> + '_> {
         let unnamed = |line: String| (None, line);
-        let entries: Vec<(Option<String>, String)> = match self {
+        let entries: Box<dyn Iterator<Item = (Option<String>, String)> + '_> = match self {
             ErrorBody::Standard {
                 error_code,
                 message,
@@ -294,35 +302,53 @@ impl ErrorBody {
                     (Some(one), None) | (None, Some(one)) => Some(one.clone()),
                     (None, None) => None,
                 };
-                head.into_iter()
-                    .map(unnamed)
-                    .chain(
+                Box::new(
+                    head.into_iter().map(unnamed).chain(
                         errors
                             .iter()
                             // Servers often repeat the message in errors[]; once is enough.
                             .filter(|e| message.as_deref() != Some(e.line.as_str()))
                             .map(|e| (e.field.clone(), e.line.clone())),
-                    )
-                    .collect()
+                    ),
+                )
             }
-            ErrorBody::JsonApi(errors) => errors
-                .iter()
-                .filter_map(JsonApiError::entry)
-                .map(|e| (e.field, e.line))
-                .collect(),
-            ErrorBody::Html { title: Some(title) } => {
-                vec![unnamed(format!("an HTML page (probably a proxy): {title}"))]
+            ErrorBody::JsonApi(errors) => Box::new(
+                errors
+                    .iter()
+                    .filter_map(JsonApiError::entry)
+                    .map(|e| (e.field, e.line)),
+            ),
+            ErrorBody::Html { title: Some(title) } => Box::new(std::iter::once(unnamed(format!(
+                "an HTML page (probably a proxy): {title}"
+            )))),
+            ErrorBody::Html { title: None } => Box::new(std::iter::once(unnamed(
+                "an HTML page (probably a proxy)".to_owned(),
+            ))),
+            ErrorBody::Empty => {
+                Box::new(std::iter::once(unnamed("empty response body".to_owned())))
             }
-            ErrorBody::Html { title: None } => {
-                vec![unnamed("an HTML page (probably a proxy)".to_owned())]
-            }
-            ErrorBody::Empty => vec![unnamed("empty response body".to_owned())],
-            ErrorBody::Text(text) => vec![unnamed(text.clone())],
+            ErrorBody::Text(text) => Box::new(std::iter::once(unnamed(text.clone()))),
         };
-        entries
-            .into_iter()
-            .map(|(field, line)| (field.map(|f| sanitize(&f)), sanitize(&line)))
-            .collect()
+        Box::new(entries.map(|(field, line)| (field.map(|f| sanitize(&f)), sanitize(&line))))
+    }
+
+    /// How many lines [`Self::lines`] has, without building the standard shape's.
+    fn line_count(&self) -> usize {
+        match self {
+            ErrorBody::Standard {
+                error_code,
+                message,
+                errors,
+            } => {
+                usize::from(error_code.is_some() || message.is_some())
+                    + errors
+                        .iter()
+                        .filter(|e| message.as_deref() != Some(e.line.as_str()))
+                        .count()
+            }
+            ErrorBody::JsonApi(errors) => errors.iter().filter(|e| e.entry().is_some()).count(),
+            _ => 1,
+        }
     }
 
     fn map_text(self, f: &impl Fn(String) -> String) -> ErrorBody {
@@ -552,16 +578,25 @@ impl ApiError {
 
     /// Every further line: the server's own words (sanitised), then a hint where one helps.
     pub fn detail_lines(&self) -> Vec<String> {
+        self.detail_lines_capped(usize::MAX).0
+    }
+
+    /// The first `max` of [`Self::detail_lines`] and how many more there are, without
+    /// building the rest: a server may send tens of thousands, and a screen shows a few.
+    pub fn detail_lines_capped(&self, max: usize) -> (Vec<String>, usize) {
         let mut lines = match self {
             ApiError::Http { status, body, .. } => {
-                let mut lines = body.lines();
-                if headline_quotes_body(*status, body) && !lines.is_empty() {
-                    lines.remove(0);
-                }
-                if let Some(hint) = http_hint(*status, lines.is_empty()) {
+                let quoted = usize::from(headline_quotes_body(*status, body));
+                let count = body.line_count().saturating_sub(quoted);
+                let hint = http_hint(*status, count == 0);
+                let mut lines: Vec<String> = body.line_iter().skip(quoted).take(max).collect();
+                if let Some(hint) = hint.filter(|_| lines.len() < max) {
                     lines.push(hint.to_owned());
                 }
-                lines
+                let total = count + usize::from(hint.is_some());
+                let more = total.saturating_sub(lines.len());
+                lines.iter_mut().for_each(|l| *l = sanitize(l));
+                return (lines, more);
             }
             // Saves with an unknown outcome are checked by the editor itself, so the hint
             // speaks only of the connection.
@@ -584,7 +619,9 @@ impl ApiError {
             _ => Vec::new(),
         };
         lines.iter_mut().for_each(|l| *l = sanitize(l));
-        lines
+        let more = lines.len().saturating_sub(max);
+        lines.truncate(max);
+        (lines, more)
     }
 
     /// Replaces every occurrence of `secret` in the error's text. A server may echo the
@@ -658,7 +695,7 @@ fn http_headline(status: u16, body: &ErrorBody, retry_after: Option<Duration>) -
                 line.push_str(reason);
             }
             let first = headline_quotes_body(status, body)
-                .then(|| body.lines().into_iter().next())
+                .then(|| body.line_iter().next())
                 .flatten();
             if let Some(first) = first {
                 line.push_str(" — ");
@@ -979,5 +1016,51 @@ mod tests {
         }
         .redact("tok-12345");
         assert!(!format!("{err:?} {:?}", err.detail_lines()).contains("tok-12345"));
+    }
+
+    #[test]
+    fn capped_detail_is_the_start_of_the_whole_and_counts_the_rest() {
+        let http = |status, body: &str| ApiError::Http {
+            status,
+            body: ErrorBody::parse(body.as_bytes()),
+            retry_after: None,
+        };
+        let errors: Vec<String> = (0..50).map(|i| format!("problem {i}")).collect();
+        let mut repeated = errors.clone();
+        repeated.extend(std::iter::repeat_n("Invalid".to_string(), 10));
+        let json_api: Vec<serde_json::Value> = (0..30)
+            .map(|i| serde_json::json!({"code": format!("c{i}"), "title": "t"}))
+            .chain([serde_json::json!({"title": " "}), serde_json::json!({})])
+            .collect();
+        let cases = [
+            http(
+                422,
+                &serde_json::json!({"message": "Invalid", "errors": errors}).to_string(),
+            ),
+            http(
+                422,
+                &serde_json::json!({"message": "Invalid", "errors": repeated}).to_string(),
+            ),
+            http(401, &serde_json::json!({"errors": json_api}).to_string()),
+            http(404, ""),
+            http(
+                404,
+                r#"{"error_code":"CONTACT_NOT_FOUND","message":"gone"}"#,
+            ),
+            http(502, "<html><title>Bad gateway</title></html>"),
+            http(301, "moved"),
+            ApiError::Timeout {
+                after: std::time::Duration::from_secs(5),
+            },
+        ];
+        for e in cases {
+            let all = e.detail_lines();
+            for max in [0, 1, 2, 10, 49, 50, 51, 100] {
+                let (first, more) = e.detail_lines_capped(max);
+                let n = max.min(all.len());
+                assert_eq!(first, all[..n], "{e:?} max {max}");
+                assert_eq!(more, all.len() - n, "{e:?} max {max}");
+            }
+        }
     }
 }

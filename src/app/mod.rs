@@ -69,6 +69,9 @@ pub enum Msg {
     Click(Hit),
     /// Mouse wheel: positive is down. Scrolls the picker or the status pane.
     Scroll(i16),
+    /// Something about the editor's surroundings the user should know once (the log
+    /// cannot be written); shown with the config problems.
+    Notice(String),
     /// The draft on disk for contact `id`, if any.
     DraftFound {
         id: u64,
@@ -260,7 +263,7 @@ pub struct AppOptions {
     pub keymap: crate::keymap::Keymap,
     /// `false`: when the check finds no conflict, Ctrl-S sends without the review.
     pub confirm_before_save: bool,
-    /// Problems with the configuration, shown at the top of the status pane.
+    /// Problems with the configuration (and later notices), shown in the status pane.
     pub notices: Vec<String>,
 }
 

@@ -104,6 +104,8 @@ impl App {
         }
     }
 
+    /// A page for the picker. A failed one is not asked for again (the runtime has
+    /// retried it already): the picker shows the error until the user's retry key.
     pub(super) fn on_page(
         &mut self,
         generation: u64,
@@ -132,7 +134,8 @@ impl App {
         self.fetch_for_picker()
     }
 
-    /// Asks for the page the picker needs next, if any.
+    /// Asks for the page the picker needs next, if any; never while a page is out or
+    /// after a failure.
     fn fetch_for_picker(&mut self) -> Vec<Effect> {
         let Some(Overlay::Picker(picker)) = &self.overlay else {
             return Vec::new();
@@ -170,6 +173,15 @@ impl App {
 
     pub(super) fn on_picker_key(&mut self, key: KeyEvent, mut picker: Box<Picker>) -> Vec<Effect> {
         const PAGE: isize = 10;
+        // The reload key tries a failed page again (a key that types nothing, so the
+        // filter never loses a letter to it).
+        if picker.error.is_some()
+            && self.options.keymap.action_for(&key) == Some(crate::keymap::Action::Reload)
+        {
+            picker.retry();
+            self.overlay = Some(Overlay::Picker(picker));
+            return self.fetch_for_picker();
+        }
         match key.code {
             KeyCode::Esc => return Vec::new(),
             KeyCode::Enter => match picker.chosen().map(|s| s.id) {

@@ -12,6 +12,9 @@ pub const PAGE_SIZE: u32 = 100;
 pub const MAX_PAGES: usize = 5;
 /// Start fetching the next page this many rows before the loaded ones run out.
 const PREFETCH_ROWS: usize = 20;
+/// Matches of evicted pages kept while a filter is typed: enough for any search a person
+/// reads through, small enough to stay bounded in an organisation of millions.
+pub const MAX_KEPT: usize = 2_000;
 
 /// One line of the picker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,15 +34,36 @@ impl<'a> Row<'a> {
     }
 }
 
+/// A row matching the filter, by where it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hit {
+    Recent(usize),
+    /// Row `.1` of loaded page `.0`.
+    Loaded(u32, usize),
+    /// Row `.1` of the matches kept from evicted page `.0`.
+    Kept(u32, usize),
+}
+
 #[derive(Debug, Clone)]
 pub struct Picker {
+    /// Edit it only together with [`Picker::filter_changed`].
     pub filter: Input,
     recent: Vec<Summary>,
     pages: BTreeMap<u32, Vec<Summary>>,
+    /// Rows matching the filter whose page has been evicted: what the filter found stays
+    /// listed however far the window moves on.
+    kept: BTreeMap<u32, Vec<Summary>>,
+    /// Matches of evicted pages were dropped because [`MAX_KEPT`] were already kept.
+    kept_full: bool,
+    /// The rows matching the filter, in list order; recomputed when the filter or the
+    /// loaded pages change, so drawing and keys never re-run the filter.
+    hits: Vec<Hit>,
     total: Option<Pagination>,
     selected: usize,
     /// The page request in flight: (generation, page).
     pub loading: Option<(u64, u32)>,
+    /// Why the last page could not be read. While set no page is requested: the runtime
+    /// has already retried, and only the user's retry key clears it.
     pub error: Option<ApiError>,
 }
 
@@ -49,6 +73,9 @@ impl Picker {
             filter: Input::default(),
             recent,
             pages: BTreeMap::new(),
+            kept: BTreeMap::new(),
+            kept_full: false,
+            hits: Vec::new(),
             total: None,
             selected: 0,
             loading: None,
@@ -68,21 +95,61 @@ impl Picker {
         self.pages.keys().copied()
     }
 
-    /// Rows matching the filter, over what is loaded (recent first).
-    fn filtered(&self) -> Vec<Row<'_>> {
+    /// How many matches of evicted pages are kept.
+    pub fn kept_len(&self) -> usize {
+        self.kept.values().map(Vec::len).sum()
+    }
+
+    /// Some matches were not kept: the list of matches is incomplete.
+    pub fn kept_full(&self) -> bool {
+        self.kept_full
+    }
+
+    /// Recomputes [`Self::hits`]: recent first, then loaded and kept rows in page order.
+    fn refresh_hits(&mut self) {
+        self.hits.clear();
+        if !self.filtering() {
+            return;
+        }
         let f = self.filter.value();
-        self.recent
+        self.hits.extend(
+            self.recent
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.matches(f))
+                .map(|(i, _)| Hit::Recent(i)),
+        );
+        // A page is either loaded or evicted, never both: merge the two by page number.
+        let mut sources: Vec<(u32, bool, &Vec<Summary>)> = self
+            .pages
             .iter()
-            .filter(|s| s.matches(f))
-            .map(Row::Recent)
-            .chain(
-                self.pages
-                    .values()
-                    .flatten()
-                    .filter(|s| s.matches(f))
-                    .map(Row::Listed),
-            )
-            .collect()
+            .map(|(&p, rows)| (p, true, rows))
+            .chain(self.kept.iter().map(|(&p, rows)| (p, false, rows)))
+            .collect();
+        sources.sort_by_key(|&(page, _, _)| page);
+        for (page, loaded, rows) in sources {
+            self.hits
+                .extend(
+                    rows.iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.matches(f))
+                        .map(|(i, _)| {
+                            if loaded {
+                                Hit::Loaded(page, i)
+                            } else {
+                                Hit::Kept(page, i)
+                            }
+                        }),
+                );
+        }
+    }
+
+    fn hit(&self, hit: Hit) -> Option<Row<'_>> {
+        Some(match hit {
+            Hit::Recent(i) => Row::Recent(self.recent.get(i)?),
+            Hit::Loaded(page, i) => Row::Listed(self.pages.get(&page)?.get(i)?),
+            Hit::Kept(page, i) => Row::Listed(self.kept.get(&page)?.get(i)?),
+        })
     }
 
     fn listed_len(&self) -> usize {
@@ -94,7 +161,7 @@ impl Picker {
 
     pub fn len(&self) -> usize {
         if self.filtering() {
-            self.filtered().len()
+            self.hits.len()
         } else {
             self.recent.len() + self.listed_len()
         }
@@ -111,7 +178,7 @@ impl Picker {
     /// Row `i` of the visible list.
     pub fn row(&self, i: usize) -> Option<Row<'_>> {
         if self.filtering() {
-            return self.filtered().get(i).copied();
+            return self.hits.get(i).and_then(|&h| self.hit(h));
         }
         if let Some(s) = self.recent.get(i) {
             return Some(Row::Recent(s));
@@ -129,12 +196,11 @@ impl Picker {
         )
     }
 
-    /// Rows `from..from + count`, for drawing (cheap even with a filter).
+    /// Rows `from..from + count`, for drawing.
     pub fn rows(&self, from: usize, count: usize) -> Vec<Row<'_>> {
-        if self.filtering() {
-            return self.filtered().into_iter().skip(from).take(count).collect();
-        }
-        (from..from + count).map_while(|i| self.row(i)).collect()
+        (from..from.saturating_add(count))
+            .map_while(|i| self.row(i))
+            .collect()
     }
 
     pub fn move_by(&mut self, delta: isize) {
@@ -146,28 +212,51 @@ impl Picker {
         self.selected = i.min(self.len().saturating_sub(1));
     }
 
-    /// The filter changed: the selection goes back to the top.
+    /// The filter changed: the selection goes back to the top, and the kept matches of
+    /// evicted pages are narrowed to those that still match (none without a filter).
     pub fn filter_changed(&mut self) {
         self.selected = 0;
+        if self.filtering() {
+            let f = self.filter.value();
+            for rows in self.kept.values_mut() {
+                rows.retain(|s| s.matches(f));
+            }
+            self.kept.retain(|_, rows| !rows.is_empty());
+        } else {
+            self.kept.clear();
+            self.kept_full = false;
+        }
+        self.refresh_hits();
+    }
+
+    /// The user asked to try the failed page again.
+    pub fn retry(&mut self) {
+        self.error = None;
     }
 
     fn more_pages(&self, after: u32) -> bool {
         self.total.is_none_or(|p| after < p.total_pages)
     }
 
-    /// The page to fetch now, if any.
+    /// The page to fetch now, if any. Nothing while a request is out or after a failure.
     pub fn needed_page(&self) -> Option<u32> {
-        if self.loading.is_some() {
+        if self.loading.is_some() || self.error.is_some() {
             return None;
         }
         if self.total.is_none() {
-            return (!self.pages.contains_key(&1) && self.error.is_none()).then_some(1);
+            return (!self.pages.contains_key(&1)).then_some(1);
         }
         if self.filtering() {
             // Keep loading forward while the filtered list is short of the selection.
-            let last = self.pages.keys().next_back().copied().unwrap_or(0);
-            let near_end = self.selected + PREFETCH_ROWS >= self.filtered().len();
-            return (near_end && self.more_pages(last) && self.error.is_none()).then_some(last + 1);
+            let last = self
+                .pages
+                .keys()
+                .chain(self.kept.keys())
+                .max()
+                .copied()
+                .unwrap_or(0);
+            let near_end = self.selected + PREFETCH_ROWS >= self.hits.len();
+            return (near_end && self.more_pages(last)).then_some(last + 1);
         }
         let g = self.selected.saturating_sub(self.recent.len());
         let page = u32::try_from(g / PAGE_SIZE as usize + 1).ok()?;
@@ -181,23 +270,60 @@ impl Picker {
         .then_some(page + 1)
     }
 
-    /// Stores a fetched page, dropping the page farthest from it when over the window.
+    /// Stores a fetched page, dropping the page farthest from it when over the window;
+    /// the dropped page's rows that match the filter are kept.
     pub fn accept_page(&mut self, page: u32, result: Result<ContactPage, ApiError>) {
         self.loading = None;
         match result {
             Ok(p) => {
+                // Matches dropped above the selection must not move it to another row.
+                let chosen = self
+                    .filtering()
+                    .then(|| self.row(self.selected))
+                    .flatten()
+                    .map(|r| (matches!(r, Row::Recent(_)), r.summary().map(|s| s.id)));
                 self.error = None;
                 self.total = Some(p.pagination);
+                self.kept.remove(&page);
                 self.pages
                     .insert(page, p.contacts.iter().map(Summary::from).collect());
                 while self.pages.len() > MAX_PAGES {
                     let farthest = self.pages.keys().copied().max_by_key(|&k| k.abs_diff(page));
-                    if let Some(k) = farthest {
-                        self.pages.remove(&k);
+                    if let Some((k, rows)) =
+                        farthest.and_then(|k| self.pages.remove(&k).map(|r| (k, r)))
+                    {
+                        self.keep_matches(k, rows);
                     }
                 }
+                self.refresh_hits();
+                if let Some((recent, id)) = chosen {
+                    let found = (0..self.hits.len()).find(|&i| {
+                        self.row(i).is_some_and(|r| {
+                            matches!(r, Row::Recent(_)) == recent && r.summary().map(|s| s.id) == id
+                        })
+                    });
+                    self.selected = found.unwrap_or(self.selected);
+                }
+                self.selected = self.selected.min(self.len().saturating_sub(1));
             }
             Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Keeps the rows of evicted `page` that match the filter, up to [`MAX_KEPT`].
+    fn keep_matches(&mut self, page: u32, rows: Vec<Summary>) {
+        if !self.filtering() {
+            return;
+        }
+        let f = self.filter.value();
+        let room = MAX_KEPT.saturating_sub(self.kept_len());
+        let mut matching: Vec<Summary> = rows.into_iter().filter(|s| s.matches(f)).collect();
+        if matching.len() > room {
+            matching.truncate(room);
+            self.kept_full = true;
+        }
+        if !matching.is_empty() {
+            self.kept.insert(page, matching);
         }
     }
 

@@ -114,6 +114,12 @@ impl App {
             }
             Msg::Click(_) => Vec::new(),
             Msg::Scroll(lines) => self.on_scroll(lines),
+            Msg::Notice(text) => {
+                if !self.options.notices.contains(&text) {
+                    self.options.notices.push(text);
+                }
+                Vec::new()
+            }
             Msg::DraftFound { id, draft } => {
                 self.on_draft_found(id, draft);
                 Vec::new()

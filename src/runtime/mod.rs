@@ -188,6 +188,7 @@ where
     for e in effects {
         runner.perform(e);
     }
+    note_log_failure(&mut app);
     let mut spinner = tokio::time::interval(SPINNER_STEP);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut drawn = ui::render(&mut app, terminal).map_err(Into::into)?;
@@ -229,7 +230,17 @@ where
         if is_edit {
             keep_emergency_draft(&app, &session);
         }
+        note_log_failure(&mut app);
         drawn = ui::render(&mut app, terminal).map_err(Into::into)?;
+    }
+}
+
+/// The log's writes fail silently; the status pane says so, once.
+fn note_log_failure(app: &mut App) {
+    if let Some(reason) = crate::logging::take_failure() {
+        app.update(Msg::Notice(format!(
+            "The log cannot be written ({reason}); the editor carries on without it."
+        )));
     }
 }
 

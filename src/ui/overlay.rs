@@ -20,7 +20,10 @@ pub fn draw(
     area: Rect,
 ) -> (Option<Position>, u16) {
     let (title, lines) = match overlay {
-        Overlay::Picker(picker) => return (super::picker::draw(picker, theme, frame, area), 0),
+        Overlay::Picker(picker) => {
+            let retry = app.options().keymap.short_label(Action::Reload);
+            return (super::picker::draw(picker, &retry, theme, frame, area), 0);
+        }
         Overlay::Open { input, error } => {
             return (open_prompt(input, error.as_deref(), theme, frame, area), 0);
         }

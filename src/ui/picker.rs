@@ -2,7 +2,7 @@
 
 use super::theme::Theme;
 use super::widgets;
-use crate::app::picker::{Picker, Row};
+use crate::app::picker::{MAX_KEPT, Picker, Row};
 use crate::text::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -10,7 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 /// Draws the picker over `area`; returns where the cursor goes (the filter line).
-pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Position> {
+/// `retry` names the key that asks again for a page that failed.
+pub fn draw(
+    picker: &Picker,
+    retry: &str,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Position> {
     let popup = area;
     frame.render_widget(Clear, popup);
     let count = match picker.total_count() {
@@ -93,7 +100,17 @@ pub fn draw(picker: &Picker, theme: &Theme, frame: &mut Frame, area: Rect) -> Op
     frame.render_widget(Paragraph::new(lines), list);
 
     let note = match (&picker.error, picker.is_empty(), picker.loading) {
-        (Some(e), _, _) => Line::styled(format!("✗ {}", e.headline()), theme.error()),
+        (Some(e), _, _) => {
+            // The key stays in sight however long the error is.
+            let hint = format!(" · {retry} to try again");
+            let room = usize::from(note_row.width).saturating_sub(widgets::width(&hint));
+            let error = widgets::fit(&format!("✗ {}", sanitize(&e.headline())), room);
+            Line::styled(format!("{error}{hint}"), theme.error())
+        }
+        (None, _, _) if picker.kept_full() => Line::styled(
+            format!("Over {MAX_KEPT} matches: not all are listed; type more to narrow the filter."),
+            theme.dim(),
+        ),
         (None, true, None) if !picker.filter.value().is_empty() => {
             Line::from("No loaded contact matches; scroll or clear the filter.")
         }

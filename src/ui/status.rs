@@ -16,8 +16,8 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 /// Draws the pane; returns how far it can scroll (the wrapped height is only known here).
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
-    // The editor's own news first; config problems after it, in full until there is
-    // something else to say, then as one line.
+    // The editor's own news first; config problems (and a log that cannot be written)
+    // after it, in full until there is something else to say, then as one line.
     let notices = &app.options().notices;
     let mut lines = self::lines(app, theme);
     if app.activity().is_some() || matches!(app.status(), Status::Idle | Status::Loaded) {
@@ -29,7 +29,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     } else if !notices.is_empty() {
         lines.push(Line::styled(
             format!(
-                "! {} config problem(s): `linq-contact config` lists them",
+                "! {} problem(s) with the config or the log: listed here when the pane is free",
                 notices.len()
             ),
             theme.error(),
@@ -435,11 +435,7 @@ fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
             ),
             theme.error(),
         )];
-        l.extend(
-            e.detail_lines()
-                .into_iter()
-                .map(|d| Line::from(format!("  {d}"))),
-        );
+        l.extend(detail_lines(e));
         // A 404 without the API's own error code comes from something else at that
         // address: most likely the base URL is wrong, not the contact.
         if !matches!(
@@ -481,11 +477,24 @@ fn error_lines(prefix: &str, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> 
         format!("{prefix}{}", e.headline()),
         theme.error(),
     )];
-    out.extend(
-        e.detail_lines()
-            .into_iter()
-            .map(|d| Line::from(format!("  {}", sanitize(&d)))),
-    );
+    out.extend(detail_lines(e));
+    out
+}
+
+/// Lines of an error's detail shown in the pane: a server can send tens of thousands,
+/// and wrapping them all on every keystroke would make typing lag. The log has them all.
+pub const MAX_ERROR_LINES: usize = 200;
+
+/// The first [`MAX_ERROR_LINES`] of the error's detail, then how many more there are.
+fn detail_lines(e: &ApiError) -> Vec<Line<'static>> {
+    let (first, more) = e.detail_lines_capped(MAX_ERROR_LINES);
+    let mut out: Vec<Line<'static>> = first
+        .into_iter()
+        .map(|d| Line::from(format!("  {}", sanitize(&d))))
+        .collect();
+    if more > 0 {
+        out.push(Line::from(format!("  … {more} more lines, in the log")));
+    }
     out
 }
 
