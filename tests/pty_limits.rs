@@ -1,134 +1,18 @@
 //! End to end under hostile surroundings: the real binary in a pseudo-terminal, with a
 //! log that cannot be written and token commands that leave processes behind.
 
+mod common;
+use common::pty::Session;
+
 use linq_contact::demo::DemoServer;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CTRL_Q: &str = "\x11";
 const F1: &str = "\x1bOP";
 const ESC: &str = "\x1b";
 /// Only the help overlay says this.
 const IN_HELP: &str = "readline editing";
-
-/// A running editor and what it has drawn so far.
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    /// Every byte the program wrote to the terminal.
-    raw: Arc<Mutex<Vec<u8>>>,
-    /// Ends once the program's side of the terminal is closed and everything it wrote
-    /// has been read.
-    reader: Option<std::thread::JoinHandle<()>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Session {
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_linq-contact"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("LINQ_INTEGRATION_TOKEN");
-        cmd.env_remove("LINQ_API_URL");
-        cmd.env("LINQ_CONTACT_CONFIG", "/dev/null");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let sink = Arc::clone(&screen);
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let raw_sink = Arc::clone(&raw);
-        let reader = std::thread::spawn(move || {
-            let _master = pty.master;
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Session {
-            screen,
-            raw,
-            reader: Some(reader),
-            writer,
-            child,
-        }
-    }
-
-    fn raw(&self) -> String {
-        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `text`; the deadline only bounds a failing run.
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!(
-            "screen never showed {text:?}; it shows:\n{}",
-            self.contents()
-        );
-    }
-
-    /// Waits until the screen no longer shows `text`; the deadline bounds a failing run.
-    fn wait_gone(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if !self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("screen still shows {text:?}:\n{}", self.contents());
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// Waits for the program to end; `within` only bounds a failing run.
-    fn wait_exit(&mut self, within: Duration) -> u32 {
-        let deadline = Instant::now() + within;
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                if let Some(reader) = self.reader.take() {
-                    reader.join().unwrap();
-                }
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        let _ = self.child.kill();
-        panic!("the editor did not exit; screen:\n{}", self.contents());
-    }
-}
 
 /// A fresh directory for one test.
 fn fresh_dir(name: &str) -> PathBuf {
@@ -174,7 +58,7 @@ async fn a_log_on_a_full_disk_never_reaches_the_screen() {
     assert!(!raw.contains("tracing"), "{raw}");
     assert!(!raw.contains("Unable to write"), "{raw}");
     session.send(CTRL_Q);
-    assert_eq!(session.wait_exit(Duration::from_secs(20)), 0);
+    assert_eq!(session.wait_exit_within(Duration::from_secs(20)), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,7 +81,7 @@ async fn a_state_directory_that_cannot_be_made_is_said_in_the_status_pane() {
     session.wait_for(&format!("Loaded contact {id}"));
     session.wait_for("The log cannot be written");
     session.send(CTRL_Q);
-    assert_eq!(session.wait_exit(Duration::from_secs(20)), 0);
+    assert_eq!(session.wait_exit_within(Duration::from_secs(20)), 0);
 }
 
 /// A config file (mode 0600) naming `token_command`.
@@ -238,7 +122,7 @@ async fn a_token_command_that_leaves_a_process_behind_does_not_hold_the_editor()
     );
     session.wait_for(&format!("Loaded contact {id}"));
     session.send(CTRL_Q);
-    assert_eq!(session.wait_exit(Duration::from_secs(20)), 0);
+    assert_eq!(session.wait_exit_within(Duration::from_secs(20)), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -254,7 +138,7 @@ async fn a_token_command_whose_output_never_ends_stops_at_the_limit() {
         ],
     );
     // The limit is 10 s; the deadline only bounds a run that never ends.
-    assert_eq!(session.wait_exit(Duration::from_secs(40)), 2);
+    assert_eq!(session.wait_exit_within(Duration::from_secs(40)), 2);
     let text = session.contents();
     assert!(
         text.contains("token_command printed nothing within 10 s"),

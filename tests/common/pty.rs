@@ -16,6 +16,8 @@ pub const CTRL_Q: &str = "\x11";
 /// A running editor and what it has drawn so far.
 pub struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote to the terminal.
+    raw: Arc<Mutex<Vec<u8>>>,
     /// Ends once the program's side of the terminal is closed and everything it wrote
     /// has been read.
     reader: Option<std::thread::JoinHandle<()>>,
@@ -53,6 +55,8 @@ impl Session {
         let writer = pty.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
         let sink = Arc::clone(&screen);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         let reader = std::thread::spawn(move || {
             let _master = pty.master;
             let mut buf = [0u8; 4096];
@@ -61,14 +65,33 @@ impl Session {
                     break;
                 }
                 sink.lock().unwrap().process(&buf[..n]);
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Session {
             screen,
+            raw,
             reader: Some(reader),
             writer,
             child,
         }
+    }
+
+    /// Everything the program wrote, escape sequences included.
+    pub fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the screen no longer shows `text`; the deadline bounds a failing run.
+    pub fn wait_gone(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if !self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("screen still shows {text:?}:\n{}", self.contents());
     }
 
     pub fn contents(&self) -> String {
@@ -100,7 +123,12 @@ impl Session {
     }
 
     pub fn wait_exit(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_exit_within(Duration::from_secs(20))
+    }
+
+    /// Waits for the program to end; `within` only bounds a failing run.
+    pub fn wait_exit_within(&mut self, within: Duration) -> u32 {
+        let deadline = Instant::now() + within;
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
                 // What the program printed last (e.g. on stderr) must be on screen too.
