@@ -33,17 +33,9 @@ pub struct DraftStore {
     dir: PathBuf,
 }
 
-/// `$XDG_STATE_HOME/linq-contact`, or `~/.local/state/linq-contact`.
+/// The program's state directory (see [`crate::config::paths::state_dir`]).
 pub fn state_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/state"))
-        })?;
-    Some(base.join("linq-contact"))
+    crate::config::paths::state_dir()
 }
 
 /// A server's URL (or name) reduced to characters safe in a file name.

@@ -7,7 +7,6 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
-pub mod config_file;
 pub mod demo;
 pub mod drafts;
 pub mod form;

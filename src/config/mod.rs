@@ -5,11 +5,14 @@
 //! broken config file or a bad `[keys]` entry is not fatal: it becomes a warning in
 //! [`Config::warnings`] and the defaults apply, so a typo never locks anyone out.
 
+pub mod file;
+pub mod paths;
+
 use crate::cli::Cli;
-use crate::config_file::{self, FileConfig, ThemeName};
 use crate::keymap::{Action, Keymap};
 use crate::secret::Token;
 use crate::target::{Target, parse_target};
+use file::{FileConfig, ThemeName};
 use phonenumber::country::Id as Region;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,7 +36,7 @@ pub enum ConfigError {
     MissingToken,
     #[error("no API token: set {TOKEN_ENV}; the config file was not used: {0}")]
     MissingTokenConfigSkipped(String),
-    /// The message of [`config_file::run_token_command`]: never the command's output.
+    /// The message of [`file::run_token_command`]: never the command's output.
     #[error("could not get the API token: {0}")]
     TokenCommand(String),
     #[error("no contact given: run `linq-contact <ID>` (see --help)")]
@@ -81,16 +84,16 @@ fn read_file(path: Option<&Path>, explicit: bool) -> Result<FileConfig, String> 
     match path {
         Some(path) if explicit && !path.exists() => Err(format!(
             "{} names {}, which does not exist",
-            config_file::CONFIG_ENV,
+            file::CONFIG_ENV,
             path.display()
         )),
-        Some(path) => config_file::load(path),
+        Some(path) => file::load(path),
         None => Ok(FileConfig::default()),
     }
 }
 
 fn explicit_config_path() -> bool {
-    std::env::var_os(config_file::CONFIG_ENV).is_some_and(|v| !v.is_empty())
+    std::env::var_os(file::CONFIG_ENV).is_some_and(|v| !v.is_empty())
 }
 
 fn token_from_env(token_env: Option<String>) -> Option<Token> {
@@ -106,10 +109,10 @@ impl Config {
         Self::from_parts(cli, Ok(FileConfig::default()), token, no_color)
     }
 
-    /// Reads the config file from where [`config_file::config_path`] says, then
+    /// Reads the config file from where [`file::config_path`] says, then
     /// [`Config::from_parts`]. What the binary calls.
     pub fn load(cli: &Cli, token_env: Option<String>, no_color: bool) -> Result<Self, ConfigError> {
-        let path = config_file::config_path();
+        let path = file::config_path();
         let file = read_file(path.as_deref(), explicit_config_path());
         let mut config = Self::from_parts(cli, file, token_env, no_color)?;
         config.config_path = path;
@@ -144,9 +147,7 @@ impl Config {
             Some(token) => token,
             None if cli.demo => Token::new(crate::demo::DEMO_TOKEN),
             None => match token_command {
-                Some(cmd) => {
-                    config_file::run_token_command(&cmd).map_err(ConfigError::TokenCommand)?
-                }
+                Some(cmd) => file::run_token_command(&cmd).map_err(ConfigError::TokenCommand)?,
                 // A config file that was skipped may be why there is no token: say so.
                 None if !config.warnings.is_empty() => {
                     return Err(ConfigError::MissingTokenConfigSkipped(
@@ -239,7 +240,7 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 /// `linq-contact config`: the file's path and the effective settings, read from the real
 /// environment.
 pub fn show(cli: &Cli) -> Result<String, ConfigError> {
-    let path = config_file::config_path();
+    let path = file::config_path();
     let file = read_file(path.as_deref(), explicit_config_path());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (mut config, source) = Config::inspect(cli, file, std::env::var(TOKEN_ENV).ok(), no_color)?;
@@ -271,7 +272,7 @@ pub fn render_effective(config: &Config, token_source: &str) -> String {
         }
         None => out.push_str(&format!(
             "# config file: none (set {} or HOME)\n",
-            config_file::CONFIG_ENV
+            file::CONFIG_ENV
         )),
     }
     let theme = if config.monochrome {

@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Overrides the config file's location, for a second profile or for tests.
-pub const CONFIG_ENV: &str = "LINQ_CONTACT_CONFIG";
+pub use super::paths::CONFIG_ENV;
 
 /// How long `token_command` may take: long enough for a password manager, short enough
 /// that a hung command does not look like a hung editor.
@@ -51,34 +51,9 @@ impl ThemeName {
     }
 }
 
-/// `$LINQ_CONTACT_CONFIG`, else `$XDG_CONFIG_HOME/linq-contact/config.toml`, else
-/// `~/.config/linq-contact/config.toml`. `None` when none of those variables is usable.
+/// The config file's path (see [`super::paths::config_file`]).
 pub fn config_path() -> Option<PathBuf> {
-    path_from(
-        std::env::var_os(CONFIG_ENV),
-        std::env::var_os("XDG_CONFIG_HOME"),
-        std::env::var_os("HOME"),
-    )
-}
-
-/// [`config_path`] with the environment passed in, so tests need not change it.
-fn path_from(
-    explicit: Option<std::ffi::OsString>,
-    xdg_config_home: Option<std::ffi::OsString>,
-    home: Option<std::ffi::OsString>,
-) -> Option<PathBuf> {
-    if let Some(path) = explicit.filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(path));
-    }
-    // The XDG spec says a relative value is invalid and must be ignored.
-    let base = xdg_config_home
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            home.filter(|h| !h.is_empty())
-                .map(|h| PathBuf::from(h).join(".config"))
-        })?;
-    Some(base.join("linq-contact").join("config.toml"))
+    super::paths::config_file()
 }
 
 /// Reads and parses the file. A missing file is `Ok(default)`. Anything else that goes
@@ -314,7 +289,6 @@ fn kill_group(leader: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsString;
 
     fn temp_file(name: &str, contents: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("lc-config-{}-{name}", std::process::id()));
@@ -322,24 +296,6 @@ mod tests {
         let path = dir.join("config.toml");
         std::fs::write(&path, contents).unwrap();
         path
-    }
-
-    #[test]
-    fn the_path_follows_the_environment() {
-        let os = |s: &str| Some(OsString::from(s));
-        assert_eq!(
-            path_from(os("/x/c.toml"), os("/xdg"), os("/home/u")),
-            Some(PathBuf::from("/x/c.toml"))
-        );
-        assert_eq!(
-            path_from(os(""), os("/xdg"), os("/home/u")),
-            Some(PathBuf::from("/xdg/linq-contact/config.toml"))
-        );
-        assert_eq!(
-            path_from(None, os("relative"), os("/home/u")),
-            Some(PathBuf::from("/home/u/.config/linq-contact/config.toml"))
-        );
-        assert_eq!(path_from(None, None, None), None);
     }
 
     #[test]
