@@ -313,7 +313,11 @@ fn set_never_echoes_a_value_cleaned_of_control_characters() {
     let w = World::new();
     let demo = w.demo();
     // 1018's first name holds an escape sequence: the identity rule takes the last name.
-    let run = w.run(&demo.url(), &["set", "1018", "location=Salem, OR", "-y"], None);
+    let run = w.run(
+        &demo.url(),
+        &["set", "1018", "location=Salem, OR", "-y"],
+        None,
+    );
     assert_eq!(run.code, Some(0), "{run:?}");
     assert_eq!(
         puts(&demo),

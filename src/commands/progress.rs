@@ -3,7 +3,7 @@
 //! the summary at the end.
 
 use super::report::Status;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
@@ -50,16 +50,21 @@ impl Progress {
             let (bar, template) = match total {
                 Some(n) => (
                     ProgressBar::new(n),
-                    "{bar:30} {pos}/{len} rows · {per_sec} · ETA {eta} · {msg}",
+                    "{bar:30} {pos}/{len} rows · {rate} · ETA {eta} · {msg}",
                 ),
                 None => (
                     ProgressBar::no_length(),
-                    "{spinner} {pos} rows · {per_sec} · {msg}",
+                    "{spinner} {pos} rows · {rate} · {msg}",
                 ),
             };
             bar.set_draw_target(ProgressDrawTarget::stderr());
             if let Ok(style) = ProgressStyle::with_template(template) {
-                bar.set_style(style.progress_chars("█▌ "));
+                bar.set_style(style.progress_chars("█▌ ").with_key(
+                    "rate",
+                    |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.1} rows/s", state.per_sec());
+                    },
+                ));
             }
             bar.set_message("0 failed");
             bar.enable_steady_tick(Duration::from_millis(250));

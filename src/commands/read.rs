@@ -153,3 +153,37 @@ fn same_id(id: u64, contact: Contact) -> Result<Contact, ApiError> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deadline(gate: &Gate) -> Option<Instant> {
+        *gate.not_before.lock().unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_waiter_waits_out_the_longest_hold() {
+        let gate = Arc::new(Gate::default());
+        gate.hold(Duration::from_millis(150));
+        let longest = deadline(&gate).unwrap();
+        gate.hold(Duration::from_millis(10));
+        assert_eq!(
+            deadline(&gate),
+            Some(longest),
+            "a shorter hold never shortens it"
+        );
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let gate = gate.clone();
+                tokio::spawn(async move {
+                    gate.wait().await;
+                    Instant::now()
+                })
+            })
+            .collect();
+        for waiter in waiters {
+            assert!(waiter.await.unwrap() >= longest);
+        }
+    }
+}
