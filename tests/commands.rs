@@ -2,14 +2,16 @@
 //! or wiremock where the demo cannot misbehave the way a test needs): the exact bodies
 //! sent, stdout, stderr and the exit codes.
 
-use linq_contact::api::Contact;
+use linq_contact::api::{Contact, ContactPatch};
 use linq_contact::demo::{DemoServer, Fault, RecordedRequest};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -327,6 +329,141 @@ fn set_never_echoes_a_value_cleaned_of_control_characters() {
         )]
     );
     assert!(demo.contact(1018).unwrap().first_name.contains('\u{1b}'));
+}
+
+/// The binary on a pseudo-terminal, for the question `set` asks a person.
+struct Pty {
+    screen: Arc<Mutex<vt100::Parser>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Pty {
+    fn start(w: &World, url: &str, args: &[&str]) -> Pty {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.cwd(&w.dir);
+        cmd.env("LINQ_API_URL", url);
+        cmd.env("LINQ_INTEGRATION_TOKEN", "demo-token-0000");
+        cmd.env("HOME", &w.dir);
+        cmd.env("XDG_STATE_HOME", w.dir.join("state"));
+        cmd.env("XDG_CONFIG_HOME", w.dir.join("config"));
+        cmd.env_remove("LINQ_CONTACT_CONFIG");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 120, 0)));
+        let sink = Arc::clone(&screen);
+        let reader = std::thread::spawn(move || {
+            let _master = pty.master;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Pty {
+            screen,
+            reader: Some(reader),
+            writer,
+            child,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; the deadline only bounds a failing run.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.contents().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "never showed {text:?}:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// The exit code, once everything the program wrote is on the screen.
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                if let Some(reader) = self.reader.take() {
+                    reader.join().unwrap();
+                }
+                return status.exit_code();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "did not exit:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn set_asks_a_person_and_looks_again_before_sending() {
+    let w = World::new();
+    let demo = w.demo();
+    let mut yes = Pty::start(&w, &demo.url(), &["set", "1002", "title=CTO"]);
+    yes.wait_for("Send these changes to contact 1002 (Jordan Blake)? [y/N]");
+    yes.send("y\r");
+    assert_eq!(yes.wait_exit(), 0, "{}", yes.contents());
+    assert!(
+        yes.contents().contains("Saved contact 1002"),
+        "{}",
+        yes.contents()
+    );
+    assert_eq!(puts(&demo).len(), 1);
+
+    let mut no = Pty::start(&w, &demo.url(), &["set", "1004", "title=CTO"]);
+    no.wait_for("[y/N]");
+    no.send("\r");
+    assert_eq!(no.wait_exit(), 0);
+    assert!(no.contents().contains("Nothing sent."), "{}", no.contents());
+    assert_eq!(puts(&demo).len(), 1);
+
+    // A colleague saves while the question is open: nothing is sent, exit 3.
+    let mut late = Pty::start(&w, &demo.url(), &["set", "1003", "title=CMO"]);
+    late.wait_for("[y/N]");
+    let colleague = ContactPatch {
+        location: Some("Boston, MA".into()),
+        ..Default::default()
+    };
+    assert!(demo.external_edit(1003, &colleague).is_some());
+    late.send("yes\r");
+    assert_eq!(late.wait_exit(), 3, "{}", late.contents());
+    assert!(
+        late.contents()
+            .contains("changed on the server while you were asked"),
+        "{}",
+        late.contents()
+    );
+    assert_eq!(puts(&demo).len(), 1);
+    assert_eq!(demo.contact(1003).unwrap().title, "Chief Medical Officer");
 }
 
 #[test]

@@ -12,7 +12,7 @@ use phonenumber::country::Id as Region;
 use serde_json::Value;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tokio::sync::mpsc;
 
 const BOM: &str = "\u{feff}";
@@ -447,7 +447,7 @@ pub fn shown(path: &Path) -> String {
     if is_stdin(path) {
         "stdin".into()
     } else {
-        PathBuf::from(path).display().to_string()
+        path.display().to_string()
     }
 }
 
