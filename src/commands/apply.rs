@@ -45,11 +45,8 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
         Some(path) => super::report::done_lines(path)?,
         None => HashSet::new(),
     };
-    // The bar needs the total, which needs the input; the input needs the region from
-    // the configuration, whose retries print through the bar: so the bar comes last and
-    // retries reach it through a slot filled in once it exists.
-    let notes_slot: Arc<Mutex<Option<Notes>>> = Arc::default();
-    let ctx = super::context(cli, None, retry_note(notes_slot.clone())).await?;
+    // Nothing is requested before the rows, whose retries are said through the bar.
+    let mut ctx = super::context(cli, None, Arc::new(|_, _| {})).await?;
     let concurrency = usize::from(args.concurrency);
     let input = input::spawn(&args.file, args.format, ctx.region, concurrency * 2)?;
     let report: SharedReport = Arc::new(Mutex::new(match &args.report {
@@ -57,7 +54,7 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
         None => None,
     }));
     let mut progress = Progress::new(input.total);
-    *notes_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(progress.notes());
+    ctx.api.on_retry = retry_note(progress.notes());
 
     let (stop_tx, stop_rx) = watch::channel(None::<Stop>);
     let listener = listen_for_interrupt(stop_tx.clone(), report.clone(), progress.notes())?;
@@ -131,18 +128,14 @@ fn interrupted_hint(args: &ApplyArgs) -> String {
     }
 }
 
-/// Retries are said through the bar once it exists (plain lines before and without).
-fn retry_note(slot: Arc<Mutex<Option<Notes>>>) -> RetryNote {
+/// Each wait before a retry, above the bar (or as a plain line).
+fn retry_note(notes: Notes) -> RetryNote {
     Arc::new(move |e, delay| {
-        let line = format!(
+        notes.say(&format!(
             "{}; trying again in {:.1} s",
             e.headline(),
             delay.as_secs_f64()
-        );
-        match slot.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            Some(notes) => notes.say(&line),
-            None => eprintln!("{line}"),
-        }
+        ));
     })
 }
 
