@@ -211,14 +211,14 @@ fn get_exits_4_when_not_found_and_2_for_what_names_no_contact() {
     let run = w.run(&demo.url(), &["get", "99999"], None);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (
-            Some(4),
-            "",
-            "linq-contact: no contact found for contact 99999\n"
-        )
+        (Some(4), "", "linq-contact: contact 99999 not found\n")
     );
     let run = w.run(&demo.url(), &["get", "nobody@example.com"], None);
     assert_eq!(run.code, Some(4), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "linq-contact: no contact with e-mail nobody@example.com\n"
+    );
     let before = demo.requests().len();
     let run = w.run(&demo.url(), &["get", "hello"], None);
     assert_eq!(
@@ -906,7 +906,7 @@ fn apply_through_faults_reports_every_row_and_resume_sends_nothing_twice() {
         "{}",
         r1[3]
     );
-    assert_eq!(r1[4]["error"], "no contact found for contact 99999");
+    assert_eq!(r1[4]["error"], "contact 99999 not found");
     let requests: Vec<(String, String)> = log(&demo).into_iter().map(|(m, p, _)| (m, p)).collect();
     let r = |m: &str, p: String| (m.to_string(), p);
     assert_eq!(

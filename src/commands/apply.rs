@@ -229,7 +229,7 @@ impl Job<'_> {
             Ok(None) => {
                 return failed(
                     Entry::new(line, id, Status::Failed),
-                    format!("no contact found for {}", row.target.describe()),
+                    super::read::not_found(&row.target),
                 );
             }
             Err(e) => {

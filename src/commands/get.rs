@@ -26,10 +26,7 @@ pub(super) async fn run(ctx: &Context, args: &GetArgs) -> Result<Code, Failure> 
 pub(super) async fn find(ctx: &Context, target: &Target) -> Result<Contact, Failure> {
     match ctx.api.resolve(target).await {
         Ok(Some(contact)) => Ok(contact),
-        Ok(None) => Err(Failure::new(
-            Code::NotFound,
-            format!("no contact found for {}", target.describe()),
-        )),
+        Ok(None) => Err(Failure::new(Code::NotFound, super::read::not_found(target))),
         Err(e) => Err(Failure::api(&e)),
     }
 }

@@ -140,6 +140,15 @@ impl Api {
     }
 }
 
+/// "contact 42 not found", "no contact with e-mail or phone ana@example.com".
+pub fn not_found(target: &Target) -> String {
+    match target {
+        Target::Id(id) => format!("contact {id} not found"),
+        Target::Email(email) => format!("no contact with e-mail {email}"),
+        Target::Phone(phone) => format!("no contact with phone number {phone}"),
+    }
+}
+
 fn same_id(id: u64, contact: Contact) -> Result<Contact, ApiError> {
     if contact.id == id {
         Ok(contact)
