@@ -1,6 +1,7 @@
 //! Command-line definitions.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 ENVIRONMENT:
@@ -33,6 +34,8 @@ EXAMPLES:
   linq-contact ana@example.com     find by e-mail (or by phone: +15550102000)
   linq-contact demo-server         run the demo API alone (prints its URL and token)
   linq-contact config              show the config file's path and the settings in effect
+  linq-contact get 123 --json      print a contact (scripting: get, set, apply; see their --help)
+  linq-contact set 123 title=CTO   change a field from the command line
 
 KEYS (in the editor; F1 shows them too):
   Tab ↓ Enter / Shift-Tab ↑   next / previous field
@@ -43,12 +46,16 @@ KEYS (in the editor; F1 shows them too):
   Ctrl-R                      reload from the server
   Ctrl-O / Ctrl-P             open by id, e-mail or phone / pick from the contact list
   F1                          help, with the config, log and drafts paths
-  Ctrl-Q or Ctrl-C            quit (asks first when there are unsaved changes)";
+  Ctrl-Q or Ctrl-C            quit (asks first when there are unsaved changes)
+
+EXIT CODES (get, set and apply list theirs in their --help):
+  0 success, 1 API or network error (apply: a row failed), 2 usage or validation error,
+  3 conflict, 4 not found, 130 apply interrupted by Ctrl-C";
 
 /// A terminal editor for one Linq contact at a time: open, fix a field, review exactly
 /// what will be sent, save. Only the changed fields are sent (PUT
 /// /api/partner/v2/contacts/{id}).
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "linq-contact",
     version,
@@ -63,7 +70,7 @@ pub struct Cli {
 
     /// Start the built-in demo API on 127.0.0.1 (ephemeral port) and edit its contacts.
     /// No account or token needed; changes live in memory until you quit.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub demo: bool,
 
     /// API base URL [default: the config file's api_url, else https://api.linqapp.com].
@@ -72,7 +79,7 @@ pub struct Cli {
     pub api_url: Option<String>,
 
     /// Seconds to wait for the server before giving up on a request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 15)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 15, global = true)]
     pub timeout: u64,
 
     /// Country assumed for phone numbers typed without a country code (ISO 3166 code)
@@ -82,14 +89,14 @@ pub struct Cli {
 
     /// Also write request and response bodies to the log file (contact data; the token
     /// is never logged).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub log_bodies: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Run the demo API alone on 127.0.0.1 and print its URL and token, for curl or
     /// another terminal. Stops on Ctrl-C.
@@ -101,4 +108,156 @@ pub enum Command {
     /// Print the config file's path and the settings in effect (flags and environment,
     /// then the file, then defaults), with any problems found. The token is never shown.
     Config,
+    /// Print a contact: a readable table, or the API's contact object with --json.
+    #[command(after_help = GET_HELP)]
+    Get(GetArgs),
+    /// Change fields of one contact with the editor's rules: the same validation, the
+    /// same minimal body, the same check of what the server stored.
+    #[command(after_help = SET_HELP)]
+    Set(SetArgs),
+    /// Apply many updates from a JSON Lines or CSV file (or - for stdin), row by row.
+    #[command(after_help = APPLY_HELP)]
+    Apply(ApplyArgs),
+    /// Print a shell completion script (e.g. `linq-contact completions bash >
+    /// /etc/bash_completion.d/linq-contact`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `linq-contact man | man -l -`.
+    Man,
+}
+
+const GET_HELP: &str = "\
+EXAMPLES:
+  linq-contact get 1002
+  linq-contact get ana@example.com --json | jq .updated_at
+  linq-contact get '+1 212 555 0199'
+
+The table and the JSON go to stdout; every message goes to stderr.
+
+EXIT CODES:
+  0  success
+  1  API or network error
+  2  usage error (not an id, an e-mail or a phone number)
+  4  contact not found";
+
+const SET_HELP: &str = "\
+FIELDS: first_name last_name email phone_number company title location user_email
+  (user_email is the owner: the e-mail of a user of the organisation). `field=` clears a
+  field. A value equal to the stored one is not sent; phone numbers are sent as E.164.
+
+EXAMPLES:
+  linq-contact set 1002 title='Head of Operations'
+  linq-contact set ana@example.com company='Contoso, Ltd.' location= --yes
+  linq-contact set 1002 email=new@example.com --dry-run       # prints the body only
+  linq-contact set 1002 title=CTO --yes --if-unchanged-since 2025-07-30T10:00:00.000-05:00
+
+Each change is printed as old → new and you are asked before anything is sent. Without a
+terminal on stdin, --yes is required (otherwise nothing is sent, exit 2).
+
+EXIT CODES:
+  0  saved, or nothing left to send, or you answered no
+  1  API or network error (the outcome of an unanswered save is checked by reading back)
+  2  usage or validation error, including the server's 422; nothing was sent
+  3  conflict: the contact is newer than --if-unchanged-since, or changed while you were
+     asked
+  4  contact not found";
+
+const APPLY_HELP: &str = "\
+INPUT (the format is recognised from the first character: `{` means JSON Lines):
+  JSON Lines, one object per line:
+    {\"id\": 1002, \"title\": \"CTO\"}
+    {\"email\": \"ana@example.com\", \"company\": \"Contoso\"}   # found by e-mail
+    {\"phone_number\": \"+12125550199\", \"location\": null}      # null clears
+  CSV with a header row (quoted commas, a BOM and CRLF line ends are fine):
+    id,title,location
+    1002,CTO,
+  The contact is the row's id; without one, its email; without that, its phone_number
+  (a column used to find the contact is not changed). Other columns are fields as in
+  `set --help`: an empty cell clears the field, a missing column leaves it unchanged.
+
+Each row is read, checked with the editor's rules, sent as the smallest body and compared
+with what the server stored. Rows are independent: a bad row fails alone. Reads are
+retried on 429 and 5xx (Retry-After is honoured by every worker); a save is retried only
+on 429. A save whose answer is lost is never re-sent: the contact is read again and the
+row marked by what the server holds.
+
+REPORT (--report FILE): one JSON object per row, written as each row finishes:
+  {\"line\":2,\"id\":1002,\"status\":\"updated\",\"sent\":{\"contact\":{..}},\"stored\":{..}}
+  status: updated, unchanged, failed (with \"error\") or skipped (done in the --resume
+  report). --resume FILE skips rows that report marks updated, unchanged or skipped.
+
+Ctrl-C stops taking rows and lets the requests in flight finish (Ctrl-C again quits at
+once); the report stays valid and --resume finishes the job.
+
+EXAMPLES:
+  linq-contact apply fixes.csv --report run1.jsonl
+  linq-contact apply fixes.csv --resume run1.jsonl --report run2.jsonl
+  linq-contact apply - --dry-run < fixes.jsonl
+
+EXIT CODES:
+  0    every row updated, unchanged or skipped
+  1    at least one row failed (or an API or network error)
+  2    usage error (unreadable input or report file); nothing was sent
+  130  interrupted by Ctrl-C; the report holds every row that finished";
+
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// The contact: its id, e-mail or phone number.
+    #[arg(value_name = "CONTACT")]
+    pub contact: String,
+    /// Print the API's contact object as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SetArgs {
+    /// The contact: its id, e-mail or phone number.
+    #[arg(value_name = "CONTACT")]
+    pub contact: String,
+    /// The changes, as field=value (`field=` clears the field).
+    #[arg(value_name = "FIELD=VALUE", required = true)]
+    pub assignments: Vec<String>,
+    /// Print the exact JSON body and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Refuse (exit 3) when the contact's updated_at is later than this time (as printed
+    /// by `get`, e.g. 2025-07-30T10:00:00.000-05:00).
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub if_unchanged_since: Option<String>,
+}
+
+/// The input format of `apply`, when the first character should not decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    /// JSON Lines or CSV file of updates; `-` reads stdin.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Rows in flight at once, over one connection pool.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Write one JSON line per row to FILE as rows finish.
+    #[arg(long, value_name = "FILE", conflicts_with = "dry_run")]
+    pub report: Option<PathBuf>,
+    /// Skip the rows an earlier report marks updated, unchanged or skipped.
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Check every row and read the contacts, print the bodies (one JSON line per row on
+    /// stdout) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The input format [default: JSON Lines when the first character is `{`, else CSV].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InputFormat>,
 }

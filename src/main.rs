@@ -22,8 +22,14 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(1, &format!("cannot start the async runtime: {e}")),
     };
-    if let Some(Command::DemoServer { port }) = cli.command {
-        return runtime.block_on(demo_server(port));
+    match &cli.command {
+        Some(Command::DemoServer { port }) => return runtime.block_on(demo_server(*port)),
+        Some(Command::Get(_) | Command::Set(_) | Command::Apply(_)) => {
+            return runtime.block_on(linq_contact::commands::run(cli));
+        }
+        Some(Command::Completions { shell }) => return linq_contact::commands::completions(*shell),
+        Some(Command::Man) => return linq_contact::commands::man(),
+        Some(Command::Config) | None => {}
     }
     if let Some(Command::Config) = cli.command {
         return match linq_contact::config::show(&cli) {

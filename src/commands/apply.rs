@@ -1,0 +1,363 @@
+//! `apply`: many updates from a file, each row read, planned with the editor's rules,
+//! sent and checked, `--concurrency` rows at a time over one connection pool.
+//!
+//! Rows stream from the input through a bounded channel and out into the report as they
+//! finish, so memory does not grow with the file. Ctrl-C stops taking rows; the rows in
+//! flight finish and are reported, so the report is always a valid `--resume` file.
+
+use super::edit::{self, Outcome};
+use super::exit::{Code, Failure, one_line};
+use super::input::{self, Item};
+use super::progress::{Notes, Progress};
+use super::read::{Api, RetryNote};
+use super::report::{Entry, Report, Status, Stored};
+use crate::api::{LinqClient, UpdateRequest};
+use crate::cli::{ApplyArgs, Cli};
+use crate::form::PlanError;
+use crate::target::Target;
+use futures::StreamExt;
+use phonenumber::country::Id as Region;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+
+/// Why the batch stopped taking rows before the input ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stop {
+    Interrupted,
+    ReportFailed(String),
+}
+
+type SharedReport = Arc<Mutex<Option<Report>>>;
+
+pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
+    if let (Some(report), Some(resume)) = (&args.report, &args.resume)
+        && same_file(report, resume)
+    {
+        return Err(Failure::usage(
+            "--report and --resume must be different files: the new report is written \
+             while the old one is read",
+        ));
+    }
+    let done = match &args.resume {
+        Some(path) => super::report::done_lines(path)?,
+        None => HashSet::new(),
+    };
+    // Nothing is requested before the rows, whose retries are said through the bar.
+    let mut ctx = super::context(cli, None, Arc::new(|_, _| {})).await?;
+    let concurrency = usize::from(args.concurrency);
+    let input = input::spawn(&args.file, args.format, ctx.region, concurrency * 2)?;
+    let report: SharedReport = Arc::new(Mutex::new(match &args.report {
+        Some(path) => Some(Report::create(path)?),
+        None => None,
+    }));
+    let mut progress = Progress::new(input.total);
+    ctx.api.on_retry = retry_note(progress.notes());
+
+    let (stop_tx, stop_rx) = watch::channel(None::<Stop>);
+    let listener = listen_for_interrupt(stop_tx.clone(), report.clone(), progress.notes())?;
+    let stopped = {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(Option::is_some).await;
+        }
+    };
+    let rows = futures::stream::unfold(input.rows, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let resumed_from = args.resume.as_deref().map(input::shown);
+    let job = Job {
+        api: &ctx.api,
+        region: ctx.region,
+        done: &done,
+        dry_run: args.dry_run,
+        resumed_from: resumed_from.as_deref(),
+    };
+    let mut finished = std::pin::pin!(
+        rows.take_until(stopped)
+            .map(|item| job.row(item))
+            .buffer_unordered(concurrency)
+    );
+    while let Some(row) = finished.next().await {
+        if let Some(body) = &row.dry_run_body {
+            println!("{body}");
+        }
+        let written = report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+            .map_or(Ok(()), |r| r.write(&row.entry));
+        if let Err(e) = written {
+            stop_tx.send_replace(Some(Stop::ReportFailed(e.to_string())));
+        }
+        progress.row(row.entry.status, &row.line, &row.warnings);
+    }
+    listener.abort();
+
+    let summary = progress.finish(args.dry_run);
+    eprintln!("{summary}");
+    let stop = stop_rx.borrow().clone();
+    match stop {
+        Some(Stop::ReportFailed(e)) => Err(Failure::new(
+            Code::Api,
+            format!("stopped: cannot write the report: {e}"),
+        )),
+        Some(Stop::Interrupted) => {
+            eprintln!("{}", interrupted_hint(args));
+            Ok(Code::Interrupted)
+        }
+        None if progress.counts.failed > 0 => Ok(Code::Api),
+        None => Ok(Code::Ok),
+    }
+}
+
+fn interrupted_hint(args: &ApplyArgs) -> String {
+    match &args.report {
+        Some(report) => format!(
+            "Interrupted: rows not started were not sent. To finish: linq-contact apply {} \
+             --resume {} --report NEW_REPORT",
+            input::shown(&args.file),
+            report.display()
+        ),
+        None => "Interrupted: rows not started were not sent. Without --report there is \
+                 nothing to resume from; running the file again finds the rows already \
+                 saved unchanged."
+            .to_string(),
+    }
+}
+
+/// Each wait before a retry, above the bar (or as a plain line).
+fn retry_note(notes: Notes) -> RetryNote {
+    Arc::new(move |e, delay| {
+        notes.say(&format!(
+            "{}; trying again in {:.1} s",
+            e.headline(),
+            delay.as_secs_f64()
+        ));
+    })
+}
+
+/// The first Ctrl-C stops taking rows; the second quits at once, between two report
+/// lines (it waits for the report's lock, so no line is left half-written).
+fn listen_for_interrupt(
+    stop: watch::Sender<Option<Stop>>,
+    report: SharedReport,
+    notes: Notes,
+) -> Result<tokio::task::JoinHandle<()>, Failure> {
+    #[cfg(unix)]
+    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| Failure::new(Code::Api, format!("cannot watch for Ctrl-C: {e}")))?;
+    Ok(tokio::spawn(async move {
+        for count in 1.. {
+            #[cfg(unix)]
+            let got = sigint.recv().await.is_some();
+            #[cfg(not(unix))]
+            let got = tokio::signal::ctrl_c().await.is_ok();
+            if !got {
+                return;
+            }
+            if count == 1 {
+                stop.send_replace(Some(Stop::Interrupted));
+                notes.say(
+                    "Ctrl-C: taking no more rows; finishing the requests in flight (Ctrl-C \
+                     again quits now)",
+                );
+            } else {
+                let _no_half_lines = report.lock().unwrap_or_else(|e| e.into_inner());
+                eprintln!(
+                    "linq-contact: quit at the second Ctrl-C; the report holds every finished row"
+                );
+                std::process::exit(i32::from(Code::Interrupted.number()));
+            }
+        }
+    }))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// What a row needs that does not change from row to row.
+struct Job<'a> {
+    api: &'a Api,
+    region: Region,
+    done: &'a HashSet<u64>,
+    dry_run: bool,
+    resumed_from: Option<&'a str>,
+}
+
+/// A finished row: its report line, its line on stderr, and for `--dry-run` the body.
+struct Finished {
+    entry: Entry,
+    line: String,
+    warnings: Vec<String>,
+    dry_run_body: Option<String>,
+}
+
+/// What `--dry-run` prints on stdout for a row that would be sent.
+#[derive(Serialize)]
+struct DryRunLine<'a> {
+    line: u64,
+    id: u64,
+    body: &'a UpdateRequest,
+}
+
+impl Job<'_> {
+    async fn row(&self, item: Item) -> Finished {
+        let (line, id) = match &item {
+            Ok(row) => (row.line, id_of(&row.target)),
+            Err(bad) => (bad.line, bad.id),
+        };
+        if self.done.contains(&line) {
+            let from = self.resumed_from.unwrap_or("the earlier report");
+            return Finished::plain(
+                Entry::new(line, id, Status::Skipped),
+                format!("line {line}: skipped (done in {from})"),
+            );
+        }
+        let row = match item {
+            Ok(row) => row,
+            Err(bad) => return failed(Entry::new(line, id, Status::Failed), bad.message),
+        };
+        let raw = match self.api.resolve(&row.target).await {
+            Ok(Some(contact)) => contact,
+            Ok(None) => {
+                return failed(
+                    Entry::new(line, id, Status::Failed),
+                    super::read::not_found(&row.target),
+                );
+            }
+            Err(e) => {
+                return failed(
+                    Entry::new(line, id, Status::Failed),
+                    format!("{}: {}", row.target.describe(), one_line(&e)),
+                );
+            }
+        };
+        let prepared = edit::prepare(&raw, &row.edits, self.region);
+        let before = &prepared.before;
+        let who = format!("contact {}", before.id);
+        let mut entry = Entry::new(line, Some(before.id), Status::Failed);
+        let plan = match prepared.plan {
+            Ok(plan) => plan,
+            Err(PlanError::NothingChanged) => {
+                entry.status = Status::Unchanged;
+                entry.stored = Some(Stored::of(before));
+                return Finished::plain(
+                    entry,
+                    format!("line {line}: {who} unchanged (it already has these values)"),
+                );
+            }
+            Err(e) => {
+                entry.stored = Some(Stored::of(before));
+                return failed(entry, format!("{who}: nothing sent: {}", e.summary()));
+            }
+        };
+        let changed = edit::changed_names(&plan);
+        let body = UpdateRequest {
+            contact: plan.patch.clone(),
+        };
+        if self.dry_run {
+            entry.status = Status::Planned;
+            let shown = serde_json::to_string(&DryRunLine {
+                line,
+                id: before.id,
+                body: &body,
+            })
+            .unwrap_or_else(|_| LinqClient::update_body(&plan.patch));
+            return Finished {
+                entry,
+                line: format!("line {line}: {who} would be updated ({changed})"),
+                warnings: Vec::new(),
+                dry_run_body: Some(shown),
+            };
+        }
+        entry.sent = Some(body);
+        let outcome = edit::send(self.api, before, &plan.patch).await;
+        let updated = |mut entry: Entry, contact, unapplied: &[_], note: String| {
+            entry.status = Status::Updated;
+            entry.stored = Some(Stored::of(contact));
+            entry.warnings = edit::unapplied_lines(unapplied);
+            let warnings = entry
+                .warnings
+                .iter()
+                .map(|w| format!("line {line}: {w}"))
+                .collect();
+            Finished {
+                entry,
+                line: format!("line {line}: {who} updated ({changed}){note}"),
+                warnings,
+                dry_run_body: None,
+            }
+        };
+        match outcome {
+            Outcome::Stored { contact, unapplied } => {
+                updated(entry, &contact, &unapplied, String::new())
+            }
+            Outcome::Checked {
+                error,
+                contact,
+                landed: true,
+                unapplied,
+            } => updated(
+                entry,
+                &contact,
+                &unapplied,
+                format!(
+                    "; the answer was lost ({}), reading it back shows the values stored",
+                    error.headline()
+                ),
+            ),
+            Outcome::Checked { error, contact, .. } => {
+                entry.stored = Some(Stored::of(&contact));
+                failed(
+                    entry,
+                    format!(
+                        "{who}: outcome unknown ({}): not stored as of {}; not re-sent",
+                        one_line(&error),
+                        contact.updated_at
+                    ),
+                )
+            }
+            Outcome::Refused(e) => failed(entry, format!("{who}: {}", one_line(&e))),
+            Outcome::Unknown { error, reread } => failed(
+                entry,
+                format!(
+                    "{who}: outcome unknown ({}); reading it back failed too ({})",
+                    one_line(&error),
+                    reread.headline()
+                ),
+            ),
+        }
+    }
+}
+
+impl Finished {
+    fn plain(entry: Entry, line: String) -> Self {
+        Self {
+            entry,
+            line,
+            warnings: Vec::new(),
+            dry_run_body: None,
+        }
+    }
+}
+
+fn failed(mut entry: Entry, error: String) -> Finished {
+    let line = format!("line {}: failed: {error}", entry.line);
+    entry.status = Status::Failed;
+    entry.error = Some(error);
+    Finished::plain(entry, line)
+}
+
+fn id_of(target: &Target) -> Option<u64> {
+    match target {
+        Target::Id(id) => Some(*id),
+        Target::Email(_) | Target::Phone(_) => None,
+    }
+}

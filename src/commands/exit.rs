@@ -1,0 +1,90 @@
+//! Exit codes of the scripting commands, and the error that carries one to the edge.
+//!
+//! Scripts branch on these, so they are part of the interface: `--help` of each command
+//! and the README list them.
+
+use crate::api::ApiError;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Ok,
+    /// The API or the network failed; for `apply`, at least one row failed.
+    Api,
+    /// The command line, the input or a value is wrong; nothing was sent.
+    Usage,
+    /// The contact changed on the server since the caller last saw it.
+    Conflict,
+    NotFound,
+    /// `apply` stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    Interrupted,
+}
+
+impl Code {
+    pub fn number(self) -> u8 {
+        match self {
+            Code::Ok => 0,
+            Code::Api => 1,
+            Code::Usage => 2,
+            Code::Conflict => 3,
+            Code::NotFound => 4,
+            Code::Interrupted => 130,
+        }
+    }
+
+    /// What a failed request means for the exit code: the server's refusal of a value is
+    /// a validation error like the client's own, not an outage.
+    pub fn of_api_error(e: &ApiError) -> Code {
+        match e.status() {
+            Some(404) if matches!(e, ApiError::Http { .. }) => Code::NotFound,
+            Some(409 | 412) if matches!(e, ApiError::Http { .. }) => Code::Conflict,
+            Some(422) if matches!(e, ApiError::Http { .. }) => Code::Usage,
+            _ => Code::Api,
+        }
+    }
+}
+
+impl From<Code> for ExitCode {
+    fn from(code: Code) -> ExitCode {
+        ExitCode::from(code.number())
+    }
+}
+
+/// A command that could not do its job: the message goes to stderr, the code to the shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: Code,
+    /// One or more lines, already safe for a terminal.
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Code::Usage, message)
+    }
+
+    /// The error's headline and every line of detail the server gave.
+    pub fn api(e: &ApiError) -> Self {
+        let mut lines = vec![e.headline()];
+        lines.extend(e.detail_lines());
+        Self::new(Code::of_api_error(e), lines.join("\n"))
+    }
+}
+
+/// An API error on one line, without hints: for report lines and per-row messages.
+pub fn one_line(e: &ApiError) -> String {
+    let mut parts = vec![e.headline()];
+    parts.extend(
+        e.detail_lines()
+            .into_iter()
+            .filter(|l| !l.starts_with("hint:")),
+    );
+    parts.join("; ")
+}

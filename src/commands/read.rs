@@ -1,0 +1,198 @@
+//! Talking to the API for the commands: reads retried with the editor's backoff, saves
+//! retried only when the server refused them before acting, and a gate that holds every
+//! worker back while the server asks for a pause.
+
+use crate::api::retry::Backoff;
+use crate::api::{ApiError, Contact, ContactPatch, LinqClient};
+use crate::target::Target;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// "Not before": a 429's `Retry-After` speaks to the whole client, not to the one
+/// request that happened to get it, so every worker waits here before its next request.
+#[derive(Debug, Default)]
+pub struct Gate {
+    not_before: Mutex<Option<Instant>>,
+}
+
+impl Gate {
+    pub async fn wait(&self) {
+        loop {
+            let until = *self.not_before.lock().unwrap_or_else(|e| e.into_inner());
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
+                _ => return,
+            }
+        }
+    }
+
+    /// Closes the gate for `wait` from now, unless it is already closed for longer.
+    pub fn hold(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut slot = self.not_before.lock().unwrap_or_else(|e| e.into_inner());
+        *slot = Some(slot.map_or(until, |t| t.max(until)));
+    }
+}
+
+/// Told about each wait before a retry: the reason and how long.
+pub type RetryNote = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
+
+/// The client with the retry rules the editor uses. Cloning is cheap and shares the
+/// connection pool and the gate.
+#[derive(Clone)]
+pub struct Api {
+    pub client: LinqClient,
+    pub backoff: Backoff,
+    pub gate: Arc<Gate>,
+    pub on_retry: RetryNote,
+}
+
+impl Api {
+    pub fn new(client: LinqClient, on_retry: RetryNote) -> Self {
+        Self {
+            client,
+            backoff: Backoff::default(),
+            gate: Arc::default(),
+            on_retry,
+        }
+    }
+
+    /// A read, tried again on 429, 5xx, timeouts and refused connections.
+    pub async fn read<T, F, Fut>(&self, read: F) -> Result<T, ApiError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        self.with_retry(read, |_| true).await
+    }
+
+    /// Runs `request`; on failure waits as [`Backoff::delay`] says and tries again while
+    /// `may_retry` allows it. A 429 closes the gate for everyone.
+    async fn with_retry<T, F, Fut>(
+        &self,
+        request: F,
+        may_retry: impl Fn(&ApiError) -> bool,
+    ) -> Result<T, ApiError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut failed = 0;
+        loop {
+            self.gate.wait().await;
+            let e = match request().await {
+                Ok(value) => return Ok(value),
+                Err(e) => e,
+            };
+            failed += 1;
+            let delay = match self.backoff.delay(failed, &e) {
+                Some(delay) if may_retry(&e) => delay,
+                _ => return Err(e),
+            };
+            (self.on_retry)(&e, delay);
+            if e.status() == Some(429) {
+                self.gate.hold(delay);
+            } else {
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+
+    /// The contact `target` names, or `None` when there is none. A record other than
+    /// the one asked for is an error, never silently used.
+    pub async fn resolve(&self, target: &Target) -> Result<Option<Contact>, ApiError> {
+        match target {
+            Target::Id(id) => match self.read(|| self.client.get_contact(*id)).await {
+                Ok(contact) => same_id(*id, contact).map(Some),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
+            },
+            Target::Email(email) => {
+                self.read(|| self.client.find_contact(Some(email), None))
+                    .await
+            }
+            Target::Phone(phone) => {
+                self.read(|| self.client.find_contact(None, Some(phone)))
+                    .await
+            }
+        }
+    }
+
+    /// A fresh read of a contact known by id (after a save whose outcome is unknown).
+    pub async fn reread(&self, id: u64) -> Result<Contact, ApiError> {
+        let contact = self.read(|| self.client.get_contact(id)).await?;
+        same_id(id, contact)
+    }
+
+    /// The PUT. Retried only on 429: the server refused it before acting. Any other
+    /// failure may have happened after the change was stored, so it is returned for the
+    /// caller to find out by reading, never re-sent.
+    pub async fn save(&self, id: u64, patch: &ContactPatch) -> Result<Contact, ApiError> {
+        let contact = self
+            .with_retry(
+                || self.client.update_contact(id, patch),
+                |e| e.status() == Some(429) && matches!(e, ApiError::Http { .. }),
+            )
+            .await?;
+        same_id(id, contact)
+    }
+}
+
+/// "contact 42 not found", "no contact with e-mail or phone ana@example.com".
+pub fn not_found(target: &Target) -> String {
+    match target {
+        Target::Id(id) => format!("contact {id} not found"),
+        Target::Email(email) => format!("no contact with e-mail {email}"),
+        Target::Phone(phone) => format!("no contact with phone number {phone}"),
+    }
+}
+
+fn same_id(id: u64, contact: Contact) -> Result<Contact, ApiError> {
+    if contact.id == id {
+        Ok(contact)
+    } else {
+        Err(ApiError::Decode {
+            status: 200,
+            reason: format!(
+                "the answer is about contact {}, not contact {id}",
+                contact.id
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deadline(gate: &Gate) -> Option<Instant> {
+        *gate.not_before.lock().unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_waiter_waits_out_the_longest_hold() {
+        let gate = Arc::new(Gate::default());
+        gate.hold(Duration::from_millis(150));
+        let longest = deadline(&gate).unwrap();
+        gate.hold(Duration::from_millis(10));
+        assert_eq!(
+            deadline(&gate),
+            Some(longest),
+            "a shorter hold never shortens it"
+        );
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let gate = gate.clone();
+                tokio::spawn(async move {
+                    gate.wait().await;
+                    Instant::now()
+                })
+            })
+            .collect();
+        for waiter in waiters {
+            assert!(waiter.await.unwrap() >= longest);
+        }
+    }
+}

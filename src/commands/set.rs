@@ -1,0 +1,209 @@
+//! `set`: change fields of one contact from the command line, with the editor's review
+//! (each change as old → new), its question before sending, and its check afterwards.
+
+use super::Context;
+use super::edit::{self, Edits, Outcome};
+use super::exit::{Code, Failure};
+use crate::api::{Contact, LinqClient};
+use crate::cli::SetArgs;
+use crate::form::PlanError;
+use crate::text::sanitize;
+use chrono::{DateTime, FixedOffset};
+use std::io::{BufRead, IsTerminal, Write};
+
+pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> {
+    let edits = parse_assignments(&args.assignments)?;
+    let since = args
+        .if_unchanged_since
+        .as_deref()
+        .map(parse_time)
+        .transpose()?;
+    let target = ctx
+        .target
+        .as_ref()
+        .ok_or_else(|| Failure::usage("no contact given"))?;
+    let raw = super::get::find(ctx, target).await?;
+    if let Some(since) = since {
+        unchanged_since(&raw, since)?;
+    }
+    let prepared = edit::prepare(&raw, &edits, ctx.region);
+    let before = &prepared.before;
+    let who = describe(before);
+    let plan = match prepared.plan {
+        Ok(plan) => plan,
+        Err(PlanError::NothingChanged) => {
+            eprintln!("Nothing to send: {who} already has these values.");
+            return Ok(Code::Ok);
+        }
+        Err(e) => return Err(Failure::usage(format!("nothing sent: {}", e.summary()))),
+    };
+    eprintln!("{who}, updated {}:", before.updated_at);
+    for line in edit::review_lines(&plan) {
+        eprintln!("  {line}");
+    }
+    if args.dry_run {
+        println!("{}", LinqClient::update_body(&plan.patch));
+        eprintln!("Dry run: nothing sent.");
+        return Ok(Code::Ok);
+    }
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::usage(
+                "nothing sent: stdin is not a terminal, so there is no one to ask; add --yes \
+                 to send without asking",
+            ));
+        }
+        if !confirm(&who)? {
+            eprintln!("Nothing sent.");
+            return Ok(Code::Ok);
+        }
+        // The answer may have taken minutes: a save made meanwhile is never overwritten.
+        let now = ctx.api.reread(raw.id).await.map_err(|e| Failure::api(&e))?;
+        if now != raw {
+            return Err(Failure::new(
+                Code::Conflict,
+                format!(
+                    "nothing sent: {who} changed on the server while you were asked (updated \
+                     {}); run the command again to review it afresh",
+                    sanitize(&now.updated_at)
+                ),
+            ));
+        }
+    }
+    match edit::send(&ctx.api, before, &plan.patch).await {
+        Outcome::Stored { contact, unapplied } => {
+            eprintln!(
+                "Saved {who}: {}; updated {}.",
+                edit::changed_names(&plan),
+                contact.updated_at
+            );
+            warn(&edit::unapplied_lines(&unapplied));
+            Ok(Code::Ok)
+        }
+        Outcome::Refused(e) => Err(Failure::api(&e)),
+        Outcome::Checked {
+            error,
+            contact,
+            landed: true,
+            unapplied,
+        } => {
+            eprintln!(
+                "The answer to the save was lost ({}); reading {who} back shows the values \
+                 stored (updated {}).",
+                error.headline(),
+                contact.updated_at
+            );
+            warn(&edit::unapplied_lines(&unapplied));
+            Ok(Code::Ok)
+        }
+        Outcome::Checked { error, contact, .. } => Err(Failure::new(
+            Code::Api,
+            format!(
+                "outcome unknown ({}): not stored as of {}; it was not re-sent",
+                error.headline(),
+                contact.updated_at
+            ),
+        )),
+        Outcome::Unknown { error, reread } => Err(Failure::new(
+            Code::Api,
+            format!(
+                "outcome unknown ({}), and reading the contact back failed too ({}); run \
+                 `linq-contact get {}` to see what the server holds",
+                error.headline(),
+                reread.headline(),
+                before.id
+            ),
+        )),
+    }
+}
+
+/// `field=value` pairs by API name; `field=` clears the field.
+fn parse_assignments(raw: &[String]) -> Result<Edits, Failure> {
+    let mut edits: Edits = Vec::with_capacity(raw.len());
+    for pair in raw {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Err(Failure::usage(format!(
+                "\"{}\" is not field=value (fields: {})",
+                sanitize(pair),
+                edit::field_names()
+            )));
+        };
+        let name = name.trim();
+        let field = edit::field_named(name).ok_or_else(|| {
+            Failure::usage(format!(
+                "unknown field \"{}\"; valid fields: {}",
+                sanitize(name),
+                edit::field_names()
+            ))
+        })?;
+        if edits.iter().any(|(f, _)| *f == field) {
+            return Err(Failure::usage(format!("{name} is given twice")));
+        }
+        edits.push((field, value.to_string()));
+    }
+    Ok(edits)
+}
+
+fn parse_time(raw: &str) -> Result<DateTime<FixedOffset>, Failure> {
+    DateTime::parse_from_rfc3339(raw.trim()).map_err(|_| {
+        Failure::usage(format!(
+            "--if-unchanged-since: \"{}\" is not a timestamp like \
+             2025-07-30T10:00:00.000-05:00 (as `get` prints it)",
+            sanitize(raw)
+        ))
+    })
+}
+
+/// Refuses (exit 3) when the stored record is newer than `since`, or cannot be dated.
+fn unchanged_since(c: &Contact, since: DateTime<FixedOffset>) -> Result<(), Failure> {
+    let stored = sanitize(&c.updated_at);
+    match DateTime::parse_from_rfc3339(c.updated_at.trim()) {
+        Ok(updated) if updated <= since => Ok(()),
+        Ok(_) => Err(Failure::new(
+            Code::Conflict,
+            format!(
+                "nothing sent: {} changed on the server at {stored}, after {}",
+                describe(c),
+                since.to_rfc3339()
+            ),
+        )),
+        Err(_) => Err(Failure::new(
+            Code::Conflict,
+            format!(
+                "nothing sent: {}'s updated_at (\"{stored}\") is not a timestamp, so \
+                 --if-unchanged-since cannot be checked",
+                describe(c)
+            ),
+        )),
+    }
+}
+
+/// `contact 1002 (Jordan Blake)`.
+fn describe(c: &Contact) -> String {
+    let name = sanitize(&c.full_name);
+    if name.trim().is_empty() {
+        format!("contact {}", c.id)
+    } else {
+        format!("contact {} ({})", c.id, name.trim())
+    }
+}
+
+fn confirm(who: &str) -> Result<bool, Failure> {
+    eprint!("Send these changes to {who}? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+fn warn(lines: &[String]) {
+    for line in lines {
+        eprintln!("{line}");
+    }
+}
