@@ -3,7 +3,6 @@
 use super::requests::Pending;
 use super::{App, Effect, Hit, Msg, Overlay, Status};
 use crate::api::Contact;
-use crate::form::Field;
 use crossterm::event::KeyCode;
 
 impl App {
@@ -42,11 +41,8 @@ impl App {
     /// Server text never reaches the form with control characters in it: what is
     /// shown, compared and sent is the same string. Notes which fields had some.
     fn clean(&mut self, raw: Contact) -> Contact {
-        let clean = raw.clone().sanitized();
-        self.cleaned_now = Field::ALL
-            .into_iter()
-            .filter(|f| f.of(&raw) != f.of(&clean))
-            .collect();
+        let (clean, cleaned) = crate::form::clean_record(&raw);
+        self.cleaned_now = cleaned;
         clean
     }
 

@@ -24,11 +24,7 @@ pub struct Prepared {
 /// value had control characters, since echoing the cleaned value would change it. The
 /// values are cleaned as a paste into the editor is (a newline becomes a space).
 pub fn prepare(raw: &Contact, edits: &Edits, region: Region) -> Prepared {
-    let before = raw.clone().sanitized();
-    let cleaned: Vec<Field> = Field::ALL
-        .into_iter()
-        .filter(|f| f.of(raw) != f.of(&before))
-        .collect();
+    let (before, cleaned) = crate::form::clean_record(raw);
     let mut form = Form::new(&before, region);
     for (field, value) in edits {
         form.set_value(*field, sanitize(&value.replace("\r\n", "\n")));

@@ -533,6 +533,18 @@ impl Form {
     }
 }
 
+/// A record from the server with control characters removed, and the fields that had
+/// some: what every front end shows, compares and sends is the cleaned text, and the
+/// identity rule avoids echoing a field whose stored value was changed by the cleaning.
+pub fn clean_record(raw: &Contact) -> (Contact, Vec<Field>) {
+    let clean = raw.clone().sanitized();
+    let cleaned = Field::ALL
+        .into_iter()
+        .filter(|f| f.of(raw) != f.of(&clean))
+        .collect();
+    (clean, cleaned)
+}
+
 /// The field a server message is about, when it names one ("Email is invalid",
 /// "phone_number must be E.164", "User email does not belong…").
 pub fn field_named_in(message: &str) -> Option<Field> {
