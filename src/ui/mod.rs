@@ -1,5 +1,6 @@
 //! Drawing: pure functions from `&App` to cells. No state lives here.
 
+mod errors;
 mod form;
 mod help;
 mod overlay;

@@ -104,7 +104,10 @@ pub fn draw(
             // The key stays in sight however long the error is.
             let hint = format!(" · {retry} to try again");
             let room = usize::from(note_row.width).saturating_sub(widgets::width(&hint));
-            let error = widgets::fit(&format!("✗ {}", sanitize(&e.headline())), room);
+            let error = widgets::fit(
+                &format!("✗ {}", sanitize(&super::errors::headline(e))),
+                room,
+            );
             Line::styled(format!("{error}{hint}"), theme.error())
         }
         (None, _, _) if picker.kept_full() => Line::styled(

@@ -474,7 +474,7 @@ fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
 
 fn error_lines(prefix: &str, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled(
-        format!("{prefix}{}", e.headline()),
+        format!("{prefix}{}", super::errors::headline(e)),
         theme.error(),
     )];
     out.extend(detail_lines(e));
@@ -494,6 +494,9 @@ fn detail_lines(e: &ApiError) -> Vec<Line<'static>> {
         .collect();
     if more > 0 {
         out.push(Line::from(format!("  … {more} more lines, in the log")));
+    }
+    if let Some(hint) = super::errors::hint(e) {
+        out.push(Line::from(format!("  {hint}")));
     }
     out
 }
