@@ -15,6 +15,7 @@ pub fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     };
     let mut out: Vec<Line> = Action::ALL
         .into_iter()
+        .filter(|a| !a.in_dialogs())
         .map(|a| row(keymap.label(a), a.describe()))
         .collect();
     out.push(row(
