@@ -6,6 +6,7 @@ use insta::assert_snapshot;
 use linq_contact::api::LinqClient;
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::demo::DemoServer;
+use linq_contact::dialogs::{confirm::Confirm, open::OpenPrompt};
 use linq_contact::form::Field;
 use linq_contact::secret::Token;
 use linq_contact::target::Target;
@@ -170,7 +171,7 @@ async fn open_prompt_refuses_what_is_no_id_email_or_phone() {
     h.ctrl('o').await;
     h.type_text("bob@").await;
     h.key(KeyCode::Enter).await;
-    let Some(Overlay::Open { error: Some(e), .. }) = h.app.overlay() else {
+    let Some(Overlay::Open(OpenPrompt { error: Some(e), .. })) = h.app.overlay() else {
         panic!("expected the prompt with an error");
     };
     assert!(e.contains("not a valid e-mail"), "{e}");
@@ -207,7 +208,10 @@ async fn leaving_unsaved_changes_asks_first() {
     h.ctrl('o').await;
     h.type_text("1004").await;
     h.key(KeyCode::Enter).await;
-    assert!(matches!(h.app.overlay(), Some(Overlay::ConfirmLeave(_))));
+    assert!(matches!(
+        h.app.overlay(),
+        Some(Overlay::Confirm(Confirm::Leave(_)))
+    ));
     h.key(KeyCode::Char('n')).await;
     assert_eq!(h.app.contact_id(), 1001);
     assert!(h.app.has_unsaved_changes());
@@ -216,7 +220,10 @@ async fn leaving_unsaved_changes_asks_first() {
     h.key(KeyCode::Down).await;
     h.key(KeyCode::Down).await;
     h.key(KeyCode::Enter).await;
-    assert!(matches!(h.app.overlay(), Some(Overlay::ConfirmLeave(_))));
+    assert!(matches!(
+        h.app.overlay(),
+        Some(Overlay::Confirm(Confirm::Leave(_)))
+    ));
     h.key(KeyCode::Char('y')).await;
     assert_eq!(h.app.contact_id(), 1002);
     assert!(!h.app.has_unsaved_changes());
