@@ -299,6 +299,8 @@ pub enum Keys {
     Scroll,
     /// ↑↓ PgUp/PgDn: move in a list.
     Move,
+    /// PgUp/PgDn: scroll the status pane.
+    Pages,
     /// Any character: it types.
     Typing,
 }
@@ -335,7 +337,7 @@ pub fn fixed_keys() -> Vec<(String, String, bool)> {
             false,
         ),
         (
-            format!("{}/{}", Nav::PageUp.label(), Nav::PageDown.label()),
+            Keys::Pages.fixed_label(),
             "scroll the status pane".to_string(),
             false,
         ),
@@ -353,12 +355,11 @@ impl Keys {
         match self {
             Keys::Scroll => format!("{}{}", Nav::Up.label(), Nav::Down.label()),
             Keys::Move => format!(
-                "{}{} {}/{}",
-                Nav::Up.label(),
-                Nav::Down.label(),
-                Nav::PageUp.label(),
-                Nav::PageDown.label()
+                "{} {}",
+                Keys::Scroll.fixed_label(),
+                Keys::Pages.fixed_label()
             ),
+            Keys::Pages => format!("{}/{}", Nav::PageUp.label(), Nav::PageDown.label()),
             Keys::Typing => "type".to_string(),
             Keys::All(_) | Keys::First(_) => String::new(),
         }

@@ -41,9 +41,14 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     let max_scroll = rows.saturating_sub(area.height.saturating_sub(2));
     let scroll = app.status_scroll().min(max_scroll);
     let title = if max_scroll > 0 {
-        " Status (PgUp/PgDn scroll) "
+        let keys = app
+            .options()
+            .keymap
+            .hint_keys(&[crate::keymap::Keys::Pages], crate::keymap::Scope::Form)
+            .unwrap_or_default();
+        format!(" Status ({keys} scroll) ")
     } else {
-        " Status "
+        " Status ".to_string()
     };
     frame.render_widget(
         Paragraph::new(lines)
