@@ -369,3 +369,21 @@ async fn rebound_question_keys_act_and_are_named() {
         ]
     );
 }
+
+#[test]
+fn help_ends_with_the_dialogs_keys_and_the_paths() {
+    let mut app = app(false);
+    app.update(Msg::Resize(80, 24));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    linq_contact::ui::render(&mut app, &mut terminal).unwrap();
+    // Past the end: the help stops at its last line.
+    for _ in 0..3 {
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::PageDown,
+            KeyModifiers::NONE,
+        )));
+        linq_contact::ui::render(&mut app, &mut terminal).unwrap();
+    }
+    assert_snapshot!("help_scrolled", terminal.backend().to_string());
+}

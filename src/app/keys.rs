@@ -191,8 +191,8 @@ impl App {
         }
     }
 
-    /// "Leave now" in the "save in flight" question: the PUT is abandoned (its outcome unknown)
-    /// and the user goes where they asked.
+    /// "Leave now" in the "save in flight" question: the PUT is abandoned (its outcome
+    /// unknown) and the user goes where they asked.
     fn leave_while_saving(&mut self, departure: Departure) -> Vec<Effect> {
         let id = self.contact_id;
         let mut effects = self.drop_in_flight();

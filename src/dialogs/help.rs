@@ -39,8 +39,10 @@ impl Dialog for Help {
             bound.chain(fixed).collect::<Vec<_>>()
         };
         let mut out = section(false);
+        out.push(Line::from(""));
         out.push(Line::styled("In dialogs", theme.heading()));
         out.extend(section(true));
+        out.push(Line::from(""));
         let paths = view.paths;
         for (what, path) in [
             ("config file", &paths.config),
