@@ -61,6 +61,8 @@ impl App {
                 return Vec::new();
             }
             Some(Action::Review) => return self.open_review(),
+            Some(Action::New) => return self.new_contact(),
+            Some(Action::History) => return self.open_history(),
             _ => {}
         }
         if self
@@ -188,6 +190,11 @@ impl App {
                 self.leave_to(target)
             }
             Outcome::Fetch => self.fetch_for_picker(),
+            Outcome::Create => self.send_create(),
+            Outcome::UndoSave(entry) => {
+                self.put_back(&entry);
+                Vec::new()
+            }
         }
     }
 

@@ -5,6 +5,7 @@
 //! [`App::observe_time`]). Every request carries a generation number, and a result whose
 //! generation and kind are not the ones awaited is dropped (latest request wins).
 
+mod create;
 mod editing;
 mod keys;
 mod load;
@@ -74,6 +75,16 @@ pub enum Msg {
     /// Something about the editor's surroundings the user should know once (the log
     /// cannot be written); shown with the config problems.
     Notice(String),
+    /// The answer to a create (`POST`).
+    Created {
+        generation: u64,
+        result: Result<Contact, ApiError>,
+    },
+    /// The journal's entries for contact `id`, newest first.
+    History {
+        id: u64,
+        entries: Vec<crate::journal::Entry>,
+    },
     /// The draft on disk for contact `id`, if any.
     DraftFound {
         id: u64,
@@ -109,6 +120,15 @@ pub enum Effect {
         generation: u64,
         email: Option<String>,
         phone: Option<String>,
+    },
+    /// `POST` a new contact.
+    Create {
+        generation: u64,
+        patch: ContactPatch,
+    },
+    /// Read the journal's entries for this contact.
+    LoadHistory {
+        id: u64,
     },
     ListPage {
         generation: u64,
@@ -213,6 +233,25 @@ pub enum Status {
     /// The user left a contact whose save was in flight: its outcome is unknown.
     LeftWhileSaving(u64),
     NothingToUndo,
+    /// An empty form for a new contact is open.
+    NewContact,
+    /// Ctrl-N with unsaved edits: save or discard them first.
+    NewBlocked,
+    /// A contact was created (`verified`: the answer was lost and a lookup found it).
+    Created {
+        id: u64,
+        verified: bool,
+    },
+    /// A create whose answer was lost, and a lookup that did not find the contact.
+    NotCreated {
+        why: String,
+        as_of: Option<String>,
+    },
+    /// History `u`: the values from before a save are back in the form as edits.
+    PutBack {
+        fields: Vec<Field>,
+        at: String,
+    },
     Info(String),
 }
 

@@ -25,6 +25,12 @@ pub(super) enum Pending {
     /// stood open while a colleague saved.
     Confirm(Box<Plan>),
     Save(Box<Plan>),
+    /// A new contact: the lookup of its e-mail and phone before the review.
+    Duplicates(Box<Plan>),
+    /// The `POST` of a new contact.
+    Create(Box<Plan>),
+    /// A create whose answer was lost: the lookup that tells whether it happened.
+    VerifyCreate(Box<Plan>, String),
     /// The re-read after a save whose outcome is unknown; `second` is the later look.
     Verify {
         plan: Box<Plan>,
@@ -36,7 +42,14 @@ pub(super) enum Pending {
 impl Pending {
     /// Answered by a read of the contact (`Msg::Loaded`).
     pub(super) fn is_read(&self) -> bool {
-        !matches!(self, Pending::Find(_) | Pending::Save(_))
+        !matches!(
+            self,
+            Pending::Find(_)
+                | Pending::Save(_)
+                | Pending::Duplicates(_)
+                | Pending::Create(_)
+                | Pending::VerifyCreate(..)
+        )
     }
 }
 
@@ -67,7 +80,9 @@ impl App {
             Pending::Load { .. } => Activity::Loading(f.id),
             Pending::Find(t) | Pending::Open(t) => Activity::Finding(t),
             Pending::Check | Pending::Confirm(_) => Activity::Checking,
-            Pending::Save(_) => Activity::Saving,
+            Pending::Save(_) | Pending::Create(_) => Activity::Saving,
+            Pending::Duplicates(_) => Activity::Checking,
+            Pending::VerifyCreate(_, why) => Activity::Verifying(why),
             Pending::Verify { why, .. } => Activity::Verifying(why),
         })
     }

@@ -33,6 +33,9 @@ impl App {
             self.status = Status::Busy;
             return Vec::new();
         }
+        if self.is_new_contact() {
+            return self.review_new();
+        }
         if let Err(e) = form.plan() {
             self.status = Status::Blocked(e);
             return Vec::new();
@@ -321,7 +324,7 @@ pub(super) fn may_have_acted(e: &ApiError) -> bool {
 }
 
 /// The messages of a refusal that name a field, for showing under that field.
-fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
+pub(super) fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
     body.field_messages()
         .into_iter()
         .filter_map(|(named, line)| {

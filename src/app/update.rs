@@ -81,22 +81,38 @@ impl App {
             }
             Msg::Found { generation, result } => {
                 let awaited = self.in_flight.as_ref().is_some_and(|f| {
-                    f.generation == generation && matches!(f.what, Pending::Find(_))
+                    f.generation == generation
+                        && matches!(
+                            f.what,
+                            Pending::Find(_) | Pending::Duplicates(_) | Pending::VerifyCreate(..)
+                        )
                 });
-                match self.in_flight.take() {
-                    Some(f) if awaited => {
-                        self.retry = None;
-                        let Pending::Find(target) = f.what else {
-                            return Vec::new();
-                        };
-                        let result = result.map(|c| c.map(|raw| self.clean(raw)));
-                        self.on_found(&target, result)
-                    }
-                    other => {
-                        self.in_flight = other;
-                        Vec::new()
-                    }
+                if !awaited {
+                    return Vec::new();
                 }
+                let Some(f) = self.in_flight.take() else {
+                    return Vec::new();
+                };
+                self.retry = None;
+                let result = result.map(|c| c.map(|raw| self.clean(raw)));
+                match f.what {
+                    Pending::Find(target) => self.on_found(&target, result),
+                    Pending::Duplicates(plan) => self.on_duplicates(*plan, result),
+                    Pending::VerifyCreate(plan, why) => self.on_create_verified(*plan, why, result),
+                    _ => Vec::new(),
+                }
+            }
+            Msg::Created { generation, result } => {
+                let expects = |p: &Pending| matches!(p, Pending::Create(_));
+                // A create has no id to ask about: take_answer's id check does not apply.
+                match self.take_answer(generation, expects, result) {
+                    Some((Pending::Create(plan), result)) => self.on_created(result, *plan),
+                    _ => Vec::new(),
+                }
+            }
+            Msg::History { id, entries } => {
+                self.on_history(id, entries);
+                Vec::new()
             }
             Msg::Page {
                 generation,
@@ -135,7 +151,11 @@ impl App {
                     Pending::Verify { plan, why, second } => {
                         self.on_verified(result, *plan, why, second)
                     }
-                    Pending::Find(_) | Pending::Save(_) => Vec::new(),
+                    Pending::Find(_)
+                    | Pending::Save(_)
+                    | Pending::Duplicates(_)
+                    | Pending::Create(_)
+                    | Pending::VerifyCreate(..) => Vec::new(),
                 }
             }
             Msg::Saved { generation, result } => {
@@ -167,7 +187,23 @@ impl App {
             Pending::Check | Pending::Confirm(_) => {
                 Status::Cancelled("Cancelled before sending: nothing was sent")
             }
-            Pending::Find(_) | Pending::Open(_) => Status::Cancelled("Lookup cancelled"),
+            Pending::Find(_) | Pending::Open(_) | Pending::Duplicates(_) => {
+                Status::Cancelled("Lookup cancelled")
+            }
+            // Abandoned on its way: whether the server created it is unknown, and it is
+            // looked up rather than posted again.
+            Pending::Create(plan) => {
+                effects.extend(self.on_created(
+                    Err(crate::api::ApiError::Other {
+                        reason: "you cancelled it".into(),
+                    }),
+                    *plan,
+                ));
+                return effects;
+            }
+            Pending::VerifyCreate(..) => {
+                Status::Cancelled("Check cancelled: whether the contact was created is unknown")
+            }
             Pending::Verify { .. } => Status::Cancelled(
                 "Check cancelled: whether the save landed is unknown; reload to see what the \
                  server has",

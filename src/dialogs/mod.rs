@@ -16,8 +16,10 @@
 //! depend on the drawing layer.
 
 pub mod confirm;
+pub mod create;
 pub mod frame;
 pub mod help;
+pub mod history;
 pub mod open;
 pub mod picker;
 pub mod restore;
@@ -70,6 +72,10 @@ pub enum Outcome {
     Open(Target),
     /// The picker moved: fetch the page it now needs, if any.
     Fetch,
+    /// New contact review: create it.
+    Create,
+    /// History: put the values from before this save back into the form.
+    UndoSave(Box<crate::journal::Entry>),
 }
 
 /// What a dialog may read to draw itself.
@@ -246,6 +252,10 @@ dialogs! {
     /// the contact later.
     SaveInFlight(save_in_flight::Departure),
     Help(help::Help),
+    /// A new contact: what will be created, and any contact that already matches.
+    Create(create::CreateReview),
+    /// The saves made from this machine to the open contact.
+    History(history::History),
 }
 
 impl Overlay {

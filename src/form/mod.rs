@@ -279,6 +279,15 @@ impl Form {
             .collect()
     }
 
+    /// Puts `before` back as the field's text (taking back a save that stored `after`).
+    /// When the server now holds something else than `after`, someone changed the field
+    /// since that save: the edit is a conflict, not a silent undo of their change.
+    pub fn put_back(&mut self, f: Field, before: &str, after: &str) {
+        self.set_value(f, before);
+        let state = &mut self.fields[f.index()];
+        state.conflict_base = (state.loaded != after).then(|| after.to_string());
+    }
+
     /// The user chose their values over the server's for every conflicting field.
     pub fn overwrite_conflicts(&mut self) {
         for state in &mut self.fields {

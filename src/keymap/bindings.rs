@@ -50,6 +50,16 @@ pub enum Action {
     Wait,
     /// Open what is typed (open prompt) or selected (picker).
     Choose,
+    /// Start a new contact (an empty form).
+    New,
+    /// The saves made from this machine to the open contact.
+    History,
+    /// New contact, a match exists: open it instead.
+    OpenExisting,
+    /// New contact, a match exists: create another one anyway.
+    CreateAnyway,
+    /// History: put the values before the selected save back into the form.
+    UndoSave,
 }
 
 /// Where keys are read: the form, or one kind of dialog. An action acts only in its
@@ -70,10 +80,14 @@ pub enum Scope {
     /// type or edit are the text's.
     Text,
     Help,
+    /// The review of a new contact.
+    Create,
+    /// The saves made from this machine to the open contact.
+    History,
 }
 
 impl Scope {
-    const ALL: [Scope; 7] = [
+    const ALL: [Scope; 9] = [
         Scope::Form,
         Scope::Review,
         Scope::Question,
@@ -81,12 +95,14 @@ impl Scope {
         Scope::SaveInFlight,
         Scope::Text,
         Scope::Help,
+        Scope::Create,
+        Scope::History,
     ];
 }
 
 impl Action {
     /// In the order help lists them.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 27] = [
         Action::NextField,
         Action::PrevField,
         Action::Revert,
@@ -109,6 +125,11 @@ impl Action {
         Action::LeaveNow,
         Action::Wait,
         Action::Choose,
+        Action::New,
+        Action::History,
+        Action::OpenExisting,
+        Action::CreateAnyway,
+        Action::UndoSave,
     ];
 
     /// The name used in the config file's `[keys]` table.
@@ -136,6 +157,11 @@ impl Action {
             Action::LeaveNow => "leave_now",
             Action::Wait => "wait",
             Action::Choose => "choose",
+            Action::New => "new",
+            Action::History => "history",
+            Action::OpenExisting => "open_existing",
+            Action::CreateAnyway => "create_anyway",
+            Action::UndoSave => "undo_save",
         }
     }
 
@@ -164,6 +190,11 @@ impl Action {
             Action::LeaveNow => "save in flight: leave without waiting",
             Action::Wait => "save in flight: wait (any other key too)",
             Action::Choose => "open what is typed or selected",
+            Action::New => "new contact (empty form)",
+            Action::History => "saves made here to this contact",
+            Action::OpenExisting => "new contact: open the one that exists",
+            Action::CreateAnyway => "new contact: create it despite a match",
+            Action::UndoSave => "history: put back the values before that save",
         }
     }
 
@@ -186,10 +217,15 @@ impl Action {
             | Action::Reload
             | Action::Open
             | Action::Picker
-            | Action::Help => &[Form],
-            Action::Send | Action::CopyCurl | Action::Overwrite | Action::TakeTheirs => &[Review],
+            | Action::Help
+            | Action::New
+            | Action::History => &[Form],
+            Action::Send => &[Review, Create],
+            Action::CopyCurl | Action::Overwrite | Action::TakeTheirs => &[Review],
+            Action::OpenExisting | Action::CreateAnyway => &[Create],
+            Action::UndoSave => &[History],
             Action::Confirm => &[Question],
-            Action::Deny => &[Review, Question, Text, Help],
+            Action::Deny => &[Review, Question, Text, Help, Create, History],
             Action::Restore | Action::DiscardDraft => &[Draft],
             Action::LeaveNow | Action::Wait => &[SaveInFlight],
             Action::Choose => &[Text],
@@ -407,6 +443,11 @@ impl Default for Keymap {
                     Action::LeaveNow => vec![letter('l')],
                     Action::Wait => vec![key(Enter), key(Esc)],
                     Action::Choose => vec![key(Enter)],
+                    Action::New => vec![ctrl('n')],
+                    Action::History => vec![key(F(3))],
+                    Action::OpenExisting => vec![letter('e')],
+                    Action::CreateAnyway => vec![letter('a')],
+                    Action::UndoSave => vec![letter('u')],
                 };
                 (a, chords)
             })

@@ -97,6 +97,24 @@ impl EffectRunner {
                 watch.done = true;
                 Msg::Saved { generation, result }
             }),
+            Effect::Create { generation, patch } => self.spawn(generation, async move {
+                let mut watch = AbortLog {
+                    what: "POST contact".into(),
+                    done: false,
+                };
+                let result = client.create_contact(&patch).await;
+                watch.done = true;
+                Msg::Created { generation, result }
+            }),
+            Effect::LoadHistory { id } => {
+                let entries = self
+                    .session
+                    .journal
+                    .as_ref()
+                    .map(|j| j.entries(&self.session.server_key, Some(id)))
+                    .unwrap_or_default();
+                let _ = tx.send(Msg::History { id, entries });
+            }
             Effect::CheckDraft { id } => {
                 let draft = self
                     .session

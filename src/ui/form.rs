@@ -95,12 +95,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
         lines.push(Line::from(""));
     }
     let owner = sanitize(record.owner_name());
-    let facts = format!(
-        "  id {} · owner {} · updated {}",
-        record.id,
-        if owner.is_empty() { "—" } else { &owner },
-        short_time(&record.updated_at)
-    );
+    let facts = if app.is_new_contact() {
+        "  new contact · not on the server yet".to_string()
+    } else {
+        format!(
+            "  id {} · owner {} · updated {}",
+            record.id,
+            if owner.is_empty() { "—" } else { &owner },
+            short_time(&record.updated_at)
+        )
+    };
     lines.push(Line::styled(
         widgets::fit(&facts, usize::from(inner.width)),
         theme.dim(),

@@ -130,6 +130,7 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
 
 fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = match app.record() {
+        Some(_) if app.is_new_contact() => " linq-contact · new contact".to_string(),
         Some(c) if c.full_name.trim().is_empty() => format!(" linq-contact · contact {}", c.id),
         Some(c) => format!(
             " linq-contact · contact {} · {}",

@@ -210,18 +210,27 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             )));
             l
         }
-        Status::NoMatch(target) => vec![Line::styled(
-            match target {
-                crate::target::Target::Id(id) => format!("✗ There is no contact {id}."),
-                crate::target::Target::Phone(p) => {
-                    format!("✗ No contact with phone {}.", sanitize(p))
-                }
-                crate::target::Target::Email(e) => {
-                    format!("✗ No contact with e-mail {}.", sanitize(e))
-                }
-            },
-            theme.error(),
-        )],
+        Status::NoMatch(target) => {
+            let mut l = vec![Line::styled(
+                match target {
+                    crate::target::Target::Id(id) => format!("✗ There is no contact {id}."),
+                    crate::target::Target::Phone(p) => {
+                        format!("✗ No contact with phone {}.", sanitize(p))
+                    }
+                    crate::target::Target::Email(e) => {
+                        format!("✗ No contact with e-mail {}.", sanitize(e))
+                    }
+                },
+                theme.error(),
+            )];
+            if !matches!(target, crate::target::Target::Id(_)) {
+                l.push(Line::from(keys(
+                    app,
+                    "{new} starts a new contact with it filled in.",
+                )));
+            }
+            l
+        }
         Status::Copied => vec![Line::from(
             "Copied the curl command to the clipboard (OSC 52; the token stays $LINQ_INTEGRATION_TOKEN).",
         )],
@@ -317,6 +326,52 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             theme.error(),
         )],
         Status::NothingToUndo => vec![Line::from("Nothing to undo.")],
+        Status::NewContact => vec![Line::from(keys(
+            app,
+            "New contact: fill in at least a first name, last name, e-mail or phone, then \
+             {review} to check for duplicates and review.",
+        ))],
+        Status::NewBlocked => vec![Line::from(keys(
+            app,
+            "Save or revert the edits here first ({review} reviews them), or wait for the \
+             request in flight; then {new} starts a new contact.",
+        ))],
+        Status::Created { id, verified } => {
+            let mut l = vec![Line::styled(format!("✓ Created contact {id}."), theme.ok())];
+            if *verified {
+                l.push(Line::from(
+                    "(its answer was lost; a lookup found it holding what was sent)",
+                ));
+            }
+            l
+        }
+        Status::NotCreated { why, as_of } => {
+            let when = as_of
+                .as_deref()
+                .map_or(String::new(), |t| format!(" as of {}", sanitize(t)));
+            vec![
+                Line::styled(
+                    format!(
+                        "? The contact was not found{when} ({}) — the server may still create it.",
+                        sanitize(why)
+                    ),
+                    theme.error(),
+                ),
+                Line::from(keys(
+                    app,
+                    "Nothing was re-sent. Your form is kept; {picker} or {open} shows whether \
+                     it exists before you try again.",
+                )),
+            ]
+        }
+        Status::PutBack { fields, at } => vec![Line::from(keys(
+            app,
+            &format!(
+                "Put back the values from before the save of {}: {}. {{review}} reviews them.",
+                sanitize(at),
+                labels(fields)
+            ),
+        ))],
         Status::Reloaded { kept, conflicts } => {
             let mut l = vec![Line::from(format!(
                 "Reloaded contact {}; what you typed meanwhile is kept: {}.",

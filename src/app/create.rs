@@ -1,0 +1,262 @@
+//! A contact that does not exist yet, top to bottom:
+//!
+//! 1. Ctrl-N opens an empty form (prefilled with the e-mail or phone a lookup just
+//!    failed to find), and offers back a new contact's draft from an earlier session.
+//! 2. Ctrl-S refuses what the client can see is wrong, then looks the e-mail and phone up
+//!    ([`App::on_duplicates`]): a match is named in the review, and creating anyway needs
+//!    its own key.
+//! 3. The `POST` ([`App::on_created`]): 201 switches to the new contact; a refusal keeps
+//!    the form; an answer that never came is checked with the same lookup, never re-sent.
+//!
+//! The journal of what each save changed is here too: F3 lists this contact's saves made
+//! from this machine, and `u` puts the values from before one back as ordinary edits.
+
+use super::requests::Pending;
+use super::{App, Editing, Effect, Overlay, Status};
+use crate::api::{ApiError, Contact};
+use crate::dialogs::create::CreateReview;
+use crate::dialogs::history::History;
+use crate::form::{Field, Form, Plan};
+use crate::journal::Entry;
+use crate::target::Target;
+
+impl App {
+    /// Step 1: Ctrl-N.
+    pub(super) fn new_contact(&mut self) -> Vec<Effect> {
+        if self.has_unsaved_changes() || self.is_busy() {
+            self.status = Status::NewBlocked;
+            return Vec::new();
+        }
+        let mut editing = Editing::new(Contact::default(), Vec::new(), self.options.region);
+        // "No contact with e-mail …" a moment ago: that is what the new one needs.
+        if let Status::NoMatch(target) = &self.status {
+            match target {
+                Target::Email(e) => editing.form.set_value(Field::Email, e.clone()),
+                Target::Phone(p) => editing.form.set_value(Field::Phone, p.clone()),
+                Target::Id(_) => {}
+            }
+        }
+        let prefilled = editing.form.is_any_dirty();
+        self.editing = Some(editing);
+        self.contact_id = 0;
+        self.status = Status::NewContact;
+        if prefilled {
+            Vec::new()
+        } else {
+            vec![Effect::CheckDraft { id: 0 }]
+        }
+    }
+
+    /// Whether the open form is a contact that does not exist yet.
+    pub fn is_new_contact(&self) -> bool {
+        self.editing.as_ref().is_some_and(|e| e.record.id == 0)
+    }
+
+    /// Step 2: Ctrl-S on a new contact.
+    pub(super) fn review_new(&mut self) -> Vec<Effect> {
+        let Some(editing) = &self.editing else {
+            return Vec::new();
+        };
+        let plan = match editing.form.create_plan() {
+            Ok(plan) => plan,
+            Err(e) => {
+                self.status = Status::Blocked(e);
+                return Vec::new();
+            }
+        };
+        match lookup_of(&plan) {
+            // Nothing to look up: the review opens at once, under the key that asked.
+            (None, None) => {
+                self.show(Overlay::Create(CreateReview {
+                    plan: Box::new(plan),
+                    existing: None,
+                }));
+                Vec::new()
+            }
+            (email, phone) => {
+                let (generation, mut effects) = self.begin(0, Pending::Duplicates(Box::new(plan)));
+                effects.push(Effect::Find {
+                    generation,
+                    email,
+                    phone,
+                });
+                effects
+            }
+        }
+    }
+
+    /// Step 2: the lookup's answer.
+    pub(super) fn on_duplicates(
+        &mut self,
+        plan: Plan,
+        result: Result<Option<Contact>, ApiError>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(existing) => self.offer_create(plan, existing),
+            Err(e) => self.status = Status::CheckFailed(e),
+        }
+        Vec::new()
+    }
+
+    fn offer_create(&mut self, plan: Plan, existing: Option<Contact>) {
+        if self.typed_since_request && self.overlay.is_none() {
+            self.status = Status::TypedDuringCheck;
+            return;
+        }
+        self.show(Overlay::Create(CreateReview {
+            plan: Box::new(plan),
+            existing: existing.map(Box::new),
+        }));
+    }
+
+    /// Step 3: the `POST`.
+    pub(super) fn send_create(&mut self) -> Vec<Effect> {
+        let Some(Overlay::Create(review)) = self.overlay.take() else {
+            return Vec::new();
+        };
+        if let Some(editing) = &mut self.editing {
+            editing.server_problems.clear();
+        }
+        let patch = review.plan.patch.clone();
+        let (generation, mut effects) = self.begin(0, Pending::Create(review.plan));
+        effects.push(Effect::Create { generation, patch });
+        effects
+    }
+
+    /// Step 3: the answer.
+    pub(super) fn on_created(
+        &mut self,
+        result: Result<Contact, ApiError>,
+        plan: Plan,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(created) => self.adopt_created(created, &plan, false),
+            Err(e) if super::save::may_have_acted(&e) => match lookup_of(&plan) {
+                (None, None) => {
+                    self.status = Status::NotCreated {
+                        why: format!(
+                            "{}; with no e-mail or phone it cannot be looked up",
+                            e.headline()
+                        ),
+                        as_of: None,
+                    };
+                    Vec::new()
+                }
+                (email, phone) => {
+                    let (generation, mut effects) =
+                        self.begin(0, Pending::VerifyCreate(Box::new(plan), e.headline()));
+                    effects.push(Effect::Find {
+                        generation,
+                        email,
+                        phone,
+                    });
+                    effects
+                }
+            },
+            Err(e) => {
+                if let (
+                    Some(editing),
+                    ApiError::Http {
+                        status: 422, body, ..
+                    },
+                ) = (&mut self.editing, &e)
+                {
+                    editing.server_problems = super::save::field_problems(body);
+                }
+                self.status = Status::SaveFailed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Step 3: after a lost answer, the lookup. A contact holding what was sent is the
+    /// one created; nothing found means it was not (as of now), and nothing is re-sent.
+    pub(super) fn on_create_verified(
+        &mut self,
+        plan: Plan,
+        why: String,
+        result: Result<Option<Contact>, ApiError>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(Some(found))
+                if crate::form::unapplied(&plan.patch, &Contact::default(), &found)
+                    .iter()
+                    .all(|u| u.field == Field::Owner) =>
+            {
+                self.adopt_created(found, &plan, true)
+            }
+            Ok(_) => {
+                self.status = Status::NotCreated {
+                    why,
+                    as_of: self.clock.clone(),
+                };
+                Vec::new()
+            }
+            Err(e) => {
+                self.status = Status::CheckFailed(e);
+                Vec::new()
+            }
+        }
+    }
+
+    fn adopt_created(&mut self, created: Contact, plan: &Plan, verified: bool) -> Vec<Effect> {
+        let (created, cleaned) = crate::form::clean_record(&created);
+        let id = created.id;
+        let entry = Entry::of_create("", "", &plan.patch, &created);
+        self.cleaned_now = cleaned;
+        let mut effects = vec![Effect::DeleteDraft { id: 0 }];
+        effects.extend(self.take_contact(created));
+        self.status = Status::Created { id, verified };
+        effects.push(Effect::Journal(Box::new(entry)));
+        effects
+    }
+
+    /// F3.
+    pub(super) fn open_history(&mut self) -> Vec<Effect> {
+        if self.editing.is_none() || self.is_new_contact() {
+            return Vec::new();
+        }
+        vec![Effect::LoadHistory {
+            id: self.contact_id,
+        }]
+    }
+
+    pub(super) fn on_history(&mut self, id: u64, entries: Vec<Entry>) {
+        if id == self.contact_id && self.overlay.is_none() {
+            self.overlay = Some(Overlay::History(History {
+                entries,
+                selected: 0,
+            }));
+        }
+    }
+
+    /// `u` on a history entry: the values from before that save go back into the form as
+    /// edits (one undo step each). A field a colleague changed after that save is a
+    /// conflict: taking the save back must not silently undo their change too.
+    pub(super) fn put_back(&mut self, entry: &Entry) {
+        self.overlay = None;
+        let Some(editing) = &mut self.editing else {
+            return;
+        };
+        let mut form: Form = editing.form.clone();
+        let mut fields = Vec::new();
+        for change in &entry.fields {
+            let Some(f) = Entry::field_of(change) else {
+                continue;
+            };
+            form.put_back(f, &change.before, &change.after);
+            fields.push(f);
+        }
+        editing.replace_form(form);
+        self.status = Status::PutBack {
+            fields,
+            at: entry.at.clone(),
+        };
+    }
+}
+
+/// What to look a new contact up by: its e-mail and its phone, when given.
+fn lookup_of(plan: &Plan) -> (Option<String>, Option<String>) {
+    let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    (given(&plan.patch.email), given(&plan.patch.phone_number))
+}

@@ -1,0 +1,91 @@
+//! The saves made from this machine to the open contact, newest first (from the
+//! journal). On an entry, one key puts the values from before that save back into the
+//! form as ordinary edits, to be reviewed and sent like any other.
+
+use super::{Dialog, KeyContext, Outcome, Shape, View};
+use crate::journal::Entry;
+use crate::keymap::{Action, Hint, Nav, Scope};
+use crate::text::sanitize;
+use crossterm::event::KeyEvent;
+use ratatui::text::Line;
+
+#[derive(Debug, Clone)]
+pub struct History {
+    pub entries: Vec<Entry>,
+    pub selected: usize,
+}
+
+impl Dialog for History {
+    fn scope(&self) -> Scope {
+        Scope::History
+    }
+
+    fn title(&self, view: &View) -> String {
+        format!("Saves of contact {} made here", view.contact_id)
+    }
+
+    fn shape(&self, view: &View) -> Shape {
+        let theme = view.theme;
+        if self.entries.is_empty() {
+            return Shape::Text(vec![Line::from(
+                "No save of this contact was made from this machine (the journal is empty for it).",
+            )]);
+        }
+        let mut out = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let mark = if i == self.selected { "›" } else { " " };
+            let style = if i == self.selected {
+                theme.heading()
+            } else {
+                theme.dim()
+            };
+            out.push(Line::styled(
+                format!("{mark} {} · {}", sanitize(&e.at), e.kind),
+                style,
+            ));
+            for f in &e.fields {
+                out.push(Line::from(format!(
+                    "    {}: {} → {}",
+                    Entry::field_of(f).map_or(f.field.as_str(), |f| f.label()),
+                    shown(&f.before),
+                    shown(&f.after)
+                )));
+            }
+        }
+        Shape::Text(out)
+    }
+
+    fn hints(&self, _view: &View) -> Vec<Hint> {
+        vec![Hint::of(Action::UndoSave, "put back the values before it")]
+    }
+
+    fn way_out(&self) -> Option<&'static str> {
+        Some("close")
+    }
+
+    fn scrolls(&self) -> bool {
+        false
+    }
+
+    fn on_key(&mut self, action: Option<Action>, key: &KeyEvent, _cx: &KeyContext) -> Outcome {
+        match Nav::of(key) {
+            Some(Nav::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Nav::Down) => {
+                self.selected = (self.selected + 1).min(self.entries.len().saturating_sub(1))
+            }
+            _ => {}
+        }
+        match (action, self.entries.get(self.selected)) {
+            (Some(Action::UndoSave), Some(entry)) => Outcome::UndoSave(Box::new(entry.clone())),
+            _ => Outcome::Stay,
+        }
+    }
+}
+
+fn shown(value: &str) -> String {
+    if value.is_empty() {
+        "(empty)".into()
+    } else {
+        format!("\"{}\"", sanitize(value))
+    }
+}
