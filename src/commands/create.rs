@@ -28,6 +28,11 @@ pub(super) async fn run(ctx: &Context, args: &CreateArgs) -> Result<Code, Failur
     for line in edit::create_lines(&plan) {
         eprintln!("  {line}");
     }
+    let asking = !args.yes && !args.dry_run;
+    if asking {
+        // Before any request: a script that forgot --yes learns it at no cost.
+        ask::can_ask()?;
+    }
     let keys = Keys::of(&plan.patch);
     // Looked up in a dry run too: it answers what the real run would do.
     let existing = existing(ctx, &keys).await?;
@@ -37,8 +42,7 @@ pub(super) async fn run(ctx: &Context, args: &CreateArgs) -> Result<Code, Failur
         eprintln!("Dry run: nothing sent.");
         return Ok(Code::Ok);
     }
-    if !args.yes {
-        ask::can_ask()?;
+    if asking {
         if !ask::confirm("Create this contact?")? {
             eprintln!("Nothing sent.");
             return Ok(Code::Ok);
