@@ -37,7 +37,8 @@ EXAMPLES:
   linq-contact get 123 --json      print a contact (scripting: get, set, apply, create,
                                    history; see their --help)
   linq-contact set 123 title=CTO   change a field from the command line
-  linq-contact create first_name=Ana email=ana@example.com --yes   prints the new id
+  linq-contact create first_name=Ana email=ana@example.com --yes
+                                   create a contact; its id goes to stdout
   linq-contact history 123         what this machine changed on contact 123
 
 KEYS (in the editor; F1 shows them too):
@@ -243,7 +244,8 @@ EXIT CODES:
   2  usage or validation error, including the server's 422 (every message is printed);
      nothing was created
   3  a contact with this e-mail or phone exists already (its id and name are printed);
-     nothing was sent";
+     nothing was sent
+  (4 is not used: a 404 to a create means a wrong API address, which is exit 1)";
 
 const HISTORY_HELP: &str = "\
 Every save of the editor, `set` and `apply`, and every create, appends one JSON line to

@@ -684,3 +684,25 @@ fn create_and_history_list_their_exit_codes_in_help() {
             .contains("  3  a contact with this e-mail or phone exists already")
     );
 }
+
+#[test]
+fn a_journal_that_cannot_be_written_is_a_warning_not_a_failure() {
+    let w = World::new();
+    let demo = w.demo();
+    // A directory where the file should be: every append fails.
+    std::fs::create_dir_all(w.journal_path()).unwrap();
+    let run = w.run(&demo.url(), &["set", "1002", "title=CTO", "-y"], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let warning = format!(
+        "linq-contact: warning: the change was made, but the journal {} could not be written: ",
+        w.journal_path().display()
+    );
+    assert!(run.stderr.contains(&warning), "{}", run.stderr);
+    assert_eq!(demo.contact(1002).unwrap().title, "CTO");
+
+    let next = demo.last_id() + 1;
+    let run = w.run(&demo.url(), &["create", "first_name=Ana", "-y"], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.stdout, format!("{next}\n"));
+    assert!(run.stderr.contains(&warning), "{}", run.stderr);
+}

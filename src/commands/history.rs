@@ -18,7 +18,7 @@ use crate::target::{Target, parse_target};
 use crate::text::sanitize;
 
 pub(super) async fn run(cli: &Cli, args: &HistoryArgs) -> Result<Code, Failure> {
-    let (server, region) = offline_settings(cli)?;
+    let (server, region, warnings) = offline_settings(cli)?;
     let target = args
         .contact
         .as_deref()
@@ -28,9 +28,16 @@ pub(super) async fn run(cli: &Cli, args: &HistoryArgs) -> Result<Code, Failure> 
     let journal = Journal::from_env().ok_or_else(|| {
         Failure::usage("no state directory for the journal: set XDG_STATE_HOME or HOME")
     })?;
+    let by_address = matches!(target, Some(Target::Email(_) | Target::Phone(_)));
+    if !by_address {
+        // An address goes through the full configuration, which says them itself.
+        for warning in &warnings {
+            eprintln!("linq-contact: warning: {warning}");
+        }
+    }
     let (entries, about) = match (&target, args.contact.as_deref()) {
         (Some(Target::Id(id)), _) => (journal.entries(&server, Some(*id)), format!("contact {id}")),
-        (Some(target), Some(raw)) => by_address(cli, &journal, target, raw).await?,
+        (Some(target), Some(raw)) => entries_of_address(cli, &journal, target, raw).await?,
         _ => (journal.entries(&server, None), "any contact".to_string()),
     };
     if entries.is_empty() {
@@ -63,10 +70,10 @@ pub(super) async fn run(cli: &Cli, args: &HistoryArgs) -> Result<Code, Failure> 
     Ok(Code::Ok)
 }
 
-/// The journal's name for the server and the phone region, from the flags, the
-/// environment and the config file, without a token: reading the journal by id sends
+/// The journal's name for the server, the phone region and any problem with the config
+/// file, from the flags, the environment and the file, without a token: reading the journal by id sends
 /// nothing, so it works where no token is set.
-fn offline_settings(cli: &Cli) -> Result<(String, phonenumber::country::Id), Failure> {
+fn offline_settings(cli: &Cli) -> Result<(String, phonenumber::country::Id, Vec<String>), Failure> {
     let file = match config_file::config_path() {
         Some(path) => config_file::load(&path),
         None => Ok(Default::default()),
@@ -74,18 +81,19 @@ fn offline_settings(cli: &Cli) -> Result<(String, phonenumber::country::Id), Fai
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (config, _) = Config::inspect(cli, file, std::env::var(TOKEN_ENV).ok(), no_color)
         .map_err(|e| Failure::usage(e.to_string()))?;
-    for warning in &config.warnings {
-        eprintln!("linq-contact: warning: {warning}");
-    }
     // The client normalises the address exactly as it does when a save is journalled.
     let client = LinqClient::new(&config.api_url, Token::new(""), config.timeout)
         .map_err(|e| Failure::usage(e.headline()))?;
-    Ok((super::server_key(cli.demo, &client), config.region))
+    Ok((
+        super::server_key(cli.demo, &client),
+        config.region,
+        config.warnings,
+    ))
 }
 
 /// The entries of the contact that has this e-mail or phone now; failing that, the
 /// entries that set it or changed it away. Neither: exit 4.
-async fn by_address(
+async fn entries_of_address(
     cli: &Cli,
     journal: &Journal,
     target: &Target,
