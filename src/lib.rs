@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod dialogs;
 pub mod drafts;
 pub mod form;
 pub mod journal;

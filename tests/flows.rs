@@ -9,6 +9,7 @@ use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use linq_contact::api::{ApiError, Contact, ErrorBody};
 use linq_contact::app::{Activity, App, AppOptions, Effect, Msg, Overlay, Status};
+use linq_contact::dialogs::{confirm::Confirm, open::OpenPrompt, review::Review};
 use linq_contact::form::Field;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -151,7 +152,10 @@ fn quit_asks_first_with_unsaved_changes() {
     let mut app = loaded();
     type_text(&mut app, "x");
     assert!(app.update(ctrl('q')).is_empty());
-    assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm::Quit))
+    ));
     assert_snapshot!("confirm_quit", screen(&app));
     assert!(app.update(key(KeyCode::Char('n'))).is_empty());
     assert!(!app.should_quit());
@@ -239,7 +243,7 @@ fn colleagues_change_to_another_field_is_taken_silently() {
     theirs.location = "Paris".into();
     theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
     review_against(&mut app, theirs);
-    let Some(Overlay::Review { plan, conflicts }) = app.overlay() else {
+    let Some(Overlay::Review(Review { plan, conflicts })) = app.overlay() else {
         panic!("expected the review");
     };
     assert!(conflicts.is_empty());
@@ -577,7 +581,7 @@ fn paste_goes_into_the_open_prompt() {
     let mut app = loaded();
     app.update(ctrl('o'));
     app.update(Msg::Paste(" ana@example.com\n".into()));
-    let Some(Overlay::Open { input, .. }) = app.overlay() else {
+    let Some(Overlay::Open(OpenPrompt { input, .. })) = app.overlay() else {
         panic!("the prompt closed");
     };
     assert_eq!(input.value(), " ana@example.com ");
@@ -595,7 +599,7 @@ fn a_save_made_while_the_review_was_open_is_not_overwritten() {
     theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
     let effects = confirm(&mut app, KeyCode::Enter, theirs);
     assert!(effects.is_empty(), "sent over a fresh change: {effects:?}");
-    let Some(Overlay::Review { conflicts, .. }) = app.overlay() else {
+    let Some(Overlay::Review(Review { conflicts, .. })) = app.overlay() else {
         panic!("the review must come back with the conflict");
     };
     assert_eq!(conflicts.len(), 1);
@@ -657,7 +661,10 @@ fn no_key_acts_on_a_screen_too_small_to_show_it() {
     assert!(app.update(ctrl('s')).is_empty());
     app.update(Msg::Resize(80, 24));
     app.update(ctrl('q'));
-    assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm::Quit))
+    ));
 }
 
 #[test]
@@ -732,7 +739,7 @@ fn the_identity_rule_does_not_echo_a_cleaned_value() {
     });
     replace(&mut app, Field::Title, "Countess");
     review_against(&mut app, hostile);
-    let Some(Overlay::Review { plan, .. }) = app.overlay() else {
+    let Some(Overlay::Review(Review { plan, .. })) = app.overlay() else {
         panic!("expected the review");
     };
     assert_eq!(

@@ -11,6 +11,7 @@ use common::app::{ctrl, key, loaded};
 use crossterm::event::KeyCode;
 use linq_contact::api::{ApiError, Contact, ContactPage, ContactPatch, ErrorBody};
 use linq_contact::app::{App, Effect, Msg, Overlay};
+use linq_contact::dialogs::{confirm::Confirm, review::Review};
 use linq_contact::form::Field;
 use proptest::prelude::*;
 use std::time::Duration;
@@ -167,7 +168,7 @@ impl World {
     fn press(&mut self, step: &Step) {
         let overlay = self.app.overlay().cloned();
         let review = match &overlay {
-            Some(Overlay::Review { plan, conflicts }) => {
+            Some(Overlay::Review(Review { plan, conflicts })) => {
                 Some((plan.patch.clone(), conflicts.is_empty()))
             }
             _ => None,
@@ -212,11 +213,16 @@ impl World {
         let discards = match (&overlay, step) {
             (None, Step::Esc) => true,
             // Pressing quit twice quits without keeping anything.
-            (Some(Overlay::ConfirmQuit), Step::CtrlQ) => true,
-            (Some(Overlay::ConfirmQuit | Overlay::ConfirmReload | Overlay::ConfirmLeave(_)), _) => {
-                letter == Some('y')
-            }
-            (Some(Overlay::Review { conflicts, .. }), _) => {
+            (Some(Overlay::Confirm(Confirm::Quit)), Step::CtrlQ) => true,
+            (
+                Some(
+                    Overlay::Confirm(Confirm::Quit)
+                    | Overlay::Confirm(Confirm::Reload)
+                    | Overlay::Confirm(Confirm::Leave(_)),
+                ),
+                _,
+            ) => letter == Some('y'),
+            (Some(Overlay::Review(Review { conflicts, .. })), _) => {
                 letter == Some('r') && !conflicts.is_empty()
             }
             _ => false,

@@ -1,183 +1,92 @@
-//! Finding and picking contacts, with the app's effects performed against a real server
-//! on loopback (the demo API, or wiremock for answers the demo never gives).
+//! Finding and picking contacts through the real event loop: keys go in through a
+//! channel, the runtime's own effect runner talks to a real server on loopback (the demo
+//! API, or wiremock for answers the demo never gives), and the checks read the screen
+//! and the server's request log.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod common;
+use common::looped::{Looped, session};
+
+use crossterm::event::{KeyCode, KeyModifiers};
 use insta::assert_snapshot;
-use linq_contact::api::LinqClient;
-use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::demo::DemoServer;
 use linq_contact::form::Field;
-use linq_contact::secret::Token;
 use linq_contact::target::Target;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use std::collections::VecDeque;
-use std::time::Duration;
 
-/// The app plus a client, performing every request effect until none is left.
-struct Harness {
-    app: App,
-    client: LinqClient,
-}
-
-impl Harness {
-    async fn open(url: &str, token: &str, target: Target) -> Harness {
-        let client = LinqClient::new(url, Token::new(token), Duration::from_secs(5)).unwrap();
-        let options = AppOptions {
-            api_label: "demo".into(),
-            api_url: url.into(),
-            ..Default::default()
-        };
-        let (app, effects) = App::open(options, target);
-        let mut h = Harness { app, client };
-        h.settle(effects).await;
-        h
-    }
-
-    async fn settle(&mut self, effects: Vec<Effect>) {
-        let mut queue: VecDeque<Effect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            let c = &self.client;
-            let more = match effect {
-                Effect::Load { generation, id } => {
-                    let result = c.get_contact(id).await;
-                    self.app.update(Msg::Loaded { generation, result })
-                }
-                Effect::Find {
-                    generation,
-                    email,
-                    phone,
-                } => {
-                    let result = c.find_contact(email.as_deref(), phone.as_deref()).await;
-                    self.app.update(Msg::Found { generation, result })
-                }
-                Effect::ListPage { generation, page } => {
-                    let result = c.list_contacts(page, 100).await;
-                    self.app.update(Msg::Page {
-                        generation,
-                        page,
-                        result,
-                    })
-                }
-                Effect::Save {
-                    generation,
-                    id,
-                    patch,
-                } => {
-                    let result = c.update_contact(id, &patch).await;
-                    self.app.update(Msg::Saved { generation, result })
-                }
-                _ => Vec::new(),
-            };
-            queue.extend(more);
-        }
-    }
-
-    async fn msg(&mut self, msg: Msg) {
-        let effects = self.app.update(msg);
-        self.settle(effects).await;
-    }
-
-    async fn key(&mut self, code: KeyCode) {
-        self.msg(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-            .await;
-    }
-
-    async fn ctrl(&mut self, c: char) {
-        self.msg(Msg::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )))
-        .await;
-    }
-
-    async fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c)).await;
-        }
-    }
-
-    fn screen(&self, w: u16, h: u16) -> String {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| {
-            linq_contact::ui::draw(&self.app, f);
-        })
-        .unwrap();
-        t.backend().to_string()
-    }
-
-    fn picker(&self) -> &linq_contact::app::picker::Picker {
-        match self.app.overlay() {
-            Some(Overlay::Picker(p)) => p,
-            other => panic!("expected the picker, got {other:?}"),
-        }
-    }
-}
-
-#[tokio::test]
-async fn open_prompt_finds_by_email_and_by_phone() {
-    let server = DemoServer::start(0).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), Target::Id(1001)).await;
-    assert_eq!(h.app.contact_id(), 1001);
-
-    h.ctrl('o').await;
-    assert_snapshot!("open_prompt_empty", h.screen(80, 24));
-    h.type_text("samira.okafor@example.org").await;
-    assert_snapshot!("open_prompt_typed", h.screen(80, 24));
-    h.key(KeyCode::Enter).await;
-    assert_eq!(
-        h.app.contact_id(),
-        1003,
-        "found by e-mail, case-insensitively"
-    );
-
-    h.ctrl('o').await;
-    h.type_text("(555) 010-2000").await;
-    h.key(KeyCode::Enter).await;
-    assert_eq!(h.app.contact_id(), 1002, "found by phone in a local format");
-    let finds: Vec<_> = server
+fn paths(server: &DemoServer, prefix: &str) -> Vec<String> {
+    server
         .requests()
         .into_iter()
-        .filter(|r| r.path.starts_with("/api/partner/v2/contacts/find"))
+        .filter(|r| r.path.starts_with(prefix))
         .map(|r| r.path)
-        .collect();
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_prompt_finds_by_email_and_by_phone() {
+    let server = DemoServer::start(0).await.unwrap();
+    let ui = Looped::run_sized(
+        session(&server.url(), server.token(), Target::Id(1001)),
+        80,
+        24,
+    );
+    ui.wait_for("Loaded contact 1001").await;
+    ui.ctrl('o');
+    ui.wait_for("Open a contact").await;
+    assert_snapshot!("open_prompt_empty", ui.screen(80, 24));
+    ui.type_text("samira.okafor@example.org");
+    ui.wait_for("samira.okafor@example.org").await;
+    assert_snapshot!("open_prompt_typed", ui.screen(80, 24));
+    ui.key(KeyCode::Enter);
+    // Found by e-mail, case-insensitively.
+    ui.wait_for("Loaded contact 1003").await;
+    ui.ctrl('o');
+    ui.type_text("(555) 010-2000");
+    ui.key(KeyCode::Enter);
+    // Found by phone in a local format.
+    ui.wait_for("Loaded contact 1002").await;
     assert_eq!(
-        finds,
+        paths(&server, "/api/partner/v2/contacts/find"),
         vec![
             "/api/partner/v2/contacts/find?email=samira.okafor%40example.org",
             "/api/partner/v2/contacts/find?phone_number=%2B15550102000",
         ]
     );
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_contact_with_that_email_keeps_the_current_one() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), Target::Id(1001)).await;
-    h.ctrl('o').await;
-    h.type_text("nobody@example.com").await;
-    h.key(KeyCode::Enter).await;
-    assert!(matches!(h.app.status(), Status::NoMatch(Target::Email(_))));
-    assert_eq!(h.app.contact_id(), 1001);
-    assert!(h.app.form().is_some());
-    assert_snapshot!("find_no_match", h.screen(80, 24));
+    let ui = Looped::run_sized(
+        session(&server.url(), server.token(), Target::Id(1001)),
+        80,
+        24,
+    );
+    ui.wait_for("Loaded contact 1001").await;
+    ui.ctrl('o');
+    ui.type_text("nobody@example.com");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("No contact with e-mail nobody@example.com")
+        .await;
+    assert!(ui.contents().contains("contact 1001"));
+    assert_snapshot!("find_no_match", ui.screen(80, 24));
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_prompt_refuses_what_is_no_id_email_or_phone() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), Target::Id(1001)).await;
-    h.ctrl('o').await;
-    h.type_text("bob@").await;
-    h.key(KeyCode::Enter).await;
-    let Some(Overlay::Open { error: Some(e), .. }) = h.app.overlay() else {
-        panic!("expected the prompt with an error");
-    };
-    assert!(e.contains("not a valid e-mail"), "{e}");
-    assert!(server.requests().iter().all(|r| !r.path.contains("find")));
+    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    ui.wait_for("Loaded contact 1001").await;
+    ui.ctrl('o');
+    ui.type_text("bob@");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("not a valid e-mail").await;
+    assert!(paths(&server, "/api/partner/v2/contacts/find").is_empty());
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn find_422_is_shown_readably() {
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -192,174 +101,206 @@ async fn find_422_is_shown_readably() {
         })))
         .mount(&mock)
         .await;
-    let h = Harness::open(&mock.uri(), "t", Target::Phone("+15550000000".into())).await;
-    assert!(matches!(h.app.status(), Status::LoadFailed(e) if e.status() == Some(422)));
-    let screen = h.screen(80, 24);
-    assert!(screen.contains("INVALID_PHONE"), "{screen}");
-    assert!(screen.contains("phone_number must be a valid phone number"));
+    let ui = Looped::start(&mock.uri(), "t0ken", Target::Phone("+15550000000".into()));
+    ui.wait_for("INVALID_PHONE").await;
+    assert!(
+        ui.contents()
+            .contains("phone_number must be a valid phone number"),
+        "{}",
+        ui.contents()
+    );
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaving_unsaved_changes_asks_first() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), Target::Id(1001)).await;
-    h.type_text("x").await;
-    h.ctrl('o').await;
-    h.type_text("1004").await;
-    h.key(KeyCode::Enter).await;
-    assert!(matches!(h.app.overlay(), Some(Overlay::ConfirmLeave(_))));
-    h.key(KeyCode::Char('n')).await;
-    assert_eq!(h.app.contact_id(), 1001);
-    assert!(h.app.has_unsaved_changes());
-    h.ctrl('p').await;
+    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    ui.wait_for("Loaded contact 1001").await;
+    ui.type_text("x");
+    ui.ctrl('o');
+    ui.type_text("1004");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Leave this contact?").await;
+    ui.key(KeyCode::Char('n'));
+    ui.wait_for("unsaved: First name").await;
+    assert!(paths(&server, "/api/partner/v2/contacts/1004").is_empty());
+    ui.ctrl('p');
     // Row 0 is 1001 as a recent contact, row 1 is 1001 in the list: row 2 is 1002.
-    h.key(KeyCode::Down).await;
-    h.key(KeyCode::Down).await;
-    h.key(KeyCode::Enter).await;
-    assert!(matches!(h.app.overlay(), Some(Overlay::ConfirmLeave(_))));
-    h.key(KeyCode::Char('y')).await;
-    assert_eq!(h.app.contact_id(), 1002);
-    assert!(!h.app.has_unsaved_changes());
+    ui.wait_for("contacts ┘").await;
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Leave this contact?").await;
+    ui.key(KeyCode::Char('y'));
+    ui.wait_for("Loaded contact 1002").await;
+    assert!(!ui.contents().contains("unsaved"), "{}", ui.contents());
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn picker_pages_lazily_and_keeps_a_bounded_window() {
     let server = DemoServer::start_with_generated(0, 868).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), Target::Id(1001)).await;
-    h.ctrl('p').await;
-    let p = h.picker();
-    assert_eq!(p.total_count(), Some(900));
-    assert_eq!(p.loaded_pages().collect::<Vec<_>>(), vec![1]);
-    assert_snapshot!("picker", h.screen(100, 30));
+    let pages = |s: &DemoServer| paths(s, "/api/partner/v2/contacts?");
+    let ui = Looped::run_sized(
+        session(&server.url(), server.token(), Target::Id(1001)),
+        100,
+        30,
+    );
+    ui.wait_for("Loaded contact 1001").await;
+    ui.ctrl('p');
+    ui.wait_for("900 contacts").await;
+    assert_eq!(pages(&server).len(), 1);
+    assert_snapshot!("picker", ui.screen(100, 30));
 
     // Near the end of page 1 the next page is fetched ahead.
     for _ in 0..85 {
-        h.key(KeyCode::Down).await;
+        ui.key(KeyCode::Down);
     }
-    assert_eq!(h.picker().loaded_pages().collect::<Vec<_>>(), vec![1, 2]);
+    ui.wait_until("page 2 asked for", || pages(&server).len() == 2)
+        .await;
 
-    // Walk to the very end: never more than five pages held.
+    // Walk to the very end, letting each page arrive: never more than five held.
+    let picker = |ui: &Looped| match ui.app().overlay() {
+        Some(linq_contact::app::Overlay::Picker(p)) => (**p).clone(),
+        other => panic!("expected the picker, got {other:?}"),
+    };
+    let held = |ui: &Looped| picker(ui).loaded_pages().collect::<Vec<_>>();
     for _ in 0..100 {
-        h.key(KeyCode::PageDown).await;
-        assert!(h.picker().loaded_pages().count() <= 5);
+        let before = picker(&ui).selected();
+        ui.key(KeyCode::PageDown);
+        ui.wait_until("the selection moved", || {
+            before >= 900 || picker(&ui).selected() != before
+        })
+        .await;
+        ui.wait_until("the page arrived", || picker(&ui).loading.is_none())
+            .await;
+        assert!(held(&ui).len() <= 5, "{:?}", held(&ui));
     }
-    let p = h.picker();
-    assert_eq!(p.selected(), 900, "one recent row plus 900 listed rows");
-    assert!(p.loaded_pages().any(|pg| pg == 9));
-    assert!(
-        !p.loaded_pages().any(|pg| pg == 1),
-        "page 1 should be evicted"
-    );
-    let last = p.chosen().unwrap().id;
-    h.key(KeyCode::Enter).await;
-    assert_eq!(h.app.contact_id(), last);
-
-    let page_requests: Vec<_> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.starts_with("/api/partner/v2/contacts?"))
-        .map(|r| r.path)
-        .collect();
-    assert!(page_requests.iter().all(|p| p.contains("per_page=100")));
     assert_eq!(
-        page_requests.len(),
-        9,
-        "each page fetched once: {page_requests:?}"
+        picker(&ui).selected(),
+        900,
+        "one recent row plus 900 listed rows"
     );
+    assert!(!held(&ui).contains(&1), "page 1 should be evicted");
+    ui.send(KeyCode::End, KeyModifiers::CONTROL);
+    ui.key(KeyCode::Enter);
+    let last = server.last_id();
+    ui.wait_for(&format!("Loaded contact {last}")).await;
+    let requested = pages(&server);
+    assert!(requested.iter().all(|p| p.contains("per_page=100")));
+    assert_eq!(requested.len(), 9, "each page fetched once: {requested:?}");
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn picker_filters_what_is_loaded_and_lists_recent_first() {
     let server = DemoServer::start_with_generated(0, 250).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), Target::Id(1005)).await;
-    h.ctrl('o').await;
-    h.type_text("1003").await;
-    h.key(KeyCode::Enter).await;
-    h.ctrl('p').await;
-    let first = h.picker().row(0).unwrap();
-    assert!(
-        matches!(first, linq_contact::app::picker::Row::Recent(s) if s.id == 1003),
-        "{first:?}"
+    let ui = Looped::run_sized(
+        session(&server.url(), server.token(), Target::Id(1005)),
+        80,
+        24,
     );
-    h.type_text("okafor").await;
-    let p = h.picker();
-    let ids: Vec<u64> = (0..p.len())
-        .filter_map(|i| p.row(i)?.summary().map(|s| s.id))
-        .collect();
-    assert!(ids.contains(&1003), "{ids:?}");
-    assert!(ids.iter().all(|&id| id == 1003), "{ids:?}");
-    assert_snapshot!("picker_filtered", h.screen(80, 24));
+    ui.wait_for("Loaded contact 1005").await;
+    ui.ctrl('o');
+    ui.type_text("1003");
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Loaded contact 1003").await;
+    ui.ctrl('p');
+    ui.type_text("okafor");
+    ui.wait_for("Filter: okafor").await;
+    let text = ui.screen(80, 24);
+    assert!(text.contains("★ Samira Okafor"), "recent first:\n{text}");
+    assert_snapshot!("picker_filtered", text);
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn undo_walks_back_across_fields() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), Target::Id(1001)).await;
-    let first = h.app.form().unwrap().value(Field::FirstName).to_string();
-    h.type_text("abc").await; // one typing run
-    h.key(KeyCode::Tab).await;
-    h.ctrl('u').await; // a clear
-    h.msg(Msg::Paste("Pasted".into())).await; // a paste
-    h.key(KeyCode::Tab).await;
-    h.key(KeyCode::Esc).await; // nothing to revert: not a step
-    let form = h.app.form().unwrap();
-    assert_eq!(form.value(Field::LastName), "Pasted");
-    h.ctrl('z').await;
-    assert_eq!(h.app.focus(), Field::LastName);
-    assert_eq!(h.app.form().unwrap().value(Field::LastName), "");
-    h.ctrl('z').await;
-    assert_eq!(h.app.form().unwrap().value(Field::LastName), "Chen");
-    h.ctrl('z').await;
-    assert_eq!(h.app.focus(), Field::FirstName);
-    assert_eq!(h.app.form().unwrap().value(Field::FirstName), first);
-    assert!(!h.app.has_unsaved_changes());
-    h.ctrl('z').await;
-    assert!(matches!(h.app.status(), Status::NothingToUndo));
-    assert!(h.screen(80, 24).contains("Nothing to undo"));
+    let first = server.contact(1001).unwrap().first_name;
+    let last = server.contact(1001).unwrap().last_name;
+    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    ui.wait_for("Loaded contact 1001").await;
+    ui.type_text("abc"); // one typing run
+    ui.key(KeyCode::Tab);
+    ui.ctrl('u'); // a clear
+    ui.paste("Pasted"); // a paste
+    ui.key(KeyCode::Tab);
+    ui.key(KeyCode::Esc); // nothing to revert: not a step
+    ui.wait_for("Pasted").await;
+    let value = |ui: &Looped, f: Field| ui.app().form().unwrap().value(f).to_string();
+    ui.ctrl('z');
+    ui.wait_until("the paste undone", || {
+        value(&ui, Field::LastName).is_empty()
+    })
+    .await;
+    assert_eq!(ui.app().focus(), Field::LastName);
+    ui.ctrl('z');
+    ui.wait_until("the clear undone", || value(&ui, Field::LastName) == last)
+        .await;
+    ui.ctrl('z');
+    ui.wait_until("the typing undone", || {
+        value(&ui, Field::FirstName) == first
+    })
+    .await;
+    assert_eq!(ui.app().focus(), Field::FirstName);
+    assert!(!ui.app().has_unsaved_changes());
+    ui.ctrl('z');
+    ui.wait_for("Nothing to undo").await;
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn help_lists_bindings_and_paths() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), Target::Id(1001)).await;
-    h.key(KeyCode::F(1)).await;
-    assert_snapshot!("help", h.screen(80, 24));
+    let ui = Looped::run_sized(
+        session(&server.url(), server.token(), Target::Id(1001)),
+        80,
+        24,
+    );
+    ui.wait_for("Loaded contact 1001").await;
+    ui.key(KeyCode::F(1));
+    ui.wait_for(" Help ").await;
+    assert_snapshot!("help", ui.screen(80, 24));
+    ui.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn config_key_overrides_change_only_what_is_listed() {
     let server = DemoServer::start(0).await.unwrap();
     let overrides = [("review".to_string(), vec!["ctrl-g".to_string()])].into();
     let (keymap, problems) = linq_contact::keymap::Keymap::default().with_overrides(&overrides);
     assert!(problems.is_empty(), "{problems:?}");
-    let client = LinqClient::new(
-        &server.url(),
-        Token::new(server.token()),
-        Duration::from_secs(5),
-    )
-    .unwrap();
-    let options = AppOptions {
-        keymap,
-        ..Default::default()
-    };
-    let (app, effects) = App::open(options, Target::Id(1001));
-    let mut h = Harness { app, client };
-    h.settle(effects).await;
-    h.type_text("x").await;
-    let screen = h.screen(80, 24);
+    let mut s = session(&server.url(), server.token(), Target::Id(1001));
+    s.options.keymap = keymap;
+    let ui = Looped::run_sized(s, 80, 24);
+    ui.wait_for("Loaded contact 1001").await;
+    ui.type_text("x");
+    ui.wait_for("(Ctrl-G to review)").await;
     assert!(
-        screen.contains("Ctrl-G review"),
-        "footer names the configured key:\n{screen}"
+        ui.contents().contains("Ctrl-G review"),
+        "footer names the configured key:\n{}",
+        ui.contents()
     );
-    assert!(screen.contains("(Ctrl-G to review)"), "{screen}");
-    h.ctrl('s').await;
-    assert!(h.app.overlay().is_none(), "Ctrl-S is no longer review");
-    h.ctrl('g').await;
-    assert!(matches!(h.app.overlay(), Some(Overlay::Review { .. })));
-    h.key(KeyCode::Esc).await;
+    let reads = || paths(&server, "/api/partner/v2/contacts/1001").len();
+    // Ctrl-S is no longer review: only Ctrl-G's check reads the contact again.
+    ui.ctrl('s');
+    ui.ctrl('g');
+    ui.wait_for("Review: what will be sent").await;
+    assert_eq!(
+        reads(),
+        2,
+        "the load and Ctrl-G's check, nothing for Ctrl-S"
+    );
+    ui.key(KeyCode::Esc);
     // Everything not listed keeps its default.
-    h.ctrl('z').await;
-    assert!(!h.app.has_unsaved_changes());
-    h.key(KeyCode::F(1)).await;
-    assert!(h.screen(80, 24).contains("Ctrl-G"));
+    ui.ctrl('z');
+    ui.key(KeyCode::F(1));
+    ui.wait_for(" Help ").await;
+    assert!(ui.contents().contains("Ctrl-G"));
+    ui.key(KeyCode::Esc);
+    ui.wait_for("Loaded contact 1001").await;
+    assert!(!ui.contents().contains("unsaved"), "{}", ui.contents());
+    ui.finish().await;
 }

@@ -8,6 +8,7 @@ use common::app::*;
 use crossterm::event::KeyCode;
 use linq_contact::api::{ApiError, ErrorBody};
 use linq_contact::app::{Activity, App, Effect, Msg, Overlay, Status};
+use linq_contact::dialogs::confirm::Confirm;
 use linq_contact::form::Field;
 use std::time::Duration;
 
@@ -38,10 +39,16 @@ fn a_review_that_comes_back_under_the_quit_question_waits_and_y_quits() {
     replace(&mut app, Field::Title, "Countess");
     let check = read_of(&app.update(ctrl('s')));
     app.update(ctrl('q'));
-    assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm::Quit))
+    ));
     answer(&mut app, check, ada());
     // The question the user is reading stays; their `y` answers it, not the review.
-    assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm::Quit))
+    ));
     let effects = app.update(key(KeyCode::Char('y')));
     assert!(no_save(&effects), "{effects:?}");
     assert!(effects.contains(&Effect::Quit), "{effects:?}");
@@ -56,7 +63,7 @@ fn a_review_waits_behind_the_quit_question_and_shows_after_no() {
     answer(&mut app, check, ada());
     let effects = app.update(key(KeyCode::Char('n')));
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(matches!(app.overlay(), Some(Overlay::Review { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Review(_))));
     // Only now, with the review on screen, does Enter start sending.
     let effects = app.update(key(KeyCode::Enter));
     assert!(matches!(effects[..], [Effect::Load { .. }]), "{effects:?}");
@@ -83,7 +90,7 @@ fn help_picker_and_prompts_are_not_replaced_by_a_review() {
         );
         app.update(key(answer_key));
         assert!(
-            matches!(app.overlay(), Some(Overlay::Review { .. })),
+            matches!(app.overlay(), Some(Overlay::Review(_))),
             "after closing {open:?}: {:?}",
             app.overlay()
         );
@@ -100,7 +107,10 @@ fn a_review_for_a_contact_being_left_is_dropped() {
     type_text(&mut app, "1007");
     app.update(key(KeyCode::Enter));
     // Leaving with unsaved changes asks; the answer is to leave.
-    assert!(matches!(app.overlay(), Some(Overlay::ConfirmLeave(_))));
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm::Leave(_)))
+    ));
     let effects = app.update(key(KeyCode::Char('y')));
     assert!(no_save(&effects));
     assert!(app.overlay().is_none(), "{:?}", app.overlay());
@@ -409,7 +419,10 @@ fn leaving_during_a_save_on_purpose_cancels_it_and_says_so() {
         "{effects:?}"
     );
     // The sent edit is still unsaved here, so leaving asks about it as always.
-    assert!(matches!(app.overlay(), Some(Overlay::ConfirmLeave(_))));
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm::Leave(_)))
+    ));
     let effects = app.update(key(KeyCode::Char('y')));
     let open = read_of(&effects);
     let mut next = ada();

@@ -485,6 +485,25 @@ fn decode_basic_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// What could be done about an error, for a front end to put in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advice {
+    /// A redirect was not followed (the token would have gone along): check the URL.
+    Redirect,
+    /// The token was refused, or belongs to another organisation.
+    Token,
+    /// 404 with nothing else said: absent, or another organisation's.
+    NotFound,
+    /// No answer in time: the server or the network is slow.
+    Slow,
+    /// No connection: the URL or the network.
+    Network,
+    /// The secure connection failed: the URL, or a proxy intercepting TLS.
+    Tls,
+    /// A success that is not what the contacts API sends: probably the wrong URL.
+    NotTheApi,
+}
+
 /// Everything that can go wrong talking to the API.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -576,7 +595,7 @@ impl ApiError {
         sanitize(&line)
     }
 
-    /// Every further line: the server's own words (sanitised), then a hint where one helps.
+    /// Every further line: the server's own words (sanitised).
     pub fn detail_lines(&self) -> Vec<String> {
         self.detail_lines_capped(usize::MAX).0
     }
@@ -584,44 +603,43 @@ impl ApiError {
     /// The first `max` of [`Self::detail_lines`] and how many more there are, without
     /// building the rest: a server may send tens of thousands, and a screen shows a few.
     pub fn detail_lines_capped(&self, max: usize) -> (Vec<String>, usize) {
-        let mut lines = match self {
+        match self {
             ApiError::Http { status, body, .. } => {
                 let quoted = usize::from(headline_quotes_body(*status, body));
                 let count = body.line_count().saturating_sub(quoted);
-                let hint = http_hint(*status, count == 0);
-                let mut lines: Vec<String> = body.line_iter().skip(quoted).take(max).collect();
-                if let Some(hint) = hint.filter(|_| lines.len() < max) {
-                    lines.push(hint.to_owned());
+                let lines: Vec<String> = body
+                    .line_iter()
+                    .skip(quoted)
+                    .take(max)
+                    .map(|l| sanitize(&l))
+                    .collect();
+                let more = count.saturating_sub(lines.len());
+                (lines, more)
+            }
+            _ => (Vec::new(), 0),
+        }
+    }
+
+    /// What the person reading the error could do about it, as a kind: the words (which
+    /// name flags, variables or keys) belong to the front end that shows them.
+    pub fn advice(&self) -> Option<Advice> {
+        match self {
+            ApiError::Http { status, body, .. } => match status {
+                300..=399 => Some(Advice::Redirect),
+                401 | 403 => Some(Advice::Token),
+                404 if body.line_count() <= usize::from(headline_quotes_body(*status, body)) => {
+                    Some(Advice::NotFound)
                 }
-                let total = count + usize::from(hint.is_some());
-                let more = total.saturating_sub(lines.len());
-                lines.iter_mut().for_each(|l| *l = sanitize(l));
-                return (lines, more);
+                _ => None,
+            },
+            ApiError::Timeout { .. } => Some(Advice::Slow),
+            ApiError::Connect { .. } => Some(Advice::Network),
+            ApiError::Tls { .. } => Some(Advice::Tls),
+            ApiError::Decode { status, .. } if (200..300).contains(status) => {
+                Some(Advice::NotTheApi)
             }
-            // Saves with an unknown outcome are checked by the editor itself, so the hint
-            // speaks only of the connection.
-            ApiError::Timeout { .. } => vec![
-                "hint: the server or the network is slow; --timeout gives it longer".to_owned(),
-            ],
-            ApiError::Connect { .. } => {
-                vec!["hint: check the base URL and the network (VPN, proxy, firewall)".to_owned()]
-            }
-            ApiError::Tls { .. } => vec![
-                "hint: the secure connection could not be set up; check that the base URL \
-                 points at an https:// server and that no proxy intercepts TLS"
-                    .to_owned(),
-            ],
-            ApiError::Decode { status, .. } if (200..300).contains(status) => vec![
-                "hint: the server answered, but not with what the contacts API sends; check \
-                 the base URL"
-                    .to_owned(),
-            ],
-            _ => Vec::new(),
-        };
-        lines.iter_mut().for_each(|l| *l = sanitize(l));
-        let more = lines.len().saturating_sub(max);
-        lines.truncate(max);
-        (lines, more)
+            _ => None,
+        }
     }
 
     /// Replaces every occurrence of `secret` in the error's text. A server may echo the
@@ -674,10 +692,8 @@ fn headline_quotes_body(status: u16, body: &ErrorBody) -> bool {
 
 fn http_headline(status: u16, body: &ErrorBody, retry_after: Option<Duration>) -> String {
     match status {
-        401 => "the server refused the token (HTTP 401) — check LINQ_INTEGRATION_TOKEN".to_owned(),
-        403 => "access denied (HTTP 403) — check that LINQ_INTEGRATION_TOKEN belongs to the \
-                contact's organisation"
-            .to_owned(),
+        401 => "the server refused the token (HTTP 401)".to_owned(),
+        403 => "access denied (HTTP 403)".to_owned(),
         429 => match retry_after {
             Some(wait) => format!(
                 "too many requests (HTTP 429) — wait {} and retry",
@@ -703,23 +719,6 @@ fn http_headline(status: u16, body: &ErrorBody, retry_after: Option<Duration>) -
             }
             line
         }
-    }
-}
-
-fn http_hint(status: u16, no_other_lines: bool) -> Option<&'static str> {
-    match status {
-        300..=399 => Some(
-            "hint: redirects are not followed, so the token is never sent to another address; \
-             check the base URL",
-        ),
-        401 | 403 => Some(
-            "hint: tokens are issued per organisation; check LINQ_INTEGRATION_TOKEN (or the \
-             config file's token_command)",
-        ),
-        404 if no_other_lines => {
-            Some("hint: the contact does not exist, or it belongs to another organisation")
-        }
-        _ => None,
     }
 }
 

@@ -6,5 +6,5 @@ pub mod model;
 pub mod retry;
 
 pub use client::LinqClient;
-pub use error::{ApiError, ErrorBody};
+pub use error::{Advice, ApiError, ErrorBody};
 pub use model::{Contact, ContactOwner, ContactPage, ContactPatch, Pagination, UpdateRequest};

@@ -1,10 +1,13 @@
 //! Key and paste handling. Modeless: typing always edits the focused field, and plain
-//! letters only act inside overlays.
+//! letters only act inside dialogs. A key in a dialog goes to the dialog (`dialogs/`);
+//! what the dialog answers is acted on here, in [`App::act`].
 
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
-use crate::keymap::Action;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crate::dialogs::help::Help;
+use crate::dialogs::{KeyContext, Outcome};
+use crate::keymap::{Action, Nav};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -17,16 +20,13 @@ impl App {
             Some(Action::Quit) if self.too_small() && self.has_unsaved_changes() => {
                 return Vec::new();
             }
-            // Quit inside the quit prompt confirms: pressing it twice quits.
+            // The open dialog decides (in the quit prompt, pressing it twice quits).
             Some(Action::Quit) => {
-                return match self.overlay {
-                    Some(Overlay::ConfirmQuit) => self.quit(),
-                    Some(Overlay::SaveInFlight(_)) => Vec::new(),
-                    _ => {
-                        self.overlay = None;
-                        self.request_quit()
-                    }
-                };
+                let outcome = self
+                    .overlay
+                    .as_ref()
+                    .map_or(Outcome::AskToQuit, |o| o.dialog().on_quit());
+                return self.act(outcome);
             }
             Some(Action::Redraw) => return vec![Effect::ClearScreen],
             _ => {}
@@ -34,8 +34,16 @@ impl App {
         if self.too_small() {
             return Vec::new();
         }
-        if self.overlay.is_some() {
-            return self.on_overlay_key(key);
+        let page = self.overlay_page();
+        if let Some(overlay) = &mut self.overlay {
+            let cx = KeyContext {
+                keymap: &self.options.keymap,
+                region: self.options.region,
+                open: self.editing.is_some().then_some(self.contact_id),
+                page,
+            };
+            let outcome = overlay.on_key(&key, &cx);
+            return self.act(outcome);
         }
         if self.in_flight.is_some() && (key.code == KeyCode::Esc || action == Some(Action::Revert))
         {
@@ -49,7 +57,7 @@ impl App {
             }
             Some(Action::Picker) => return self.open_picker(),
             Some(Action::Help) => {
-                self.overlay = Some(Overlay::Help);
+                self.overlay = Some(Overlay::Help(Help));
                 return Vec::new();
             }
             Some(Action::Review) => return self.open_review(),
@@ -64,13 +72,16 @@ impl App {
             self.status = Status::Opening;
             return Vec::new();
         }
-        if key.code == KeyCode::PageDown {
-            self.scroll_status_by(3);
-            return Vec::new();
-        }
-        if key.code == KeyCode::PageUp {
-            self.scroll_status_by(-3);
-            return Vec::new();
+        match Nav::of(&key) {
+            Some(Nav::PageDown) => {
+                self.scroll_status_by(3);
+                return Vec::new();
+            }
+            Some(Nav::PageUp) => {
+                self.scroll_status_by(-3);
+                return Vec::new();
+            }
+            _ => {}
         }
         let Some(editing) = &mut self.editing else {
             return Vec::new();
@@ -90,97 +101,98 @@ impl App {
         Vec::new()
     }
 
-    /// A page in an overlay: most of its visible rows, so nothing is skipped.
-    fn overlay_page(&self) -> i32 {
+    /// A page in a dialog: most of its visible rows, so nothing is skipped.
+    fn overlay_page(&self) -> i16 {
         let rows = self.size.map_or(24, |(_, h)| h);
-        i32::from(rows.saturating_sub(8).max(2))
+        i16::try_from(rows.saturating_sub(8).max(2)).unwrap_or(i16::MAX)
     }
 
-    fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let letter = match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                Some(c.to_ascii_lowercase())
+    /// What a dialog answered, acted on: the one place where a dialog's outcome reaches
+    /// the rest of the app.
+    pub(super) fn act(&mut self, outcome: Outcome) -> Vec<Effect> {
+        match outcome {
+            Outcome::Stay => Vec::new(),
+            Outcome::Scroll(rows) => {
+                self.scroll_overlay_by(rows);
+                Vec::new()
             }
-            _ => None,
-        };
-        let yes = letter == Some('y');
-        let no = key.code == KeyCode::Esc || letter == Some('n');
-        if matches!(self.overlay, Some(Overlay::Review { .. } | Overlay::Help)) {
-            let step: i32 = match key.code {
-                KeyCode::Up => -1,
-                KeyCode::Down => 1,
-                KeyCode::PageUp => -self.overlay_page(),
-                KeyCode::PageDown => self.overlay_page(),
-                _ => 0,
-            };
-            if step != 0 {
-                self.scroll_overlay_by(step as i16);
-                return Vec::new();
+            Outcome::Close => {
+                self.overlay = None;
+                Vec::new()
             }
-        }
-        match self.overlay.take() {
-            Some(Overlay::Open { input, .. }) => return self.on_open_key(key, input),
-            Some(Overlay::Picker(picker)) => return self.on_picker_key(key, picker),
-            Some(Overlay::ConfirmLeave(target)) if yes => {
+            Outcome::Send { overwrite } => self.send_reviewed(overwrite),
+            Outcome::CopyCurl => {
+                let Some(Overlay::Review(review)) = &self.overlay else {
+                    return Vec::new();
+                };
+                let curl =
+                    self.curl_command(&crate::api::LinqClient::update_body(&review.plan.patch));
+                self.status = Status::Copied;
+                vec![Effect::Copy(curl)]
+            }
+            Outcome::TakeTheirs => {
+                if let Some(Overlay::Review(review)) = self.overlay.take() {
+                    self.take_theirs(&review.conflicts);
+                }
+                Vec::new()
+            }
+            Outcome::DiscardAndLeave(target) => {
+                self.overlay = None;
                 let mut effects = self.discard_draft();
                 effects.extend(self.go(target));
-                return effects;
+                effects
             }
-            Some(Overlay::Review { plan, conflicts }) if letter == Some('c') => {
-                let curl = self.curl_command(&crate::api::LinqClient::update_body(&plan.patch));
-                self.overlay = Some(Overlay::Review { plan, conflicts });
-                self.status = Status::Copied;
-                return vec![Effect::Copy(curl)];
-            }
-            Some(Overlay::Review { plan, conflicts }) => {
-                let overwrite = letter == Some('o') && !conflicts.is_empty();
-                let send = (yes || key.code == KeyCode::Enter) && conflicts.is_empty();
-                if letter == Some('r') && !conflicts.is_empty() {
-                    self.take_theirs(&conflicts);
-                    return Vec::new();
-                }
-                if no {
-                    return Vec::new();
-                }
-                self.overlay = Some(Overlay::Review { plan, conflicts });
-                if send || overwrite {
-                    return self.send_reviewed(overwrite);
-                }
-            }
-            Some(Overlay::ConfirmQuit) if yes => {
+            Outcome::DiscardAndQuit => {
+                self.overlay = None;
                 let mut effects = self.discard_draft();
                 effects.extend(self.quit());
-                return effects;
+                effects
             }
-            Some(Overlay::ConfirmReload) if yes => return self.reload_discarding(),
+            Outcome::DiscardAndReload => self.reload_discarding(),
+            Outcome::Quit => self.quit(),
+            Outcome::AskToQuit => {
+                self.overlay = None;
+                self.request_quit()
+            }
             // The edits now live in the form (and in a new draft if the session dies).
-            Some(Overlay::RestoreDraft(draft)) if yes => {
-                self.restore_draft(&draft);
-                return vec![Effect::DeleteDraft {
+            Outcome::RestoreDraft => match self.overlay.take() {
+                Some(Overlay::RestoreDraft(draft)) => {
+                    self.restore_draft(&draft);
+                    vec![Effect::DeleteDraft {
+                        id: draft.contact_id,
+                    }]
+                }
+                other => {
+                    self.overlay = other;
+                    Vec::new()
+                }
+            },
+            Outcome::DiscardDraft => match self.overlay.take() {
+                Some(Overlay::RestoreDraft(draft)) => vec![Effect::DeleteDraft {
                     id: draft.contact_id,
-                }];
+                }],
+                other => {
+                    self.overlay = other;
+                    Vec::new()
+                }
+            },
+            Outcome::LeaveNow => match self.overlay.take() {
+                Some(Overlay::SaveInFlight(departure)) => self.leave_while_saving(departure),
+                other => {
+                    self.overlay = other;
+                    Vec::new()
+                }
+            },
+            Outcome::Open(target) => {
+                self.overlay = None;
+                self.leave_to(target)
             }
-            Some(Overlay::RestoreDraft(draft)) if letter == Some('n') => {
-                return vec![Effect::DeleteDraft {
-                    id: draft.contact_id,
-                }];
-            }
-            // The draft question needs an answer: a draft left pending would be
-            // overwritten by the next one or deleted by the next save, unseen.
-            Some(Overlay::RestoreDraft(draft)) => self.overlay = Some(Overlay::RestoreDraft(draft)),
-            // Leaving needs its own key; anything else (Enter, Esc, w) keeps waiting.
-            Some(Overlay::SaveInFlight(departure)) if letter == Some('l') => {
-                return self.leave_while_saving(departure);
-            }
-            Some(Overlay::SaveInFlight(_)) => {}
-            Some(_) if no => {}
-            other => self.overlay = other,
+            Outcome::Fetch => self.fetch_for_picker(),
         }
-        Vec::new()
     }
 
-    /// `l` in the "save in flight" question: the PUT is abandoned (its outcome unknown)
-    /// and the user goes where they asked.
+    /// "Leave now" in the "save in flight" question: the PUT is abandoned (its outcome
+    /// unknown) and the user goes where they asked.
     fn leave_while_saving(&mut self, departure: Departure) -> Vec<Effect> {
         let id = self.contact_id;
         let mut effects = self.drop_in_flight();
@@ -201,15 +213,13 @@ impl App {
             return;
         }
         match &mut self.overlay {
-            Some(Overlay::Open { input, error }) => {
-                *input = super::editing::with_pasted(input, text);
-                *error = None;
+            Some(overlay) => {
+                let dialog = overlay.dialog_mut();
+                if let Some(input) = dialog.text_input() {
+                    *input = super::editing::with_pasted(input, text);
+                    dialog.text_changed();
+                }
             }
-            Some(Overlay::Picker(picker)) => {
-                picker.filter = super::editing::with_pasted(&picker.filter, text);
-                picker.filter_changed();
-            }
-            Some(_) => {}
             None => {
                 let opening = self
                     .in_flight

@@ -4,6 +4,7 @@
 use super::requests::Pending;
 use super::{App, Editing, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact};
+use crate::dialogs::confirm::Confirm;
 use crate::drafts::Draft;
 use crate::form::{Field, Form};
 
@@ -18,7 +19,7 @@ impl App {
             return self.ask_while_saving(super::Departure::Reload);
         }
         if self.has_unsaved_changes() {
-            self.overlay = Some(Overlay::ConfirmReload);
+            self.overlay = Some(Overlay::Confirm(Confirm::Reload));
             Vec::new()
         } else if self.editing.is_none() && !matches!(self.target, crate::target::Target::Id(_)) {
             // Nothing was found yet: "again" means the same lookup.

@@ -17,12 +17,14 @@ mod update;
 
 use crate::api::{ApiError, Contact, ContactPage, ContactPatch};
 use crate::drafts::Draft;
-use crate::form::{Conflict, Field, Form, Plan, PlanError};
+use crate::form::{Field, Form, PlanError};
 use crate::recent::Summary;
 use crate::target::Target;
 use crossterm::event::KeyEvent;
 use phonenumber::country::Id as Region;
 
+pub use crate::dialogs::Overlay;
+pub use crate::dialogs::save_in_flight::Departure;
 pub use editing::Editing;
 pub use requests::Activity;
 use requests::{InFlight, Pending};
@@ -133,40 +135,6 @@ pub enum Effect {
     /// Clear and repaint every cell (Ctrl-L, after a terminal glitch).
     ClearScreen,
     Quit,
-}
-
-/// Where the user asked to go while a save was in flight.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Departure {
-    Open(Target),
-    Reload,
-    Quit,
-}
-
-/// A modal layer over the form.
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    /// What will be sent; with conflicts, sending needs the explicit overwrite key.
-    Review {
-        plan: Box<Plan>,
-        conflicts: Vec<Conflict>,
-    },
-    ConfirmQuit,
-    ConfirmReload,
-    /// A draft from an earlier session exists for this contact.
-    RestoreDraft(Box<Draft>),
-    /// Ctrl-O: open another contact by id, e-mail or phone.
-    Open {
-        input: tui_input::Input,
-        error: Option<String>,
-    },
-    Picker(Box<picker::Picker>),
-    /// Leaving a contact with unsaved changes: confirm first.
-    ConfirmLeave(Target),
-    /// Leaving (or reloading) while a save is in flight: wait for it, or go and check
-    /// the contact later.
-    SaveInFlight(Departure),
-    Help,
 }
 
 /// What the status pane says about the last thing that happened. What is happening

@@ -5,10 +5,9 @@ use super::picker::Picker;
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact, ContactPage};
-use crate::target::{Target, parse_target};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
+use crate::dialogs::confirm::Confirm;
+use crate::dialogs::open::OpenPrompt;
+use crate::target::Target;
 
 impl App {
     pub(super) fn start_find(&mut self, target: Target) -> Vec<Effect> {
@@ -35,7 +34,7 @@ impl App {
         if self.is_saving() {
             self.ask_while_saving(Departure::Open(target))
         } else if self.has_unsaved_changes() {
-            self.overlay = Some(Overlay::ConfirmLeave(target));
+            self.overlay = Some(Overlay::Confirm(Confirm::Leave(target)));
             Vec::new()
         } else {
             self.go(target)
@@ -123,10 +122,7 @@ impl App {
     }
 
     pub(super) fn open_prompt(&mut self) {
-        self.overlay = Some(Overlay::Open {
-            input: Input::default(),
-            error: None,
-        });
+        self.overlay = Some(Overlay::Open(OpenPrompt::default()));
     }
 
     pub(super) fn open_picker(&mut self) -> Vec<Effect> {
@@ -136,7 +132,7 @@ impl App {
 
     /// Asks for the page the picker needs next, if any; never while a page is out or
     /// after a failure.
-    fn fetch_for_picker(&mut self) -> Vec<Effect> {
+    pub(super) fn fetch_for_picker(&mut self) -> Vec<Effect> {
         let Some(Overlay::Picker(picker)) = &self.overlay else {
             return Vec::new();
         };
@@ -150,88 +146,20 @@ impl App {
         vec![Effect::ListPage { generation, page }]
     }
 
-    pub(super) fn on_open_key(&mut self, key: KeyEvent, mut input: Input) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Esc => Vec::new(),
-            KeyCode::Enter => match parse_target(input.value(), self.options.region) {
-                Ok(target) => self.leave_to(target),
-                Err(error) => {
-                    self.overlay = Some(Overlay::Open {
-                        input,
-                        error: Some(error),
-                    });
-                    Vec::new()
-                }
-            },
-            _ => {
-                input.handle_event(&Event::Key(key));
-                self.overlay = Some(Overlay::Open { input, error: None });
-                Vec::new()
-            }
-        }
-    }
-
-    pub(super) fn on_picker_key(&mut self, key: KeyEvent, mut picker: Box<Picker>) -> Vec<Effect> {
-        const PAGE: isize = 10;
-        // The reload key tries a failed page again (a key that types nothing, so the
-        // filter never loses a letter to it).
-        if picker.error.is_some()
-            && self.options.keymap.action_for(&key) == Some(crate::keymap::Action::Reload)
-        {
-            picker.retry();
-            self.overlay = Some(Overlay::Picker(picker));
-            return self.fetch_for_picker();
-        }
-        match key.code {
-            KeyCode::Esc => return Vec::new(),
-            KeyCode::Enter => match picker.chosen().map(|s| s.id) {
-                // Already open: nothing to leave.
-                Some(id) if id == self.contact_id && self.editing.is_some() => {
-                    return Vec::new();
-                }
-                Some(id) => return self.leave_to(Target::Id(id)),
-                None => {}
-            },
-            KeyCode::Up => picker.move_by(-1),
-            KeyCode::Down => picker.move_by(1),
-            KeyCode::PageUp => picker.move_by(-PAGE),
-            KeyCode::PageDown => picker.move_by(PAGE),
-            KeyCode::Home if key.modifiers.contains(KeyModifiers::CONTROL) => picker.move_to(0),
-            KeyCode::End if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                picker.move_to(usize::MAX)
-            }
-            _ => {
-                let changed = picker
-                    .filter
-                    .handle_event(&Event::Key(key))
-                    .is_some_and(|c| c.value);
-                if changed {
-                    picker.filter_changed();
-                }
-            }
-        }
-        self.overlay = Some(Overlay::Picker(picker));
-        self.fetch_for_picker()
-    }
-
     pub(super) fn on_scroll(&mut self, lines: i16) -> Vec<Effect> {
-        match self.overlay.take() {
-            Some(Overlay::Picker(mut picker)) => {
-                picker.move_by(isize::from(lines));
-                self.overlay = Some(Overlay::Picker(picker));
-                self.fetch_for_picker()
+        match &mut self.overlay {
+            Some(overlay) => {
+                let outcome = overlay.dialog_mut().on_wheel(lines);
+                self.act(outcome)
             }
-            other => {
-                if other.is_none() {
-                    self.scroll_status_by(lines);
-                }
-                self.overlay = other;
+            None => {
+                self.scroll_status_by(lines);
                 Vec::new()
             }
         }
     }
 
-    /// The review's `c`: the same request as a curl command, token left to the shell.
+    /// The review's copy: the same request as a curl command, token left to the shell.
     pub(super) fn curl_command(&self, body: &str) -> String {
         let url = format!(
             "{}/api/partner/v2/contacts/{}",

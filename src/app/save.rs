@@ -15,6 +15,7 @@
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact, ContactPatch, ErrorBody};
+use crate::dialogs::review::Review;
 use crate::form::{Conflict, Field, Plan, PlanError};
 use std::time::Duration;
 
@@ -91,10 +92,7 @@ impl App {
             self.status = Status::TypedDuringCheck;
             return;
         }
-        self.show(Overlay::Review {
-            plan: Box::new(plan),
-            conflicts,
-        });
+        self.show(Overlay::Review(Review::new(plan, conflicts)));
     }
 
     /// Step 2: `r` over a conflict: the conflicting fields take the server's values (the form
@@ -118,7 +116,7 @@ impl App {
     /// Step 3: Enter/y (or `o` over a conflict): one more read, and the save goes out only
     /// if nobody changed the contact while the review was open.
     pub(super) fn send_reviewed(&mut self, overwrite: bool) -> Vec<Effect> {
-        let Some(Overlay::Review { plan, .. }) = self.overlay.take() else {
+        let Some(Overlay::Review(Review { plan, .. })) = self.overlay.take() else {
             return Vec::new();
         };
         if overwrite && let Some(editing) = &mut self.editing {

@@ -3,6 +3,7 @@
 use super::requests::Pending;
 use super::{App, Effect, Hit, Msg, Overlay, Status};
 use crate::api::Contact;
+use crate::dialogs::confirm::Confirm;
 use crossterm::event::KeyCode;
 
 impl App {
@@ -180,7 +181,7 @@ impl App {
             return self.ask_while_saving(super::Departure::Quit);
         }
         if self.has_unsaved_changes() {
-            self.overlay = Some(Overlay::ConfirmQuit);
+            self.overlay = Some(Overlay::Confirm(Confirm::Quit));
             Vec::new()
         } else {
             self.quit()

@@ -3,7 +3,7 @@
 //! Scripts branch on these, so they are part of the interface: `--help` of each command
 //! and the README list them.
 
-use crate::api::ApiError;
+use crate::api::{Advice, ApiError};
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +70,11 @@ impl Failure {
         Self::new(Code::Usage, message)
     }
 
-    /// The error's headline and every line of detail the server gave.
+    /// The error's headline, every line of detail the server gave, and what to try.
     pub fn api(e: &ApiError) -> Self {
         let mut lines = vec![e.headline()];
         lines.extend(e.detail_lines());
+        lines.extend(hint(e).map(str::to_owned));
         Self::new(Code::of_api_error(e), lines.join("\n"))
     }
 }
@@ -81,10 +82,22 @@ impl Failure {
 /// An API error on one line, without hints: for report lines and per-row messages.
 pub fn one_line(e: &ApiError) -> String {
     let mut parts = vec![e.headline()];
-    parts.extend(
-        e.detail_lines()
-            .into_iter()
-            .filter(|l| !l.starts_with("hint:")),
-    );
+    parts.extend(e.detail_lines());
     parts.join("; ")
+}
+
+/// What to try, in the command line's words (its flags and variables).
+fn hint(e: &ApiError) -> Option<&'static str> {
+    Some(match e.advice()? {
+        Advice::Redirect => "hint: redirects are not followed; check --api-url / LINQ_API_URL",
+        Advice::Token => {
+            "hint: set LINQ_INTEGRATION_TOKEN (or token_command in the config file) to a token \
+             of the contact's organisation"
+        }
+        Advice::NotFound => "hint: no such contact in this organisation",
+        Advice::Slow => "hint: the server or the network is slow; --timeout SECONDS waits longer",
+        Advice::Network => "hint: check --api-url / LINQ_API_URL and the network",
+        Advice::Tls => "hint: the TLS handshake failed; check that --api-url is an https:// server",
+        Advice::NotTheApi => "hint: that is not the contacts API's answer; check --api-url",
+    })
 }

@@ -139,6 +139,7 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
         EventStream::new(),
         signals,
         Arc::new(session),
+        |_| {},
     )
     .await
 }
@@ -161,12 +162,14 @@ fn async_stream_of_signals<'a>(
 
 /// The event loop, over any backend and any stream of terminal events: the real
 /// terminal in [`run`], a `TestBackend` and a channel in tests. `signals` yields the
-/// name of a signal that ends the session (hang-up, terminate, interrupt).
+/// name of a signal that ends the session (hang-up, terminate, interrupt). `observe`
+/// sees the app after every message (tests keep a copy; the editor passes nothing).
 pub async fn drive<B, E, S>(
     terminal: &mut Terminal<B>,
     mut events: E,
     mut signals: S,
     session: Arc<Session>,
+    mut observe: impl FnMut(&App),
 ) -> Result<Exit, RunError>
 where
     B: Backend,
@@ -230,6 +233,7 @@ where
         if is_edit {
             keep_emergency_draft(&app, &session);
         }
+        observe(&app);
         note_log_failure(&mut app);
         drawn = ui::render(&mut app, terminal).map_err(Into::into)?;
     }

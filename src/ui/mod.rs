@@ -1,15 +1,17 @@
 //! Drawing: pure functions from `&App` to cells. No state lives here.
 
+mod errors;
 mod form;
-mod help;
-mod overlay;
-mod picker;
+pub(crate) mod picker;
 mod status;
 pub mod theme;
-mod widgets;
+pub(crate) mod widgets;
 
-use crate::app::{App, Hit, MIN_HEIGHT, MIN_WIDTH, Overlay, Status};
-use crate::keymap::Action;
+pub(crate) use form::short_time;
+
+use crate::app::{App, Hit, MIN_HEIGHT, MIN_WIDTH};
+use crate::dialogs::View;
+use crate::keymap::{Action, Hint, Keys, Scope};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -89,7 +91,9 @@ pub fn draw(app: &App, frame: &mut Frame) -> Drawn {
     let status_scroll_max = status::draw(app, &theme, frame, areas.status);
     draw_footer(app, &theme, frame, areas.footer);
     let (cursor, overlay_scroll_max) = match app.overlay() {
-        Some(overlay) => overlay::draw(app, overlay, &theme, frame, areas.body),
+        Some(overlay) => {
+            crate::dialogs::frame::draw(overlay, &view(app, &theme), frame, areas.body)
+        }
         None => (cursor, 0),
     };
     if let Some(pos) = cursor {
@@ -142,75 +146,58 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
 }
 
+/// What a dialog may read of the app to draw itself.
+fn view<'a>(app: &'a App, theme: &'a Theme) -> View<'a> {
+    View {
+        keymap: &app.options().keymap,
+        theme,
+        contact_id: app.contact_id(),
+        status: app.status(),
+        saving: app.is_saving(),
+        paths: &app.options().paths,
+        scroll: app.overlay_scroll(),
+    }
+}
+
+/// The keys the form offers, most needed first: what does not fit is dropped from the
+/// end. Each names the first key of its action as configured.
+fn form_hints(app: &App) -> Vec<Hint> {
+    let hint = |a: Action, label: &str| Hint::keys([Keys::First(a)], label);
+    if app.is_busy() {
+        vec![
+            hint(Action::Revert, "cancel the request"),
+            hint(Action::Quit, "quit"),
+        ]
+    } else if app.form().is_none() {
+        vec![
+            hint(Action::Reload, "retry"),
+            hint(Action::Open, "open"),
+            hint(Action::Picker, "pick"),
+            hint(Action::Quit, "quit"),
+        ]
+    } else {
+        vec![
+            hint(Action::Review, "review"),
+            hint(Action::Quit, "quit"),
+            hint(Action::Help, "help"),
+            hint(Action::Revert, "revert"),
+            hint(Action::Undo, "undo"),
+            hint(Action::Open, "open"),
+            hint(Action::Picker, "pick"),
+            hint(Action::NextField, "move"),
+        ]
+    }
+}
+
+/// The open dialog's hint line, or the form's.
 fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    // Keys the user may have rebound are named as configured.
     let keymap = &app.options().keymap;
-    let k = |a: Action| keymap.short_label(a);
-    let fixed = |pairs: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
-        pairs
-            .iter()
-            .map(|(key, what)| (key.to_string(), *what))
-            .collect()
-    };
-    let hints: Vec<(String, &str)> = match app.overlay() {
-        Some(Overlay::Review { conflicts, .. })
-            if conflicts.is_empty() && matches!(app.status(), Status::Copied) =>
-        {
-            fixed(&[
-                ("Enter/y", "send"),
-                ("c", "copied ✓"),
-                ("↑↓", "scroll"),
-                ("Esc", "back"),
-            ])
-        }
-        Some(Overlay::Review { conflicts, .. }) if conflicts.is_empty() => fixed(&[
-            ("Enter/y", "send"),
-            ("c", "copy as curl"),
-            ("↑↓", "scroll"),
-            ("Esc", "back"),
-        ]),
-        Some(Overlay::Review { .. }) => fixed(&[
-            ("o", "overwrite theirs"),
-            ("r", "use theirs"),
-            ("Esc", "back to the form"),
-        ]),
-        Some(Overlay::Open { .. }) => fixed(&[("Enter", "open"), ("Esc", "cancel")]),
-        Some(Overlay::Picker(_)) => fixed(&[
-            ("↑↓ PgUp/PgDn", "move"),
-            ("type", "filter"),
-            ("Enter", "open"),
-            ("Esc", "close"),
-        ]),
-        Some(Overlay::ConfirmLeave(_)) => fixed(&[("y", "discard and leave"), ("n/Esc", "stay")]),
-        Some(Overlay::Help) => fixed(&[("↑↓", "scroll"), ("Esc", "close")]),
-        Some(Overlay::RestoreDraft(_)) => fixed(&[("y", "restore"), ("n", "discard the draft")]),
-        Some(Overlay::ConfirmQuit) => vec![
-            (format!("y/{}", k(Action::Quit)), "quit"),
-            ("n/Esc".into(), "stay"),
-        ],
-        Some(Overlay::ConfirmReload) => fixed(&[("y", "discard and reload"), ("n/Esc", "stay")]),
-        Some(Overlay::SaveInFlight(_)) => fixed(&[("Enter/Esc", "wait"), ("l", "leave now")]),
-        None if app.is_busy() => vec![
-            ("Esc".into(), "cancel the request"),
-            (k(Action::Quit), "quit"),
-        ],
-        None if app.form().is_none() => vec![
-            (k(Action::Reload), "retry"),
-            (k(Action::Open), "open"),
-            (k(Action::Picker), "pick"),
-            (k(Action::Quit), "quit"),
-        ],
-        // Most needed first: what does not fit is dropped from the end.
-        None => vec![
-            (k(Action::Review), "review"),
-            (k(Action::Quit), "quit"),
-            (k(Action::Help), "help"),
-            (k(Action::Revert), "revert"),
-            (k(Action::Undo), "undo"),
-            (k(Action::Open), "open"),
-            (k(Action::Picker), "pick"),
-            (k(Action::NextField), "move"),
-        ],
+    let hints: Vec<(String, String)> = match app.overlay() {
+        Some(overlay) => overlay.hint_line(&view(app, theme), true),
+        None => form_hints(app)
+            .into_iter()
+            .filter_map(|h| Some((keymap.hint_keys(&h.keys, Scope::Form)?, h.label)))
+            .collect(),
     };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;

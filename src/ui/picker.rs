@@ -1,4 +1,4 @@
-//! The contact picker overlay: filter line, table of contacts, counts.
+//! The contact picker's table: filter line, column heads, contacts, a note.
 
 use super::theme::Theme;
 use super::widgets;
@@ -7,31 +7,17 @@ use crate::text::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Padding, Paragraph};
+use ratatui::widgets::Paragraph;
 
-/// Draws the picker over `area`; returns where the cursor goes (the filter line).
-/// `retry` names the key that asks again for a page that failed.
+/// Draws the picker inside its dialog frame (`inner`); returns where the cursor goes (the
+/// filter line). `retry` names the key that asks again for a page that failed.
 pub fn draw(
     picker: &Picker,
     retry: &str,
     theme: &Theme,
     frame: &mut Frame,
-    area: Rect,
+    inner: Rect,
 ) -> Option<Position> {
-    let popup = area;
-    frame.render_widget(Clear, popup);
-    let count = match picker.total_count() {
-        Some(n) => format!(" {n} contacts "),
-        None if picker.loading.is_some() => " loading… ".into(),
-        None => String::new(),
-    };
-    let block = Block::bordered()
-        .title(" Open a contact ")
-        .title_bottom(Line::from(count).right_aligned())
-        .border_style(theme.heading())
-        .padding(Padding::horizontal(1));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
     let [filter_row, header_row, list, note_row] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -104,7 +90,10 @@ pub fn draw(
             // The key stays in sight however long the error is.
             let hint = format!(" · {retry} to try again");
             let room = usize::from(note_row.width).saturating_sub(widgets::width(&hint));
-            let error = widgets::fit(&format!("✗ {}", sanitize(&e.headline())), room);
+            let error = widgets::fit(
+                &format!("✗ {}", sanitize(&super::errors::headline(e))),
+                room,
+            );
             Line::styled(format!("{error}{hint}"), theme.error())
         }
         (None, _, _) if picker.kept_full() => Line::styled(

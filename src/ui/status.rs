@@ -37,13 +37,18 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     }
     // Clamped here, where the wrapped height is known: the app only counts key presses.
     let inner_cols = area.width.saturating_sub(4);
-    let rows = super::overlay::wrapped_rows(&lines, inner_cols);
+    let rows = super::widgets::wrapped_rows(&lines, inner_cols);
     let max_scroll = rows.saturating_sub(area.height.saturating_sub(2));
     let scroll = app.status_scroll().min(max_scroll);
     let title = if max_scroll > 0 {
-        " Status (PgUp/PgDn scroll) "
+        let keys = app
+            .options()
+            .keymap
+            .hint_keys(&[crate::keymap::Keys::Pages], crate::keymap::Scope::Form)
+            .unwrap_or_default();
+        format!(" Status ({keys} scroll) ")
     } else {
-        " Status "
+        " Status ".to_string()
     };
     frame.render_widget(
         Paragraph::new(lines)
@@ -277,7 +282,7 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         }
         Status::Busy => vec![Line::from(keys(
             app,
-            "Wait for the current request to finish (Esc cancels it).",
+            "Wait for the current request to finish ({revert} cancels it).",
         ))],
         Status::NothingLeft => vec![Line::from(
             "Nothing left to send: the server already has these values.",
@@ -300,9 +305,10 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 "; nothing of yours is left to send."
             }
         ))],
-        Status::Opening => vec![Line::from(
-            "Opening another contact: Esc cancels and keeps this one.",
-        )],
+        Status::Opening => vec![Line::from(keys(
+            app,
+            "Opening another contact: {revert} cancels and keeps this one.",
+        ))],
         Status::LeftWhileSaving(id) => vec![Line::styled(
             format!(
                 "? You left contact {id} while its save was in flight: whether it landed is \
@@ -330,12 +336,7 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
 
 /// `text` with `{review}`, `{reload}`, … replaced by the keys as configured.
 fn keys(app: &App, text: &str) -> String {
-    let keymap = &app.options().keymap;
-    crate::keymap::Action::ALL
-        .into_iter()
-        .fold(text.to_string(), |t, a| {
-            t.replace(&format!("{{{}}}", a.name()), &keymap.short_label(a))
-        })
+    app.options().keymap.fill(text)
 }
 
 fn labels(fields: &[Field]) -> String {
@@ -474,7 +475,7 @@ fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
 
 fn error_lines(prefix: &str, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled(
-        format!("{prefix}{}", e.headline()),
+        format!("{prefix}{}", super::errors::headline(e)),
         theme.error(),
     )];
     out.extend(detail_lines(e));
@@ -494,6 +495,9 @@ fn detail_lines(e: &ApiError) -> Vec<Line<'static>> {
         .collect();
     if more > 0 {
         out.push(Line::from(format!("  … {more} more lines, in the log")));
+    }
+    if let Some(hint) = super::errors::hint(e) {
+        out.push(Line::from(format!("  {hint}")));
     }
     out
 }

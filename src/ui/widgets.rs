@@ -1,6 +1,7 @@
 //! Small text-layout helpers, all by display width (CJK and emoji take two columns).
 
 use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 pub fn width(s: &str) -> usize {
@@ -31,6 +32,14 @@ pub fn window(s: &str, skip: usize, cols: usize) -> String {
         at += w;
     }
     out
+}
+
+/// Rows the lines take once word-wrapped at `cols` columns, as a paragraph will.
+pub fn wrapped_rows(lines: &[Line], cols: u16) -> u16 {
+    let rows = Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(cols.max(1));
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// `s` cut to `cols` columns, with an ellipsis when something was cut.

@@ -7,7 +7,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::LinqClient;
 use linq_contact::api::retry::Backoff;
-use linq_contact::app::AppOptions;
+use linq_contact::app::{App, AppOptions};
 use linq_contact::runtime::{Exit, RunError, Session, drive};
 use linq_contact::secret::Token;
 use linq_contact::target::Target;
@@ -79,7 +79,7 @@ pub fn session(url: &str, token: &str, target: Target) -> Session {
     Session {
         client,
         options: AppOptions {
-            api_label: "test".into(),
+            api_label: "demo".into(),
             api_url: url.into(),
             ..AppOptions::default()
         },
@@ -100,6 +100,8 @@ pub fn session(url: &str, token: &str, target: Target) -> Session {
 /// The editor's loop running against `url`, with keys fed through a channel.
 pub struct Looped {
     screen: SharedBackend,
+    /// The app as of the last message the loop handled.
+    app: Arc<Mutex<Option<App>>>,
     keys: mpsc::UnboundedSender<io::Result<Event>>,
     task: tokio::task::JoinHandle<Result<Exit, RunError>>,
 }
@@ -110,9 +112,16 @@ impl Looped {
     }
 
     pub fn run(session: Session) -> Looped {
-        let screen = SharedBackend(Arc::new(Mutex::new(TestBackend::new(100, 30))));
+        Self::run_sized(session, 100, 30)
+    }
+
+    /// [`Looped::run`] on a `width`×`height` screen.
+    pub fn run_sized(session: Session, width: u16, height: u16) -> Looped {
+        let screen = SharedBackend(Arc::new(Mutex::new(TestBackend::new(width, height))));
         let (keys, rx) = mpsc::unbounded_channel();
         let backend = screen.clone();
+        let app: Arc<Mutex<Option<App>>> = Arc::default();
+        let seen = Arc::clone(&app);
         let task = tokio::spawn(async move {
             let mut terminal = Terminal::new(backend)?;
             let events = tokio_stream_of(rx);
@@ -121,10 +130,37 @@ impl Looped {
                 events,
                 futures::stream::pending(),
                 Arc::new(session),
+                move |app: &App| *seen.lock().unwrap() = Some(app.clone()),
             )
             .await
         });
-        Looped { screen, keys, task }
+        Looped {
+            screen,
+            app,
+            keys,
+            task,
+        }
+    }
+
+    /// The app as the loop last left it.
+    pub fn app(&self) -> App {
+        self.app
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("the loop has handled a message")
+    }
+
+    /// The app's screen drawn afresh at `width`×`height`, as a snapshot shows it
+    /// (the live buffer is the sum of many incremental draws).
+    pub fn screen(&self, width: u16, height: u16) -> String {
+        let app = self.app();
+        let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+        t.draw(|f| {
+            linq_contact::ui::draw(&app, f);
+        })
+        .unwrap();
+        t.backend().to_string()
     }
 
     pub fn contents(&self) -> String {
@@ -168,6 +204,22 @@ impl Looped {
 
     pub fn paste(&self, text: &str) {
         let _ = self.keys.send(Ok(Event::Paste(text.into())));
+    }
+
+    /// Waits until `check` holds for the demo's request log (or anything else the test
+    /// can observe); the deadline only bounds a failing run.
+    pub async fn wait_until(&self, what: &str, check: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if check() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "never happened: {what}; the screen shows:\n{}",
+            self.contents()
+        );
     }
 
     /// Moves the focus down `n` fields, clears the field and types `text`.

@@ -12,6 +12,10 @@ pub const DOWN: &str = "\x1b[B";
 pub const CTRL_U: &str = "\x15";
 pub const CTRL_S: &str = "\x13";
 pub const CTRL_Q: &str = "\x11";
+pub const CTRL_L: &str = "\x0c";
+pub const ENTER: &str = "\r";
+pub const ESC: &str = "\x1b";
+pub const F12: &str = "\x1b[24~";
 
 /// A running editor and what it has drawn so far.
 pub struct Session {
@@ -23,6 +27,8 @@ pub struct Session {
     reader: Option<std::thread::JoinHandle<()>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Kept for the terminal's line settings, which outlive the program.
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Session {
@@ -58,7 +64,6 @@ impl Session {
         let raw = Arc::new(Mutex::new(Vec::new()));
         let raw_sink = Arc::clone(&raw);
         let reader = std::thread::spawn(move || {
-            let _master = pty.master;
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -74,6 +79,7 @@ impl Session {
             reader: Some(reader),
             writer,
             child,
+            master: pty.master,
         }
     }
 
@@ -113,6 +119,44 @@ impl Session {
         );
     }
 
+    /// Writes `bytes` into the emulator as if another program had printed them on the
+    /// terminal behind the editor's back (a `write` or `wall` message): only a full
+    /// repaint removes them.
+    pub fn scribble(&self, bytes: &str) {
+        self.screen.lock().unwrap().process(bytes.as_bytes());
+    }
+
+    /// Whether the alternate screen is showing: the editor's while it runs, the
+    /// shell's once the terminal is restored.
+    pub fn on_alternate_screen(&self) -> bool {
+        self.screen.lock().unwrap().screen().alternate_screen()
+    }
+
+    /// Whether the terminal still hides the cursor or expects bracketed paste, the
+    /// other modes the editor turns on.
+    pub fn cursor_hidden_or_paste_on(&self) -> bool {
+        let parser = self.screen.lock().unwrap();
+        parser.screen().hide_cursor() || parser.screen().bracketed_paste()
+    }
+
+    /// Whether the terminal's line discipline is cooked: lines are edited by the
+    /// terminal (ICANON) and typing is echoed (ECHO), as a shell expects. Raw mode turns
+    /// both off; the flags stay as the program left them after it exits.
+    pub fn line_mode_cooked(&self) -> bool {
+        let termios = self
+            .master
+            .get_termios()
+            .expect("a pseudo-terminal has line settings");
+        // The flags' names, as their Debug output lists them ("A | B | C").
+        let flags = format!("{:?}", termios.local_flags);
+        let inner = flags
+            .split_once('(')
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+            .unwrap_or(&flags);
+        let set: Vec<&str> = inner.split(" | ").map(str::trim).collect();
+        set.contains(&"ICANON") && set.contains(&"ECHO")
+    }
+
     pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -142,6 +186,19 @@ impl Session {
         let _ = self.child.kill();
         panic!("the editor did not exit; screen:\n{}", self.contents());
     }
+}
+
+/// Waits until `check` holds, e.g. until the demo's request log shows a request; the
+/// deadline only bounds a failing run, and `what` names the wait in its failure.
+pub fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    panic!("never happened: {what}");
 }
 
 /// A fresh state directory, so drafts and logs of one test never meet another's.
