@@ -34,8 +34,12 @@ EXAMPLES:
   linq-contact ana@example.com     find by e-mail (or by phone: +15550102000)
   linq-contact demo-server         run the demo API alone (prints its URL and token)
   linq-contact config              show the config file's path and the settings in effect
-  linq-contact get 123 --json      print a contact (scripting: get, set, apply; see their --help)
+  linq-contact get 123 --json      print a contact (scripting: get, set, apply, create,
+                                   history; see their --help)
   linq-contact set 123 title=CTO   change a field from the command line
+  linq-contact create first_name=Ana email=ana@example.com --yes
+                                   create a contact; its id goes to stdout
+  linq-contact history 123         what this machine changed on contact 123
 
 KEYS (in the editor; F1 shows them too):
   Tab ↓ Enter / Shift-Tab ↑   next / previous field
@@ -48,9 +52,10 @@ KEYS (in the editor; F1 shows them too):
   F1                          help, with the config, log and drafts paths
   Ctrl-Q or Ctrl-C            quit (asks first when there are unsaved changes)
 
-EXIT CODES (get, set and apply list theirs in their --help):
+EXIT CODES (each scripting command lists its own in its --help):
   0 success, 1 API or network error (apply: a row failed), 2 usage or validation error,
-  3 conflict, 4 not found, 130 apply interrupted by Ctrl-C";
+  3 conflict (create: the contact exists already), 4 not found, 130 apply interrupted by
+  Ctrl-C";
 
 /// A terminal editor for one Linq contact at a time: open, fix a field, review exactly
 /// what will be sent, save. Only the changed fields are sent (PUT
@@ -118,6 +123,13 @@ pub enum Command {
     /// Apply many updates from a JSON Lines or CSV file (or - for stdin), row by row.
     #[command(after_help = APPLY_HELP)]
     Apply(ApplyArgs),
+    /// Create a contact with the editor's rules, after checking that none has its e-mail
+    /// or phone; prints the new contact's id.
+    #[command(after_help = CREATE_HELP)]
+    Create(CreateArgs),
+    /// List the saves and creates made from this machine (the journal), newest first.
+    #[command(after_help = HISTORY_HELP)]
+    History(HistoryArgs),
     /// Print a shell completion script (e.g. `linq-contact completions bash >
     /// /etc/bash_completion.d/linq-contact`).
     Completions {
@@ -202,6 +214,69 @@ EXIT CODES:
   2    usage error (unreadable input or report file); nothing was sent
   130  interrupted by Ctrl-C; the report holds every row that finished";
 
+const CREATE_HELP: &str = "\
+FIELDS: as in `set --help`: first_name last_name email phone_number company title
+  location user_email. At least one of first_name, last_name, email and phone_number must
+  have a value; empty values are not sent; phone numbers are sent as E.164; without
+  user_email the server picks the owner.
+
+Before anything is sent, the e-mail and the phone are looked up (GET
+/api/partner/v2/contacts/find, one request each): a contact that has either already
+exists, and nothing is sent (exit 3) unless --allow-duplicate. --dry-run looks them up
+too, so it answers what the real run would do.
+
+A create whose answer is lost (a timeout, a 5xx, a dropped connection) is never sent
+again: the contact is looked up by its e-mail and phone; found, it counts as created.
+
+The new contact's id alone goes to stdout; every message goes to stderr. The create is
+recorded in the journal (see `history --help`).
+
+EXAMPLES:
+  id=$(linq-contact create first_name=Ana last_name=Lima email=ana@example.com --yes)
+  linq-contact create phone_number='(415) 555-2671' company=Contoso --dry-run
+  linq-contact create email=ana@example.com user_email=priya.raman@example.com -y \\
+      --allow-duplicate
+
+EXIT CODES:
+  0  created (the id is on stdout), a dry run, or you answered no
+  1  API or network error; also a lost answer after which the contact is not found (it
+     was not sent again)
+  2  usage or validation error, including the server's 422 (every message is printed);
+     nothing was created
+  3  a contact with this e-mail or phone exists already (its id and name are printed);
+     nothing was sent
+  (4 is not used: a 404 to a create means a wrong API address, which is exit 1)";
+
+const HISTORY_HELP: &str = "\
+Every save of the editor, `set` and `apply`, and every create, appends one JSON line to
+$XDG_STATE_HOME/linq-contact/journal.jsonl (else ~/.local/state/linq-contact/; private,
+rotated at 10 MiB keeping one old file): when, which server, which contact, and for each
+field sent the value before and the value the server stored. The token is never in it.
+`history` shows the entries of the server in use (--api-url, LINQ_API_URL, the config
+file; `demo` for --demo), newest first.
+
+CONTACT is an id (read from the journal alone: no network, no token needed), or an
+e-mail or phone, which is looked up with the find endpoint; when no contact has it now,
+the entries that set it or changed it away are shown. Without CONTACT: every contact.
+
+OUTPUT: one line per field changed, on stdout:
+  2025-07-30T10:02:11-05:00  contact 1002  saved    Title: \"Sales\" → \"CTO\"
+  2025-07-30T09:40:03-05:00  contact 1021  created  First name: \"\" → \"Ana\"
+--json prints the entries themselves, one JSON object per line:
+  {\"at\":\"…\",\"server\":\"…\",\"contact_id\":1002,\"kind\":\"save\",
+   \"fields\":[{\"field\":\"title\",\"before\":\"Sales\",\"after\":\"CTO\"}]}
+
+EXAMPLES:
+  linq-contact history 1002
+  linq-contact history ana@example.com --limit 5
+  linq-contact history --json | jq -r .contact_id
+
+EXIT CODES:
+  0  success, also when nothing is recorded (said on stderr)
+  1  API or network error (looking up an e-mail or phone)
+  2  usage error (not an id, an e-mail or a phone number)
+  4  no contact has this e-mail or phone, and no entry mentions it";
+
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
     /// The contact: its id, e-mail or phone number.
@@ -230,6 +305,35 @@ pub struct SetArgs {
     /// by `get`, e.g. 2025-07-30T10:00:00.000-05:00).
     #[arg(long, value_name = "TIMESTAMP")]
     pub if_unchanged_since: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateArgs {
+    /// The new contact's values, as field=value.
+    #[arg(value_name = "FIELD=VALUE", required = true)]
+    pub assignments: Vec<String>,
+    /// Check for an existing contact, print the exact JSON body and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Create it even when a contact with this e-mail or phone exists.
+    #[arg(long)]
+    pub allow_duplicate: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    /// Only this contact: its id, e-mail or phone number.
+    #[arg(value_name = "CONTACT")]
+    pub contact: Option<String>,
+    /// Print the journal entries as JSON, one per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most this many entries (the newest).
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
 }
 
 /// The input format of `apply`, when the first character should not decide.

@@ -24,7 +24,13 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Some(Command::DemoServer { port }) => return runtime.block_on(demo_server(*port)),
-        Some(Command::Get(_) | Command::Set(_) | Command::Apply(_)) => {
+        Some(
+            Command::Get(_)
+            | Command::Set(_)
+            | Command::Apply(_)
+            | Command::Create(_)
+            | Command::History(_),
+        ) => {
             return runtime.block_on(linq_contact::commands::run(cli));
         }
         Some(Command::Completions { shell }) => return linq_contact::commands::completions(*shell),
@@ -102,11 +108,7 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
             drafts: display_path(DraftStore::from_env().map(|d| d.dir().to_path_buf())),
         },
     };
-    let server_key = if demo {
-        "demo".to_string()
-    } else {
-        client.base_url().to_string()
-    };
+    let server_key = linq_contact::commands::server_key(demo, &client);
     let session = Session {
         client,
         options,

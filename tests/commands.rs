@@ -3,122 +3,20 @@
 //! sent, stdout, stderr and the exit codes.
 
 use linq_contact::api::{Contact, ContactPatch};
-use linq_contact::demo::{DemoServer, Fault, RecordedRequest};
+use linq_contact::demo::{DemoServer, Fault};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const BIN: &str = env!("CARGO_BIN_EXE_linq-contact");
-const CONTACTS: &str = "/api/partner/v2/contacts";
+mod common;
 
-/// A runtime for the server under test, a scratch directory for state, config and files.
-struct World {
-    rt: tokio::runtime::Runtime,
-    dir: PathBuf,
-}
-
-impl World {
-    fn new() -> World {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "lc-commands-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        World {
-            rt: tokio::runtime::Runtime::new().unwrap(),
-            dir,
-        }
-    }
-
-    fn demo(&self) -> DemoServer {
-        self.rt.block_on(DemoServer::start(0)).unwrap()
-    }
-
-    fn file(&self, name: &str, content: &[u8]) -> PathBuf {
-        let path = self.dir.join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-
-    fn command(&self, url: &str, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(args)
-            .current_dir(&self.dir)
-            .env("LINQ_API_URL", url)
-            .env("LINQ_INTEGRATION_TOKEN", "demo-token-0000")
-            .env("HOME", &self.dir)
-            .env("XDG_STATE_HOME", self.dir.join("state"))
-            .env("XDG_CONFIG_HOME", self.dir.join("config"))
-            .env_remove("LINQ_CONTACT_CONFIG")
-            .env_remove("NO_COLOR");
-        c
-    }
-
-    /// Runs the binary to the end with `stdin` (none: no input, not a terminal).
-    fn run(&self, url: &str, args: &[&str], stdin: Option<&str>) -> Run {
-        let mut child = self
-            .command(url, args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        input
-            .write_all(stdin.unwrap_or_default().as_bytes())
-            .unwrap();
-        drop(input);
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// `(method, path, body)` of the API requests, in arrival order.
-fn log(demo: &DemoServer) -> Vec<(String, String, String)> {
-    demo.requests()
-        .into_iter()
-        .map(|RecordedRequest { method, path, body }| (method, path, body))
-        .collect()
-}
-
-fn puts(demo: &DemoServer) -> Vec<(String, String)> {
-    log(demo)
-        .into_iter()
-        .filter(|(m, _, _)| m == "PUT")
-        .map(|(_, p, b)| (p, b))
-        .collect()
-}
-
-fn at(id: u64) -> String {
-    format!("{CONTACTS}/{id}")
-}
+use common::cli::{BIN, CONTACTS, World, at, log, puts};
 
 /// The report's lines, parsed, in input order.
 fn report(path: &Path) -> Vec<Value> {

@@ -10,6 +10,7 @@ use super::exit::{Code, Failure, one_line};
 use super::input::{self, Item};
 use super::progress::{Notes, Progress};
 use super::read::{Api, RetryNote};
+use super::record::Recorder;
 use super::report::{Entry, Report, Status, Stored};
 use crate::api::{LinqClient, UpdateRequest};
 use crate::cli::{ApplyArgs, Cli};
@@ -70,6 +71,7 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
     let resumed_from = args.resume.as_deref().map(input::shown);
     let job = Job {
         api: &ctx.api,
+        journal: &ctx.journal,
         region: ctx.region,
         done: &done,
         dry_run: args.dry_run,
@@ -185,6 +187,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// What a row needs that does not change from row to row.
 struct Job<'a> {
     api: &'a Api,
+    journal: &'a Recorder,
     region: Region,
     done: &'a HashSet<u64>,
     dry_run: bool,
@@ -279,35 +282,17 @@ impl Job<'_> {
         }
         entry.sent = Some(body);
         let outcome = edit::send(self.api, before, &plan.patch).await;
-        let updated = |mut entry: Entry, contact, unapplied: &[_], note: String| {
-            entry.status = Status::Updated;
-            entry.stored = Some(Stored::of(contact));
-            entry.warnings = edit::unapplied_lines(unapplied);
-            let warnings = entry
-                .warnings
-                .iter()
-                .map(|w| format!("line {line}: {w}"))
-                .collect();
-            Finished {
-                entry,
-                line: format!("line {line}: {who} updated ({changed}){note}"),
-                warnings,
-                dry_run_body: None,
-            }
-        };
-        match outcome {
-            Outcome::Stored { contact, unapplied } => {
-                updated(entry, &contact, &unapplied, String::new())
-            }
+        // Stored, or read back holding the values sent: a save made, to be journalled.
+        let (contact, unapplied, note) = match outcome {
+            Outcome::Stored { contact, unapplied } => (contact, unapplied, String::new()),
             Outcome::Checked {
                 error,
                 contact,
                 landed: true,
                 unapplied,
-            } => updated(
-                entry,
-                &contact,
-                &unapplied,
+            } => (
+                contact,
+                unapplied,
                 format!(
                     "; the answer was lost ({}), reading it back shows the values stored",
                     error.headline()
@@ -315,24 +300,42 @@ impl Job<'_> {
             ),
             Outcome::Checked { error, contact, .. } => {
                 entry.stored = Some(Stored::of(&contact));
-                failed(
+                return failed(
                     entry,
                     format!(
                         "{who}: outcome unknown ({}): not stored as of {}; not re-sent",
                         one_line(&error),
                         contact.updated_at
                     ),
-                )
+                );
             }
-            Outcome::Refused(e) => failed(entry, format!("{who}: {}", one_line(&e))),
-            Outcome::Unknown { error, reread } => failed(
-                entry,
-                format!(
-                    "{who}: outcome unknown ({}); reading it back failed too ({})",
-                    one_line(&error),
-                    reread.headline()
-                ),
-            ),
+            Outcome::Refused(e) => return failed(entry, format!("{who}: {}", one_line(&e))),
+            Outcome::Unknown { error, reread } => {
+                return failed(
+                    entry,
+                    format!(
+                        "{who}: outcome unknown ({}); reading it back failed too ({})",
+                        one_line(&error),
+                        reread.headline()
+                    ),
+                );
+            }
+        };
+        entry.status = Status::Updated;
+        entry.stored = Some(Stored::of(&contact));
+        entry.warnings = edit::unapplied_lines(&unapplied);
+        let journal_problem = self.journal.save(&plan.patch, before, &contact).await;
+        let warnings = entry
+            .warnings
+            .iter()
+            .chain(&journal_problem)
+            .map(|w| format!("line {line}: {w}"))
+            .collect();
+        Finished {
+            entry,
+            line: format!("line {line}: {who} updated ({changed}){note}"),
+            warnings,
+            dry_run_body: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the body, the client sends it, and what the server stored is compared with what was
 //! sent. Nothing here validates or builds a body on its own.
 
+use super::exit::Failure;
 use super::read::Api;
 use crate::api::{ApiError, Contact, ContactPatch};
 use crate::form::{Change, Field, Form, Plan, PlanError, Unapplied, unapplied};
@@ -26,11 +27,23 @@ pub struct Prepared {
 pub fn prepare(raw: &Contact, edits: &Edits, region: Region) -> Prepared {
     let (before, cleaned) = crate::form::clean_record(raw);
     let mut form = Form::new(&before, region);
+    fill(&mut form, edits);
+    let plan = form.plan_avoiding(&cleaned);
+    Prepared { before, plan }
+}
+
+/// The body that creates a contact from the edits, as the editor's create builds it:
+/// only the non-empty values, with an identity field among them.
+pub fn prepare_create(edits: &Edits, region: Region) -> Result<Plan, PlanError> {
+    let mut form = Form::blank(region);
+    fill(&mut form, edits);
+    form.create_plan()
+}
+
+fn fill(form: &mut Form, edits: &Edits) {
     for (field, value) in edits {
         form.set_value(*field, sanitize(&value.replace("\r\n", "\n")));
     }
-    let plan = form.plan_avoiding(&cleaned);
-    Prepared { before, plan }
 }
 
 /// How a save ended.
@@ -88,7 +101,7 @@ pub async fn send(api: &Api, before: &Contact, patch: &ContactPatch) -> Outcome 
 
 /// Known not to have changed anything: the server said no (4xx other than 408), or the
 /// request could not even be made.
-fn refused_before_acting(e: &ApiError) -> bool {
+pub fn refused_before_acting(e: &ApiError) -> bool {
     match e {
         ApiError::Http { status, .. } => (400..500).contains(status) && *status != 408,
         ApiError::Connect { .. }
@@ -113,7 +126,8 @@ pub fn change_line(c: &Change) -> String {
     line
 }
 
-/// The lines of a review: each change, then the identity field sent unchanged.
+/// The lines of a review: each change, then the identity field sent unchanged, then the
+/// warnings about values that are sent all the same.
 pub fn review_lines(plan: &Plan) -> Vec<String> {
     let mut lines: Vec<String> = plan.changes.iter().map(change_line).collect();
     if let Some((field, value)) = &plan.required_unchanged {
@@ -123,7 +137,35 @@ pub fn review_lines(plan: &Plan) -> Vec<String> {
             sanitize(value)
         ));
     }
+    lines.extend(warning_lines(plan));
     lines
+}
+
+/// The lines of a create's review: each value sent (there is no old one), then the
+/// warnings.
+pub fn create_lines(plan: &Plan) -> Vec<String> {
+    let mut lines: Vec<String> = plan
+        .changes
+        .iter()
+        .map(|c| {
+            let mut line = format!("{}: \"{}\"", c.field.label(), sanitize(&c.new));
+            if let Some(typed) = &c.typed {
+                line.push_str(&format!(" (typed \"{}\")", sanitize(typed)));
+            }
+            line
+        })
+        .collect();
+    lines.extend(warning_lines(plan));
+    lines
+}
+
+/// `⚠ Phone: …` for each value the form sends despite a doubt (a number the numbering
+/// plan calls invalid).
+fn warning_lines(plan: &Plan) -> Vec<String> {
+    plan.warnings
+        .iter()
+        .map(|(field, w)| format!("⚠ {}: {}", field.label(), sanitize(w)))
+        .collect()
 }
 
 /// `⚠ not applied by the server: …`, one per value the server did not store as sent.
@@ -146,6 +188,33 @@ pub fn changed_names(plan: &Plan) -> String {
 /// Field names as the API spells them, for messages listing what is valid.
 pub fn field_names() -> String {
     Field::ALL.map(Field::api_name).join(", ")
+}
+
+/// `field=value` pairs by API name; `field=` clears the field.
+pub fn parse_assignments(raw: &[String]) -> Result<Edits, Failure> {
+    let mut edits: Edits = Vec::with_capacity(raw.len());
+    for pair in raw {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Err(Failure::usage(format!(
+                "\"{}\" is not field=value (fields: {})",
+                sanitize(pair),
+                field_names()
+            )));
+        };
+        let name = name.trim();
+        let field = field_named(name).ok_or_else(|| {
+            Failure::usage(format!(
+                "unknown field \"{}\"; valid fields: {}",
+                sanitize(name),
+                field_names()
+            ))
+        })?;
+        if edits.iter().any(|(f, _)| *f == field) {
+            return Err(Failure::usage(format!("{name} is given twice")));
+        }
+        edits.push((field, value.to_string()));
+    }
+    Ok(edits)
 }
 
 /// The field an API name stands for.

@@ -37,13 +37,17 @@ pub(super) async fn find(ctx: &Context, target: &Target) -> Result<Contact, Fail
 fn json(contact: &Contact) -> Result<String, Failure> {
     let text = serde_json::to_string_pretty(contact)
         .map_err(|e| Failure::new(Code::Api, format!("cannot encode the contact: {e}")))?;
-    Ok(text
-        .chars()
+    Ok(escape_c1(&text))
+}
+
+/// JSON text with DEL and the C1 range escaped as well (serde_json escapes only C0).
+pub(super) fn escape_c1(json: &str) -> String {
+    json.chars()
         .map(|c| match c {
             '\u{7f}'..='\u{9f}' => format!("\\u{:04x}", u32::from(c)),
             c => c.to_string(),
         })
-        .collect())
+        .collect()
 }
 
 /// Label and value per line, the editable fields in the editor's order between the

@@ -1,5 +1,5 @@
-//! The command-line front end for scripting and batch work: `get`, `set`, `apply`, plus
-//! shell completions and the man page.
+//! The command-line front end for scripting and batch work: `get`, `set`, `apply`,
+//! `create` and `history`, plus shell completions and the man page.
 //!
 //! The commands apply the editor's rules because they call the editor's code: the form
 //! validates and builds every body, `target` parses what names a contact, the client and
@@ -7,15 +7,21 @@
 //! to stdout, every message to stderr; the exit codes are in [`exit`].
 
 mod apply;
+mod ask;
+mod create;
 mod edit;
 pub mod exit;
 mod get;
+mod history;
 mod input;
 mod progress;
 mod read;
+mod record;
 mod report;
 mod set;
 mod shell;
+
+pub use record::server_key;
 
 use crate::api::LinqClient;
 use crate::cli::{Cli, Command};
@@ -26,6 +32,7 @@ use crate::target::Target;
 use exit::{Code, Failure};
 use phonenumber::country::Id as Region;
 use read::{Api, RetryNote};
+use record::Recorder;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -35,11 +42,13 @@ pub(crate) struct Context {
     pub region: Region,
     /// The contact named on the command line, parsed as the editor parses it.
     pub target: Option<Target>,
+    /// Where each save and create is recorded.
+    pub journal: Recorder,
     /// With `--demo`: the embedded API, alive as long as the command runs.
     _demo: Option<DemoServer>,
 }
 
-/// Runs `get`, `set` or `apply` and reports at the edge: a message on stderr, the code
+/// Runs a scripting command and reports at the edge: a message on stderr, the code
 /// to the shell.
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
@@ -56,6 +65,11 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         }
         Some(Command::Apply(args)) => apply::run(&cli, args).await,
+        Some(Command::Create(args)) => match context(&cli, None, loud_retries()).await {
+            Ok(ctx) => create::run(&ctx, args).await,
+            Err(f) => Err(f),
+        },
+        Some(Command::History(args)) => history::run(&cli, args).await,
         _ => Err(Failure::usage("not a scripting command")),
     };
     finish(result)
@@ -84,8 +98,8 @@ fn finish(result: Result<Code, Failure>) -> ExitCode {
 }
 
 /// `Config::load` insists on the contact the editor would open. `get` and `set` pass
-/// theirs; `apply` names a contact per row and passes this placeholder, which nothing
-/// reads.
+/// theirs; `apply` names a contact per row and `create` makes one, so they pass this
+/// placeholder, which nothing reads.
 const NO_CONTACT: &str = "#1";
 
 /// The configuration, the client and (with `--demo`) the embedded API, as the editor
@@ -127,10 +141,15 @@ pub(crate) async fn context(
     let client = LinqClient::new(&config.api_url, config.token.clone(), config.timeout)
         .map_err(|e| Failure::usage(e.headline()))?
         .with_body_logging(cli.log_bodies);
+    let journal = Recorder::new(
+        crate::journal::Journal::from_env(),
+        server_key(cli.demo, &client),
+    );
     Ok(Context {
         api: Api::new(client, on_retry),
         region: config.region,
         target: contact.and(config.target),
+        journal,
         _demo: demo,
     })
 }

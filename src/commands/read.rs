@@ -131,13 +131,23 @@ impl Api {
     /// caller to find out by reading, never re-sent.
     pub async fn save(&self, id: u64, patch: &ContactPatch) -> Result<Contact, ApiError> {
         let contact = self
-            .with_retry(
-                || self.client.update_contact(id, patch),
-                |e| e.status() == Some(429) && matches!(e, ApiError::Http { .. }),
-            )
+            .with_retry(|| self.client.update_contact(id, patch), told_to_wait)
             .await?;
         same_id(id, contact)
     }
+
+    /// The POST, retried only on 429 like [`Api::save`]: after any other failure the
+    /// contact may exist, and a second POST would make a second contact.
+    pub async fn create(&self, patch: &ContactPatch) -> Result<Contact, ApiError> {
+        self.with_retry(|| self.client.create_contact(patch), told_to_wait)
+            .await
+    }
+}
+
+/// A 429 from the server: it refused the request before acting, so sending it again
+/// cannot do anything twice.
+fn told_to_wait(e: &ApiError) -> bool {
+    e.status() == Some(429) && matches!(e, ApiError::Http { .. })
 }
 
 /// "contact 42 not found", "no contact with e-mail or phone ana@example.com".

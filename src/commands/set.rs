@@ -2,17 +2,17 @@
 //! (each change as old → new), its question before sending, and its check afterwards.
 
 use super::Context;
-use super::edit::{self, Edits, Outcome};
+use super::edit::{self, Outcome};
 use super::exit::{Code, Failure};
+use super::{ask, record};
 use crate::api::{Contact, LinqClient};
 use crate::cli::SetArgs;
 use crate::form::PlanError;
 use crate::text::sanitize;
 use chrono::{DateTime, FixedOffset};
-use std::io::{BufRead, IsTerminal, Write};
 
 pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> {
-    let edits = parse_assignments(&args.assignments)?;
+    let edits = edit::parse_assignments(&args.assignments)?;
     let since = args
         .if_unchanged_since
         .as_deref()
@@ -47,13 +47,8 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
         return Ok(Code::Ok);
     }
     if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::usage(
-                "nothing sent: stdin is not a terminal, so there is no one to ask; add --yes \
-                 to send without asking",
-            ));
-        }
-        if !confirm(&who)? {
+        ask::can_ask()?;
+        if !ask::confirm(&format!("Send these changes to {who}?"))? {
             eprintln!("Nothing sent.");
             return Ok(Code::Ok);
         }
@@ -78,6 +73,7 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
                 contact.updated_at
             );
             warn(&edit::unapplied_lines(&unapplied));
+            record::say(ctx.journal.save(&plan.patch, before, &contact).await);
             Ok(Code::Ok)
         }
         Outcome::Refused(e) => Err(Failure::api(&e)),
@@ -94,6 +90,7 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
                 contact.updated_at
             );
             warn(&edit::unapplied_lines(&unapplied));
+            record::say(ctx.journal.save(&plan.patch, before, &contact).await);
             Ok(Code::Ok)
         }
         Outcome::Checked { error, contact, .. } => Err(Failure::new(
@@ -115,33 +112,6 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
             ),
         )),
     }
-}
-
-/// `field=value` pairs by API name; `field=` clears the field.
-fn parse_assignments(raw: &[String]) -> Result<Edits, Failure> {
-    let mut edits: Edits = Vec::with_capacity(raw.len());
-    for pair in raw {
-        let Some((name, value)) = pair.split_once('=') else {
-            return Err(Failure::usage(format!(
-                "\"{}\" is not field=value (fields: {})",
-                sanitize(pair),
-                edit::field_names()
-            )));
-        };
-        let name = name.trim();
-        let field = edit::field_named(name).ok_or_else(|| {
-            Failure::usage(format!(
-                "unknown field \"{}\"; valid fields: {}",
-                sanitize(name),
-                edit::field_names()
-            ))
-        })?;
-        if edits.iter().any(|(f, _)| *f == field) {
-            return Err(Failure::usage(format!("{name} is given twice")));
-        }
-        edits.push((field, value.to_string()));
-    }
-    Ok(edits)
 }
 
 fn parse_time(raw: &str) -> Result<DateTime<FixedOffset>, Failure> {
@@ -179,27 +149,13 @@ fn unchanged_since(c: &Contact, since: DateTime<FixedOffset>) -> Result<(), Fail
 }
 
 /// `contact 1002 (Jordan Blake)`.
-fn describe(c: &Contact) -> String {
+pub(super) fn describe(c: &Contact) -> String {
     let name = sanitize(&c.full_name);
     if name.trim().is_empty() {
         format!("contact {}", c.id)
     } else {
         format!("contact {} ({})", c.id, name.trim())
     }
-}
-
-fn confirm(who: &str) -> Result<bool, Failure> {
-    eprint!("Send these changes to {who}? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
 }
 
 fn warn(lines: &[String]) {

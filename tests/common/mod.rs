@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod cli;
 pub mod looped;
 pub mod pty;
 

@@ -1,0 +1,260 @@
+//! `create`: a new contact from the command line, with the editor's rules: the form
+//! builds the body, the e-mail and the phone are looked up first so that no duplicate is
+//! made by mistake, and a create whose answer is lost is looked up, never sent twice.
+
+use super::Context;
+use super::edit::{self, Edits};
+use super::exit::{Code, Failure};
+use super::{ask, record};
+use crate::api::{ApiError, Contact, ContactPatch, LinqClient};
+use crate::cli::CreateArgs;
+use crate::form::{Plan, PlanError, unapplied};
+use crate::target::Target;
+use crate::text::sanitize;
+
+pub(super) async fn run(ctx: &Context, args: &CreateArgs) -> Result<Code, Failure> {
+    let edits: Edits = edit::parse_assignments(&args.assignments)?;
+    let plan = match edit::prepare_create(&edits, ctx.region) {
+        Ok(plan) => plan,
+        Err(PlanError::NothingChanged) => {
+            return Err(Failure::usage(
+                "nothing sent: every value given is empty; a new contact needs a first name, \
+                 last name, e-mail or phone",
+            ));
+        }
+        Err(e) => return Err(Failure::usage(format!("nothing sent: {}", e.summary()))),
+    };
+    eprintln!("New contact:");
+    for line in edit::create_lines(&plan) {
+        eprintln!("  {line}");
+    }
+    let asking = !args.yes && !args.dry_run;
+    if asking {
+        // Before any request: a script that forgot --yes learns it at no cost.
+        ask::can_ask()?;
+    }
+    let keys = Keys::of(&plan.patch);
+    // Looked up in a dry run too: it answers what the real run would do.
+    let existing = existing(ctx, &keys).await?;
+    refuse_duplicates(&existing, args.allow_duplicate, "")?;
+    if args.dry_run {
+        println!("{}", LinqClient::update_body(&plan.patch));
+        eprintln!("Dry run: nothing sent.");
+        return Ok(Code::Ok);
+    }
+    if asking {
+        if !ask::confirm("Create this contact?")? {
+            eprintln!("Nothing sent.");
+            return Ok(Code::Ok);
+        }
+        // The answer may have taken minutes, long enough for a colleague to add it.
+        if !args.allow_duplicate {
+            let now = self::existing(ctx, &keys).await?;
+            refuse_duplicates(&now, false, " (added while you were asked)")?;
+        }
+    }
+    let error = match ctx.api.create(&plan.patch).await {
+        Ok(created) => {
+            let created = created.sanitized();
+            eprintln!("Created {}.", super::set::describe(&created));
+            return finish(ctx, &plan, &created).await;
+        }
+        Err(e) if edit::refused_before_acting(&e) => return Err(refused(&e)),
+        Err(e) => e,
+    };
+    let created = look_for_it(ctx, &keys, &plan, &existing, &error).await?;
+    eprintln!(
+        "The answer to the create was lost ({}); looking up {} shows it was created: {}.",
+        error.headline(),
+        keys.describe(),
+        super::set::describe(&created)
+    );
+    finish(ctx, &plan, &created).await
+}
+
+/// The id on stdout (alone, for scripts), the server's changes to what was sent on
+/// stderr, and the journal entry.
+async fn finish(ctx: &Context, plan: &Plan, created: &Contact) -> Result<Code, Failure> {
+    println!("{}", created.id);
+    // An owner the server assigned is what an empty owner asks for, not a warning.
+    let changed: Vec<_> = unapplied(&plan.patch, &Contact::default(), created)
+        .into_iter()
+        .filter(|u| u.sent.is_some())
+        .collect();
+    for line in edit::unapplied_lines(&changed) {
+        eprintln!("{line}");
+    }
+    record::say(ctx.journal.create(&plan.patch, created).await);
+    Ok(Code::Ok)
+}
+
+/// The refusal of a POST the server did not act on: a 422 is a validation error (exit 2)
+/// with every message the server gave. A 404 here is a wrong API address, not a missing
+/// contact, so it is not exit 4.
+fn refused(e: &ApiError) -> Failure {
+    let mut failure = Failure::api(e);
+    if failure.code == Code::NotFound {
+        failure.code = Code::Api;
+    }
+    failure.message = format!("nothing created: {}", failure.message);
+    failure
+}
+
+/// The e-mail and phone being sent: what a duplicate, or a create whose answer was lost,
+/// is found by.
+struct Keys {
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+impl Keys {
+    fn of(patch: &ContactPatch) -> Keys {
+        let non_empty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        Keys {
+            email: non_empty(&patch.email),
+            phone: non_empty(&patch.phone_number),
+        }
+    }
+
+    /// One lookup per key, e-mail first: each alone, so a match on either is found
+    /// however the server combines two parameters.
+    fn targets(&self) -> Vec<Target> {
+        let email = self.email.clone().map(Target::Email);
+        let phone = self.phone.clone().map(Target::Phone);
+        email.into_iter().chain(phone).collect()
+    }
+
+    fn describe(&self) -> String {
+        match (&self.email, &self.phone) {
+            (Some(e), Some(p)) => format!("e-mail {e} and phone {p}"),
+            (Some(e), None) => format!("e-mail {e}"),
+            (None, Some(p)) => format!("phone {p}"),
+            (None, None) => "nothing".to_string(),
+        }
+    }
+}
+
+/// The contacts that already have the e-mail or the phone, each once.
+async fn existing(ctx: &Context, keys: &Keys) -> Result<Vec<Contact>, Failure> {
+    lookup(ctx, keys).await.map_err(|e| {
+        let mut failure = Failure::api(&e);
+        failure.message = format!(
+            "nothing sent: the check for an existing contact failed: {}",
+            failure.message
+        );
+        failure
+    })
+}
+
+async fn lookup(ctx: &Context, keys: &Keys) -> Result<Vec<Contact>, ApiError> {
+    let mut found: Vec<Contact> = Vec::new();
+    for target in keys.targets() {
+        if let Some(c) = ctx.api.resolve(&target).await?
+            && !found.iter().any(|f| f.id == c.id)
+        {
+            found.push(c.sanitized());
+        }
+    }
+    Ok(found)
+}
+
+/// Exit 3 for a contact that exists already, unless `--allow-duplicate`; then a note.
+fn refuse_duplicates(existing: &[Contact], allowed: bool, why: &str) -> Result<(), Failure> {
+    if existing.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = existing
+        .iter()
+        .map(|c| format!("already exists{why}: {}", summary(c)))
+        .collect();
+    if allowed {
+        for line in &lines {
+            eprintln!("Note: {line}; creating another (--allow-duplicate).");
+        }
+        return Ok(());
+    }
+    Err(Failure::new(
+        Code::Conflict,
+        format!(
+            "{}\nnothing sent; --allow-duplicate creates another contact all the same",
+            lines.join("\n")
+        ),
+    ))
+}
+
+/// `contact 1002 (Jordan Blake, jordan.blake@example.com, +15550102000)`, leaving out
+/// what is empty.
+fn summary(c: &Contact) -> String {
+    let parts: Vec<String> = [&c.full_name, &c.email, &c.phone_number]
+        .into_iter()
+        .map(|s| sanitize(s).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        format!("contact {}", c.id)
+    } else {
+        format!("contact {} ({})", c.id, parts.join(", "))
+    }
+}
+
+/// After a POST with no usable answer: the contact is looked up by what was sent. Found,
+/// new and holding the values sent, it was created. Anything else is an exit 1 that says
+/// nothing was re-sent.
+async fn look_for_it(
+    ctx: &Context,
+    keys: &Keys,
+    plan: &Plan,
+    before: &[Contact],
+    error: &ApiError,
+) -> Result<Contact, Failure> {
+    let unknown = |rest: String| {
+        Failure::new(
+            Code::Api,
+            format!("outcome unknown ({}): {rest}", error.headline()),
+        )
+    };
+    if keys.email.is_none() && keys.phone.is_none() {
+        return Err(unknown(
+            "a contact without an e-mail or phone cannot be looked up, so whether it was \
+             created is not known; nothing was re-sent"
+                .to_string(),
+        ));
+    }
+    let found = lookup(ctx, keys).await.map_err(|e| {
+        unknown(format!(
+            "looking it up by {} failed too ({}); nothing was re-sent",
+            keys.describe(),
+            e.headline()
+        ))
+    })?;
+    let as_of = chrono::Local::now().format("%H:%M:%S");
+    let new: Vec<&Contact> = found
+        .iter()
+        .filter(|c| !before.iter().any(|b| b.id == c.id))
+        .collect();
+    if let Some(made) = new.iter().find(|c| holds(plan, c)) {
+        return Ok((*made).clone());
+    }
+    match found.first() {
+        None => Err(unknown(format!(
+            "not created as of {as_of}; nothing was re-sent"
+        ))),
+        Some(other) => Err(unknown(format!(
+            "looking up {} finds only {}, which {}; nothing was re-sent",
+            keys.describe(),
+            summary(other),
+            if new.is_empty() {
+                "existed before"
+            } else {
+                "does not hold the values sent"
+            }
+        ))),
+    }
+}
+
+/// Every value sent is stored (as the server normalises it).
+fn holds(plan: &Plan, c: &Contact) -> bool {
+    unapplied(&plan.patch, &Contact::default(), c)
+        .iter()
+        .all(|u| u.sent.is_none())
+}

@@ -1,0 +1,84 @@
+//! The journal entries of the commands: each save of `set` and `apply` and each `create`
+//! is appended as the editor appends its own, stamped with the local time and the server,
+//! so `history` (and anything reading the journal) sees one record of every change made
+//! from this machine.
+
+use crate::api::{Contact, ContactPatch, LinqClient};
+use crate::journal::{Entry, Journal};
+
+/// Which server the journal, the drafts and the recent list file things under: the base
+/// URL, or `demo` for the embedded demo API (whose port changes every run).
+pub fn server_key(demo: bool, client: &LinqClient) -> String {
+    if demo {
+        "demo".to_string()
+    } else {
+        client.base_url().to_string()
+    }
+}
+
+/// The journal as the commands write it.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    /// `None` without a state directory: nothing is recorded, as in the editor.
+    journal: Option<Journal>,
+    server: String,
+}
+
+impl Recorder {
+    pub fn new(journal: Option<Journal>, server: String) -> Self {
+        Self { journal, server }
+    }
+
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// A save that sent `patch` to `before` and left the server holding `after`.
+    /// `Some(warning)` when the entry could not be written; the save itself stands.
+    pub async fn save(
+        &self,
+        patch: &ContactPatch,
+        before: &Contact,
+        after: &Contact,
+    ) -> Option<String> {
+        let entry = Entry::of_save(&self.server, &now(), patch, before, after);
+        self.append(entry).await
+    }
+
+    /// A contact created from `patch`, as the server stored it.
+    pub async fn create(&self, patch: &ContactPatch, created: &Contact) -> Option<String> {
+        let entry = Entry::of_create(&self.server, &now(), patch, created);
+        self.append(entry).await
+    }
+
+    /// Off the async workers: the append ends in an fsync, and `apply` has requests of
+    /// other rows to serve meanwhile.
+    async fn append(&self, entry: Entry) -> Option<String> {
+        let journal = self.journal.clone()?;
+        let path = journal.path().display().to_string();
+        let written = tokio::task::spawn_blocking(move || journal.append(&entry)).await;
+        let problem = match written {
+            Ok(Ok(())) => return None,
+            Ok(Err(e)) => e.to_string(),
+            Err(e) => e.to_string(),
+        };
+        tracing::warn!(error = %problem, path = %path, "could not write the journal");
+        Some(format!(
+            "warning: the change was made, but the journal {path} could not be written: \
+             {problem}"
+        ))
+    }
+}
+
+/// A journal warning on stderr, as the commands say their other warnings.
+pub fn say(warning: Option<String>) {
+    if let Some(w) = warning {
+        eprintln!("linq-contact: {w}");
+    }
+}
+
+/// When the answer arrived, in local time (RFC 3339, whole seconds), as the editor
+/// stamps its entries.
+fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
