@@ -44,12 +44,13 @@ impl Dialog for History {
                 style,
             ));
             for f in &e.fields {
-                out.push(Line::from(format!(
-                    "    {}: {} → {}",
-                    Entry::field_of(f).map_or(f.field.as_str(), |f| f.label()),
-                    shown(&f.before),
-                    shown(&f.after)
-                )));
+                let name = Entry::field_of(f).map_or(f.field.as_str(), |f| f.label());
+                out.push(Line::from(if f.before == f.after {
+                    // The identity field the API requires in every update.
+                    format!("    {name}: {} (sent unchanged)", shown(&f.after))
+                } else {
+                    format!("    {name}: {} → {}", shown(&f.before), shown(&f.after))
+                }));
             }
         }
         Shape::Text(out)

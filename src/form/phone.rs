@@ -35,8 +35,7 @@ pub fn warning(value: &str, region: Region) -> Option<String> {
     let number = parse(value, region).ok()?;
     (has_possible_length(&number) && !phonenumber::is_valid(&number)).then(|| {
         format!(
-            "{} is not an assigned number in its country's numbering plan: check it (it will \
-             be sent)",
+            "{} is outside the assigned ranges; check it (sent anyway)",
             e164(&number)
         )
     })
