@@ -393,6 +393,15 @@ fn retry_wait_is_shown() {
 /// The app after contact 1001 (now `current` on the server) loaded with a draft of
 /// `values` made against `loaded` on offer.
 fn with_draft_offered(values: &[(&str, &str)], loaded: Contact, current: Contact) -> App {
+    with_draft_offered_using(options(), values, loaded, current)
+}
+
+fn with_draft_offered_using(
+    options: AppOptions,
+    values: &[(&str, &str)],
+    loaded: Contact,
+    current: Contact,
+) -> App {
     let draft = linq_contact::drafts::Draft {
         api_url: "https://api.example.test".into(),
         contact_id: 1001,
@@ -403,7 +412,7 @@ fn with_draft_offered(values: &[(&str, &str)], loaded: Contact, current: Contact
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
     };
-    let (app, effects) = App::new(options(), 1001);
+    let (app, effects) = App::new(options, 1001);
     let mut app = app.with_draft(Some(draft));
     let generation = first_load(&effects);
     app.update(Msg::Loaded {
@@ -746,4 +755,34 @@ fn the_identity_rule_does_not_echo_a_cleaned_value() {
         serde_json::to_value(&plan.patch).unwrap(),
         serde_json::json!({"last_name": "Lovelace", "title": "Countess"})
     );
+}
+
+#[test]
+fn a_restored_draft_over_a_colleagues_change_is_a_conflict_even_without_the_review() {
+    // The colleague changed the title after the draft was written.
+    let mut current = ada();
+    current.title = "Theirs".into();
+    let no_review = AppOptions {
+        confirm_before_save: false,
+        ..options()
+    };
+    let mut app = with_draft_offered_using(no_review, &[("title", "Mine")], ada(), current.clone());
+    app.update(key(KeyCode::Char('y')));
+    assert_eq!(app.form().unwrap().value(Field::Title), "Mine");
+    // Ctrl-S re-reads and finds the record as it was restored over: without the gate,
+    // confirm_before_save = false would send "Mine" over "Theirs" at once.
+    let effects = app.update(ctrl('s'));
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("{effects:?}");
+    };
+    let effects = app.update(Msg::Loaded {
+        generation,
+        result: Ok(current),
+    });
+    assert!(effects.is_empty(), "sent over a conflict: {effects:?}");
+    let Some(Overlay::Review(Review { conflicts, .. })) = app.overlay() else {
+        panic!("the conflict must be shown: {:?}", app.overlay());
+    };
+    assert_eq!(conflicts[0].theirs, "Theirs");
+    assert_eq!(conflicts[0].yours, "Mine");
 }

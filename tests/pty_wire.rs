@@ -369,3 +369,41 @@ async fn enter_in_the_save_in_flight_question_waits_and_the_save_completes() {
         "a completed save is not aborted:\n{log}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_n_creates_a_contact_end_to_end_and_journals_it() {
+    let server = DemoServer::start(0).await.unwrap();
+    let next = server.last_id() + 1;
+    let state = state_dir("create");
+    let mut s = editor(&server, &state, server.first_id());
+    s.wait_for(&format!("Loaded contact {}", server.first_id()));
+    s.send("\x0e"); // Ctrl-N
+    s.wait_for("new contact");
+    s.send("Pty");
+    s.send(DOWN);
+    s.send(DOWN);
+    s.send("pty.created@example.com");
+    s.wait_for("pty.created@example.com");
+    s.send(CTRL_S);
+    s.wait_for("Review: the new contact");
+    s.send(ENTER);
+    s.wait_for(&format!("Created contact {next}"));
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0, "{}", s.contents());
+    let created = server.contact(next).unwrap();
+    assert_eq!(created.email, "pty.created@example.com");
+    let posts: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(
+        posts[0].body,
+        r#"{"contact":{"first_name":"Pty","email":"pty.created@example.com"}}"#
+    );
+    let journal = std::fs::read_to_string(state.join("linq-contact/journal.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 1, "{journal}");
+    assert!(journal.contains("\"kind\":\"create\""), "{journal}");
+    assert!(!journal.contains(server.token()));
+}
