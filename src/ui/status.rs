@@ -37,8 +37,13 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     }
     // Clamped here, where the wrapped height is known: the app only counts key presses.
     let inner_cols = area.width.saturating_sub(4);
-    let rows = super::widgets::wrapped_rows(&lines, inner_cols);
-    let max_scroll = rows.saturating_sub(area.height.saturating_sub(2));
+    let heights: Vec<u16> = lines
+        .iter()
+        .map(|l| super::widgets::wrapped_rows(std::slice::from_ref(l), inner_cols))
+        .collect();
+    let rows = heights.iter().fold(0u16, |sum, h| sum.saturating_add(*h));
+    let inner_rows = area.height.saturating_sub(2);
+    let max_scroll = rows.saturating_sub(inner_rows);
     let scroll = app.status_scroll().min(max_scroll);
     let title = if max_scroll > 0 {
         let keys = app
@@ -50,9 +55,22 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     } else {
         " Status ".to_string()
     };
+    // Only the lines that reach the pane are wrapped again and drawn: an error may hold
+    // two hundred lines, and this runs on every keystroke.
+    let (mut skip, mut offset) = (0, scroll);
+    while skip < heights.len() && heights[skip] <= offset {
+        offset -= heights[skip];
+        skip += 1;
+    }
+    let (mut take, mut filled) = (0, 0u16);
+    while skip + take < heights.len() && filled < inner_rows.saturating_add(offset) {
+        filled = filled.saturating_add(heights[skip + take]);
+        take += 1;
+    }
+    let shown: Vec<Line<'static>> = lines.into_iter().skip(skip).take(take).collect();
     frame.render_widget(
-        Paragraph::new(lines)
-            .scroll((scroll, 0))
+        Paragraph::new(shown)
+            .scroll((offset, 0))
             .block(
                 Block::bordered()
                     .title(title)
