@@ -37,9 +37,16 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     }
     // Clamped here, where the wrapped height is known: the app only counts key presses.
     let inner_cols = area.width.saturating_sub(4);
+    // A line that fits takes one row; only longer ones need the word wrapper's count.
     let heights: Vec<u16> = lines
         .iter()
-        .map(|l| super::widgets::wrapped_rows(std::slice::from_ref(l), inner_cols))
+        .map(|l| {
+            if l.width() <= usize::from(inner_cols) {
+                1
+            } else {
+                super::widgets::wrapped_rows(std::slice::from_ref(l), inner_cols)
+            }
+        })
         .collect();
     let rows = heights.iter().fold(0u16, |sum, h| sum.saturating_add(*h));
     let inner_rows = area.height.saturating_sub(2);
