@@ -41,32 +41,37 @@ EXAMPLES:
                                    create a contact; its id goes to stdout
   linq-contact history 123         what this machine changed on contact 123
 
-KEYS (in the editor; F1 shows them too):
-  Tab ↓ Enter / Shift-Tab ↑   next / previous field
-  Esc                         revert the focused field; cancel a request in flight
-  Ctrl-Z                      undo, across fields
-  Ctrl-S or F2                check for others' changes, then review every change and
-                              the exact JSON body; Enter sends, c copies it as curl
-  Ctrl-R                      reload from the server
-  Ctrl-O / Ctrl-P             open by id, e-mail or phone / pick from the contact list
-  F1                          help, with the config, log and drafts paths
-  Ctrl-Q or Ctrl-C            quit (asks first when there are unsaved changes)
-
+{KEYS}
 EXIT CODES (each scripting command lists its own in its --help):
   0 success, 1 API or network error (apply: a row failed), 2 usage or validation error,
   3 conflict (create: the contact exists already), 4 not found, 130 apply interrupted by
   Ctrl-C";
 
+/// The whole command line, its help naming the editor's keys from the keymap (the one
+/// place key names are written).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let keys = format!(
+        "KEYS (in the editor, as by default; F1 shows them as configured):\n{}",
+        crate::keymap::Keymap::default().form_help()
+    );
+    // A blank line before the next section, as the other sections have.
+    let keys = format!("{keys}\n");
+    Cli::command().after_help(AFTER_HELP.replace("{KEYS}", &keys))
+}
+
+/// Parses the process's arguments with [`command`]'s help.
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 /// A terminal editor for one Linq contact at a time: open, fix a field, review exactly
 /// what will be sent, save. Only the changed fields are sent (PUT
 /// /api/partner/v2/contacts/{id}).
 #[derive(Debug, Clone, Parser)]
-#[command(
-    name = "linq-contact",
-    version,
-    after_help = AFTER_HELP,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "linq-contact", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// The contact to open: its id, e-mail or phone number (any common format). With
     /// --demo, defaults to the first demo contact.

@@ -1,10 +1,9 @@
 //! The binary's edge: parse flags, check the configuration, run, report.
 
-use clap::Parser;
 use linq_contact::api::LinqClient;
 use linq_contact::api::retry::Backoff;
 use linq_contact::app::{AppOptions, Paths};
-use linq_contact::cli::{Cli, Command};
+use linq_contact::cli::Command;
 use linq_contact::config::{Config, TOKEN_ENV};
 use linq_contact::demo::DemoServer;
 use linq_contact::drafts::DraftStore;
@@ -13,7 +12,7 @@ use linq_contact::target::Target;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = linq_contact::cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1079,3 +1079,22 @@ fn completions_man_and_help_come_from_the_clap_definitions() {
         assert!(run.stdout.contains("EXIT CODES:\n  0  "), "{}", run.stdout);
     }
 }
+
+#[test]
+fn help_names_the_editors_keys_from_the_keymap() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_linq-contact"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    let keymap = linq_contact::keymap::Keymap::default();
+    for action in [
+        linq_contact::keymap::Action::Review,
+        linq_contact::keymap::Action::New,
+        linq_contact::keymap::Action::History,
+    ] {
+        let line = format!("{:<24}{}", keymap.label(action), action.describe());
+        assert!(help.contains(&line), "{line:?} missing from:\n{help}");
+    }
+}

@@ -2,13 +2,11 @@
 //! disagree with `--help`.
 
 use super::exit::{Code, Failure};
-use crate::cli::Cli;
-use clap::CommandFactory;
 use std::io::Write;
 
 /// The completion script for `shell`, on stdout.
 pub fn completions(shell: clap_complete::Shell) -> Result<Code, Failure> {
-    let mut command = Cli::command();
+    let mut command = crate::cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "linq-contact", &mut out);
     write_stdout(&out)
@@ -16,7 +14,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Code, Failure> {
 
 /// The man page (roff) on stdout: the main page, then a page per command.
 pub fn man() -> Result<Code, Failure> {
-    let command = Cli::command();
+    let command = crate::cli::command();
     let mut out = Vec::new();
     let mut pages = vec![command.clone()];
     pages.extend(command.get_subcommands().map(|sub| {

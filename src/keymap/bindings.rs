@@ -573,6 +573,17 @@ impl Keymap {
             .map_or_else(|| "none".to_string(), KeyChord::label)
     }
 
+    /// The form's actions, one per line ("  Ctrl-S/F2  review what will be sent"), for
+    /// `--help`.
+    pub fn form_help(&self) -> String {
+        Action::ALL
+            .into_iter()
+            .filter(|a| a.acts_in(Scope::Form))
+            .map(|a| format!("  {:<24}{}", self.label(a), a.describe()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// "Ctrl-S/F2"; "none" for an action the user unbound.
     pub fn label(&self, a: Action) -> String {
         let chords = self.chords(a);
