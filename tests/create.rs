@@ -253,3 +253,27 @@ fn a_new_contacts_unsent_fields_are_a_draft_offered_on_the_next_ctrl_n() {
     next.update(common::app::key(KeyCode::Char('y')));
     assert_eq!(next.form().unwrap().value(Field::FirstName), "Half typed");
 }
+
+#[test]
+fn ctrl_n_over_unsaved_edits_asks_before_discarding_them() {
+    use linq_contact::dialogs::confirm::Confirm;
+    let mut app = common::app::loaded();
+    common::app::replace(&mut app, Field::Title, "Unsaved");
+    assert!(app.update(common::app::ctrl('n')).is_empty());
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Confirm(Confirm::New))
+    ));
+    // No: the edits stay.
+    app.update(common::app::key(KeyCode::Char('n')));
+    assert_eq!(app.form().unwrap().value(Field::Title), "Unsaved");
+    // Yes: the draft of the edits is deleted and an empty form opens.
+    app.update(common::app::ctrl('n'));
+    let effects = app.update(common::app::key(KeyCode::Char('y')));
+    assert!(
+        effects.contains(&Effect::DeleteDraft { id: 1001 }),
+        "{effects:?}"
+    );
+    assert!(app.is_new_contact());
+    assert_eq!(app.form().unwrap().value(Field::Title), "");
+}

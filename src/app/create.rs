@@ -23,10 +23,19 @@ use crate::target::Target;
 impl App {
     /// Step 1: Ctrl-N.
     pub(super) fn new_contact(&mut self) -> Vec<Effect> {
-        if self.has_unsaved_changes() || self.is_busy() {
+        if self.is_busy() {
             self.status = Status::NewBlocked;
             return Vec::new();
         }
+        if self.has_unsaved_changes() {
+            self.overlay = Some(Overlay::Confirm(crate::dialogs::confirm::Confirm::New));
+            return Vec::new();
+        }
+        self.open_blank()
+    }
+
+    /// The empty form, replacing the open contact.
+    pub(super) fn open_blank(&mut self) -> Vec<Effect> {
         let mut editing = Editing::new(Contact::default(), Vec::new(), self.options.region);
         // "No contact with e-mail …" a moment ago: that is what the new one needs.
         if let Status::NoMatch(target) = &self.status {

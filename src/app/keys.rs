@@ -151,6 +151,13 @@ impl App {
                 effects
             }
             Outcome::DiscardAndReload => self.reload_discarding(),
+            Outcome::DiscardAndNew => {
+                self.overlay = None;
+                self.queued = None;
+                let mut effects = self.discard_draft();
+                effects.extend(self.open_blank());
+                effects
+            }
             Outcome::Quit => self.quit(),
             Outcome::AskToQuit => {
                 self.overlay = None;

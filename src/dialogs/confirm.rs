@@ -1,5 +1,5 @@
-//! The yes/no question before unsaved edits are thrown away: by quitting, reloading, or
-//! opening another contact.
+//! The yes/no question before unsaved edits are thrown away: by quitting, reloading,
+//! opening another contact or starting a new one.
 
 use super::{Dialog, KeyContext, Outcome, Shape, View};
 use crate::keymap::{Action, Hint, Keys, Scope};
@@ -13,6 +13,8 @@ pub enum Confirm {
     Reload,
     /// Open this contact instead.
     Leave(Target),
+    /// Start a new contact (Ctrl-N) instead.
+    New,
 }
 
 impl Dialog for Confirm {
@@ -24,7 +26,7 @@ impl Dialog for Confirm {
         match self {
             Confirm::Quit => "Quit?",
             Confirm::Reload => "Reload?",
-            Confirm::Leave(_) => "Leave this contact?",
+            Confirm::Leave(_) | Confirm::New => "Leave this contact?",
         }
         .into()
     }
@@ -43,6 +45,9 @@ impl Dialog for Confirm {
                 "You have unsaved changes. Discard them and open {}?",
                 target.describe()
             ),
+            Confirm::New => {
+                "You have unsaved changes. Discard them and start a new contact?".into()
+            }
         };
         Shape::Text(vec![Line::from(text)])
     }
@@ -55,7 +60,7 @@ impl Dialog for Confirm {
                 "quit",
             ),
             Confirm::Reload => Hint::of(Action::Confirm, "discard and reload"),
-            Confirm::Leave(_) => Hint::of(Action::Confirm, "discard and leave"),
+            Confirm::Leave(_) | Confirm::New => Hint::of(Action::Confirm, "discard and leave"),
         }]
     }
 
@@ -71,6 +76,7 @@ impl Dialog for Confirm {
             Confirm::Quit => Outcome::DiscardAndQuit,
             Confirm::Reload => Outcome::DiscardAndReload,
             Confirm::Leave(target) => Outcome::DiscardAndLeave(target.clone()),
+            Confirm::New => Outcome::DiscardAndNew,
         }
     }
 

@@ -59,6 +59,8 @@ pub enum Outcome {
     DiscardAndQuit,
     /// Yes to "reload?": discard the edits and reload.
     DiscardAndReload,
+    /// Yes to "start a new contact?": discard the edits and open an empty form.
+    DiscardAndNew,
     /// Quit now, asking nothing more.
     Quit,
     /// Close the dialog and quit, asking first as the form would.

@@ -358,8 +358,7 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         ))],
         Status::NewBlocked => vec![Line::from(keys(
             app,
-            "Save or revert the edits here first ({review} reviews them), or wait for the \
-             request in flight; then {new} starts a new contact.",
+            "Wait for the request in flight ({revert} cancels it); then {new} starts a new contact.",
         ))],
         Status::Created { id, verified } => {
             let mut l = vec![Line::styled(format!("✓ Created contact {id}."), theme.ok())];
