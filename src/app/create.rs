@@ -163,16 +163,7 @@ impl App {
                 }
             },
             Err(e) => {
-                if let (
-                    Some(editing),
-                    ApiError::Http {
-                        status: 422, body, ..
-                    },
-                ) = (&mut self.editing, &e)
-                {
-                    editing.server_problems = super::save::field_problems(body);
-                }
-                self.status = Status::SaveFailed(e);
+                self.refused(e);
                 Vec::new()
             }
         }

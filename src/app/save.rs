@@ -180,19 +180,25 @@ impl App {
             // The request may have reached the server: never re-send blindly, find out.
             Err(e) if may_have_acted(&e) => self.start_verify(plan, e.headline(), false),
             Err(e) => {
-                if let (
-                    Some(editing),
-                    ApiError::Http {
-                        status: 422, body, ..
-                    },
-                ) = (&mut self.editing, &e)
-                {
-                    editing.server_problems = field_problems(body);
-                }
-                self.status = Status::SaveFailed(e);
+                self.refused(e);
                 Vec::new()
             }
         }
+    }
+
+    /// The server refused a save or a create before acting: its messages that name a
+    /// field go under that field, and the edits stay for another try.
+    pub(super) fn refused(&mut self, e: ApiError) {
+        if let (
+            Some(editing),
+            ApiError::Http {
+                status: 422, body, ..
+            },
+        ) = (&mut self.editing, &e)
+        {
+            editing.server_problems = field_problems(body);
+        }
+        self.status = Status::SaveFailed(e);
     }
 
     /// Step 4: A stored save: the server's record becomes the baseline, and every sent field
@@ -324,7 +330,7 @@ pub(super) fn may_have_acted(e: &ApiError) -> bool {
 }
 
 /// The messages of a refusal that name a field, for showing under that field.
-pub(super) fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
+fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
     body.field_messages()
         .into_iter()
         .filter_map(|(named, line)| {
