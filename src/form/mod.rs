@@ -422,24 +422,8 @@ impl Form {
         if !problems.is_empty() {
             return Err(PlanError::Invalid(problems));
         }
-        let mut patch = ContactPatch::default();
-        let mut changes = Vec::with_capacity(dirty.len());
-        for f in dirty {
-            let new = self.outgoing(f).map_err(|message| {
-                PlanError::Invalid(vec![Problem {
-                    field: Some(f),
-                    message,
-                }])
-            })?;
-            let typed = self.value(f).trim();
-            changes.push(Change {
-                field: f,
-                old: self.loaded(f).to_string(),
-                typed: (typed != new).then(|| typed.to_string()),
-                new: new.clone(),
-            });
-            f.set_in(&mut patch, new);
-        }
+        let (mut patch, changes, warnings) =
+            self.body_of(&dirty, |f| self.loaded(f).to_string())?;
         // A clear ("") is sent but does not count for the API's identity rule.
         let counts = |f: &Field| f.in_patch(&patch).is_some_and(|v| !v.is_empty());
         let required_unchanged = if Field::IDENTITY.iter().any(counts) {
@@ -459,12 +443,6 @@ impl Form {
                     (f, value)
                 })
         };
-        let warnings = changes
-            .iter()
-            .filter_map(|c| {
-                outgoing_warning(c.field, self.value(c.field), self.region).map(|w| (c.field, w))
-            })
-            .collect();
         Ok(Plan {
             changes,
             required_unchanged,
@@ -476,6 +454,40 @@ impl Form {
 }
 
 impl Form {
+    /// The body that sends `fields` as the form would (trimmed, normalised), each as a
+    /// change from `old(field)`, with the warnings of the values sent: the one loop both
+    /// an update and a create build their request with.
+    #[allow(clippy::type_complexity)]
+    fn body_of(
+        &self,
+        fields: &[Field],
+        old: impl Fn(Field) -> String,
+    ) -> Result<(ContactPatch, Vec<Change>, Vec<(Field, String)>), PlanError> {
+        let mut patch = ContactPatch::default();
+        let mut changes = Vec::with_capacity(fields.len());
+        let mut warnings = Vec::new();
+        for &f in fields {
+            let new = self.outgoing(f).map_err(|message| {
+                PlanError::Invalid(vec![Problem {
+                    field: Some(f),
+                    message,
+                }])
+            })?;
+            let typed = self.value(f).trim();
+            if let Some(w) = outgoing_warning(f, typed, self.region) {
+                warnings.push((f, w));
+            }
+            changes.push(Change {
+                field: f,
+                old: old(f),
+                typed: (typed != new).then(|| typed.to_string()),
+                new: new.clone(),
+            });
+            f.set_in(&mut patch, new);
+        }
+        Ok((patch, changes, warnings))
+    }
+
     /// An empty form, for a contact that does not exist yet.
     pub fn blank(region: Region) -> Self {
         Self::new(&Contact::default(), region)
@@ -510,28 +522,7 @@ impl Form {
         if !problems.is_empty() {
             return Err(PlanError::Invalid(problems));
         }
-        let mut patch = ContactPatch::default();
-        let mut changes = Vec::with_capacity(filled.len());
-        let mut warnings = Vec::new();
-        for f in filled {
-            let new = self.outgoing(f).map_err(|message| {
-                PlanError::Invalid(vec![Problem {
-                    field: Some(f),
-                    message,
-                }])
-            })?;
-            let typed = self.value(f).trim();
-            if let Some(w) = outgoing_warning(f, typed, self.region) {
-                warnings.push((f, w));
-            }
-            changes.push(Change {
-                field: f,
-                old: String::new(),
-                typed: (typed != new).then(|| typed.to_string()),
-                new: new.clone(),
-            });
-            f.set_in(&mut patch, new);
-        }
+        let (patch, changes, warnings) = self.body_of(&filled, |_| String::new())?;
         Ok(Plan {
             changes,
             required_unchanged: None,
