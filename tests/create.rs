@@ -62,22 +62,46 @@ async fn ctrl_n_creates_a_contact_and_switches_to_it() {
     ui.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_duplicate_needs_its_own_key_and_enter_sends_nothing() {
-    let server = DemoServer::start(0).await.unwrap();
-    let existing = server.contact(1001).unwrap();
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1002));
-    ui.wait_for("Loaded contact 1002").await;
-    start_new(&ui, "Twin", &existing.email).await;
-    ui.wait_for("already exists: contact 1001").await;
-    // Enter and y are not enough; `c` copies nothing here and stays: the dialog is
-    // still up after them, and nothing was posted.
-    ui.key(KeyCode::Enter);
-    ui.key(KeyCode::Char('y'));
-    ui.key(KeyCode::Char('a'));
-    ui.wait_for("Created contact").await;
-    assert_eq!(posts(&server).len(), 1, "only the explicit key created it");
-    ui.finish().await;
+#[test]
+fn a_duplicate_needs_its_own_key_and_enter_sends_nothing() {
+    use common::app::{ctrl, key, loaded, type_text};
+    let mut app = loaded();
+    app.update(ctrl('n'));
+    type_text(&mut app, "Twin");
+    let effects = app.update(ctrl('s'));
+    // A first name alone has nothing to look up: give it the e-mail of an existing one.
+    assert!(
+        matches!(app.overlay(), Some(Overlay::Create(_))),
+        "{effects:?}"
+    );
+    app.update(key(KeyCode::Esc));
+    for _ in 0..2 {
+        app.update(key(KeyCode::Down));
+    }
+    type_text(&mut app, "ada@example.com");
+    let effects = app.update(ctrl('s'));
+    let [Effect::Find { generation, .. }] = effects[..] else {
+        panic!("the e-mail is looked up first: {effects:?}");
+    };
+    app.update(Msg::Found {
+        generation,
+        result: Ok(Some(common::ada())),
+    });
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Create(r)) if r.existing.as_ref().is_some_and(|c| c.id == 1001)
+    ));
+    // Enter and y send nothing and leave the question open.
+    for k in [KeyCode::Enter, KeyCode::Char('y')] {
+        assert!(app.update(key(k)).is_empty(), "{k:?} sent");
+        assert!(matches!(app.overlay(), Some(Overlay::Create(_))));
+    }
+    // Only the explicit key creates.
+    let effects = app.update(key(KeyCode::Char('a')));
+    assert!(
+        matches!(effects[..], [Effect::Create { .. }]),
+        "{effects:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -72,9 +72,12 @@ async fn a_refusal_with_field_objects_is_shown_under_the_field() {
     );
     // The status pane shows the message and the code, not only the status line.
     assert!(
-        text.contains("VALIDATION_ERROR") || text.contains("Validation failed"),
+        text.contains(
+            "✗ Save failed: HTTP 422 Unprocessable Entity — VALIDATION_ERROR: Validation failed"
+        ),
         "{text}"
     );
+    assert!(text.contains("  email: has already been taken"), "{text}");
     // The edit is kept for another try.
     assert!(text.contains("taken@example.com"), "{text}");
     ui.finish().await;
