@@ -252,7 +252,6 @@ pub enum Status {
         fields: Vec<Field>,
         at: String,
     },
-    Info(String),
 }
 
 /// Settings the core needs; the shell fills them from the config.

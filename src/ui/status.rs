@@ -278,7 +278,6 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             app.contact_id(),
             keys(app, "Edit a field, then {review} to review.")
         ))],
-        Status::Info(text) => vec![Line::from(text.clone())],
         Status::Saved {
             changed,
             taken,
