@@ -15,6 +15,7 @@ pub mod form;
 pub mod journal;
 pub mod keymap;
 pub mod logging;
+pub mod protocol;
 pub mod recent;
 pub mod runtime;
 pub mod secret;

@@ -15,6 +15,7 @@ use super::report::{Entry, Report, Status, Stored};
 use crate::api::{LinqClient, UpdateRequest};
 use crate::cli::{ApplyArgs, Cli};
 use crate::form::PlanError;
+use crate::protocol::Verdict;
 use crate::target::Target;
 use futures::StreamExt;
 use phonenumber::country::Id as Region;
@@ -282,34 +283,36 @@ impl Job<'_> {
         }
         entry.sent = Some(body);
         let outcome = edit::send(self.api, before, &plan.patch).await;
-        // Stored, or read back holding the values sent: a save made, to be journalled.
-        let (contact, unapplied, note) = match outcome {
-            Outcome::Stored { contact, unapplied } => (contact, unapplied, String::new()),
-            Outcome::Checked {
-                error,
+        // The server's record is known: stored, partly stored or (read back) not stored.
+        let (contact, settled, note) = match outcome {
+            Outcome::Settled {
                 contact,
-                landed: true,
-                unapplied,
-            } => (
-                contact,
-                unapplied,
-                format!(
-                    "; the answer was lost ({}), reading it back shows the values stored",
-                    error.headline()
-                ),
-            ),
-            Outcome::Checked { error, contact, .. } => {
-                entry.stored = Some(Stored::of(&contact));
-                return failed(
-                    entry,
+                settled,
+                lost,
+                checked_at,
+            } => {
+                let note = lost.map_or_else(String::new, |e| {
                     format!(
-                        "{who}: outcome unknown ({}): not stored as of {}; not re-sent",
-                        one_line(&error),
-                        contact.updated_at
-                    ),
-                );
+                        "; the answer was lost ({}), read back at {checked_at}",
+                        e.headline()
+                    )
+                });
+                if settled.verdict == Verdict::NotStored {
+                    entry.stored = Some(Stored::of(&contact));
+                    return failed(
+                        entry,
+                        format!("{who}: outcome unknown{note}: not stored; not re-sent"),
+                    );
+                }
+                (contact, settled, note)
             }
             Outcome::Refused(e) => return failed(entry, format!("{who}: {}", one_line(&e))),
+            Outcome::ComeBack { error, after } => {
+                return failed(
+                    entry,
+                    format!("{who}: {}; {}", one_line(&error), edit::come_back(after)),
+                );
+            }
             Outcome::Unknown { error, reread } => {
                 return failed(
                     entry,
@@ -321,10 +324,23 @@ impl Job<'_> {
                 );
             }
         };
-        entry.status = Status::Updated;
+        let partial = settled.verdict == Verdict::Partial;
+        entry.status = if partial {
+            Status::Partial
+        } else {
+            Status::Updated
+        };
+        entry.not_stored = settled
+            .not_stored_fields()
+            .iter()
+            .map(|f| f.api_name().to_string())
+            .collect();
         entry.stored = Some(Stored::of(&contact));
-        entry.warnings = edit::unapplied_lines(&unapplied);
-        let journal_problem = self.journal.save(&plan.patch, before, &contact).await;
+        entry.warnings = edit::unapplied_lines(&settled.warnings());
+        let journal_problem = match settled.journal(&plan.patch, before, &contact) {
+            Some(journal_entry) => self.journal.append(journal_entry).await,
+            None => None,
+        };
         let warnings = entry
             .warnings
             .iter()
@@ -333,7 +349,14 @@ impl Job<'_> {
             .collect();
         Finished {
             entry,
-            line: format!("line {line}: {who} updated ({changed}){note}"),
+            line: if partial {
+                format!(
+                    "line {line}: {who} partly saved{note}: not stored: {}",
+                    edit::names(&settled.not_stored_fields())
+                )
+            } else {
+                format!("line {line}: {who} updated ({changed}){note}")
+            },
             warnings,
             dry_run_body: None,
         }

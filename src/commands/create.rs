@@ -6,10 +6,10 @@ use super::Context;
 use super::edit::{self, Edits};
 use super::exit::{Code, Failure};
 use super::{ask, record};
-use crate::api::{ApiError, Contact, ContactPatch, LinqClient};
+use crate::api::{ApiError, Contact, LinqClient};
 use crate::cli::CreateArgs;
-use crate::form::{Plan, PlanError, unapplied};
-use crate::target::Target;
+use crate::form::{Plan, PlanError};
+use crate::protocol::{AfterFailure, Keys, after_failure, created_among};
 use crate::text::sanitize;
 
 pub(super) async fn run(ctx: &Context, args: &CreateArgs) -> Result<Code, Failure> {
@@ -53,14 +53,34 @@ pub(super) async fn run(ctx: &Context, args: &CreateArgs) -> Result<Code, Failur
             refuse_duplicates(&now, false, " (added while you were asked)")?;
         }
     }
-    let error = match ctx.api.create(&plan.patch).await {
-        Ok(created) => {
-            let created = created.sanitized();
-            eprintln!("Created {}.", super::set::describe(&created));
-            return finish(ctx, &plan, &created).await;
+    let mut resent = false;
+    let error = loop {
+        let e = match ctx.api.create(&plan.patch).await {
+            Ok(created) => {
+                let created = created.sanitized();
+                eprintln!("Created {}.", super::set::describe(&created));
+                return finish(ctx, &plan, &created).await;
+            }
+            Err(e) => e,
+        };
+        match after_failure(&e, resent) {
+            AfterFailure::Refused => return Err(refused(&e)),
+            AfterFailure::ComeBack(after) => {
+                return Err(Failure::new(
+                    Code::Api,
+                    format!(
+                        "nothing created: {}; {}",
+                        e.headline(),
+                        edit::come_back(after)
+                    ),
+                ));
+            }
+            AfterFailure::WaitAndResend(wait) => {
+                ctx.api.pause(&e, wait);
+                resent = true;
+            }
+            AfterFailure::Verify => break e,
         }
-        Err(e) if edit::refused_before_acting(&e) => return Err(refused(&e)),
-        Err(e) => e,
     };
     let created = look_for_it(ctx, &keys, &plan, &existing, &error).await?;
     eprintln!(
@@ -77,10 +97,7 @@ pub(super) async fn run(ctx: &Context, args: &CreateArgs) -> Result<Code, Failur
 async fn finish(ctx: &Context, plan: &Plan, created: &Contact) -> Result<Code, Failure> {
     println!("{}", created.id);
     // An owner the server assigned is what an empty owner asks for, not a warning.
-    let changed: Vec<_> = unapplied(&plan.patch, &Contact::default(), created)
-        .into_iter()
-        .filter(|u| u.sent.is_some())
-        .collect();
+    let changed = crate::protocol::create::not_stored(&plan.patch, created);
     for line in edit::unapplied_lines(&changed) {
         eprintln!("{line}");
     }
@@ -100,40 +117,6 @@ fn refused(e: &ApiError) -> Failure {
     failure
 }
 
-/// The e-mail and phone being sent: what a duplicate, or a create whose answer was lost,
-/// is found by.
-struct Keys {
-    email: Option<String>,
-    phone: Option<String>,
-}
-
-impl Keys {
-    fn of(patch: &ContactPatch) -> Keys {
-        let non_empty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-        Keys {
-            email: non_empty(&patch.email),
-            phone: non_empty(&patch.phone_number),
-        }
-    }
-
-    /// One lookup per key, e-mail first: each alone, so a match on either is found
-    /// however the server combines two parameters.
-    fn targets(&self) -> Vec<Target> {
-        let email = self.email.clone().map(Target::Email);
-        let phone = self.phone.clone().map(Target::Phone);
-        email.into_iter().chain(phone).collect()
-    }
-
-    fn describe(&self) -> String {
-        match (&self.email, &self.phone) {
-            (Some(e), Some(p)) => format!("e-mail {e} and phone {p}"),
-            (Some(e), None) => format!("e-mail {e}"),
-            (None, Some(p)) => format!("phone {p}"),
-            (None, None) => "nothing".to_string(),
-        }
-    }
-}
-
 /// The contacts that already have the e-mail or the phone, each once.
 async fn existing(ctx: &Context, keys: &Keys) -> Result<Vec<Contact>, Failure> {
     lookup(ctx, keys).await.map_err(|e| {
@@ -147,15 +130,7 @@ async fn existing(ctx: &Context, keys: &Keys) -> Result<Vec<Contact>, Failure> {
 }
 
 async fn lookup(ctx: &Context, keys: &Keys) -> Result<Vec<Contact>, ApiError> {
-    let mut found: Vec<Contact> = Vec::new();
-    for target in keys.targets() {
-        if let Some(c) = ctx.api.resolve(&target).await?
-            && !found.iter().any(|f| f.id == c.id)
-        {
-            found.push(c.sanitized());
-        }
-    }
-    Ok(found)
+    ctx.api.lookup(&keys.lookups()).await
 }
 
 /// Exit 3 for a contact that exists already, unless `--allow-duplicate`; then a note.
@@ -227,14 +202,14 @@ async fn look_for_it(
             e.headline()
         ))
     })?;
-    let as_of = chrono::Local::now().format("%H:%M:%S");
+    let as_of = edit::clock();
+    if let Some(made) = created_among(&plan.patch, before, &found) {
+        return Ok(made.clone());
+    }
     let new: Vec<&Contact> = found
         .iter()
         .filter(|c| !before.iter().any(|b| b.id == c.id))
         .collect();
-    if let Some(made) = new.iter().find(|c| holds(plan, c)) {
-        return Ok((*made).clone());
-    }
     match found.first() {
         None => Err(unknown(format!(
             "not created as of {as_of}; nothing was re-sent"
@@ -250,11 +225,4 @@ async fn look_for_it(
             }
         ))),
     }
-}
-
-/// Every value sent is stored (as the server normalises it).
-fn holds(plan: &Plan, c: &Contact) -> bool {
-    unapplied(&plan.patch, &Contact::default(), c)
-        .iter()
-        .all(|u| u.sent.is_none())
 }

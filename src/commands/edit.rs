@@ -5,7 +5,9 @@
 use super::exit::Failure;
 use super::read::Api;
 use crate::api::{ApiError, Contact, ContactPatch};
-use crate::form::{Change, Field, Form, Plan, PlanError, Unapplied, unapplied};
+use crate::form::{Change, Field, Form, Plan, PlanError, Unapplied};
+use crate::protocol::{AfterFailure, Settled, after_failure};
+use std::time::Duration;
 use crate::text::sanitize;
 use phonenumber::country::Id as Region;
 
@@ -46,69 +48,89 @@ fn fill(form: &mut Form, edits: &Edits) {
     }
 }
 
-/// How a save ended.
+/// How a save ended, as the protocol judges it.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// 200: the stored record, and every sent value it does not hold.
-    Stored {
+    /// The server's record is known: the answer to the PUT, or (`lost`) a read after an
+    /// answer that never came. `checked_at`: the local time of that read (HH:MM:SS).
+    Settled {
         contact: Contact,
-        unapplied: Vec<Unapplied>,
+        settled: Settled,
+        lost: Option<ApiError>,
+        checked_at: String,
     },
-    /// The server refused before acting (a 4xx), or the request never left.
+    /// The server did not act (a refusal, or the request never left).
     Refused(ApiError),
-    /// No usable answer: the record was read again. `landed` when it holds every sent
-    /// value.
-    Checked {
+    /// The server asked for a longer pause than is waited out, or asked twice.
+    ComeBack {
         error: ApiError,
-        contact: Contact,
-        landed: bool,
-        unapplied: Vec<Unapplied>,
+        after: Option<Duration>,
     },
     /// No usable answer, and the record could not be read either.
     Unknown { error: ApiError, reread: ApiError },
 }
 
-/// Sends the plan and finds out what the server holds afterwards.
+/// Sends the patch and finds out what the server holds afterwards: a short pause asked
+/// by a 429 is waited out once, any answer after which the server may have acted is
+/// read back, never re-sent.
 pub async fn send(api: &Api, before: &Contact, patch: &ContactPatch) -> Outcome {
-    let error = match api.save(before.id, patch).await {
-        Ok(stored) => {
-            let contact = stored.sanitized();
-            return Outcome::Stored {
-                unapplied: unapplied(patch, before, &contact),
-                contact,
-            };
+    let mut resent = false;
+    let error = loop {
+        let e = match api.save(before.id, patch).await {
+            Ok(stored) => {
+                let contact = stored.sanitized();
+                return Outcome::Settled {
+                    settled: Settled::after_answer(patch, before, &contact),
+                    contact,
+                    lost: None,
+                    checked_at: clock(),
+                };
+            }
+            Err(e) => e,
+        };
+        match after_failure(&e, resent) {
+            AfterFailure::Refused => return Outcome::Refused(e),
+            AfterFailure::ComeBack(after) => return Outcome::ComeBack { error: e, after },
+            AfterFailure::WaitAndResend(wait) => {
+                api.pause(&e, wait);
+                resent = true;
+            }
+            AfterFailure::Verify => break e,
         }
-        Err(e) if refused_before_acting(&e) => return Outcome::Refused(e),
-        Err(e) => e,
     };
     match api.reread(before.id).await {
         Ok(now) => {
             let contact = now.sanitized();
-            let unapplied = unapplied(patch, before, &contact);
-            // An owner changed by someone else is worth a warning, but it does not mean
-            // this save failed.
-            let landed = unapplied.iter().all(|u| u.sent.is_none());
-            Outcome::Checked {
-                error,
+            Outcome::Settled {
+                settled: Settled::after_reread(patch, before, &contact),
                 contact,
-                landed,
-                unapplied,
+                lost: Some(error),
+                checked_at: clock(),
             }
         }
         Err(reread) => Outcome::Unknown { error, reread },
     }
 }
 
-/// Known not to have changed anything: the server said no (4xx other than 408), or the
-/// request could not even be made.
-pub fn refused_before_acting(e: &ApiError) -> bool {
-    match e {
-        ApiError::Http { status, .. } => (400..500).contains(status) && *status != 408,
-        ApiError::Connect { .. }
-        | ApiError::Tls { .. }
-        | ApiError::InsecureUrl { .. }
-        | ApiError::InvalidUrl { .. } => true,
-        ApiError::Timeout { .. } | ApiError::Decode { .. } | ApiError::Other { .. } => false,
+/// The local time of a check, as the editor shows it.
+pub fn clock() -> String {
+    chrono::Local::now().format("%H:%M:%S").to_string()
+}
+
+/// `title, company`: API names, for messages.
+pub fn names(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .map(|f| f.api_name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "come back in 90 s", or "come back later" when the server named no time.
+pub fn come_back(after: Option<Duration>) -> String {
+    match after {
+        Some(d) => format!("the server asks for a pause of {} s; try again then", d.as_secs()),
+        None => "the server asked twice for a pause; try again in a minute".to_string(),
     }
 }
 

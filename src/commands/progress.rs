@@ -88,7 +88,7 @@ impl Progress {
         match status {
             Status::Updated => c.updated += 1,
             Status::Unchanged => c.unchanged += 1,
-            Status::Failed => c.failed += 1,
+            Status::Failed | Status::Partial => c.failed += 1,
             Status::Skipped => c.skipped += 1,
             Status::Planned => c.planned += 1,
         }
@@ -96,7 +96,7 @@ impl Progress {
             Some(bar) => {
                 bar.inc(1);
                 bar.set_message(format!("{} failed", self.counts.failed));
-                if status == Status::Failed {
+                if matches!(status, Status::Failed | Status::Partial) {
                     bar.println(line);
                 }
                 for w in warnings {

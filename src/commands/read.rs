@@ -65,16 +65,12 @@ impl Api {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        self.with_retry(read, |_| true).await
+        self.with_retry(read).await
     }
 
     /// Runs `request`; on failure waits as [`Backoff::delay`] says and tries again while
-    /// `may_retry` allows it. A 429 closes the gate for everyone.
-    async fn with_retry<T, F, Fut>(
-        &self,
-        request: F,
-        may_retry: impl Fn(&ApiError) -> bool,
-    ) -> Result<T, ApiError>
+    /// attempts remain. A 429 closes the gate for everyone.
+    async fn with_retry<T, F, Fut>(&self, request: F) -> Result<T, ApiError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
@@ -88,7 +84,7 @@ impl Api {
             };
             failed += 1;
             let delay = match self.backoff.delay(failed, &e) {
-                Some(delay) if may_retry(&e) => delay,
+                Some(delay) => delay,
                 _ => return Err(e),
             };
             (self.on_retry)(&e, delay);
@@ -126,28 +122,36 @@ impl Api {
         same_id(id, contact)
     }
 
-    /// The PUT. Retried only on 429: the server refused it before acting. Any other
-    /// failure may have happened after the change was stored, so it is returned for the
-    /// caller to find out by reading, never re-sent.
+    /// One PUT, after any pause the server asked of this client. Whether to send it
+    /// again is the protocol's decision ([`crate::protocol::after_failure`]), never this
+    /// layer's.
     pub async fn save(&self, id: u64, patch: &ContactPatch) -> Result<Contact, ApiError> {
-        let contact = self
-            .with_retry(|| self.client.update_contact(id, patch), told_to_wait)
-            .await?;
+        self.gate.wait().await;
+        let contact = self.client.update_contact(id, patch).await?;
         same_id(id, contact)
     }
 
-    /// The POST, retried only on 429 like [`Api::save`]: after any other failure the
-    /// contact may exist, and a second POST would make a second contact.
+    /// One POST, like [`Api::save`].
     pub async fn create(&self, patch: &ContactPatch) -> Result<Contact, ApiError> {
-        self.with_retry(|| self.client.create_contact(patch), told_to_wait)
-            .await
+        self.gate.wait().await;
+        self.client.create_contact(patch).await
     }
-}
 
-/// A 429 from the server: it refused the request before acting, so sending it again
-/// cannot do anything twice.
-fn told_to_wait(e: &ApiError) -> bool {
-    e.status() == Some(429) && matches!(e, ApiError::Http { .. })
+    /// The pause a 429 asked for: said, and held for every worker.
+    pub fn pause(&self, e: &ApiError, wait: Duration) {
+        (self.on_retry)(e, wait);
+        self.gate.hold(wait);
+    }
+
+    /// Every contact found by any of `targets`, each once (a create's lookups).
+    pub async fn lookup(&self, targets: &[Target]) -> Result<Vec<Contact>, ApiError> {
+        let mut found = Vec::new();
+        for target in targets {
+            let contact = self.resolve(target).await?.map(|c| c.sanitized());
+            crate::protocol::create::gather(&mut found, contact);
+        }
+        Ok(found)
+    }
 }
 
 /// "contact 42 not found", "no contact with e-mail or phone ana@example.com".

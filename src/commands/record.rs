@@ -33,27 +33,22 @@ impl Recorder {
         &self.server
     }
 
-    /// A save that sent `patch` to `before` and left the server holding `after`.
-    /// `Some(warning)` when the entry could not be written; the save itself stands.
-    pub async fn save(
-        &self,
-        patch: &ContactPatch,
-        before: &Contact,
-        after: &Contact,
-    ) -> Option<String> {
-        let entry = Entry::of_save(&self.server, &now(), patch, before, after);
-        self.append(entry).await
-    }
-
     /// A contact created from `patch`, as the server stored it.
     pub async fn create(&self, patch: &ContactPatch, created: &Contact) -> Option<String> {
         let entry = Entry::of_create(&self.server, &now(), patch, created);
-        self.append(entry).await
+        self.write(entry).await
+    }
+
+    /// An entry the protocol made (a save as far as it was stored), stamped here.
+    pub async fn append(&self, mut entry: Entry) -> Option<String> {
+        entry.server = self.server.clone();
+        entry.at = now();
+        self.write(entry).await
     }
 
     /// Off the async workers: the append ends in an fsync, and `apply` has requests of
     /// other rows to serve meanwhile.
-    async fn append(&self, entry: Entry) -> Option<String> {
+    async fn write(&self, entry: Entry) -> Option<String> {
         let journal = self.journal.clone()?;
         let path = journal.path().display().to_string();
         let written = tokio::task::spawn_blocking(move || journal.append(&entry)).await;

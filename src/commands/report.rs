@@ -14,6 +14,8 @@ use std::path::Path;
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Updated,
+    /// Some sent fields were stored and some not (`not_stored`): not done.
+    Partial,
     Unchanged,
     Failed,
     /// Done in the run `--resume` names.
@@ -44,6 +46,9 @@ pub struct Entry {
     pub stored: Option<Stored>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For `partial`: the API names of the sent fields the server does not hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_stored: Vec<String>,
     /// Values the server did not store as sent, and other things worth a look.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
@@ -58,6 +63,7 @@ impl Entry {
             sent: None,
             stored: None,
             error: None,
+            not_stored: Vec::new(),
             warnings: Vec::new(),
         }
     }

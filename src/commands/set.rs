@@ -8,6 +8,7 @@ use super::{ask, record};
 use crate::api::{Contact, LinqClient};
 use crate::cli::SetArgs;
 use crate::form::PlanError;
+use crate::protocol::Verdict;
 use crate::text::sanitize;
 use chrono::{DateTime, FixedOffset};
 
@@ -66,39 +67,70 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
         }
     }
     match edit::send(&ctx.api, before, &plan.patch).await {
-        Outcome::Stored { contact, unapplied } => {
-            eprintln!(
-                "Saved {who}: {}; updated {}.",
-                edit::changed_names(&plan),
-                contact.updated_at
-            );
-            warn(&edit::unapplied_lines(&unapplied));
-            record::say(ctx.journal.save(&plan.patch, before, &contact).await);
-            Ok(Code::Ok)
+        Outcome::Settled {
+            contact,
+            settled,
+            lost,
+            checked_at,
+        } => {
+            if let Some(entry) = settled.journal(&plan.patch, before, &contact) {
+                record::say(ctx.journal.append(entry).await);
+            }
+            let lost_line = lost.as_ref().map(|e| {
+                format!(
+                    "The answer to the save was lost ({}); reading {who} back at {checked_at} \
+                     shows ",
+                    e.headline()
+                )
+            });
+            match settled.verdict {
+                Verdict::Stored => {
+                    match lost_line {
+                        Some(line) => eprintln!(
+                            "{line}the values stored (updated {}).",
+                            sanitize(&contact.updated_at)
+                        ),
+                        None => eprintln!(
+                            "Saved {who}: {}; updated {}.",
+                            edit::changed_names(&plan),
+                            sanitize(&contact.updated_at)
+                        ),
+                    }
+                    warn(&edit::unapplied_lines(&settled.warnings()));
+                    Ok(Code::Ok)
+                }
+                Verdict::Partial => {
+                    eprintln!(
+                        "{}{who} partly saved: {} stored; updated {}.",
+                        lost_line.unwrap_or_default(),
+                        edit::names(&settled.stored),
+                        sanitize(&contact.updated_at)
+                    );
+                    warn(&edit::unapplied_lines(&settled.warnings()));
+                    Err(Failure::new(
+                        Code::Api,
+                        format!(
+                            "not stored: {}; run the command again to send them",
+                            edit::names(&settled.not_stored_fields())
+                        ),
+                    ))
+                }
+                Verdict::NotStored => Err(Failure::new(
+                    Code::Api,
+                    format!(
+                        "outcome unknown ({}): not stored as of {checked_at}; it was not re-sent",
+                        lost.as_ref().map_or_else(String::new, |e| e.headline())
+                    ),
+                )),
+            }
         }
         Outcome::Refused(e) => Err(Failure::api(&e)),
-        Outcome::Checked {
-            error,
-            contact,
-            landed: true,
-            unapplied,
-        } => {
-            eprintln!(
-                "The answer to the save was lost ({}); reading {who} back shows the values \
-                 stored (updated {}).",
-                error.headline(),
-                contact.updated_at
-            );
-            warn(&edit::unapplied_lines(&unapplied));
-            record::say(ctx.journal.save(&plan.patch, before, &contact).await);
-            Ok(Code::Ok)
-        }
-        Outcome::Checked { error, contact, .. } => Err(Failure::new(
+        Outcome::ComeBack { error, after } => Err(Failure::new(
             Code::Api,
             format!(
-                "outcome unknown ({}): not stored as of {}; it was not re-sent",
+                "nothing saved: {}; {}",
                 error.headline(),
-                contact.updated_at
+                edit::come_back(after)
             ),
         )),
         Outcome::Unknown { error, reread } => Err(Failure::new(

@@ -9,7 +9,7 @@ mod stored;
 
 pub use email::{check_bare as check_email, fold_domain as fold_email_domain};
 pub use phone::{normalise as normalise_phone, normalise_for_lookup as normalise_phone_for_lookup};
-pub use stored::{Unapplied, unapplied};
+pub use stored::{Unapplied, holds, unapplied};
 
 use crate::api::{Contact, ContactPatch};
 use phonenumber::country::Id as Region;
@@ -130,7 +130,8 @@ impl Field {
         }
     }
 
-    fn set_in(self, patch: &mut ContactPatch, value: String) {
+    /// Puts `value` into the patch under this field.
+    pub fn set_in(self, patch: &mut ContactPatch, value: String) {
         let slot = match self {
             Field::FirstName => &mut patch.first_name,
             Field::LastName => &mut patch.last_name,

@@ -40,12 +40,12 @@ pub fn unapplied(patch: &ContactPatch, before: &Contact, stored: &Contact) -> Ve
     for f in Field::ALL {
         let now = f.of(stored);
         match f.in_patch(patch) {
-            Some(sent) if !same_stored_value(f, sent, now) => out.push(Unapplied {
+            Some(sent) if !holds(f, sent, now) => out.push(Unapplied {
                 field: f,
                 sent: Some(sent.to_string()),
                 stored: now.to_string(),
             }),
-            None if f == Field::Owner && !same_stored_value(f, f.of(before), now) => {
+            None if f == Field::Owner && !holds(f, f.of(before), now) => {
                 out.push(Unapplied {
                     field: f,
                     sent: None,
@@ -58,7 +58,9 @@ pub fn unapplied(patch: &ContactPatch, before: &Contact, stored: &Contact) -> Ve
     out
 }
 
-fn same_stored_value(f: Field, sent: &str, stored: &str) -> bool {
+/// Whether `stored` is `sent` as the server keeps it: phones compared as E.164, e-mails
+/// with the domain case-folded, text trimmed.
+pub fn holds(f: Field, sent: &str, stored: &str) -> bool {
     let (sent, stored) = (sent.trim(), stored.trim());
     match f {
         Field::Email | Field::Owner => fold_domain(sent) == fold_domain(stored),

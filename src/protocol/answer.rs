@@ -1,0 +1,125 @@
+//! What a failed write means. A write is never sent twice unless the server said it
+//! did not act (a 429 asks for a pause, and is honoured once when the pause is short);
+//! every other failure after which the server may have acted is found out by reading.
+
+use crate::api::ApiError;
+use std::time::Duration;
+
+/// The longest pause a save or create waits out before sending once more: beyond it the
+/// user is better served by being told when to come back.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(60);
+
+/// The pause taken when a 429 names none (the API documents no `Retry-After`).
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(2);
+
+/// What to do after a write failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// The server did not act (it refused, or the request never left): nothing changed,
+    /// the edits stay for another try.
+    Refused,
+    /// The server asked for a pause (429): wait this long, then send the same body once
+    /// more. Only the first 429 of a write is waited out.
+    WaitAndResend(Duration),
+    /// A 429 asking for a longer pause than is waited out, or a second 429: not sent;
+    /// the time to come back, when the server named one.
+    ComeBack(Option<Duration>),
+    /// The server may have acted: never re-sent, read back to find out.
+    Verify,
+}
+
+/// Classifies a failed write. `resent`: this answer is to the one repeat after a pause.
+/// Only a 4xx (other than 408 and 429) is a refusal, and a connection that never opened
+/// means nothing was sent; any other answer (1xx, 3xx, 5xx, 6xx and beyond, a timeout,
+/// an unreadable body) may come after the server acted.
+pub fn after_failure(e: &ApiError, resent: bool) -> AfterFailure {
+    match e {
+        ApiError::Http {
+            status: 429,
+            retry_after,
+            ..
+        } => {
+            let wait = retry_after.unwrap_or(DEFAULT_WAIT);
+            if !resent && wait <= LONGEST_WAIT {
+                AfterFailure::WaitAndResend(wait)
+            } else {
+                AfterFailure::ComeBack(*retry_after)
+            }
+        }
+        ApiError::Http { status: 408, .. } => AfterFailure::Verify,
+        ApiError::Http { status, .. } if (400..500).contains(status) => AfterFailure::Refused,
+        ApiError::Http { .. }
+        | ApiError::Timeout { .. }
+        | ApiError::Decode { .. }
+        | ApiError::Other { .. } => AfterFailure::Verify,
+        ApiError::Connect { .. }
+        | ApiError::Tls { .. }
+        | ApiError::InsecureUrl { .. }
+        | ApiError::InvalidUrl { .. } => AfterFailure::Refused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ErrorBody;
+
+    fn http(status: u16, retry_after: Option<u64>) -> ApiError {
+        ApiError::Http {
+            status,
+            body: ErrorBody::Empty,
+            retry_after: retry_after.map(Duration::from_secs),
+        }
+    }
+
+    #[test]
+    fn only_a_4xx_or_an_unopened_connection_is_a_refusal() {
+        for status in [400, 401, 403, 404, 409, 422, 499] {
+            assert_eq!(
+                after_failure(&http(status, None), false),
+                AfterFailure::Refused
+            );
+        }
+        for status in [100, 199, 302, 304, 408, 500, 503, 599, 600, 999] {
+            assert_eq!(
+                after_failure(&http(status, None), false),
+                AfterFailure::Verify,
+                "{status}"
+            );
+        }
+        let timeout = ApiError::Timeout {
+            after: Duration::from_secs(30),
+        };
+        assert_eq!(after_failure(&timeout, false), AfterFailure::Verify);
+        let refused = ApiError::Connect {
+            url: "http://127.0.0.1:1".into(),
+            reason: "connection refused".into(),
+        };
+        assert_eq!(after_failure(&refused, false), AfterFailure::Refused);
+    }
+
+    #[test]
+    fn a_short_pause_is_waited_out_once() {
+        let s = Duration::from_secs;
+        assert_eq!(
+            after_failure(&http(429, Some(2)), false),
+            AfterFailure::WaitAndResend(s(2))
+        );
+        assert_eq!(
+            after_failure(&http(429, Some(60)), false),
+            AfterFailure::WaitAndResend(s(60))
+        );
+        assert_eq!(
+            after_failure(&http(429, None), false),
+            AfterFailure::WaitAndResend(DEFAULT_WAIT)
+        );
+        assert_eq!(
+            after_failure(&http(429, Some(61)), false),
+            AfterFailure::ComeBack(Some(s(61)))
+        );
+        assert_eq!(
+            after_failure(&http(429, Some(2)), true),
+            AfterFailure::ComeBack(Some(s(2)))
+        );
+    }
+}
