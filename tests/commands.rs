@@ -545,14 +545,22 @@ fn set_after_a_500_on_the_put_reads_back_and_never_resends() {
     demo.fail_next_for("PUT", 1, Fault::ServerError);
     let run = w.run(&demo.url(), &["set", "1002", "title=CTO", "--yes"], None);
     assert_eq!(run.code, Some(1), "{run:?}");
+    // "as of" is the time of the check (HH:MM:SS), not the record's updated_at.
+    let last = run.stderr.lines().last().unwrap_or_default();
+    let (head, tail) = last
+        .split_once(": not stored as of ")
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert_eq!(
+        head,
+        "linq-contact: outcome unknown (server error (HTTP 500) — the service may be down; \
+         try again shortly)"
+    );
+    let time = tail
+        .strip_suffix("; it was not re-sent")
+        .unwrap_or_else(|| panic!("{}", run.stderr));
     assert!(
-        run.stderr.ends_with(
-            "linq-contact: outcome unknown (server error (HTTP 500) — the service may be down; \
-             try again shortly): not stored as of 2025-05-02T08:30:00.000-05:00; it was not \
-             re-sent\n"
-        ),
-        "{}",
-        run.stderr
+        chrono::NaiveTime::parse_from_str(time, "%H:%M:%S").is_ok(),
+        "{time}"
     );
     let methods: Vec<String> = log(&demo).into_iter().map(|(m, _, _)| m).collect();
     assert_eq!(methods, ["GET", "PUT", "GET"]);
@@ -579,10 +587,15 @@ fn set_says_what_the_server_did_not_store() {
             .await;
     });
     let run = w.run(&server.uri(), &["set", "7", "title=CTO", "--yes"], None);
-    assert_eq!(run.code, Some(0), "{run:?}");
+    // A 200 that did not store what was sent is not a save: exit 1, the field named.
+    assert_eq!(run.code, Some(1), "{run:?}");
     assert!(
-        run.stderr
-            .ends_with("⚠ not applied by the server: Title (sent \"CTO\", stored \"cto\")\n"),
+        run.stderr.ends_with(
+            "contact 7 answered the save without storing what was sent; updated \
+             2025-07-30T11:00:00.000-05:00.\n\
+             ⚠ not applied by the server: Title (sent \"CTO\", stored \"cto\")\n\
+             linq-contact: not stored: title; run the command again to send them\n"
+        ),
         "{}",
         run.stderr
     );
@@ -789,11 +802,10 @@ fn apply_through_faults_reports_every_row_and_resume_sends_nothing_twice() {
         ]
     );
     assert_eq!(
-        r1[1]["error"],
+        untimed(r1[1]["error"].as_str().unwrap_or_default()),
         "contact 1003: outcome unknown (server error (HTTP 500) — the service may be down; \
          try again shortly; INTERNAL_ERROR: Internal server error; Something went wrong on \
-         our side; please try again later): not stored as of 2025-07-30T10:00:00.000-05:00; \
-         not re-sent"
+         our side; please try again later): not stored as of HH:MM:SS; not re-sent"
     );
     assert_eq!(r1[1]["stored"]["title"], "Chief Medical Officer");
     assert!(
@@ -914,10 +926,10 @@ fn apply_after_a_lost_answer_marks_the_row_by_what_the_server_holds() {
     assert_eq!(statuses(&lines), [(1, "updated".into())]);
     assert_eq!(lines[0]["stored"]["title"], "CTO");
     assert!(
-        run.stderr.contains(
+        untimed(&run.stderr).contains(
             "line 1: contact 7 updated (title); the answer was lost (server error (HTTP 502) \
-             — the service may be down; try again shortly), reading it back shows the values \
-             stored\n"
+             — the service may be down; try again shortly), reading it back at HH:MM:SS shows \
+             the values stored\n"
         ),
         "{}",
         run.stderr
@@ -1097,4 +1109,24 @@ fn help_names_the_editors_keys_from_the_keymap() {
         let line = format!("{:<24}{}", keymap.label(action), action.describe());
         assert!(help.contains(&line), "{line:?} missing from:\n{help}");
     }
+}
+
+/// `text` with every clock time (HH:MM:SS) written as `HH:MM:SS`: a check's time is the
+/// local time it ran.
+fn untimed(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let window = &chars[i..(i + 8).min(chars.len())];
+        let shape = |j: usize, c: &char| if j == 2 || j == 5 { *c == ':' } else { c.is_ascii_digit() };
+        if window.len() == 8 && window.iter().enumerate().all(|(j, c)| shape(j, c)) {
+            out.push_str("HH:MM:SS");
+            i += 8;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }

@@ -80,12 +80,12 @@ fn a_duplicate_needs_its_own_key_and_enter_sends_nothing() {
     }
     type_text(&mut app, "ada@example.com");
     let effects = app.update(ctrl('s'));
-    let [Effect::Find { generation, .. }] = effects[..] else {
+    let [Effect::Lookup { generation, .. }] = effects[..] else {
         panic!("the e-mail is looked up first: {effects:?}");
     };
-    app.update(Msg::Found {
+    app.update(Msg::LookedUp {
         generation,
-        result: Ok(Some(common::ada())),
+        result: Ok(vec![common::ada()]),
     });
     assert!(matches!(
         app.overlay(),
@@ -97,11 +97,16 @@ fn a_duplicate_needs_its_own_key_and_enter_sends_nothing() {
         assert!(matches!(app.overlay(), Some(Overlay::Create(_))));
     }
     // Only the explicit key creates.
+    // Its draft is settled as the POST goes out: a create is never restored and re-sent.
     let effects = app.update(key(KeyCode::Char('a')));
     assert!(
-        matches!(effects[..], [Effect::Create { .. }]),
+        matches!(
+            effects[..],
+            [Effect::DeleteDraft { id: 0 }, Effect::Create { .. }]
+        ),
         "{effects:?}"
     );
+    assert!(app.draft("http://x", "now").is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,7 +138,7 @@ async fn a_refused_create_keeps_the_form_and_says_why() {
     ui.ctrl('s');
     ui.wait_for("Review: the new contact").await;
     ui.key(KeyCode::Enter);
-    ui.wait_for("Save failed").await;
+    ui.wait_for("Create failed").await;
     let text = ui.contents();
     assert!(text.contains("new contact"), "{text}");
     assert!(

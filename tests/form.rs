@@ -182,7 +182,7 @@ fn rebase_takes_server_values_but_keeps_text_typed_during_the_save() {
     let mut server = ada();
     server.email = "ada@new.example".into();
     server.company = "Reviewed Co".into();
-    form.rebase_after_save(&server, &plan);
+    form.rebase_after_save(&server, &plan, &[]);
     assert_eq!(form.value(Field::Email), "ada@new.example");
     assert!(!form.is_dirty(Field::Email));
     // Not sent, typed during the save: still an edit.

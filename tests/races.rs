@@ -303,18 +303,104 @@ fn a_5xx_a_proxy_page_or_a_dropped_connection_after_a_put_are_verified() {
 
 #[test]
 fn a_refused_put_is_a_failure_not_a_mystery() {
+    for status in [400, 403, 409, 422] {
+        let mut app = loaded();
+        let (generation, _) = saving(&mut app);
+        let effects = app.update(Msg::Saved {
+            generation,
+            result: Err(ApiError::Http {
+                status,
+                body: ErrorBody::Empty,
+                retry_after: None,
+            }),
+        });
+        assert!(effects.is_empty(), "{status}: {effects:?}");
+        assert!(matches!(app.status(), Status::SaveFailed(_)), "{status}");
+        assert_eq!(app.form().unwrap().value(Field::Email), "ada@new.example");
+    }
+}
+
+fn told_to_wait(seconds: u64) -> Result<linq_contact::api::Contact, ApiError> {
+    Err(ApiError::Http {
+        status: 429,
+        body: ErrorBody::Empty,
+        retry_after: Some(Duration::from_secs(seconds)),
+    })
+}
+
+/// The one wait among `effects`: its generation and length.
+fn wait_of(effects: &[Effect]) -> (u64, Duration) {
+    match effects {
+        [Effect::Wait { generation, delay }] => (*generation, *delay),
+        other => panic!("expected a wait, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_short_429_on_a_put_is_waited_out_and_sent_once_more() {
+    let mut app = loaded();
+    let (generation, patch) = saving(&mut app);
+    let effects = app.update(Msg::Saved {
+        generation,
+        result: told_to_wait(2),
+    });
+    let (wait, delay) = wait_of(&effects);
+    assert_eq!(delay, Duration::from_secs(2));
+    assert!(matches!(app.activity(), Some(Activity::Pausing)));
+    assert_eq!(app.retry().map(|r| r.1), Some(Duration::from_secs(2)));
+    app.update(Msg::Counted {
+        generation: wait,
+        left: Duration::from_secs(1),
+    });
+    assert_eq!(app.retry().map(|r| r.1), Some(Duration::from_secs(1)));
+    let effects = app.update(Msg::Waited { generation: wait });
+    let again = match &effects[..] {
+        [Effect::Save {
+            generation,
+            id: 1001,
+            patch: sent,
+        }] if *sent == patch => *generation,
+        other => panic!("expected the same PUT once more, got {other:?}"),
+    };
+    // A second 429 is not waited out again: the edit stays for the user to send.
+    let effects = app.update(Msg::Saved {
+        generation: again,
+        result: told_to_wait(2),
+    });
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(matches!(app.status(), Status::SaveFailed(_)));
+    assert_eq!(app.form().unwrap().value(Field::Email), "ada@new.example");
+}
+
+#[test]
+fn esc_during_the_pause_sends_nothing_and_keeps_the_edit() {
     let mut app = loaded();
     let (generation, _) = saving(&mut app);
     let effects = app.update(Msg::Saved {
         generation,
-        result: Err(ApiError::Http {
-            status: 429,
-            body: ErrorBody::Empty,
-            retry_after: None,
-        }),
+        result: told_to_wait(5),
     });
-    assert!(effects.is_empty());
+    let (wait, _) = wait_of(&effects);
+    let effects = app.update(key(KeyCode::Esc));
+    assert_eq!(effects, vec![Effect::Cancel { generation: wait }]);
+    assert!(matches!(app.status(), Status::Cancelled(_)));
+    // The pause's end, had it been delivered after all, sends nothing.
+    assert!(no_save(&app.update(Msg::Waited { generation: wait })));
+    assert_eq!(app.form().unwrap().value(Field::Email), "ada@new.example");
+    assert!(app.has_unsaved_changes());
+}
+
+#[test]
+fn a_429_asking_for_more_than_a_minute_is_refused_with_the_time() {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    let effects = app.update(Msg::Saved {
+        generation,
+        result: told_to_wait(61),
+    });
+    assert!(effects.is_empty(), "{effects:?}");
     assert!(matches!(app.status(), Status::SaveFailed(_)));
+    assert!(app.has_unsaved_changes());
 }
 
 #[test]

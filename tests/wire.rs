@@ -22,7 +22,7 @@ async fn a_field_the_server_did_not_store_is_named_after_the_save() {
     ui.ctrl('s');
     ui.wait_for("Review: what will be sent").await;
     ui.key(KeyCode::Enter);
-    ui.wait_for("Saved at").await;
+    ui.wait_for("Partly saved at").await;
     let text = ui.contents();
     assert!(
         text.contains(&format!(
@@ -35,9 +35,30 @@ async fn a_field_the_server_did_not_store_is_named_after_the_save() {
         !text.contains("not applied by the server: Location"),
         "{text}"
     );
-    // The form shows what the server holds.
     assert_eq!(server.contact(id).unwrap().title, before.title);
     assert_eq!(server.contact(id).unwrap().location, "Mars");
+    // What was not stored is still the user's edit, and the next save sends only it.
+    let app = ui.app();
+    let form = app.form().unwrap();
+    assert_eq!(form.value(linq_contact::form::Field::Title), "Chief Tester");
+    assert_eq!(form.dirty_fields(), [linq_contact::form::Field::Title]);
+    ui.ctrl('s');
+    ui.wait_for("Review: what will be sent").await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("✓ Saved at").await;
+    let puts: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(puts.len(), 2, "{puts:?}");
+    assert!(
+        puts[1].contains("\"title\":\"Chief Tester\"") && !puts[1].contains("location"),
+        "{}",
+        puts[1]
+    );
+    assert_eq!(server.contact(id).unwrap().title, "Chief Tester");
     ui.finish().await;
 }
 

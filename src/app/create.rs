@@ -18,6 +18,7 @@ use crate::dialogs::create::CreateReview;
 use crate::dialogs::history::History;
 use crate::form::{Field, Form, Plan};
 use crate::journal::Entry;
+use crate::protocol::{AfterFailure, Keys, after_failure, created_among};
 use crate::target::Target;
 
 impl App {
@@ -73,49 +74,39 @@ impl App {
                 return Vec::new();
             }
         };
-        match lookup_of(&plan) {
+        let keys = Keys::of(&plan.patch);
+        if keys.is_empty() {
             // Nothing to look up: the review opens at once, under the key that asked.
-            (None, None) => {
-                self.show(Overlay::Create(CreateReview {
-                    plan: Box::new(plan),
-                    existing: None,
-                }));
-                Vec::new()
-            }
-            (email, phone) => {
-                let (generation, mut effects) = self.begin(0, Pending::Duplicates(Box::new(plan)));
-                effects.push(Effect::Find {
-                    generation,
-                    email,
-                    phone,
-                });
-                effects
-            }
+            self.show(Overlay::Create(CreateReview::new(plan, Vec::new())));
+            return Vec::new();
         }
+        let (generation, mut effects) = self.begin(0, Pending::Duplicates(Box::new(plan)));
+        effects.push(Effect::Lookup {
+            generation,
+            targets: keys.lookups(),
+        });
+        effects
     }
 
     /// Step 2: the lookup's answer.
     pub(super) fn on_duplicates(
         &mut self,
         plan: Plan,
-        result: Result<Option<Contact>, ApiError>,
+        result: Result<Vec<Contact>, ApiError>,
     ) -> Vec<Effect> {
         match result {
-            Ok(existing) => self.offer_create(plan, existing),
+            Ok(found) => self.offer_create(plan, found),
             Err(e) => self.status = Status::CheckFailed(e),
         }
         Vec::new()
     }
 
-    fn offer_create(&mut self, plan: Plan, existing: Option<Contact>) {
+    fn offer_create(&mut self, plan: Plan, found: Vec<Contact>) {
         if self.typed_since_request && self.overlay.is_none() {
             self.status = Status::TypedDuringCheck;
             return;
         }
-        self.show(Overlay::Create(CreateReview {
-            plan: Box::new(plan),
-            existing: existing.map(Box::new),
-        }));
+        self.show(Overlay::Create(CreateReview::new(plan, found)));
     }
 
     /// Step 3: the `POST`.
@@ -123,11 +114,24 @@ impl App {
         let Some(Overlay::Create(review)) = self.overlay.take() else {
             return Vec::new();
         };
+        self.post(*review.plan, review.found, false)
+    }
+
+    /// Step 3: the `POST`; `resent`: the one repeat after a pause the server asked for.
+    /// The new contact's draft is settled as it goes out: from here on, whether the
+    /// contact exists is found out by looking it up, never by posting a draft again.
+    pub(super) fn post(&mut self, plan: Plan, existing: Vec<Contact>, resent: bool) -> Vec<Effect> {
         if let Some(editing) = &mut self.editing {
             editing.server_problems.clear();
         }
-        let patch = review.plan.patch.clone();
-        let (generation, mut effects) = self.begin(0, Pending::Create(review.plan));
+        let patch = plan.patch.clone();
+        let what = Pending::Create {
+            plan: Box::new(plan),
+            existing,
+            resent,
+        };
+        let (generation, mut effects) = self.begin(0, what);
+        effects.push(Effect::DeleteDraft { id: 0 });
         effects.push(Effect::Create { generation, patch });
         effects
     }
@@ -137,61 +141,79 @@ impl App {
         &mut self,
         result: Result<Contact, ApiError>,
         plan: Plan,
+        existing: Vec<Contact>,
+        resent: bool,
     ) -> Vec<Effect> {
-        match result {
-            Ok(created) => self.adopt_created(created, &plan, false),
-            Err(e) if super::save::may_have_acted(&e) => match lookup_of(&plan) {
-                (None, None) => {
-                    self.status = Status::NotCreated {
-                        why: format!(
-                            "{}; with no e-mail or phone it cannot be looked up",
-                            e.headline()
-                        ),
-                        as_of: None,
-                    };
-                    Vec::new()
-                }
-                (email, phone) => {
-                    let (generation, mut effects) =
-                        self.begin(0, Pending::VerifyCreate(Box::new(plan), e.headline()));
-                    effects.push(Effect::Find {
-                        generation,
-                        email,
-                        phone,
-                    });
-                    effects
-                }
-            },
-            Err(e) => {
+        let e = match result {
+            Ok(created) => return self.adopt_created(created, &plan, false),
+            Err(e) => e,
+        };
+        match after_failure(&e, resent) {
+            AfterFailure::Refused | AfterFailure::ComeBack(_) => {
                 self.refused(e);
                 Vec::new()
             }
+            AfterFailure::WaitAndResend(delay) => {
+                let what = Pending::PauseCreate {
+                    plan: Box::new(plan),
+                    existing,
+                };
+                self.pause(what, delay, &e)
+            }
+            AfterFailure::Verify => self.verify_create(plan, existing, e.headline()),
         }
     }
 
-    /// Step 3: after a lost answer, the lookup. A contact holding what was sent is the
-    /// one created; nothing found means it was not (as of now), and nothing is re-sent.
+    /// A create whose outcome is unknown (no usable answer, or cancelled on its way):
+    /// looked up by what was sent, never posted again.
+    pub(super) fn verify_create(
+        &mut self,
+        plan: Plan,
+        existing: Vec<Contact>,
+        why: String,
+    ) -> Vec<Effect> {
+        let keys = Keys::of(&plan.patch);
+        if keys.is_empty() {
+            self.status = Status::NotCreated {
+                why: format!("{why}; with no e-mail or phone it cannot be looked up"),
+                as_of: None,
+            };
+            return Vec::new();
+        }
+        let what = Pending::VerifyCreate {
+            plan: Box::new(plan),
+            existing,
+            why,
+        };
+        let (generation, mut effects) = self.begin(0, what);
+        effects.push(Effect::Lookup {
+            generation,
+            targets: keys.lookups(),
+        });
+        effects
+    }
+
+    /// Step 3: after a lost answer, the lookup. A new contact holding what was sent is
+    /// the one created; nothing found means it was not (as of now), and nothing is
+    /// re-sent.
     pub(super) fn on_create_verified(
         &mut self,
         plan: Plan,
+        existing: &[Contact],
         why: String,
-        result: Result<Option<Contact>, ApiError>,
+        result: Result<Vec<Contact>, ApiError>,
     ) -> Vec<Effect> {
         match result {
-            Ok(Some(found))
-                if crate::form::unapplied(&plan.patch, &Contact::default(), &found)
-                    .iter()
-                    .all(|u| u.field == Field::Owner) =>
-            {
-                self.adopt_created(found, &plan, true)
-            }
-            Ok(_) => {
-                self.status = Status::NotCreated {
-                    why,
-                    as_of: self.clock.clone(),
-                };
-                Vec::new()
-            }
+            Ok(found) => match created_among(&plan.patch, existing, &found) {
+                Some(made) => self.adopt_created(made.clone(), &plan, true),
+                None => {
+                    self.status = Status::NotCreated {
+                        why,
+                        as_of: self.clock.clone(),
+                    };
+                    Vec::new()
+                }
+            },
             Err(e) => {
                 self.status = Status::CheckFailed(e);
                 Vec::new()
@@ -199,13 +221,31 @@ impl App {
         }
     }
 
+    /// The new contact becomes the open one. Typing done while the create was out is
+    /// kept: each field whose text moved on since the POST is an edit over the new
+    /// contact.
     fn adopt_created(&mut self, created: Contact, plan: &Plan, verified: bool) -> Vec<Effect> {
         let (created, cleaned) = crate::form::clean_record(&created);
         let id = created.id;
         let entry = Entry::of_create("", "", &plan.patch, &created);
+        let typed: Vec<(Field, String)> = self
+            .form()
+            .map(|form| {
+                Field::ALL
+                    .into_iter()
+                    .filter(|f| form.value(*f) != plan.values[f.index()])
+                    .map(|f| (f, form.value(f).to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
         self.cleaned_now = cleaned;
         let mut effects = vec![Effect::DeleteDraft { id: 0 }];
         effects.extend(self.take_contact(created));
+        if let Some(editing) = &mut self.editing {
+            for (f, value) in typed {
+                editing.form.set_value(f, value);
+            }
+        }
         self.status = Status::Created { id, verified };
         effects.push(Effect::Journal(Box::new(entry)));
         effects
@@ -253,10 +293,4 @@ impl App {
             at: entry.at.clone(),
         };
     }
-}
-
-/// What to look a new contact up by: its e-mail and its phone, when given.
-fn lookup_of(plan: &Plan) -> (Option<String>, Option<String>) {
-    let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
-    (given(&plan.patch.email), given(&plan.patch.phone_number))
 }

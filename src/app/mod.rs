@@ -62,6 +62,20 @@ pub enum Msg {
         generation: u64,
         result: Result<Option<Contact>, ApiError>,
     },
+    /// Every contact a create's lookups found (each key looked up alone).
+    LookedUp {
+        generation: u64,
+        result: Result<Vec<Contact>, ApiError>,
+    },
+    /// The pause of this generation has `left` to run (a countdown step).
+    Counted {
+        generation: u64,
+        left: std::time::Duration,
+    },
+    /// The pause of this generation is over.
+    Waited {
+        generation: u64,
+    },
     /// One page of the contact list, for the picker.
     Page {
         generation: u64,
@@ -120,6 +134,17 @@ pub enum Effect {
         generation: u64,
         email: Option<String>,
         phone: Option<String>,
+    },
+    /// Look each target up alone and answer with every contact found (a create's
+    /// duplicate check, and the check after a create whose answer was lost).
+    Lookup {
+        generation: u64,
+        targets: Vec<Target>,
+    },
+    /// Wait, counting down in the status pane, then answer `Msg::Waited`.
+    Wait {
+        generation: u64,
+        delay: std::time::Duration,
     },
     /// `POST` a new contact.
     Create {
@@ -209,6 +234,8 @@ pub enum Status {
     },
     LoadFailed(ApiError),
     SaveFailed(ApiError),
+    /// The server refused to create the new contact; the form stays.
+    CreateFailed(ApiError),
     /// The re-read after an uncertain save failed: whether it landed is still unknown.
     VerifyFailed {
         why: String,
@@ -406,6 +433,14 @@ impl App {
 
     /// The unsent edits as a draft, or `None` when there are none.
     pub fn draft(&self, api_url: &str, saved_at: &str) -> Option<Draft> {
+        // A create that went out may have happened: a draft of it, restored later, would
+        // post a second contact. Its outcome is for a lookup to tell, not for a draft.
+        let creating = self.in_flight.as_ref().is_some_and(|f| {
+            matches!(f.what, Pending::Create { .. } | Pending::VerifyCreate { .. })
+        });
+        if creating {
+            return None;
+        }
         let editing = self.editing.as_ref()?;
         let values: std::collections::BTreeMap<String, String> = editing
             .form
@@ -513,7 +548,7 @@ impl App {
     pub fn is_saving(&self) -> bool {
         self.in_flight
             .as_ref()
-            .is_some_and(|f| matches!(f.what, Pending::Save(_)))
+            .is_some_and(|f| matches!(f.what, Pending::Save { .. }))
     }
 
     pub fn spinner(&self) -> usize {

@@ -24,13 +24,33 @@ pub(super) enum Pending {
     /// The last look at the server between "send" and sending: the review may have
     /// stood open while a colleague saved.
     Confirm(Box<Plan>),
-    Save(Box<Plan>),
+    /// The PUT; `resent`: the one repeat after a pause the server asked for.
+    Save {
+        plan: Box<Plan>,
+        resent: bool,
+    },
+    /// The pause a 429 asked for before the PUT goes out once more.
+    PauseSave(Box<Plan>),
     /// A new contact: the lookup of its e-mail and phone before the review.
     Duplicates(Box<Plan>),
-    /// The `POST` of a new contact.
-    Create(Box<Plan>),
+    /// The `POST` of a new contact; `existing`: what the lookup before it found, so
+    /// that a later lookup can tell the new contact from them.
+    Create {
+        plan: Box<Plan>,
+        existing: Vec<Contact>,
+        resent: bool,
+    },
+    /// The pause a 429 asked for before the POST goes out once more.
+    PauseCreate {
+        plan: Box<Plan>,
+        existing: Vec<Contact>,
+    },
     /// A create whose answer was lost: the lookup that tells whether it happened.
-    VerifyCreate(Box<Plan>, String),
+    VerifyCreate {
+        plan: Box<Plan>,
+        existing: Vec<Contact>,
+        why: String,
+    },
     /// The re-read after a save whose outcome is unknown; `second` is the later look.
     Verify {
         plan: Box<Plan>,
@@ -45,10 +65,12 @@ impl Pending {
         !matches!(
             self,
             Pending::Find(_)
-                | Pending::Save(_)
+                | Pending::Save { .. }
+                | Pending::PauseSave(_)
                 | Pending::Duplicates(_)
-                | Pending::Create(_)
-                | Pending::VerifyCreate(..)
+                | Pending::Create { .. }
+                | Pending::PauseCreate { .. }
+                | Pending::VerifyCreate { .. }
         )
     }
 }
@@ -68,6 +90,9 @@ pub enum Activity<'a> {
     Finding(&'a Target),
     Checking,
     Saving,
+    Creating,
+    /// Waiting out the pause a 429 asked for before sending once more.
+    Pausing,
     /// Re-reading after a save whose outcome is unknown, and why it is unknown.
     Verifying(&'a str),
 }
@@ -80,9 +105,11 @@ impl App {
             Pending::Load { .. } => Activity::Loading(f.id),
             Pending::Find(t) | Pending::Open(t) => Activity::Finding(t),
             Pending::Check | Pending::Confirm(_) => Activity::Checking,
-            Pending::Save(_) | Pending::Create(_) => Activity::Saving,
+            Pending::Save { .. } => Activity::Saving,
+            Pending::Create { .. } => Activity::Creating,
+            Pending::PauseSave(_) | Pending::PauseCreate { .. } => Activity::Pausing,
             Pending::Duplicates(_) => Activity::Checking,
-            Pending::VerifyCreate(_, why) => Activity::Verifying(why),
+            Pending::VerifyCreate { why, .. } => Activity::Verifying(why),
             Pending::Verify { why, .. } => Activity::Verifying(why),
         })
     }

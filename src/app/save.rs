@@ -14,7 +14,8 @@
 
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
-use crate::api::{ApiError, Contact, ContactPatch, ErrorBody};
+use crate::api::{ApiError, Contact, ErrorBody};
+use crate::protocol::{AfterFailure, Settled, Verdict, after_failure};
 use crate::dialogs::review::Review;
 use crate::form::{Conflict, Field, Plan, PlanError};
 use std::time::Duration;
@@ -154,13 +155,22 @@ impl App {
 
     /// Step 4: The PUT.
     fn send_now(&mut self, plan: Plan) -> Vec<Effect> {
+        self.send_put(plan, false)
+    }
+
+    /// Step 4: The PUT; `resent`: the one repeat after a pause the server asked for.
+    pub(super) fn send_put(&mut self, plan: Plan, resent: bool) -> Vec<Effect> {
         let Some(editing) = &mut self.editing else {
             return Vec::new();
         };
         editing.server_problems.clear();
         let patch = plan.patch.clone();
         let id = self.contact_id;
-        let (generation, mut effects) = self.begin(id, Pending::Save(Box::new(plan)));
+        let what = Pending::Save {
+            plan: Box::new(plan),
+            resent,
+        };
+        let (generation, mut effects) = self.begin(id, what);
         effects.push(Effect::Save {
             generation,
             id,
@@ -174,15 +184,56 @@ impl App {
         &mut self,
         result: Result<Contact, ApiError>,
         plan: Plan,
+        resent: bool,
     ) -> Vec<Effect> {
-        match result {
-            Ok(contact) => self.accept_saved(contact, &plan),
-            // The request may have reached the server: never re-send blindly, find out.
-            Err(e) if may_have_acted(&e) => self.start_verify(plan, e.headline(), false),
-            Err(e) => {
+        let e = match result {
+            Ok(contact) => {
+                let before = self.record().cloned().unwrap_or_default();
+                let settled = Settled::after_answer(&plan.patch, &before, &contact);
+                return self.accept_saved(contact, &plan, &settled);
+            }
+            Err(e) => e,
+        };
+        match after_failure(&e, resent) {
+            AfterFailure::Refused | AfterFailure::ComeBack(_) => {
                 self.refused(e);
                 Vec::new()
             }
+            AfterFailure::WaitAndResend(delay) => {
+                self.pause(Pending::PauseSave(Box::new(plan)), delay, &e)
+            }
+            // The request may have reached the server: never re-send blindly, find out.
+            AfterFailure::Verify => self.start_verify(plan, e.headline(), false),
+        }
+    }
+
+    /// The pause a 429 asked for, counted down in the status pane; the write goes out
+    /// once more when it ends ([`App::on_waited`]), and Esc cancels it with nothing sent.
+    pub(super) fn pause(&mut self, what: Pending, delay: Duration, e: &ApiError) -> Vec<Effect> {
+        let id = self.contact_id;
+        let (generation, mut effects) = self.begin(id, what);
+        self.retry = Some((2, delay, e.headline()));
+        effects.push(Effect::Wait { generation, delay });
+        effects
+    }
+
+    /// The pause is over: the same body goes out once more.
+    pub(super) fn on_waited(&mut self, generation: u64) -> Vec<Effect> {
+        let awaited = self.in_flight.as_ref().is_some_and(|f| {
+            f.generation == generation
+                && matches!(f.what, Pending::PauseSave(_) | Pending::PauseCreate { .. })
+        });
+        if !awaited {
+            return Vec::new();
+        }
+        let Some(f) = self.in_flight.take() else {
+            return Vec::new();
+        };
+        self.retry = None;
+        match f.what {
+            Pending::PauseSave(plan) => self.send_put(*plan, true),
+            Pending::PauseCreate { plan, existing } => self.post(*plan, existing, true),
+            _ => Vec::new(),
         }
     }
 
@@ -198,12 +249,16 @@ impl App {
         {
             editing.server_problems = field_problems(body);
         }
-        self.status = Status::SaveFailed(e);
+        self.status = if self.is_new_contact() {
+            Status::CreateFailed(e)
+        } else {
+            Status::SaveFailed(e)
+        };
     }
 
     /// Step 4: A stored save: the server's record becomes the baseline, and every sent field
     /// is compared with what was stored.
-    fn accept_saved(&mut self, contact: Contact, plan: &Plan) -> Vec<Effect> {
+    fn accept_saved(&mut self, contact: Contact, plan: &Plan, settled: &Settled) -> Vec<Effect> {
         let cleaned = std::mem::take(&mut self.cleaned_now);
         let Some(editing) = &mut self.editing else {
             return Vec::new();
@@ -212,9 +267,12 @@ impl App {
             .into_iter()
             .filter(|f| f.of(&editing.record) != f.of(&contact))
             .collect();
-        let unapplied = crate::form::unapplied(&plan.patch, &editing.record, &contact);
-        let entry = crate::journal::Entry::of_save("", "", &plan.patch, &editing.record, &contact);
-        editing.form.rebase_after_save(&contact, plan);
+        let unapplied = settled.warnings();
+        let entry = settled.journal(&plan.patch, &editing.record, &contact);
+        // What the server did not store stays in the form, an unsaved edit again.
+        editing
+            .form
+            .rebase_after_save(&contact, plan, &settled.not_stored_fields());
         editing.forget_history();
         editing.cleaned = cleaned;
         let id = contact.id;
@@ -225,11 +283,12 @@ impl App {
             taken: std::mem::take(&mut editing.taken_meanwhile),
             unapplied,
         };
-        vec![
-            Effect::DeleteDraft { id },
-            Effect::SaveRecent(self.recent.clone()),
-            Effect::Journal(Box::new(entry)),
-        ]
+        let mut effects = vec![Effect::SaveRecent(self.recent.clone())];
+        if settled.not_stored.is_empty() {
+            effects.insert(0, Effect::DeleteDraft { id });
+        }
+        effects.extend(entry.map(|e| Effect::Journal(Box::new(e))));
+        effects
     }
 
     /// Step 5: Re-read to learn whether an uncertain save landed; `why`: what made it
@@ -270,19 +329,14 @@ impl App {
             }
         };
         let as_of = self.clock.clone();
-        if self
-            .record()
-            .is_some_and(|before| landed(&plan.patch, before, &server))
-        {
-            let effects = self.accept_saved(server, &plan);
-            let unapplied = match &mut self.status {
-                Status::Saved { unapplied, .. } => std::mem::take(unapplied),
-                _ => Vec::new(),
-            };
+        let before = self.record().cloned().unwrap_or_default();
+        let settled = Settled::after_reread(&plan.patch, &before, &server);
+        if settled.verdict != Verdict::NotStored {
+            let effects = self.accept_saved(server, &plan, &settled);
             self.status = Status::Verified {
                 landed: true,
                 why,
-                unapplied,
+                unapplied: settled.warnings(),
                 as_of,
                 again: false,
             };
@@ -315,20 +369,6 @@ impl App {
     }
 }
 
-/// Whether the server may have acted on a request that failed this way: no answer, an
-/// answer that could not be read, or a server-side failure. A refusal (4xx) and a
-/// connection that never opened mean it did not.
-pub(super) fn may_have_acted(e: &ApiError) -> bool {
-    match e {
-        ApiError::Http { status, .. } => *status >= 500 || *status == 408,
-        ApiError::Timeout { .. } | ApiError::Decode { .. } | ApiError::Other { .. } => true,
-        ApiError::Connect { .. }
-        | ApiError::Tls { .. }
-        | ApiError::InsecureUrl { .. }
-        | ApiError::InvalidUrl { .. } => false,
-    }
-}
-
 /// The messages of a refusal that name a field, for showing under that field.
 fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
     body.field_messages()
@@ -342,20 +382,4 @@ fn field_problems(body: &ErrorBody) -> Vec<(Field, String)> {
             Some((field, line))
         })
         .collect()
-}
-
-/// Whether an uncertain save reached the server: some field it changed now holds the
-/// sent value. (A save the server stored only in part still landed; the fields it did
-/// not store are reported as not applied.)
-fn landed(patch: &ContactPatch, before: &Contact, server: &Contact) -> bool {
-    let missing: Vec<Field> = crate::form::unapplied(patch, before, server)
-        .into_iter()
-        .filter(|u| u.sent.is_some())
-        .map(|u| u.field)
-        .collect();
-    let changing: Vec<Field> = Field::ALL
-        .into_iter()
-        .filter(|f| f.in_patch(patch).is_some_and(|v| v != f.of(before)))
-        .collect();
-    missing.is_empty() || changing.iter().any(|f| !missing.contains(f))
 }

@@ -81,11 +81,7 @@ impl App {
             }
             Msg::Found { generation, result } => {
                 let awaited = self.in_flight.as_ref().is_some_and(|f| {
-                    f.generation == generation
-                        && matches!(
-                            f.what,
-                            Pending::Find(_) | Pending::Duplicates(_) | Pending::VerifyCreate(..)
-                        )
+                    f.generation == generation && matches!(f.what, Pending::Find(_))
                 });
                 if !awaited {
                     return Vec::new();
@@ -97,16 +93,61 @@ impl App {
                 let result = result.map(|c| c.map(|raw| self.clean(raw)));
                 match f.what {
                     Pending::Find(target) => self.on_found(&target, result),
-                    Pending::Duplicates(plan) => self.on_duplicates(*plan, result),
-                    Pending::VerifyCreate(plan, why) => self.on_create_verified(*plan, why, result),
                     _ => Vec::new(),
                 }
             }
+            Msg::LookedUp { generation, result } => {
+                let awaited = self.in_flight.as_ref().is_some_and(|f| {
+                    f.generation == generation
+                        && matches!(f.what, Pending::Duplicates(_) | Pending::VerifyCreate { .. })
+                });
+                if !awaited {
+                    return Vec::new();
+                }
+                let Some(f) = self.in_flight.take() else {
+                    return Vec::new();
+                };
+                self.retry = None;
+                let result = result.map(|found| {
+                    found
+                        .into_iter()
+                        .map(|c| crate::form::clean_record(&c).0)
+                        .collect()
+                });
+                match f.what {
+                    Pending::Duplicates(plan) => self.on_duplicates(*plan, result),
+                    Pending::VerifyCreate {
+                        plan,
+                        existing,
+                        why,
+                    } => self.on_create_verified(*plan, &existing, why, result),
+                    _ => Vec::new(),
+                }
+            }
+            Msg::Waited { generation } => self.on_waited(generation),
+            Msg::Counted { generation, left } => {
+                if let Some(retry) = self.retry.as_mut()
+                    && self
+                        .in_flight
+                        .as_ref()
+                        .is_some_and(|f| f.generation == generation)
+                {
+                    retry.1 = left;
+                }
+                Vec::new()
+            }
             Msg::Created { generation, result } => {
-                let expects = |p: &Pending| matches!(p, Pending::Create(_));
+                let expects = |p: &Pending| matches!(p, Pending::Create { .. });
                 // A create has no id to ask about: take_answer's id check does not apply.
                 match self.take_answer(generation, expects, result) {
-                    Some((Pending::Create(plan), result)) => self.on_created(result, *plan),
+                    Some((
+                        Pending::Create {
+                            plan,
+                            existing,
+                            resent,
+                        },
+                        result,
+                    )) => self.on_created(result, *plan, existing, resent),
                     _ => Vec::new(),
                 }
             }
@@ -152,18 +193,20 @@ impl App {
                         self.on_verified(result, *plan, why, second)
                     }
                     Pending::Find(_)
-                    | Pending::Save(_)
+                    | Pending::Save { .. }
+                    | Pending::PauseSave(_)
                     | Pending::Duplicates(_)
-                    | Pending::Create(_)
-                    | Pending::VerifyCreate(..) => Vec::new(),
+                    | Pending::Create { .. }
+                    | Pending::PauseCreate { .. }
+                    | Pending::VerifyCreate { .. } => Vec::new(),
                 }
             }
             Msg::Saved { generation, result } => {
-                let expects = |p: &Pending| matches!(p, Pending::Save(_));
+                let expects = |p: &Pending| matches!(p, Pending::Save { .. });
                 match self.take_answer(generation, expects, result) {
-                    Some((Pending::Save(plan), result)) => {
+                    Some((Pending::Save { plan, resent }, result)) => {
                         let result = result.map(|raw| self.clean(raw));
-                        self.on_saved(result, *plan)
+                        self.on_saved(result, *plan, resent)
                     }
                     _ => Vec::new(),
                 }
@@ -179,10 +222,17 @@ impl App {
         };
         let mut effects = self.drop_in_flight();
         self.status = match what {
-            Pending::Save(plan) => {
+            Pending::Save { plan, .. } => {
                 effects.extend(self.cancel_save(*plan));
                 return effects;
             }
+            // The pause before sending once more: the request has not gone out again.
+            Pending::PauseSave(_) => {
+                Status::Cancelled("Save cancelled during the pause: not sent again; your edits stay")
+            }
+            Pending::PauseCreate { .. } => Status::Cancelled(
+                "Create cancelled during the pause: not sent again; your form stays",
+            ),
             Pending::Load { .. } => Status::Cancelled("Loading cancelled"),
             Pending::Check | Pending::Confirm(_) => {
                 Status::Cancelled("Cancelled before sending: nothing was sent")
@@ -192,16 +242,11 @@ impl App {
             }
             // Abandoned on its way: whether the server created it is unknown, and it is
             // looked up rather than posted again.
-            Pending::Create(plan) => {
-                effects.extend(self.on_created(
-                    Err(crate::api::ApiError::Other {
-                        reason: "you cancelled it".into(),
-                    }),
-                    *plan,
-                ));
+            Pending::Create { plan, existing, .. } => {
+                effects.extend(self.verify_create(*plan, existing, "you cancelled it".into()));
                 return effects;
             }
-            Pending::VerifyCreate(..) => {
+            Pending::VerifyCreate { .. } => {
                 Status::Cancelled("Check cancelled: whether the contact was created is unknown")
             }
             Pending::Verify { .. } => Status::Cancelled(

@@ -291,19 +291,24 @@ impl Job<'_> {
                 lost,
                 checked_at,
             } => {
+                if settled.verdict == Verdict::NotStored {
+                    entry.stored = Some(Stored::of(&contact));
+                    let why = lost.as_ref().map_or_else(String::new, one_line);
+                    return failed(
+                        entry,
+                        format!(
+                            "{who}: outcome unknown ({why}): not stored as of {checked_at}; \
+                             not re-sent"
+                        ),
+                    );
+                }
                 let note = lost.map_or_else(String::new, |e| {
                     format!(
-                        "; the answer was lost ({}), read back at {checked_at}",
+                        "; the answer was lost ({}), reading it back at {checked_at} shows \
+                         the values stored",
                         e.headline()
                     )
                 });
-                if settled.verdict == Verdict::NotStored {
-                    entry.stored = Some(Stored::of(&contact));
-                    return failed(
-                        entry,
-                        format!("{who}: outcome unknown{note}: not stored; not re-sent"),
-                    );
-                }
                 (contact, settled, note)
             }
             Outcome::Refused(e) => return failed(entry, format!("{who}: {}", one_line(&e))),

@@ -100,12 +100,20 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
                     Ok(Code::Ok)
                 }
                 Verdict::Partial => {
-                    eprintln!(
-                        "{}{who} partly saved: {} stored; updated {}.",
-                        lost_line.unwrap_or_default(),
-                        edit::names(&settled.stored),
-                        sanitize(&contact.updated_at)
-                    );
+                    let lead = lost_line.unwrap_or_default();
+                    if settled.stored.is_empty() {
+                        eprintln!(
+                            "{lead}{who} answered the save without storing what was sent; \
+                             updated {}.",
+                            sanitize(&contact.updated_at)
+                        );
+                    } else {
+                        eprintln!(
+                            "{lead}{who} partly saved: {} stored; updated {}.",
+                            edit::names(&settled.stored),
+                            sanitize(&contact.updated_at)
+                        );
+                    }
                     warn(&edit::unapplied_lines(&settled.warnings()));
                     Err(Failure::new(
                         Code::Api,

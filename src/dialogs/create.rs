@@ -14,8 +14,20 @@ use ratatui::text::{Line, Span};
 #[derive(Debug, Clone)]
 pub struct CreateReview {
     pub plan: Box<Plan>,
-    /// A contact the find endpoint returned for the e-mail or phone.
+    /// A contact the lookup found for the e-mail or phone (the first of `found`).
     pub existing: Option<Box<Contact>>,
+    /// Every contact the lookup found: a later lookup tells the new contact from these.
+    pub found: Vec<Contact>,
+}
+
+impl CreateReview {
+    pub fn new(plan: Plan, found: Vec<Contact>) -> Self {
+        Self {
+            plan: Box::new(plan),
+            existing: found.first().cloned().map(Box::new),
+            found,
+        }
+    }
 }
 
 impl Dialog for CreateReview {

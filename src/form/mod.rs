@@ -300,10 +300,13 @@ impl Form {
     /// whose text is still what was reviewed takes the server's value (normalised values
     /// show, markers clear); text typed since the review stays, now an edit against what
     /// the server stored. Fields that were not sent follow the server unless edited.
-    pub fn rebase_after_save(&mut self, contact: &Contact, plan: &Plan) {
+    /// `not_stored`: sent fields the server did not store, which stay edits to send again.
+    pub fn rebase_after_save(&mut self, contact: &Contact, plan: &Plan, not_stored: &[Field]) {
         for f in Field::ALL {
             let server = f.of(contact).to_string();
-            let keep = if f.in_patch(&plan.patch).is_some() {
+            let keep = if not_stored.contains(&f) {
+                true
+            } else if f.in_patch(&plan.patch).is_some() {
                 plan.values[f.index()] != self.value(f)
             } else {
                 self.is_dirty(f)

@@ -23,7 +23,8 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settled {
     pub verdict: Verdict,
-    /// Sent fields the server holds as sent (the identity field echoed unchanged too).
+    /// Fields this save changed that the server now holds as sent (an identity field
+    /// echoed unchanged is not among them).
     pub stored: Vec<Field>,
     /// Sent fields the server does not hold as sent.
     pub not_stored: Vec<Unapplied>,
@@ -48,11 +49,7 @@ impl Settled {
     /// happened if some field it changed now holds the sent value.
     pub fn after_reread(patch: &ContactPatch, before: &Contact, now: &Contact) -> Self {
         let mut settled = Self::compare(patch, before, now);
-        let changing: Vec<Field> = Field::ALL
-            .into_iter()
-            .filter(|f| f.in_patch(patch).is_some_and(|sent| !holds(*f, sent, f.of(before))))
-            .collect();
-        let landed = changing.iter().any(|f| settled.stored.contains(f));
+        let landed = !settled.stored.is_empty();
         settled.verdict = match (settled.not_stored.is_empty(), landed) {
             (true, _) => Verdict::Stored,
             (false, true) => Verdict::Partial,
@@ -73,7 +70,11 @@ impl Settled {
         }
         let stored = Field::ALL
             .into_iter()
-            .filter(|f| f.in_patch(patch).is_some() && !not_stored.iter().any(|u| u.field == *f))
+            .filter(|f| {
+                f.in_patch(patch)
+                    .is_some_and(|sent| !holds(*f, sent, f.of(before)))
+                    && !not_stored.iter().any(|u| u.field == *f)
+            })
             .collect();
         Self {
             verdict: Verdict::Stored,
@@ -98,16 +99,18 @@ impl Settled {
             .collect()
     }
 
-    /// What the journal records: the fields the server holds as sent, from what it held
-    /// before. Nothing when nothing was stored.
+    /// What the journal records: the sent fields the server holds as sent (the echoed
+    /// identity field too, marked so by `history`), from what it held before. Nothing
+    /// when no change was stored.
     pub fn journal(&self, patch: &ContactPatch, before: &Contact, after: &Contact) -> Option<Entry> {
-        let changed = |f: &Field| f.in_patch(patch).is_some_and(|v| !holds(*f, v, f.of(before)));
-        if self.verdict == Verdict::NotStored || !self.stored.iter().any(changed) {
+        if self.stored.is_empty() {
             return None;
         }
         let mut kept = ContactPatch::default();
-        for f in &self.stored {
-            if let Some(v) = f.in_patch(patch) {
+        for f in Field::ALL {
+            if let Some(v) = f.in_patch(patch)
+                && !self.not_stored.iter().any(|u| u.field == f)
+            {
                 f.set_in(&mut kept, v.to_string());
             }
         }

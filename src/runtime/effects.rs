@@ -7,6 +7,7 @@ use crate::api::ApiError;
 use crate::api::retry::Backoff;
 use crate::app::picker::PAGE_SIZE;
 use crate::app::{Effect, Msg};
+use crate::target::Target;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -71,6 +72,39 @@ impl EffectRunner {
                 })
                 .await;
                 Msg::Found { generation, result }
+            }),
+            Effect::Lookup {
+                generation,
+                targets,
+            } => self.spawn(generation, async move {
+                let mut found = Vec::new();
+                let mut result = Ok(());
+                for target in &targets {
+                    let (email, phone) = match target {
+                        Target::Email(e) => (Some(e.as_str()), None),
+                        Target::Phone(p) => (None, Some(p.as_str())),
+                        Target::Id(_) => continue,
+                    };
+                    match read_with_retry(backoff, generation, &tx, || {
+                        client.find_contact(email, phone)
+                    })
+                    .await
+                    {
+                        Ok(contact) => crate::protocol::create::gather(&mut found, contact),
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
+                Msg::LookedUp {
+                    generation,
+                    result: result.map(|()| found),
+                }
+            }),
+            Effect::Wait { generation, delay } => self.spawn(generation, async move {
+                count_down(generation, &tx, delay).await;
+                Msg::Waited { generation }
             }),
             Effect::ListPage { generation, page } => self.spawn(generation, async move {
                 let result = read_with_retry(backoff, generation, &tx, || {
@@ -196,28 +230,52 @@ where
                 let Some(delay) = backoff.delay(failed, &e) else {
                     return Err(e);
                 };
-                // Counted down a second at a time so the status pane stays truthful.
-                let reason = e.headline();
-                let mut left = delay;
-                while !left.is_zero() {
-                    let _ = tx.send(Msg::Retrying {
-                        generation,
-                        attempt: failed + 1,
-                        delay: left,
-                        reason: reason.clone(),
-                    });
-                    let step = left.min(Duration::from_secs(1));
-                    tokio::time::sleep(step).await;
-                    left -= step;
-                }
-                let _ = tx.send(Msg::Retrying {
-                    generation,
-                    attempt: failed + 1,
-                    delay: Duration::ZERO,
-                    reason,
-                });
+                retry_count_down(generation, tx, delay, failed + 1, e.headline()).await;
             }
         }
+    }
+}
+
+/// Counted down a second at a time so the status pane stays truthful.
+async fn retry_count_down(
+    generation: u64,
+    tx: &mpsc::UnboundedSender<Msg>,
+    delay: Duration,
+    attempt: u32,
+    reason: String,
+) {
+    let mut left = delay;
+    while !left.is_zero() {
+        let _ = tx.send(Msg::Retrying {
+            generation,
+            attempt,
+            delay: left,
+            reason: reason.clone(),
+        });
+        let step = left.min(Duration::from_secs(1));
+        tokio::time::sleep(step).await;
+        left -= step;
+    }
+    let _ = tx.send(Msg::Retrying {
+        generation,
+        attempt,
+        delay: Duration::ZERO,
+        reason,
+    });
+}
+
+/// The pause a 429 asked for before a write goes out once more: the app already shows
+/// why; this keeps its countdown moving.
+async fn count_down(generation: u64, tx: &mpsc::UnboundedSender<Msg>, delay: Duration) {
+    let mut left = delay;
+    while !left.is_zero() {
+        let step = left.min(Duration::from_secs(1));
+        tokio::time::sleep(step).await;
+        left -= step;
+        let _ = tx.send(Msg::Counted {
+            generation,
+            left,
+        });
     }
 }
 

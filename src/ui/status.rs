@@ -145,6 +145,11 @@ fn busy(activity: Activity<'_>, spin: &str, theme: &Theme) -> Vec<Line<'static>>
     match activity {
         Activity::Loading(id) => vec![Line::from(format!("{spin} Loading contact {id}…"))],
         Activity::Saving => vec![Line::from(format!("{spin} Saving…"))],
+        Activity::Creating => vec![Line::from(format!("{spin} Creating the contact…"))],
+        Activity::Pausing => vec![Line::from(format!(
+            "{spin} The server asked for a pause: sending once more when it ends (Esc \
+             cancels; your edits stay)."
+        ))],
         Activity::Checking => vec![Line::from(format!(
             "{spin} Checking for changes on the server…"
         ))],
@@ -175,14 +180,23 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             unapplied,
             ..
         } => {
-            let mut l = vec![
-                Line::from(format!("The save's answer was lost ({}).", sanitize(why))),
-                Line::styled(
+            let mut l = vec![Line::from(format!(
+                "The save's answer was lost ({}).",
+                sanitize(why)
+            ))];
+            if is_partial(unapplied) {
+                l.push(Line::styled(
+                    "◐ Part of the change reached the server; the rest is still in the form.",
+                    theme.error(),
+                ));
+            } else {
+                l.push(Line::styled(
                     "✓ But the change did reach the server; the form now shows what it stored.",
                     theme.ok(),
-                ),
-            ];
+                ));
+            }
             l.extend(not_applied(unapplied, theme));
+            l.extend(still_unsaved(app, unapplied));
             l
         }
         Status::Verified {
@@ -289,6 +303,14 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             l.push(Line::from(keys(
                 app,
                 "Your edits are kept. {review} to review and send again.",
+            )));
+            l
+        }
+        Status::CreateFailed(e) => {
+            let mut l = error_lines("✗ Create failed: ", e, theme);
+            l.push(Line::from(keys(
+                app,
+                "Nothing was created; your form is kept. {review} to review and create again.",
             )));
             l
         }
@@ -457,6 +479,21 @@ fn not_applied(unapplied: &[Unapplied], theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// Some sent value is not what the server stored: the save is partial.
+fn is_partial(unapplied: &[Unapplied]) -> bool {
+    unapplied.iter().any(|u| u.sent.is_some())
+}
+
+/// What a partial save left to do.
+fn still_unsaved(app: &App, unapplied: &[Unapplied]) -> Option<Line<'static>> {
+    is_partial(unapplied).then(|| {
+        Line::from(keys(
+            app,
+            "Not stored, so still unsaved in the form: {review} sends only those again.",
+        ))
+    })
+}
+
 fn saved(
     app: &App,
     changed: &[Field],
@@ -467,14 +504,25 @@ fn saved(
     let Some(record) = app.record() else {
         return Vec::new();
     };
-    let mut out = vec![Line::from(vec![
-        Span::styled("✓ Saved", theme.ok()),
-        Span::raw(format!(
-            " at {}. The server now has:",
-            short_time(&record.updated_at)
-        )),
-    ])];
+    let mut out = vec![if is_partial(unapplied) {
+        Line::from(vec![
+            Span::styled("◐ Partly saved", theme.error()),
+            Span::raw(format!(
+                " at {}. The server now has:",
+                short_time(&record.updated_at)
+            )),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled("✓ Saved", theme.ok()),
+            Span::raw(format!(
+                " at {}. The server now has:",
+                short_time(&record.updated_at)
+            )),
+        ])
+    }];
     out.extend(not_applied(unapplied, theme));
+    out.extend(still_unsaved(app, unapplied));
     if !taken.is_empty() {
         out.push(Line::from(format!(
             "(a colleague had changed {}: kept, marked +)",
