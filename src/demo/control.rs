@@ -96,7 +96,8 @@ async fn fail(State(shared): State<Shared>, params: Params) -> Response {
             Some(fault) => fault,
             None => {
                 return bad_request(
-                    "kind must be one of 500, 502, 429, 422, stall, oversized, truncated",
+                    "kind must be one of 500, 502, 429, 422, stall, oversized, truncated, \
+                     stored-500, hangup, other-record, 403",
                 );
             }
         },
@@ -173,6 +174,10 @@ fn fault_of_kind(kind: &str, retry_after_secs: u64) -> Option<Fault> {
         "stall" => Fault::Stall,
         "oversized" => Fault::Oversized,
         "truncated" => Fault::Truncated,
+        "stored-500" => Fault::StoredThenServerError,
+        "hangup" => Fault::Hangup,
+        "403" => Fault::Forbidden,
+        "other-record" => Fault::OtherRecord,
         _ => return None,
     })
 }

@@ -42,6 +42,15 @@ pub enum Fault {
     /// one object, `{"field": field, "message": message}`, as Rails-style servers write
     /// them, rather than the documented strings.
     FieldError { field: String, message: String },
+    /// The request is handled (a write is stored, as far as a pending dropped field
+    /// allows), then answered 500 all the same: a server that failed after acting.
+    StoredThenServerError,
+    /// 200 headers, then the connection is cut before any body: an answer lost on its way.
+    Hangup,
+    /// 200 with a well-formed record of another contact (the asked id + 1000).
+    OtherRecord,
+    /// 403 in the JSON:API shape: refused before acting.
+    Forbidden,
 }
 
 /// The pending faults and the latency, shared by the request path and the handle.
@@ -131,7 +140,35 @@ pub(crate) fn respond(fault: &Fault, contact: &Contact, shutdown: watch::Receive
         Fault::Oversized => oversized(contact),
         Fault::Truncated => truncated(contact),
         Fault::FieldError { field, message } => field_error(field, message),
+        Fault::StoredThenServerError => server_error(),
+        Fault::Hangup => hangup(),
+        Fault::Forbidden => forbidden(),
+        Fault::OtherRecord => {
+            let mut other = contact.clone();
+            other.id = other.id.saturating_add(1000);
+            axum::Json(DataEnvelope { data: other }).into_response()
+        }
     }
+}
+
+/// Whether the request is handled before the fault's answer replaces the real one.
+pub(crate) fn handled_first(fault: &Fault) -> bool {
+    matches!(fault, Fault::StoredThenServerError)
+}
+
+fn forbidden() -> Response {
+    let body = json!({"errors": [{
+        "status": 403,
+        "code": "FORBIDDEN",
+        "title": "Forbidden",
+        "detail": "This integration may not change this contact",
+    }]});
+    (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+}
+
+fn hangup() -> Response {
+    let cut = stream::once(async { Err::<Bytes, _>(std::io::Error::other("connection cut")) });
+    json_response(Body::from_stream(cut))
 }
 
 fn field_error(field: &str, message: &str) -> Response {

@@ -95,7 +95,9 @@ Misbehave on demand (no token needed):
   curl -X POST \"$URL/__demo/fail?kind=429&retry_after=7\"
   curl -X POST \"$URL/__demo/fail?kind=422&method=PUT&field=email\"
        # next PUT: 422 with {\"field\":\"email\",\"message\":...} in errors[]
-       # other kinds: 502 (HTML page), stall, oversized, truncated
+       # other kinds: 502 (HTML page), stall, oversized, truncated,
+       # stored-500 (stores, then answers 500), hangup (cut before the body),
+       # other-record (200 with another contact), 403
   curl -X POST \"$URL/__demo/drop-field?name=title\"  # next save of title: 200, not stored
   curl -X POST \"$URL/__demo/edit/$ID\" -d '{\"contact\":{\"title\":\"CEO\"}}'  # a colleague's save
   curl -X POST \"$URL/__demo/clear\"                  # back to normal

@@ -96,6 +96,11 @@ async fn inject_faults(State(shared): State<Shared>, request: Request, next: Nex
         // Taken in its own statement so the lock is released before responding.
         let fault = shared.faults().take(request.method().as_str());
         if let Some(fault) = fault {
+            if super::faults::handled_first(&fault) {
+                let path = path.to_string();
+                let _acted = next.run(request).await;
+                return shared.fault_response(&fault, &path);
+            }
             return shared.fault_response(&fault, path);
         }
     }
