@@ -11,6 +11,7 @@ use linq_contact::demo::{DemoServer, Fault};
 use linq_contact::form::Field;
 use linq_contact::journal::Journal;
 use linq_contact::target::Target;
+use std::time::Duration;
 
 fn posts(server: &DemoServer) -> Vec<String> {
     server
@@ -305,4 +306,38 @@ fn ctrl_n_over_unsaved_edits_asks_before_discarding_them() {
     );
     assert!(app.is_new_contact());
     assert_eq!(app.form().unwrap().value(Field::Title), "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_during_a_slow_create_is_kept_over_the_new_contact() {
+    let server = DemoServer::start(0).await.unwrap();
+    let next = server.last_id() + 1;
+    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    ui.wait_for("Loaded contact 1001").await;
+    start_new(&ui, "Slow", "slow.create@example.com").await;
+    ui.wait_for("Review: the new contact").await;
+    server.set_latency(Duration::from_millis(1500));
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Creating the contact").await;
+    // The focus is on the e-mail: three fields down is the title.
+    ui.replace_field(3, "Typed while it was created");
+    ui.wait_until("the typing reached the form", || {
+        ui.app()
+            .form()
+            .is_some_and(|f| f.value(Field::Title) == "Typed while it was created")
+    })
+    .await;
+    ui.wait_for(&format!("Created contact {next}")).await;
+    let app = ui.app();
+    let form = app.form().unwrap();
+    assert_eq!(app.contact_id(), next);
+    assert_eq!(form.value(Field::Title), "Typed while it was created");
+    assert_eq!(form.dirty_fields(), [Field::Title]);
+    assert_eq!(form.value(Field::FirstName), "Slow");
+    assert_eq!(
+        posts(&server),
+        [r#"{"contact":{"first_name":"Slow","email":"slow.create@example.com"}}"#]
+    );
+    server.set_latency(Duration::ZERO);
+    ui.finish().await;
 }

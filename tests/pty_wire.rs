@@ -407,3 +407,34 @@ async fn ctrl_n_creates_a_contact_end_to_end_and_journals_it() {
     assert!(journal.contains("\"kind\":\"create\""), "{journal}");
     assert!(!journal.contains(server.token()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_a_create_leaves_no_draft_to_create_it_twice() {
+    let server = DemoServer::start(0).await.unwrap();
+    let state = state_dir("create-sigterm");
+    let mut s = editor(&server, &state, server.first_id());
+    s.wait_for(&format!("Loaded contact {}", server.first_id()));
+    s.send("\x0e"); // Ctrl-N
+    s.wait_for("new contact");
+    // Names only: nothing to look the contact up by, before or after.
+    s.send("Nameonly");
+    s.wait_for("Nameonly");
+    s.send(CTRL_S);
+    s.wait_for("Review: the new contact");
+    server.set_latency(Duration::from_secs(30));
+    s.send(ENTER);
+    s.wait_for("Creating the contact");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &s.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(s.wait_exit(), 1, "screen:\n{}", s.contents());
+    assert_eq!(of_method(&server, "POST").len(), 1);
+    // The POST may have created the contact: a draft of it, restored, would post again.
+    let drafts = state.join("linq-contact/drafts");
+    let left: Vec<_> = std::fs::read_dir(&drafts)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
