@@ -1130,3 +1130,47 @@ fn untimed(text: &str) -> String {
     }
     out
 }
+
+#[test]
+fn apply_reports_a_partly_stored_row_as_partial_and_resume_sends_only_the_rest() {
+    let w = World::new();
+    let demo = w.demo();
+    let input = w.file(
+        "rows.jsonl",
+        b"{\"id\": 1002, \"title\": \"Partial Title\", \"company\": \"Partial Co\"}\n",
+    );
+    assert!(demo.drop_field_next("company"));
+    let file = input.to_str().unwrap();
+    let run = w.run(&demo.url(), &["apply", file, "--report", "r1.jsonl"], None);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let r1 = report(&w.dir.join("r1.jsonl"));
+    assert_eq!(statuses(&r1), [(1, "partial".into())]);
+    assert_eq!(r1[0]["not_stored"], serde_json::json!(["company"]));
+    assert!(
+        run.stderr
+            .contains("line 1: contact 1002 partly saved: not stored: company"),
+        "{}",
+        run.stderr
+    );
+    // The journal holds what was stored, not what was only sent.
+    let journal = std::fs::read_to_string(w.journal_path()).unwrap();
+    assert!(journal.contains("Partial Title") && !journal.contains("Partial Co"), "{journal}");
+
+    let run = w.run(
+        &demo.url(),
+        &["apply", file, "--resume", "r1.jsonl", "--report", "r2.jsonl"],
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        statuses(&report(&w.dir.join("r2.jsonl"))),
+        [(1, "updated".into())]
+    );
+    let sent = puts(&demo);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(
+        sent[1].1,
+        r#"{"contact":{"first_name":"Jordan","company":"Partial Co"}}"#
+    );
+    assert_eq!(demo.contact(1002).unwrap().company, "Partial Co");
+}
