@@ -91,8 +91,15 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
 
 fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     let spin = SPINNER[app.spinner() % SPINNER.len()];
+    let pausing = matches!(app.activity(), Some(Activity::Pausing));
     let retry = app.retry().map(|(attempt, delay, reason)| {
-        Line::from(if delay.is_zero() {
+        Line::from(if pausing {
+            format!(
+                "{}; sending again in {}s",
+                sanitize(reason),
+                delay.as_secs_f64().ceil()
+            )
+        } else if delay.is_zero() {
             format!("{}; retrying now (attempt {attempt})", sanitize(reason))
         } else {
             format!(
