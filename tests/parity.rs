@@ -287,3 +287,165 @@ fn a_record_of_another_contact() {
         expect(&[], &["title", "company"], 1),
     );
 }
+
+// ---------------------------------------------------------------------------- create
+
+const NEW_EMAIL: &str = "parity.new@example.com";
+
+/// What both front ends must reach for a create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Created {
+    /// Contacts on the server holding the new e-mail.
+    made: usize,
+    posts: usize,
+    /// Journal entries of kind "create".
+    journaled: usize,
+}
+
+fn holding_the_email(demo: &DemoServer) -> usize {
+    (demo.first_id()..=demo.last_id())
+        .filter_map(|id| demo.contact(id))
+        .filter(|c| c.email == NEW_EMAIL)
+        .count()
+}
+
+fn creates_in(journal: &Journal, server: &str) -> usize {
+    journal
+        .entries(server, None)
+        .iter()
+        .filter(|e| e.kind == "create")
+        .count()
+}
+
+fn posts_to(demo: &DemoServer) -> usize {
+    demo.requests().iter().filter(|r| r.method == "POST").count()
+}
+
+fn create_in_the_editor(w: &World, arm: Arm) -> Created {
+    w.rt.block_on(async {
+        let demo = DemoServer::start(0).await.unwrap();
+        let journal = Journal::new(w.dir.join("editor-journal.jsonl"));
+        let mut s = session(&demo.url(), demo.token(), Target::Id(demo.first_id()));
+        s.journal = Some(journal.clone());
+        let ui = Looped::run(s);
+        ui.wait_for("Loaded contact").await;
+        ui.ctrl('n');
+        ui.wait_for("linq-contact · new contact").await;
+        ui.type_text("Parity");
+        ui.replace_field(2, NEW_EMAIL);
+        ui.ctrl('s');
+        ui.wait_for("Review: the new contact").await;
+        arm(&demo);
+        ui.key(KeyCode::Enter);
+        ui.wait_until("the create's outcome", || {
+            posts_to(&demo) > 0 && !ui.app().is_busy()
+        })
+        .await;
+        let outcome = Created {
+            made: holding_the_email(&demo),
+            posts: posts_to(&demo),
+            journaled: 0,
+        };
+        ui.finish().await;
+        Created {
+            journaled: creates_in(&journal, &demo.url()),
+            ..outcome
+        }
+    })
+}
+
+fn create_with_the_command(w: &World, arm: Arm) -> Created {
+    let demo = w.demo();
+    arm(&demo);
+    let email = format!("email={NEW_EMAIL}");
+    let run = w.run(
+        &demo.url(),
+        &["create", "first_name=Parity", &email, "--yes"],
+        None,
+    );
+    let made = holding_the_email(&demo);
+    assert_eq!(run.code == Some(0), made == 1, "{run:?}");
+    Created {
+        made,
+        posts: posts_to(&demo),
+        journaled: creates_in(&Journal::new(w.journal_path()), &demo.url()),
+    }
+}
+
+fn both_create(arm: Arm, expected: Created) {
+    let w = World::new();
+    let editor = create_in_the_editor(&w, arm);
+    let cli = create_with_the_command(&w, arm);
+    assert!(
+        editor == expected && cli == expected,
+        "expected {expected:?}\n the editor: {editor:?}\n     create: {cli:?}"
+    );
+}
+
+#[test]
+fn a_201_creates_once() {
+    both_create(
+        |_| {},
+        Created {
+            made: 1,
+            posts: 1,
+            journaled: 1,
+        },
+    );
+}
+
+#[test]
+fn a_create_stored_then_answered_500_is_found_not_posted_again() {
+    both_create(
+        |d| d.fail_next_for("POST", 1, Fault::StoredThenServerError),
+        Created {
+            made: 1,
+            posts: 1,
+            journaled: 1,
+        },
+    );
+}
+
+#[test]
+fn a_create_answered_500_before_storing_is_not_posted_again() {
+    both_create(
+        |d| d.fail_next_for("POST", 1, Fault::ServerError),
+        Created {
+            made: 0,
+            posts: 1,
+            journaled: 0,
+        },
+    );
+}
+
+#[test]
+fn a_create_told_to_wait_is_sent_once_more() {
+    both_create(
+        |d| {
+            d.fail_next_for(
+                "POST",
+                1,
+                Fault::TooManyRequests {
+                    retry_after_secs: 1,
+                },
+            )
+        },
+        Created {
+            made: 1,
+            posts: 2,
+            journaled: 1,
+        },
+    );
+}
+
+#[test]
+fn a_refused_create_makes_nothing() {
+    both_create(
+        |d| d.fail_next_for("POST", 1, Fault::Forbidden),
+        Created {
+            made: 0,
+            posts: 1,
+            journaled: 0,
+        },
+    );
+}
