@@ -1119,7 +1119,13 @@ fn untimed(text: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let window = &chars[i..(i + 8).min(chars.len())];
-        let shape = |j: usize, c: &char| if j == 2 || j == 5 { *c == ':' } else { c.is_ascii_digit() };
+        let shape = |j: usize, c: &char| {
+            if j == 2 || j == 5 {
+                *c == ':'
+            } else {
+                c.is_ascii_digit()
+            }
+        };
         if window.len() == 8 && window.iter().enumerate().all(|(j, c)| shape(j, c)) {
             out.push_str("HH:MM:SS");
             i += 8;
@@ -1154,11 +1160,16 @@ fn apply_reports_a_partly_stored_row_as_partial_and_resume_sends_only_the_rest()
     );
     // The journal holds what was stored, not what was only sent.
     let journal = std::fs::read_to_string(w.journal_path()).unwrap();
-    assert!(journal.contains("Partial Title") && !journal.contains("Partial Co"), "{journal}");
+    assert!(
+        journal.contains("Partial Title") && !journal.contains("Partial Co"),
+        "{journal}"
+    );
 
     let run = w.run(
         &demo.url(),
-        &["apply", file, "--resume", "r1.jsonl", "--report", "r2.jsonl"],
+        &[
+            "apply", file, "--resume", "r1.jsonl", "--report", "r2.jsonl",
+        ],
         None,
     );
     assert_eq!(run.code, Some(0), "{run:?}");

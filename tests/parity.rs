@@ -128,7 +128,13 @@ fn through_set(w: &World, arm: Arm, timeout: Duration) -> Outcome {
     let run = w.run(
         &demo.url(),
         &[
-            "set", &id_arg, &title, &company, "--yes", "--timeout", &timeout,
+            "set",
+            &id_arg,
+            &title,
+            &company,
+            "--yes",
+            "--timeout",
+            &timeout,
         ],
         None,
     );
@@ -318,7 +324,10 @@ fn creates_in(journal: &Journal, server: &str) -> usize {
 }
 
 fn posts_to(demo: &DemoServer) -> usize {
-    demo.requests().iter().filter(|r| r.method == "POST").count()
+    demo.requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count()
 }
 
 fn create_in_the_editor(w: &World, arm: Arm) -> Created {

@@ -355,11 +355,13 @@ fn a_short_429_on_a_put_is_waited_out_and_sent_once_more() {
     assert_eq!(app.retry().map(|r| r.1), Some(Duration::from_secs(1)));
     let effects = app.update(Msg::Waited { generation: wait });
     let again = match &effects[..] {
-        [Effect::Save {
-            generation,
-            id: 1001,
-            patch: sent,
-        }] if *sent == patch => *generation,
+        [
+            Effect::Save {
+                generation,
+                id: 1001,
+                patch: sent,
+            },
+        ] if *sent == patch => *generation,
         other => panic!("expected the same PUT once more, got {other:?}"),
     };
     // A second 429 is not waited out again: the edit stays for the user to send.

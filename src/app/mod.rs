@@ -436,7 +436,10 @@ impl App {
         // A create that went out may have happened: a draft of it, restored later, would
         // post a second contact. Its outcome is for a lookup to tell, not for a draft.
         let creating = self.in_flight.as_ref().is_some_and(|f| {
-            matches!(f.what, Pending::Create { .. } | Pending::VerifyCreate { .. })
+            matches!(
+                f.what,
+                Pending::Create { .. } | Pending::VerifyCreate { .. }
+            )
         });
         if creating {
             return None;

@@ -15,9 +15,9 @@
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact, ErrorBody};
-use crate::protocol::{AfterFailure, Settled, Verdict, after_failure};
 use crate::dialogs::review::Review;
 use crate::form::{Conflict, Field, Plan, PlanError};
+use crate::protocol::{AfterFailure, Settled, Verdict, after_failure};
 use std::time::Duration;
 
 /// When the second look at an uncertain save goes out: long enough for a slow server to

@@ -99,7 +99,10 @@ impl App {
             Msg::LookedUp { generation, result } => {
                 let awaited = self.in_flight.as_ref().is_some_and(|f| {
                     f.generation == generation
-                        && matches!(f.what, Pending::Duplicates(_) | Pending::VerifyCreate { .. })
+                        && matches!(
+                            f.what,
+                            Pending::Duplicates(_) | Pending::VerifyCreate { .. }
+                        )
                 });
                 if !awaited {
                     return Vec::new();
@@ -227,9 +230,9 @@ impl App {
                 return effects;
             }
             // The pause before sending once more: the request has not gone out again.
-            Pending::PauseSave(_) => {
-                Status::Cancelled("Save cancelled during the pause: not sent again; your edits stay")
-            }
+            Pending::PauseSave(_) => Status::Cancelled(
+                "Save cancelled during the pause: not sent again; your edits stay",
+            ),
             Pending::PauseCreate { .. } => Status::Cancelled(
                 "Create cancelled during the pause: not sent again; your form stays",
             ),

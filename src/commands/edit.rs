@@ -7,9 +7,9 @@ use super::read::Api;
 use crate::api::{ApiError, Contact, ContactPatch};
 use crate::form::{Change, Field, Form, Plan, PlanError, Unapplied};
 use crate::protocol::{AfterFailure, Settled, after_failure};
-use std::time::Duration;
 use crate::text::sanitize;
 use phonenumber::country::Id as Region;
+use std::time::Duration;
 
 /// The values asked for, by field, in the order given.
 pub type Edits = Vec<(Field, String)>;
@@ -54,7 +54,7 @@ pub enum Outcome {
     /// The server's record is known: the answer to the PUT, or (`lost`) a read after an
     /// answer that never came. `checked_at`: the local time of that read (HH:MM:SS).
     Settled {
-        contact: Contact,
+        contact: Box<Contact>,
         settled: Settled,
         lost: Option<ApiError>,
         checked_at: String,
@@ -81,7 +81,7 @@ pub async fn send(api: &Api, before: &Contact, patch: &ContactPatch) -> Outcome 
                 let contact = stored.sanitized();
                 return Outcome::Settled {
                     settled: Settled::after_answer(patch, before, &contact),
-                    contact,
+                    contact: Box::new(contact),
                     lost: None,
                     checked_at: clock(),
                 };
@@ -103,7 +103,7 @@ pub async fn send(api: &Api, before: &Contact, patch: &ContactPatch) -> Outcome 
             let contact = now.sanitized();
             Outcome::Settled {
                 settled: Settled::after_reread(patch, before, &contact),
-                contact,
+                contact: Box::new(contact),
                 lost: Some(error),
                 checked_at: clock(),
             }
@@ -129,7 +129,10 @@ pub fn names(fields: &[Field]) -> String {
 /// "come back in 90 s", or "come back later" when the server named no time.
 pub fn come_back(after: Option<Duration>) -> String {
     match after {
-        Some(d) => format!("the server asks for a pause of {} s; try again then", d.as_secs()),
+        Some(d) => format!(
+            "the server asks for a pause of {} s; try again then",
+            d.as_secs()
+        ),
         None => "the server asked twice for a pause; try again in a minute".to_string(),
     }
 }

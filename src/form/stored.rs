@@ -45,13 +45,11 @@ pub fn unapplied(patch: &ContactPatch, before: &Contact, stored: &Contact) -> Ve
                 sent: Some(sent.to_string()),
                 stored: now.to_string(),
             }),
-            None if f == Field::Owner && !holds(f, f.of(before), now) => {
-                out.push(Unapplied {
-                    field: f,
-                    sent: None,
-                    stored: now.to_string(),
-                })
-            }
+            None if f == Field::Owner && !holds(f, f.of(before), now) => out.push(Unapplied {
+                field: f,
+                sent: None,
+                stored: now.to_string(),
+            }),
             _ => {}
         }
     }

@@ -103,12 +103,14 @@ mod tests {
         let old = with(1, "a@b.co", "CEO");
         let other = with(2, "a@b.co", "Intern");
         let made = with(3, "a@b.co", "CEO");
-        assert_eq!(created_among(&patch, &[old.clone()], &[old.clone()]), None);
-        assert_eq!(created_among(&patch, &[], &[other.clone()]), None);
+        let existing = std::slice::from_ref(&old);
+        assert_eq!(created_among(&patch, existing, existing), None);
         assert_eq!(
-            created_among(&patch, &[old.clone()], &[old, other, made.clone()]),
-            Some(&made)
+            created_among(&patch, &[], std::slice::from_ref(&other)),
+            None
         );
+        let found = [old.clone(), other, made.clone()];
+        assert_eq!(created_among(&patch, existing, &found), Some(&made));
     }
 
     #[test]

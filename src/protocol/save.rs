@@ -102,7 +102,12 @@ impl Settled {
     /// What the journal records: the sent fields the server holds as sent (the echoed
     /// identity field too, marked so by `history`), from what it held before. Nothing
     /// when no change was stored.
-    pub fn journal(&self, patch: &ContactPatch, before: &Contact, after: &Contact) -> Option<Entry> {
+    pub fn journal(
+        &self,
+        patch: &ContactPatch,
+        before: &Contact,
+        after: &Contact,
+    ) -> Option<Entry> {
         if self.stored.is_empty() {
             return None;
         }

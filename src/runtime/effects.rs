@@ -272,10 +272,7 @@ async fn count_down(generation: u64, tx: &mpsc::UnboundedSender<Msg>, delay: Dur
         let step = left.min(Duration::from_secs(1));
         tokio::time::sleep(step).await;
         left -= step;
-        let _ = tx.send(Msg::Counted {
-            generation,
-            left,
-        });
+        let _ = tx.send(Msg::Counted { generation, left });
     }
 }
 
