@@ -34,7 +34,8 @@ impl Recorder {
     }
 
     /// A save that sent `patch` to `before` and left the server holding `after`.
-    /// `Some(warning)` when the entry could not be written; the save itself stands.
+    /// `Some(warning)` when the entry could not be written ("⚠ this save is not in the
+    /// journal: cannot write …"); the save itself stands.
     pub async fn save(
         &self,
         patch: &ContactPatch,
@@ -60,13 +61,10 @@ impl Recorder {
         let problem = match written {
             Ok(Ok(())) => return None,
             Ok(Err(e)) => e.to_string(),
-            Err(e) => e.to_string(),
+            Err(e) => format!("cannot write {path}: {e}"),
         };
         tracing::warn!(error = %problem, path = %path, "could not write the journal");
-        Some(format!(
-            "warning: the change was made, but the journal {path} could not be written: \
-             {problem}"
-        ))
+        Some(crate::journal::not_recorded(&problem))
     }
 }
 

@@ -26,12 +26,19 @@ impl Dialog for History {
 
     fn shape(&self, view: &View) -> Shape {
         let theme = view.theme;
-        if self.entries.is_empty() {
-            return Shape::Text(vec![Line::from(
-                "No save of this contact was made from this machine (the journal is empty for it).",
-            )]);
-        }
         let mut out = Vec::new();
+        if let Some(note) = crate::journal::skipped_note(view.journal_skipped) {
+            out.push(Line::styled(
+                format!("⚠ {note} (torn or not an entry)"),
+                theme.error(),
+            ));
+        }
+        if self.entries.is_empty() {
+            out.push(Line::from(
+                "No save of this contact was made from this machine (the journal is empty for it).",
+            ));
+            return Shape::Text(out);
+        }
         for (i, e) in self.entries.iter().enumerate() {
             let mark = if i == self.selected { "›" } else { " " };
             let style = if i == self.selected {
