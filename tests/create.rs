@@ -489,3 +489,58 @@ async fn taking_a_save_back_sends_no_control_character_from_the_journal() {
     assert_eq!(server.contact(1001).unwrap().title, "Sales]0;ownedlanif");
     ui.finish().await;
 }
+
+#[test]
+fn a_create_in_the_history_is_listed_but_cannot_be_taken_back() {
+    use common::app::{key, loaded, screen_at};
+    let mut app = loaded();
+    let effects = app.update(key(KeyCode::F(3)));
+    assert_eq!(effects, vec![Effect::LoadHistory { id: 1001 }]);
+    let change = |before: &str, after: &str| FieldChange {
+        field: "title".into(),
+        before: before.into(),
+        after: after.into(),
+    };
+    let entry = |kind: &str, at: &str, change: FieldChange| Entry {
+        at: at.into(),
+        server: "https://api.example.test".into(),
+        contact_id: 1001,
+        kind: kind.into(),
+        fields: vec![change],
+    };
+    app.update(Msg::History {
+        id: 1001,
+        entries: vec![
+            entry(
+                "save",
+                "2026-01-02T10:00:00+00:00",
+                change("Clerk", "Programmer"),
+            ),
+            entry("create", "2026-01-01T10:00:00+00:00", change("", "Clerk")),
+        ],
+        skipped: 0,
+    });
+    assert!(matches!(app.overlay(), Some(Overlay::History(_))));
+    let screen = screen_at(&app, 100, 30);
+    assert!(
+        screen.contains("u put back the values before it"),
+        "{screen}"
+    );
+    // On the create: u is not offered, the footer says why, and u does nothing.
+    app.update(key(KeyCode::Down));
+    let screen = screen_at(&app, 100, 30);
+    assert!(
+        screen.contains("a create cannot be taken back here"),
+        "{screen}"
+    );
+    assert!(!screen.contains("put back the values"), "{screen}");
+    assert!(app.update(key(KeyCode::Char('u'))).is_empty());
+    assert!(matches!(app.overlay(), Some(Overlay::History(_))));
+    assert!(!app.has_unsaved_changes(), "the form is not blanked");
+    assert_eq!(app.form().unwrap().value(Field::Title), "Programmer");
+    // The save above it still can be.
+    app.update(key(KeyCode::Up));
+    app.update(key(KeyCode::Char('u')));
+    assert!(matches!(app.status(), Status::PutBack { .. }));
+    assert_eq!(app.form().unwrap().value(Field::Title), "Clerk");
+}
