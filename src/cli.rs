@@ -278,7 +278,8 @@ EXAMPLES:
 
 EXIT CODES:
   0  success, also when nothing is recorded (said on stderr)
-  1  API or network error (looking up an e-mail or phone)
+  1  API or network error (looking up an e-mail or phone), or the journal exists and
+     cannot be read (a line that cannot be read is skipped and counted on stderr)
   2  usage error (not an id, an e-mail or a phone number)
   4  no contact has this e-mail or phone, and no entry mentions it";
 

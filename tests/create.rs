@@ -6,10 +6,10 @@ mod common;
 use common::looped::{Looped, session};
 
 use crossterm::event::KeyCode;
-use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay};
+use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::demo::{DemoServer, Fault};
 use linq_contact::form::Field;
-use linq_contact::journal::Journal;
+use linq_contact::journal::{Entry, FieldChange, Journal};
 use linq_contact::target::Target;
 use std::time::Duration;
 
@@ -340,4 +340,247 @@ async fn typing_during_a_slow_create_is_kept_over_the_new_contact() {
     );
     server.set_latency(Duration::ZERO);
     ui.finish().await;
+}
+
+// ------------------------------------------------------------------- the journal's edges
+
+/// A scratch directory for one test's journal.
+fn journal_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lc-j-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_the_journal_cannot_take_says_so_under_its_own_status() {
+    let server = DemoServer::start(0).await.unwrap();
+    let dir = journal_dir("unwritable");
+    // A directory where the file should be: the append fails.
+    let path = dir.join("journal.jsonl");
+    std::fs::create_dir_all(&path).unwrap();
+    let mut s = session(&server.url(), server.token(), Target::Id(1001));
+    s.journal = Some(Journal::new(&path));
+    let ui = Looped::run(s);
+    ui.wait_for("Loaded contact 1001").await;
+    ui.replace_field(5, "Unjournalled");
+    ui.ctrl('s');
+    ui.wait_for("Review: what will be sent").await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("⚠ this save is not in the journal").await;
+    // The save's own status stays: it was stored.
+    assert!(ui.contents().contains("Saved at"), "{}", ui.contents());
+    let app = ui.app();
+    assert!(matches!(app.status(), Status::Saved { .. }));
+    let reason = app.not_journalled().unwrap_or_default().to_string();
+    assert!(
+        reason.starts_with(&format!("cannot write {}: ", path.display())),
+        "{reason}"
+    );
+    assert_eq!(server.contact(1001).unwrap().title, "Unjournalled");
+    ui.finish().await;
+}
+
+#[test]
+fn the_not_in_journal_line_stays_with_its_save_and_goes_when_the_status_moves_on() {
+    use common::app::{ctrl, loaded, saving, screen_at};
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    let mut stored = common::ada();
+    stored.email = "ada@new.example".into();
+    let effects = app.update(Msg::Saved {
+        generation,
+        result: Ok(stored.clone()),
+    });
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Journal(_))),
+        "{effects:?}"
+    );
+    app.update(Msg::NotJournalled(
+        "cannot write /j/journal.jsonl: disk full".into(),
+    ));
+    // On a small terminal too, above the save's long status.
+    let screen = screen_at(&app, 100, 24);
+    assert!(screen.contains("Saved at"), "{screen}");
+    assert!(
+        screen.contains(
+            "⚠ this save is not in the journal: cannot write /j/journal.jsonl: disk full"
+        ),
+        "{screen}"
+    );
+    // A keystroke does not hide it; a reload, whose status replaces the save's, does.
+    common::app::type_text(&mut app, "x");
+    assert!(app.not_journalled().is_some());
+    app.update(common::app::key(KeyCode::Backspace));
+    let effects = app.update(ctrl('r'));
+    let [Effect::Load { generation, .. }] = effects[..] else {
+        panic!("Ctrl-R reloads: {effects:?}");
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(stored),
+    });
+    assert!(matches!(app.status(), Status::Loaded));
+    assert_eq!(app.not_journalled(), None);
+    assert!(!screen_at(&app, 100, 30).contains("not in the journal"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f3_says_when_the_journal_cannot_be_read_and_counts_unreadable_lines() {
+    let server = DemoServer::start(0).await.unwrap();
+    // A directory in the journal's place: F3 says so, naming it.
+    let dir = journal_dir("unreadable");
+    let path = dir.join("journal.jsonl");
+    std::fs::create_dir_all(&path).unwrap();
+    let mut s = session(&server.url(), server.token(), Target::Id(1001));
+    s.journal = Some(Journal::new(&path));
+    let ui = Looped::run(s);
+    ui.wait_for("Loaded contact 1001").await;
+    ui.key(KeyCode::F(3));
+    ui.wait_for("✗ No history to show: cannot read the journal")
+        .await;
+    assert!(ui.app().overlay().is_none());
+    let Status::JournalUnreadable(reason) = ui.app().status().clone() else {
+        panic!("{:?}", ui.app().status());
+    };
+    assert!(
+        reason.starts_with(&format!("cannot read the journal {}: ", path.display())),
+        "{reason}"
+    );
+    ui.finish().await;
+
+    // A torn line among entries: the entries are listed and the line is counted.
+    let dir = journal_dir("torn");
+    let journal = Journal::new(dir.join("journal.jsonl"));
+    let entry = Entry {
+        at: "2026-01-01T10:00:00+00:00".into(),
+        server: server.url(),
+        contact_id: 1001,
+        kind: "save".into(),
+        fields: vec![FieldChange {
+            field: "title".into(),
+            before: "Before the torn line".into(),
+            after: server.contact(1001).unwrap().title,
+        }],
+    };
+    journal.append(&entry).unwrap();
+    let mut text = std::fs::read_to_string(journal.path()).unwrap();
+    text.push_str("{\"at\":\"2026-01-02T");
+    std::fs::write(journal.path(), text).unwrap();
+    let mut s = session(&server.url(), server.token(), Target::Id(1001));
+    s.journal = Some(journal);
+    let ui = Looped::run(s);
+    ui.wait_for("Loaded contact 1001").await;
+    ui.key(KeyCode::F(3));
+    ui.wait_for("Saves of contact 1001 made here").await;
+    let screen = ui.contents();
+    assert!(
+        screen.contains("⚠ 1 unreadable journal line skipped"),
+        "{screen}"
+    );
+    assert!(screen.contains("Before the torn line"), "{screen}");
+    ui.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taking_a_save_back_sends_no_control_character_from_the_journal() {
+    let server = DemoServer::start(0).await.unwrap();
+    let now = server.contact(1001).unwrap();
+    // A line written by something else: ESC, BEL and a right-to-left override.
+    let dir = journal_dir("dirty");
+    let path = dir.join("journal.jsonl");
+    let line = serde_json::json!({
+        "at": "2026-01-01T10:00:00+00:00",
+        "server": server.url(),
+        "contact_id": 1001,
+        "kind": "save",
+        "fields": [{"field": "title", "before": "Sales\u{1b}]0;owned\u{7}\u{202e}lanif", "after": now.title}],
+    });
+    std::fs::write(&path, format!("{line}\n")).unwrap();
+    let mut s = session(&server.url(), server.token(), Target::Id(1001));
+    s.journal = Some(Journal::new(&path));
+    let ui = Looped::run(s);
+    ui.wait_for("Loaded contact 1001").await;
+    ui.key(KeyCode::F(3));
+    ui.wait_for("Saves of contact 1001 made here").await;
+    ui.key(KeyCode::Char('u'));
+    ui.wait_for("Put back the values from before the save")
+        .await;
+    assert_eq!(
+        ui.app().form().unwrap().value(Field::Title),
+        "Sales]0;ownedlanif"
+    );
+    ui.ctrl('s');
+    ui.wait_for("Review: what will be sent").await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Saved at").await;
+    let puts: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(puts.len(), 1);
+    assert!(
+        puts[0].contains(r#""title":"Sales]0;ownedlanif""#),
+        "{}",
+        puts[0]
+    );
+    assert_eq!(server.contact(1001).unwrap().title, "Sales]0;ownedlanif");
+    ui.finish().await;
+}
+
+#[test]
+fn a_create_in_the_history_is_listed_but_cannot_be_taken_back() {
+    use common::app::{key, loaded, screen_at};
+    let mut app = loaded();
+    let effects = app.update(key(KeyCode::F(3)));
+    assert_eq!(effects, vec![Effect::LoadHistory { id: 1001 }]);
+    let change = |before: &str, after: &str| FieldChange {
+        field: "title".into(),
+        before: before.into(),
+        after: after.into(),
+    };
+    let entry = |kind: &str, at: &str, change: FieldChange| Entry {
+        at: at.into(),
+        server: "https://api.example.test".into(),
+        contact_id: 1001,
+        kind: kind.into(),
+        fields: vec![change],
+    };
+    app.update(Msg::History {
+        id: 1001,
+        entries: vec![
+            entry(
+                "save",
+                "2026-01-02T10:00:00+00:00",
+                change("Clerk", "Programmer"),
+            ),
+            entry("create", "2026-01-01T10:00:00+00:00", change("", "Clerk")),
+        ],
+        skipped: 0,
+    });
+    assert!(matches!(app.overlay(), Some(Overlay::History(_))));
+    let screen = screen_at(&app, 100, 30);
+    assert!(
+        screen.contains("u put back the values before it"),
+        "{screen}"
+    );
+    // On the create: u is not offered, the footer says why, and u does nothing.
+    app.update(key(KeyCode::Down));
+    let screen = screen_at(&app, 100, 30);
+    assert!(
+        screen.contains("a create cannot be taken back here"),
+        "{screen}"
+    );
+    assert!(!screen.contains("put back the values"), "{screen}");
+    assert!(app.update(key(KeyCode::Char('u'))).is_empty());
+    assert!(matches!(app.overlay(), Some(Overlay::History(_))));
+    assert!(!app.has_unsaved_changes(), "the form is not blanked");
+    assert_eq!(app.form().unwrap().value(Field::Title), "Programmer");
+    // The save above it still can be.
+    app.update(key(KeyCode::Up));
+    app.update(key(KeyCode::Char('u')));
+    assert!(matches!(app.status(), Status::PutBack { .. }));
+    assert_eq!(app.form().unwrap().value(Field::Title), "Clerk");
 }

@@ -694,7 +694,7 @@ fn a_journal_that_cannot_be_written_is_a_warning_not_a_failure() {
     let run = w.run(&demo.url(), &["set", "1002", "title=CTO", "-y"], None);
     assert_eq!(run.code, Some(0), "{run:?}");
     let warning = format!(
-        "linq-contact: warning: the change was made, but the journal {} could not be written: ",
+        "linq-contact: ⚠ this save is not in the journal: cannot write {}: ",
         w.journal_path().display()
     );
     assert!(run.stderr.contains(&warning), "{}", run.stderr);
@@ -705,4 +705,97 @@ fn a_journal_that_cannot_be_written_is_a_warning_not_a_failure() {
     assert_eq!(run.code, Some(0), "{run:?}");
     assert_eq!(run.stdout, format!("{next}\n"));
     assert!(run.stderr.contains(&warning), "{}", run.stderr);
+}
+
+#[test]
+fn history_of_a_journal_that_cannot_be_read_fails_naming_it() {
+    let w = World::new();
+    // No journal yet: nothing recorded, and that is no failure.
+    let none = w.run("http://127.0.0.1:9", &["history", "1002"], None);
+    assert_eq!(none.code, Some(0), "{none:?}");
+    // A directory in its place: an error, not an empty history.
+    std::fs::create_dir_all(w.journal_path()).unwrap();
+    for args in [&["history"][..], &["history", "1002", "--json"]] {
+        let run = w.run("http://127.0.0.1:9", args, None);
+        assert_eq!(run.code, Some(1), "{run:?}");
+        assert_eq!(run.stdout, "");
+        assert!(
+            run.stderr.starts_with(&format!(
+                "linq-contact: cannot read the journal {}: ",
+                w.journal_path().display()
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_torn_line_costs_no_later_save_and_history_counts_it() {
+    let w = World::new();
+    let demo = w.demo();
+    let run = w.run(&demo.url(), &["set", "1002", "title=CTO", "-y"], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    // A full disk tore the next line, and the file was made readable by others since.
+    let mut text = std::fs::read_to_string(w.journal_path()).unwrap();
+    text.push_str(r#"{"at":"2026-01-01T10:00:00+00:00","server":"#);
+    std::fs::write(w.journal_path(), &text).unwrap();
+    std::fs::set_permissions(w.journal_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = w.run(&demo.url(), &["set", "1003", "title=CMO", "-y"], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(!run.stderr.contains("journal"), "{}", run.stderr);
+    let mode = std::fs::metadata(w.journal_path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "tightened by the append");
+
+    let history = w.run(&demo.url(), &["history"], None);
+    assert_eq!(history.code, Some(0), "{history:?}");
+    let saved: Vec<&str> = history
+        .stdout
+        .lines()
+        .filter(|l| l.contains("Title:"))
+        .map(|l| l.split("  ").nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        saved,
+        ["contact 1003", "contact 1002"],
+        "{}",
+        history.stdout
+    );
+    assert_eq!(
+        history.stderr,
+        format!(
+            "linq-contact: warning: 1 unreadable journal line skipped ({})\n",
+            w.journal_path().display()
+        )
+    );
+}
+
+#[test]
+fn history_prints_no_control_or_bidi_character_from_the_journal() {
+    let w = World::new();
+    let url = "http://127.0.0.1:9";
+    // Written by something else (or an older version): ESC, BEL and a right-to-left
+    // override in every text.
+    let dirty = "Sales\u{1b}]0;owned\u{7}\u{202e}lanif";
+    let line = json!({
+        "at": format!("2026-01-01T10:00:00+00:00{dirty}"),
+        "server": url,
+        "contact_id": 1002,
+        "kind": format!("save{dirty}"),
+        "fields": [field(&format!("title{dirty}"), dirty, dirty)],
+    });
+    std::fs::create_dir_all(w.journal_path().parent().unwrap()).unwrap();
+    std::fs::write(w.journal_path(), format!("{line}\n")).unwrap();
+    for args in [&["history"][..], &["history", "1002", "--json"]] {
+        let run = w.run(url, args, None);
+        assert_eq!(run.code, Some(0), "{run:?}");
+        assert!(run.stdout.contains("Sales]0;ownedlanif"), "{run:?}");
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!run.stdout.contains(bad), "{bad:?} in {:?}", run.stdout);
+        }
+        assert!(!run.stdout.contains("\\u001b"), "{:?}", run.stdout);
+    }
 }

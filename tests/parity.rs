@@ -68,7 +68,7 @@ fn puts(demo: &DemoServer) -> usize {
 
 /// The fields the journal's one entry (if any) changed.
 fn journaled(journal: &Journal, server: &str) -> BTreeSet<String> {
-    let entries = journal.entries(server, None);
+    let entries = journal.entries(server, None).unwrap().entries;
     assert!(entries.len() <= 1, "{entries:?}");
     entries
         .iter()
@@ -318,6 +318,8 @@ fn holding_the_email(demo: &DemoServer) -> usize {
 fn creates_in(journal: &Journal, server: &str) -> usize {
     journal
         .entries(server, None)
+        .unwrap()
+        .entries
         .iter()
         .filter(|e| e.kind == "create")
         .count()

@@ -125,7 +125,7 @@ async fn a_save_writes_one_journal_line_with_before_and_stored() {
     ui.finish().await;
     let text = std::fs::read_to_string(journal.path()).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
-    let entries = journal.entries(&server.url(), Some(id));
+    let entries = journal.entries(&server.url(), Some(id)).unwrap().entries;
     assert_eq!(entries.len(), 1);
     let e = &entries[0];
     assert_eq!(e.kind, "save");

@@ -94,11 +94,21 @@ pub enum Msg {
         generation: u64,
         result: Result<Contact, ApiError>,
     },
-    /// The journal's entries for contact `id`, newest first.
+    /// The journal's entries for contact `id`, newest first, and how many of its lines
+    /// could not be read (skipped).
     History {
         id: u64,
         entries: Vec<crate::journal::Entry>,
+        skipped: usize,
     },
+    /// The journal could not be read for contact `id`'s history (why, naming the file).
+    HistoryUnreadable {
+        id: u64,
+        reason: String,
+    },
+    /// The entry of the last save or create could not be written to the journal (why,
+    /// naming the file); the save itself stands.
+    NotJournalled(String),
     /// The draft on disk for contact `id`, if any.
     DraftFound {
         id: u64,
@@ -274,6 +284,8 @@ pub enum Status {
         why: String,
         as_of: Option<String>,
     },
+    /// F3 could not read the journal (why, naming the file).
+    JournalUnreadable(String),
     /// History `u`: the values from before a save are back in the form as edits.
     PutBack {
         fields: Vec<Field>,
@@ -372,6 +384,11 @@ pub struct App {
     typed_since_request: bool,
     /// A contact left while its save was in flight, to mention once the next one is open.
     left_saving: Option<u64>,
+    /// Why the last save's journal entry could not be written; shown with the status
+    /// until the status changes or another entry is written.
+    not_journalled: Option<String>,
+    /// Lines of the journal the open history could not read.
+    journal_skipped: usize,
 }
 
 impl App {
@@ -409,6 +426,8 @@ impl App {
             cleaned_now: Vec::new(),
             typed_since_request: false,
             left_saving: None,
+            not_journalled: None,
+            journal_skipped: 0,
         };
         let effects = match target {
             Target::Id(_) => app.start_load(),
@@ -540,6 +559,16 @@ impl App {
 
     pub fn status(&self) -> &Status {
         &self.status
+    }
+
+    /// Why the last save is not in the journal, while the status pane says so.
+    pub fn not_journalled(&self) -> Option<&str> {
+        self.not_journalled.as_deref()
+    }
+
+    /// Lines of the journal the open history (F3) could not read.
+    pub fn journal_skipped(&self) -> usize {
+        self.journal_skipped
     }
 
     /// A request is in flight: the runtime runs the spinner tick only then.

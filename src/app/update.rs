@@ -18,7 +18,15 @@ impl App {
             self.status_scroll = 0;
         }
         let overlay_before = self.overlay.as_ref().map(std::mem::discriminant);
+        let status_before = std::mem::discriminant(&self.status);
         let effects = self.dispatch(msg);
+        // "Not in the journal" is about the last save: it goes when the status moves on,
+        // or when another entry goes to the journal.
+        if std::mem::discriminant(&self.status) != status_before
+            || effects.iter().any(|e| matches!(e, Effect::Journal(_)))
+        {
+            self.not_journalled = None;
+        }
         // A dialog that waited for another to be answered comes up now.
         if self.overlay.is_none() {
             self.overlay = self.queued.take();
@@ -154,8 +162,25 @@ impl App {
                     _ => Vec::new(),
                 }
             }
-            Msg::History { id, entries } => {
+            Msg::History {
+                id,
+                entries,
+                skipped,
+            } => {
+                if id == self.contact_id && self.overlay.is_none() {
+                    self.journal_skipped = skipped;
+                }
                 self.on_history(id, entries);
+                Vec::new()
+            }
+            Msg::HistoryUnreadable { id, reason } => {
+                if id == self.contact_id && self.overlay.is_none() {
+                    self.status = Status::JournalUnreadable(reason);
+                }
+                Vec::new()
+            }
+            Msg::NotJournalled(reason) => {
+                self.not_journalled = Some(reason);
                 Vec::new()
             }
             Msg::Page {

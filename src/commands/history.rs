@@ -36,9 +36,9 @@ pub(super) async fn run(cli: &Cli, args: &HistoryArgs) -> Result<Code, Failure> 
         }
     }
     let (entries, about) = match (&target, args.contact.as_deref()) {
-        (Some(Target::Id(id)), _) => (journal.entries(&server, Some(*id)), format!("contact {id}")),
+        (Some(Target::Id(id)), _) => (read(&journal, &server, Some(*id))?, format!("contact {id}")),
         (Some(target), Some(raw)) => entries_of_address(cli, &journal, target, raw).await?,
-        _ => (journal.entries(&server, None), "any contact".to_string()),
+        _ => (read(&journal, &server, None)?, "any contact".to_string()),
     };
     if entries.is_empty() {
         eprintln!(
@@ -68,6 +68,21 @@ pub(super) async fn run(cli: &Cli, args: &HistoryArgs) -> Result<Code, Failure> 
         );
     }
     Ok(Code::Ok)
+}
+
+/// The journal's entries; the lines that could not be read are said on stderr, and a
+/// journal that cannot be read at all is a failure (exit 1), not an empty history.
+fn read(journal: &Journal, server: &str, contact: Option<u64>) -> Result<Vec<Entry>, Failure> {
+    let read = journal
+        .entries(server, contact)
+        .map_err(|e| Failure::new(Code::Api, sanitize(&e.to_string())))?;
+    if let Some(note) = read.skipped_note() {
+        eprintln!(
+            "linq-contact: warning: {note} ({})",
+            sanitize(&journal.path().display().to_string())
+        );
+    }
+    Ok(read.entries)
 }
 
 /// The journal's name for the server, the phone region and any problem with the config
@@ -103,12 +118,11 @@ async fn entries_of_address(
     let server = ctx.journal.server();
     match ctx.api.resolve(target).await {
         Ok(Some(contact)) => Ok((
-            journal.entries(server, Some(contact.id)),
+            read(journal, server, Some(contact.id))?,
             format!("contact {} ({})", contact.id, target.describe()),
         )),
         Ok(None) => {
-            let mentioning: Vec<Entry> = journal
-                .entries(server, None)
+            let mentioning: Vec<Entry> = read(journal, server, None)?
                 .into_iter()
                 .filter(|e| e.fields.iter().any(|c| mentions(c, target)))
                 .collect();

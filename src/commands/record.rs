@@ -55,13 +55,10 @@ impl Recorder {
         let problem = match written {
             Ok(Ok(())) => return None,
             Ok(Err(e)) => e.to_string(),
-            Err(e) => e.to_string(),
+            Err(e) => format!("cannot write {path}: {e}"),
         };
         tracing::warn!(error = %problem, path = %path, "could not write the journal");
-        Some(format!(
-            "warning: the change was made, but the journal {path} could not be written: \
-             {problem}"
-        ))
+        Some(crate::journal::not_recorded(&problem))
     }
 }
 

@@ -1,10 +1,12 @@
 //! The saves made from this machine to the open contact, newest first (from the
 //! journal). On an entry, one key puts the values from before that save back into the
-//! form as ordinary edits, to be reviewed and sent like any other.
+//! form as ordinary edits, to be reviewed and sent like any other. A create is listed but
+//! cannot be taken back this way: before it there was no contact, and putting its "before"
+//! values back would only blank the form.
 
 use super::{Dialog, KeyContext, Outcome, Shape, View};
 use crate::journal::Entry;
-use crate::keymap::{Action, Hint, Nav, Scope};
+use crate::keymap::{Action, Hint, Keys, Nav, Scope};
 use crate::text::sanitize;
 use crossterm::event::KeyEvent;
 use ratatui::text::Line;
@@ -26,12 +28,19 @@ impl Dialog for History {
 
     fn shape(&self, view: &View) -> Shape {
         let theme = view.theme;
-        if self.entries.is_empty() {
-            return Shape::Text(vec![Line::from(
-                "No save of this contact was made from this machine (the journal is empty for it).",
-            )]);
-        }
         let mut out = Vec::new();
+        if let Some(note) = crate::journal::skipped_note(view.journal_skipped) {
+            out.push(Line::styled(
+                format!("⚠ {note} (torn or not an entry)"),
+                theme.error(),
+            ));
+        }
+        if self.entries.is_empty() {
+            out.push(Line::from(
+                "No save of this contact was made from this machine (the journal is empty for it).",
+            ));
+            return Shape::Text(out);
+        }
         for (i, e) in self.entries.iter().enumerate() {
             let mark = if i == self.selected { "›" } else { " " };
             let style = if i == self.selected {
@@ -57,7 +66,13 @@ impl Dialog for History {
     }
 
     fn hints(&self, _view: &View) -> Vec<Hint> {
-        vec![Hint::of(Action::UndoSave, "put back the values before it")]
+        match self.entries.get(self.selected) {
+            Some(e) if e.is_create() => vec![Hint::keys(
+                [Keys::Scroll],
+                "another entry: a create cannot be taken back here",
+            )],
+            _ => vec![Hint::of(Action::UndoSave, "put back the values before it")],
+        }
     }
 
     fn way_out(&self) -> Option<&'static str> {
@@ -77,7 +92,10 @@ impl Dialog for History {
             _ => {}
         }
         match (action, self.entries.get(self.selected)) {
-            (Some(Action::UndoSave), Some(entry)) => Outcome::UndoSave(Box::new(entry.clone())),
+            // A create's "before" is no contact at all: nothing to put back.
+            (Some(Action::UndoSave), Some(entry)) if !entry.is_create() => {
+                Outcome::UndoSave(Box::new(entry.clone()))
+            }
             _ => Outcome::Stay,
         }
     }

@@ -1,23 +1,28 @@
-//! The effect runner: performs what the app asks for (requests, drafts, recents) and
-//! sends the results back as messages. It owns the tasks in flight, so a cancel aborts
-//! exactly the request it names.
+//! The effect runner: performs what the app asks for (requests, drafts, recents, the
+//! journal) and sends the results back as messages. It owns the tasks in flight, so a
+//! cancel aborts exactly the request it names. Nothing here blocks the event loop: the
+//! journal's fsync and reads run on the blocking pool, one after another.
 
 use super::Session;
 use crate::api::ApiError;
 use crate::api::retry::Backoff;
 use crate::app::picker::PAGE_SIZE;
 use crate::app::{Effect, Msg};
+use crate::journal::Journal;
 use crate::target::Target;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tokio::task::AbortHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 
 pub struct EffectRunner {
     session: Arc<Session>,
     tx: mpsc::UnboundedSender<Msg>,
     tasks: HashMap<u64, AbortHandle>,
+    /// The last of the journal's reads and writes: each waits for the one before, so
+    /// entries land in the order of the saves and F3 reads what was written before it.
+    journal_work: Option<JoinHandle<()>>,
 }
 
 impl EffectRunner {
@@ -26,6 +31,43 @@ impl EffectRunner {
             session,
             tx,
             tasks: HashMap::new(),
+            journal_work: None,
+        }
+    }
+
+    /// Runs `work` on the journal off the event loop (it reads a file or ends in an
+    /// fsync), after the journal work before it; its message, if any, goes back to the
+    /// loop. Should the work panic, `failed` words the message, given the journal's path
+    /// and the panic.
+    fn with_journal(
+        &mut self,
+        work: impl FnOnce(&Journal) -> Option<Msg> + Send + 'static,
+        failed: impl FnOnce(String) -> Msg + Send + 'static,
+    ) -> Option<()> {
+        let journal = self.session.journal.clone()?;
+        let tx = self.tx.clone();
+        let before = self.journal_work.take();
+        self.journal_work = Some(tokio::spawn(async move {
+            if let Some(before) = before {
+                let _ = before.await;
+            }
+            let path = journal.path().display().to_string();
+            let msg = match tokio::task::spawn_blocking(move || work(&journal)).await {
+                Ok(msg) => msg,
+                Err(e) => Some(failed(format!("{path}: {e}"))),
+            };
+            if let Some(msg) = msg {
+                let _ = tx.send(msg);
+            }
+        }));
+        Some(())
+    }
+
+    /// Waits for the journal's writes still under way (the session is ending: an entry
+    /// must not be lost to a quick quit).
+    pub async fn settle_journal(&mut self) {
+        if let Some(work) = self.journal_work.take() {
+            let _ = work.await;
         }
     }
 
@@ -141,13 +183,34 @@ impl EffectRunner {
                 Msg::Created { generation, result }
             }),
             Effect::LoadHistory { id } => {
-                let entries = self
-                    .session
-                    .journal
-                    .as_ref()
-                    .map(|j| j.entries(&self.session.server_key, Some(id)))
-                    .unwrap_or_default();
-                let _ = tx.send(Msg::History { id, entries });
+                let server = self.session.server_key.clone();
+                let read = self.with_journal(
+                    move |journal| {
+                        Some(match journal.entries(&server, Some(id)) {
+                            Ok(read) => Msg::History {
+                                id,
+                                entries: read.entries,
+                                skipped: read.skipped,
+                            },
+                            Err(e) => Msg::HistoryUnreadable {
+                                id,
+                                reason: e.to_string(),
+                            },
+                        })
+                    },
+                    move |why| Msg::HistoryUnreadable {
+                        id,
+                        reason: format!("cannot read the journal {why}"),
+                    },
+                );
+                // No state directory: no journal, so no history.
+                if read.is_none() {
+                    let _ = tx.send(Msg::History {
+                        id,
+                        entries: Vec::new(),
+                        skipped: 0,
+                    });
+                }
             }
             Effect::CheckDraft { id } => {
                 let draft = self
@@ -169,14 +232,16 @@ impl EffectRunner {
                 }
             }
             Effect::Journal(mut entry) => {
-                if let Some(journal) = &self.session.journal {
-                    entry.at =
-                        chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-                    entry.server = self.session.server_key.clone();
-                    if let Err(e) = journal.append(&entry) {
-                        tracing::warn!(error = %e, path = %journal.path().display(), "could not write the journal");
-                    }
-                }
+                entry.at = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+                entry.server = self.session.server_key.clone();
+                self.with_journal(
+                    move |journal| {
+                        let e = journal.append(&entry).err()?;
+                        tracing::warn!(error = %e, "could not write the journal");
+                        Some(Msg::NotJournalled(e.to_string()))
+                    },
+                    |why| Msg::NotJournalled(format!("cannot write {why}")),
+                );
             }
             Effect::DeleteDraft { id } => {
                 if let Some(store) = &self.session.drafts {

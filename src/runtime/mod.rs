@@ -202,8 +202,14 @@ where
                     crash_drill(&event);
                     to_msg(event, &app, &drawn)
                 }
-                Some(Err(e)) => return Err(e.into()),
-                None => return Ok(Exit::Quit),
+                Some(Err(e)) => {
+                    runner.settle_journal().await;
+                    return Err(e.into());
+                }
+                None => {
+                    runner.settle_journal().await;
+                    return Ok(Exit::Quit);
+                }
             },
             Some(msg) = rx.recv() => {
                 // Results carry the time they arrived, for "as of" in the status pane.
@@ -213,6 +219,7 @@ where
             _ = spinner.tick(), if app.is_busy() => Some(Msg::Tick),
             Some(name) = signals.next() => {
                 runner.abort_all();
+                runner.settle_journal().await;
                 return Ok(signalled(name, &app, &session));
             }
         };
@@ -223,6 +230,7 @@ where
                 Effect::Quit => {
                     runner.abort_all();
                     clear_emergency();
+                    runner.settle_journal().await;
                     return Ok(Exit::Quit);
                 }
                 Effect::ClearScreen => repaint_all(terminal).map_err(Into::into)?,

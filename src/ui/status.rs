@@ -126,6 +126,17 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         None => outcome(app, theme),
     };
     out.extend(retry);
+    // Above the save's own status, which stays true: a long one would push it out of
+    // sight.
+    if let Some(reason) = app.not_journalled() {
+        out.insert(
+            0,
+            Line::styled(
+                crate::journal::not_recorded(&sanitize(reason)),
+                theme.error(),
+            ),
+        );
+    }
     if app.form().is_some_and(|f| f.is_any_dirty()) && !matches!(app.status(), Status::Blocked(_)) {
         let dirty = app.form().map(|f| f.dirty_fields()).unwrap_or_default();
         let names: Vec<&str> = dirty.iter().map(|f| f.label()).collect();
@@ -416,6 +427,10 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
                 )),
             ]
         }
+        Status::JournalUnreadable(reason) => vec![Line::styled(
+            format!("✗ No history to show: {}", sanitize(reason)),
+            theme.error(),
+        )],
         Status::PutBack { fields, at } => vec![Line::from(keys(
             app,
             &format!(
