@@ -154,17 +154,21 @@ impl LinqClient {
                 reason: "finding a contact needs an e-mail or a phone number".to_owned(),
             });
         }
-        let mut url = self.endpoint(&["find"]);
-        {
-            let mut query = url.query_pairs_mut();
-            if let Some(email) = email {
-                query.append_pair("email", email);
-            }
-            if let Some(phone) = phone {
-                query.append_pair("phone_number", phone);
-            }
+        /// The find endpoint's parameters, under the names the API gives them.
+        #[derive(serde::Serialize)]
+        struct FindQuery<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            email: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            phone_number: Option<&'a str>,
         }
-        self.call(self.http.get(url), decode_found).await
+        let url = self.endpoint(&["find"]);
+        let query = FindQuery {
+            email,
+            phone_number: phone,
+        };
+        self.call(self.http.get(url).query(&query), decode_found)
+            .await
     }
 
     /// The exact JSON body [`LinqClient::update_contact`] sends, for the review screen.

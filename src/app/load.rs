@@ -55,7 +55,7 @@ impl App {
     pub(super) fn on_loaded(
         &mut self,
         result: Result<Contact, ApiError>,
-        before: Option<[String; 8]>,
+        before: Option<crate::form::Values>,
     ) -> Vec<Effect> {
         let contact = match result {
             Ok(c) => c,

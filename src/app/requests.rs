@@ -14,7 +14,7 @@ pub(super) enum Pending {
     /// A first load, or a reload. `before`: the form's text when the reload was asked
     /// for, so typing that arrives while it is in flight is kept.
     Load {
-        before: Option<[String; 8]>,
+        before: Option<crate::form::Values>,
     },
     Find(Target),
     /// A load by id while another contact stays on screen until it arrives.

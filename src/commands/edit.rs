@@ -212,7 +212,7 @@ pub fn changed_names(plan: &Plan) -> String {
 
 /// Field names as the API spells them, for messages listing what is valid.
 pub fn field_names() -> String {
-    Field::ALL.map(Field::api_name).join(", ")
+    crate::form::api_names(", ")
 }
 
 /// `field=value` pairs by API name; `field=` clears the field.

@@ -12,6 +12,7 @@ use crate::api::LinqClient;
 use crate::cli::{Cli, HistoryArgs};
 use crate::config::file as config_file;
 use crate::config::{Config, TOKEN_ENV};
+use crate::form::Field;
 use crate::journal::{Entry, FieldChange, Journal};
 use crate::secret::Token;
 use crate::target::{Target, parse_target};
@@ -151,13 +152,13 @@ fn mentions(change: &FieldChange, target: &Target) -> bool {
     let values = [change.before.as_str(), change.after.as_str()];
     match target {
         Target::Email(email) => {
-            change.field == "email"
+            change.field == Field::Email.api_name()
                 && values
                     .iter()
                     .any(|v| v.trim().eq_ignore_ascii_case(email.trim()))
         }
         Target::Phone(phone) => {
-            change.field == "phone_number" && values.iter().any(|v| e164(v) == *phone)
+            change.field == Field::Phone.api_name() && values.iter().any(|v| e164(v) == *phone)
         }
         Target::Id(_) => false,
     }

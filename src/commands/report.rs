@@ -4,6 +4,7 @@
 
 use super::exit::Failure;
 use crate::api::{Contact, ContactPatch, UpdateRequest};
+use crate::form::Field;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fs::File;
@@ -79,18 +80,12 @@ pub struct Stored {
 
 impl Stored {
     pub fn of(c: &Contact) -> Self {
-        let v = |s: &str| Some(s.to_string());
+        let mut values = ContactPatch::default();
+        for f in Field::ALL {
+            f.set_in(&mut values, f.of(c).to_string());
+        }
         Self {
-            values: ContactPatch {
-                first_name: v(&c.first_name),
-                last_name: v(&c.last_name),
-                email: v(&c.email),
-                phone_number: v(&c.phone_number),
-                company: v(&c.company),
-                title: v(&c.title),
-                location: v(&c.location),
-                user_email: v(c.owner_email()),
-            },
+            values,
             updated_at: c.updated_at.clone(),
         }
     }

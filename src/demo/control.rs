@@ -20,7 +20,7 @@ use super::CONTROL_HELP;
 use super::answers::{contact_not_found, standard_error, validation_error};
 use super::faults::Fault;
 use super::shared::Shared;
-use super::store::{PATCH_FIELDS, Refusal};
+use super::store::{Refusal, is_patch_field, patch_field_names};
 use crate::api::model::{DataEnvelope, UpdateRequest};
 
 /// Used when `/__demo/fail?kind=429` names no `retry_after`.
@@ -117,10 +117,10 @@ async fn fail(State(shared): State<Shared>, params: Params) -> Response {
 async fn drop_field(State(shared): State<Shared>, params: Params) -> Response {
     let params = params.map(|q| q.0).unwrap_or_default();
     let name = params.get("name").map(|n| n.trim()).unwrap_or_default();
-    if !PATCH_FIELDS.contains(&name) {
+    if !is_patch_field(name) {
         return bad_request(&format!(
             "name must be a field of an update body: {}",
-            PATCH_FIELDS.join(", ")
+            patch_field_names()
         ));
     }
     let mut plan = shared.faults();

@@ -243,7 +243,7 @@ impl DemoServer {
     /// `last_name`, `email`, `phone_number`, `company`, `title`, `location`,
     /// `user_email`).
     pub fn drop_field_next(&self, field: &str) -> bool {
-        let known = store::PATCH_FIELDS.contains(&field);
+        let known = store::is_patch_field(field);
         if known {
             self.shared.faults().push_drop(field);
         }

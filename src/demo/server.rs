@@ -22,6 +22,7 @@ use super::store::{
 };
 use super::{DEMO_TOKEN, RecordedRequest};
 use crate::api::model::{ContactPatch, DataEnvelope};
+use crate::form::Field;
 
 pub(crate) const TOKEN_HEADER: &str = "X-LINQ-INTEGRATION-TOKEN";
 
@@ -272,7 +273,7 @@ async fn find(
 ) -> Response {
     let params = query.map(|q| q.0).unwrap_or_default();
     let param = |name: &str| params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let (email, phone) = (param("email"), param("phone_number"));
+    let (email, phone) = (param("email"), param(Field::Phone.api_name()));
     if email.is_none() && phone.is_none() {
         return standard_error(
             StatusCode::BAD_REQUEST,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 
 use crate::api::model::{Contact, ContactOwner, ContactPage, ContactPatch, Pagination};
+use crate::form::Field;
 
 pub(crate) const DEFAULT_PER_PAGE: u32 = 25;
 pub(crate) const MAX_PER_PAGE: u32 = 100;
@@ -134,13 +135,13 @@ impl Store {
         };
         let mut checked = self.check(patch, require_identity)?;
         let mut kept = patch.clone();
-        if let Some(name) = dropped {
-            if let Some(value) = patch_field(&mut kept, name) {
-                *value = None;
-            }
-            match name {
-                "phone_number" => checked.phone = None,
-                "user_email" => checked.owner = None,
+        if let Some(field) =
+            dropped.and_then(|name| Field::ALL.into_iter().find(|f| f.api_name() == name))
+        {
+            *(field.spec().slot)(&mut kept) = None;
+            match field {
+                Field::Phone => checked.phone = None,
+                Field::Owner => checked.owner = None,
                 _ => {}
             }
         }
@@ -262,50 +263,26 @@ struct Checked {
     owner: Option<ContactOwner>,
 }
 
-/// The names of the fields an update body may hold, in wire order.
-pub(crate) const PATCH_FIELDS: [&str; 8] = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone_number",
-    "company",
-    "title",
-    "location",
-    "user_email",
-];
+/// Whether `name` is a field an update body may hold.
+pub(crate) fn is_patch_field(name: &str) -> bool {
+    Field::ALL.iter().any(|f| f.api_name() == name)
+}
 
-/// The patch's field of that wire name; `None` for a name no update body has.
-pub(crate) fn patch_field<'a>(
-    patch: &'a mut ContactPatch,
-    name: &str,
-) -> Option<&'a mut Option<String>> {
-    Some(match name {
-        "first_name" => &mut patch.first_name,
-        "last_name" => &mut patch.last_name,
-        "email" => &mut patch.email,
-        "phone_number" => &mut patch.phone_number,
-        "company" => &mut patch.company,
-        "title" => &mut patch.title,
-        "location" => &mut patch.location,
-        "user_email" => &mut patch.user_email,
-        _ => return None,
-    })
+/// The names of the fields an update body may hold, in wire order, for messages.
+pub(crate) fn patch_field_names() -> String {
+    crate::form::api_names(", ")
 }
 
 /// Writes the fields a patch names; `full_name` follows the names, as the server
 /// computes it.
 fn write_fields(contact: &mut Contact, patch: &ContactPatch, checked: Checked) {
-    let fields = [
-        (&patch.first_name, &mut contact.first_name),
-        (&patch.last_name, &mut contact.last_name),
-        (&patch.email, &mut contact.email),
-        (&patch.company, &mut contact.company),
-        (&patch.title, &mut contact.title),
-        (&patch.location, &mut contact.location),
-    ];
-    for (new, field) in fields {
-        if let Some(value) = new {
-            field.clone_from(value);
+    // The phone and the owner are written as checked (normalised, a known user).
+    for f in Field::ALL
+        .into_iter()
+        .filter(|f| !matches!(f, Field::Phone | Field::Owner))
+    {
+        if let (Some(value), Some(field)) = (f.in_patch(patch), (f.spec().text)(contact)) {
+            *field = value.to_string();
         }
     }
     if let Some(phone) = checked.phone {
@@ -542,17 +519,12 @@ mod tests {
             user_email: Some("owner@example.com".into()),
             ..Default::default()
         };
-        for name in ["first_name", "phone_number", "user_email"] {
+        for field in [Field::FirstName, Field::Phone, Field::Owner] {
             let mut s = store();
             let before = s.get(7).cloned().unwrap();
-            let after = s.update_dropping(7, &patch, name).unwrap();
-            let untouched = |c: &Contact| match name {
-                "first_name" => c.first_name.clone(),
-                "phone_number" => c.phone_number.clone(),
-                _ => c.owner_email().to_owned(),
-            };
-            assert_eq!(untouched(&after), untouched(&before), "{name}");
-            assert_eq!(s.get(7), Some(&after), "{name}");
+            let after = s.update_dropping(7, &patch, field.api_name()).unwrap();
+            assert_eq!(field.of(&after), field.of(&before), "{field:?}");
+            assert_eq!(s.get(7), Some(&after), "{field:?}");
         }
         let after = s.update_dropping(7, &patch, "first_name").unwrap();
         assert_eq!(after.full_name, "Ada Lovelace");

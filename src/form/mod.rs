@@ -4,147 +4,18 @@
 //! disagree with what is on screen or what would be sent.
 
 mod email;
+mod fields;
 mod phone;
 mod stored;
 
 pub use email::{check_bare as check_email, fold_domain as fold_email_domain};
+pub use fields::{Field, Kind, LABEL_WIDTH, Spec, TABLE as FIELDS, Values, api_names};
 pub use phone::{normalise as normalise_phone, normalise_for_lookup as normalise_phone_for_lookup};
 pub use stored::{Unapplied, holds, unapplied};
 
 use crate::api::{Contact, ContactPatch};
 use phonenumber::country::Id as Region;
 use tui_input::Input;
-
-/// The editable fields, in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    FirstName,
-    LastName,
-    Email,
-    Phone,
-    Company,
-    Title,
-    Location,
-    Owner,
-}
-
-impl Field {
-    pub const ALL: [Field; 8] = [
-        Field::FirstName,
-        Field::LastName,
-        Field::Email,
-        Field::Phone,
-        Field::Company,
-        Field::Title,
-        Field::Location,
-        Field::Owner,
-    ];
-
-    /// The fields of which the API wants at least one in every update, in the order the
-    /// identity rule picks them.
-    pub const IDENTITY: [Field; 4] = [
-        Field::FirstName,
-        Field::LastName,
-        Field::Email,
-        Field::Phone,
-    ];
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::FirstName => "First name",
-            Field::LastName => "Last name",
-            Field::Email => "E-mail",
-            Field::Phone => "Phone",
-            Field::Company => "Company",
-            Field::Title => "Title",
-            Field::Location => "Location",
-            Field::Owner => "Owner",
-        }
-    }
-
-    /// The key this field has in the request body.
-    pub fn api_name(self) -> &'static str {
-        match self {
-            Field::FirstName => "first_name",
-            Field::LastName => "last_name",
-            Field::Email => "email",
-            Field::Phone => "phone_number",
-            Field::Company => "company",
-            Field::Title => "title",
-            Field::Location => "location",
-            Field::Owner => "user_email",
-        }
-    }
-
-    /// The field the API calls `name` (`email`, `phone_number`, `user_email`, and the
-    /// owner also as `contact_owner`), leniently as to case.
-    pub fn from_api_name(name: &str) -> Option<Field> {
-        let name = name.trim().to_ascii_lowercase();
-        if name == "contact_owner" || name == "owner" {
-            return Some(Field::Owner);
-        }
-        Self::ALL.into_iter().find(|f| f.api_name() == name)
-    }
-
-    pub fn is_identity(self) -> bool {
-        Self::IDENTITY.contains(&self)
-    }
-
-    /// This field's value in a server record.
-    pub fn of(self, c: &Contact) -> &str {
-        match self {
-            Field::FirstName => &c.first_name,
-            Field::LastName => &c.last_name,
-            Field::Email => &c.email,
-            Field::Phone => &c.phone_number,
-            Field::Company => &c.company,
-            Field::Title => &c.title,
-            Field::Location => &c.location,
-            Field::Owner => c.owner_email(),
-        }
-    }
-
-    pub fn next(self) -> Field {
-        Self::ALL[(self.index() + 1) % Self::ALL.len()]
-    }
-
-    pub fn prev(self) -> Field {
-        Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
-    }
-
-    /// This field's value in a patch, if the patch sends it.
-    pub fn in_patch(self, patch: &ContactPatch) -> Option<&str> {
-        match self {
-            Field::FirstName => patch.first_name.as_deref(),
-            Field::LastName => patch.last_name.as_deref(),
-            Field::Email => patch.email.as_deref(),
-            Field::Phone => patch.phone_number.as_deref(),
-            Field::Company => patch.company.as_deref(),
-            Field::Title => patch.title.as_deref(),
-            Field::Location => patch.location.as_deref(),
-            Field::Owner => patch.user_email.as_deref(),
-        }
-    }
-
-    /// Puts `value` into the patch under this field.
-    pub fn set_in(self, patch: &mut ContactPatch, value: String) {
-        let slot = match self {
-            Field::FirstName => &mut patch.first_name,
-            Field::LastName => &mut patch.last_name,
-            Field::Email => &mut patch.email,
-            Field::Phone => &mut patch.phone_number,
-            Field::Company => &mut patch.company,
-            Field::Title => &mut patch.title,
-            Field::Location => &mut patch.location,
-            Field::Owner => &mut patch.user_email,
-        };
-        *slot = Some(value);
-    }
-}
 
 /// A problem the client can see before sending anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,7 +47,7 @@ pub struct Plan {
     pub warnings: Vec<(Field, String)>,
     /// The form's text when the plan was built: after the save, a field whose text has
     /// moved on since is kept as a new edit.
-    pub values: [String; 8],
+    pub values: Values,
 }
 
 /// Why no request can be built.
@@ -215,7 +86,7 @@ struct FieldState {
 /// The form for one contact.
 #[derive(Debug, Clone)]
 pub struct Form {
-    fields: [FieldState; 8],
+    fields: [FieldState; Field::COUNT],
     region: Region,
 }
 
@@ -324,7 +195,7 @@ impl Form {
     /// fields whose text moved on since `before` (the text when the reload was asked
     /// for) are kept as edits, merged like a restored draft (a field the server also
     /// changed is a conflict). Everything else is dropped for the server's value.
-    pub fn reload(&self, contact: &Contact, before: &[String; 8]) -> (Form, Merge) {
+    pub fn reload(&self, contact: &Contact, before: &Values) -> (Form, Merge) {
         let mut old = self.clone();
         for f in Field::ALL {
             if self.value(f) == before[f.index()] {
@@ -336,7 +207,7 @@ impl Form {
     }
 
     /// All edited values, in field order (a snapshot taken when a save goes out).
-    pub fn values(&self) -> [String; 8] {
+    pub fn values(&self) -> Values {
         Field::ALL.map(|f| self.value(f).to_string())
     }
 
@@ -386,7 +257,7 @@ impl Form {
                 })
             })
             .collect();
-        let identity_dirty = Field::IDENTITY.iter().any(|&f| self.is_dirty(f));
+        let identity_dirty = Field::identity().any(|f| self.is_dirty(f));
         let final_value = |f: Field| {
             if self.is_dirty(f) {
                 self.value(f).trim().to_string()
@@ -394,16 +265,19 @@ impl Form {
                 self.loaded(f).to_string()
             }
         };
-        if Field::IDENTITY.iter().all(|&f| final_value(f).is_empty()) {
+        if Field::identity().all(|f| final_value(f).is_empty()) {
             let message = if identity_dirty {
-                "first name, last name, e-mail and phone cannot all be empty"
+                format!("{} cannot all be empty", fields::identity_words("and"))
             } else {
-                "this contact has no first name, last name, e-mail or phone, and the API \
-                 needs one of them in every update: fill one in"
+                format!(
+                    "this contact has no {}, and the API needs one of them in every update: \
+                     fill one in",
+                    fields::identity_words("or")
+                )
             };
             problems.push(Problem {
                 field: None,
-                message: message.into(),
+                message,
             });
         }
         problems
@@ -430,17 +304,16 @@ impl Form {
             self.body_of(&dirty, |f| self.loaded(f).to_string())?;
         // A clear ("") is sent but does not count for the API's identity rule.
         let counts = |f: &Field| f.in_patch(&patch).is_some_and(|v| !v.is_empty());
-        let required_unchanged = if Field::IDENTITY.iter().any(counts) {
+        let required_unchanged = if Field::identity().any(|f| counts(&f)) {
             None
         } else {
             // `problems()` guarantees one identity field keeps a non-empty value; only an
             // unchanged one can be echoed (a changed one is in the body already).
             let echoable = |f: &Field| f.in_patch(&patch).is_none() && !self.loaded(*f).is_empty();
-            Field::IDENTITY
-                .into_iter()
+            Field::identity()
                 .filter(echoable)
                 .find(|f| !avoid.contains(f))
-                .or_else(|| Field::IDENTITY.into_iter().find(echoable))
+                .or_else(|| Field::identity().find(echoable))
                 .map(|f| {
                     let value = self.loaded(f).to_string();
                     f.set_in(&mut patch, value.clone());
@@ -550,53 +423,47 @@ pub fn clean_record(raw: &Contact) -> (Contact, Vec<Field>) {
 }
 
 /// The field a server message is about, when it names one ("Email is invalid",
-/// "phone_number must be E.164", "User email does not belong…").
+/// "phone_number must be E.164", "User email does not belong…"): the field whose words
+/// match the longest stretch ("user email" is the owner, though it holds "email").
 pub fn field_named_in(message: &str) -> Option<Field> {
     let m = message.to_lowercase().replace(['_', '-'], " ");
-    let named = |words: &[&str]| words.iter().any(|w| m.contains(w));
-    // The owner first: "user email" also contains "email".
-    if named(&["user email", "owner"]) {
-        Some(Field::Owner)
-    } else if named(&["first name"]) {
-        Some(Field::FirstName)
-    } else if named(&["last name"]) {
-        Some(Field::LastName)
-    } else if named(&["email", "e mail"]) {
-        Some(Field::Email)
-    } else if named(&["phone"]) {
-        Some(Field::Phone)
-    } else if named(&["company"]) {
-        Some(Field::Company)
-    } else if named(&["title"]) {
-        Some(Field::Title)
-    } else if named(&["location"]) {
-        Some(Field::Location)
-    } else {
-        None
-    }
+    Field::ALL
+        .into_iter()
+        .filter_map(|f| {
+            let longest = f
+                .spec()
+                .words
+                .iter()
+                .filter(|w| m.contains(*w))
+                .map(|w| w.len())
+                .max()?;
+            Some((longest, f))
+        })
+        .max_by_key(|(len, f)| (*len, std::cmp::Reverse(*f)))
+        .map(|(_, f)| f)
 }
 
 /// Trims, then checks and normalises per field. Empty is allowed (clearing a field) except
 /// for the owner, which must name a user.
 pub fn outgoing_value(f: Field, raw: &str, region: Region) -> Result<String, String> {
     let value = raw.trim();
-    match f {
-        Field::Email if !value.is_empty() => check_email(value).map(|()| value.to_string()),
-        Field::Phone if !value.is_empty() => normalise_phone(value, region),
-        Field::Owner if value.is_empty() => {
+    match f.spec().kind {
+        Kind::Email if !value.is_empty() => check_email(value).map(|()| value.to_string()),
+        Kind::Phone if !value.is_empty() => normalise_phone(value, region),
+        Kind::User if value.is_empty() => {
             Err("the owner cannot be empty: enter the e-mail of a user".into())
         }
-        Field::Owner => check_email(value)
+        Kind::User => check_email(value)
             .map(|()| value.to_string())
             .map_err(|why| format!("the owner must be the e-mail of a user: {why}")),
-        _ => Ok(value.to_string()),
+        Kind::Text | Kind::Email | Kind::Phone => Ok(value.to_string()),
     }
 }
 
 /// Something worth a second look that does not stop the value from being sent.
 pub fn outgoing_warning(f: Field, raw: &str, region: Region) -> Option<String> {
-    match f {
-        Field::Phone if !raw.trim().is_empty() => phone::warning(raw.trim(), region),
+    match f.spec().kind {
+        Kind::Phone if !raw.trim().is_empty() => phone::warning(raw.trim(), region),
         _ => None,
     }
 }

@@ -1,8 +1,8 @@
 //! Believing only what the server stored: after a save, each sent field is compared
 //! with the stored value, as the server may have normalised it.
 
-use super::Field;
 use super::email::fold_domain;
+use super::{Field, Kind};
 use crate::api::{Contact, ContactPatch};
 
 /// A sent field the server did not store as sent (or an owner change nobody sent).
@@ -60,9 +60,9 @@ pub fn unapplied(patch: &ContactPatch, before: &Contact, stored: &Contact) -> Ve
 /// with the domain case-folded, text trimmed.
 pub fn holds(f: Field, sent: &str, stored: &str) -> bool {
     let (sent, stored) = (sent.trim(), stored.trim());
-    match f {
-        Field::Email | Field::Owner => fold_domain(sent) == fold_domain(stored),
-        Field::Phone if !sent.is_empty() => {
+    match f.spec().kind {
+        Kind::Email | Kind::User => fold_domain(sent) == fold_domain(stored),
+        Kind::Phone if !sent.is_empty() => {
             let e164 = |s: &str| {
                 phonenumber::parse(None, s)
                     .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())

@@ -10,9 +10,9 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-/// Borders, the eight fields, a note under the focused field, and the facts line.
-pub const HEIGHT: u16 = 2 + 8 + 1 + 1;
-const LABEL_COLS: usize = 11;
+/// Borders, the fields, a note under the focused field, and the facts line.
+pub const HEIGHT: u16 = 2 + Field::COUNT as u16 + 1 + 1;
+const LABEL_COLS: usize = crate::form::LABEL_WIDTH;
 /// "› " + label + " " + marker + " ".
 const PREFIX_COLS: usize = 2 + LABEL_COLS + 1 + 2;
 

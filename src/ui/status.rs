@@ -568,7 +568,10 @@ fn saved(
                 },
                 style,
             ),
-            Span::styled(format!("{:<11} ", f.label()), style),
+            Span::styled(
+                format!("{:<w$} ", f.label(), w = crate::form::LABEL_WIDTH),
+                style,
+            ),
             Span::styled(sanitize(f.of(record)), style),
         ]));
     }
