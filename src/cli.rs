@@ -353,15 +353,23 @@ pub struct ApplyArgs {
     /// JSON Lines or CSV file of updates; `-` reads stdin.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Rows in flight at once, over one connection pool.
+    /// Rows in flight at once, over one connection pool: 1 to 64. Rows for the same
+    /// contact still run one after another, in file order.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// Write one JSON line per row to FILE as rows finish.
+    /// Write one JSON line per row to FILE as rows finish. FILE may not be the input or
+    /// the --resume report (refused before anything is read or sent).
     #[arg(long, value_name = "FILE", conflicts_with = "dry_run")]
     pub report: Option<PathBuf>,
-    /// Skip the rows an earlier report marks updated, unchanged or skipped.
+    /// Skip the rows an earlier report of this same input marks updated, unchanged or
+    /// skipped: the same line, id and cells. A file that is not a report is refused.
     #[arg(long, value_name = "FILE")]
     pub resume: Option<PathBuf>,
+    /// In CSV, an empty cell clears its field (by default it leaves the field as it is).
+    /// The email and phone_number of a row without an id find its contact and are never
+    /// cleared. JSON Lines clear with "" or null either way.
+    #[arg(long)]
+    pub empty_clears: bool,
     /// Check every row and read the contacts, print the bodies (one JSON line per row on
     /// stdout) and send nothing.
     #[arg(long)]
