@@ -134,8 +134,7 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
             eprintln!("{}", interrupted_hint(args));
             Ok(Code::Interrupted)
         }
-        None if progress.counts.failures() > 0 => Ok(Code::Api),
-        None => Ok(Code::Ok),
+        None => Ok(progress.counts.exit_code()),
     }
 }
 
@@ -200,7 +199,7 @@ fn listen_for_interrupt(
             }
             if count == 1 {
                 stop.send_replace(Some(Stop::Interrupted));
-                notes.drop_bar();
+                notes.drop_bar_at_ctrl_c();
                 notes.say(
                     "Ctrl-C: taking no more rows; finishing the requests in flight (Ctrl-C \
                      again quits now)",

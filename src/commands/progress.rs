@@ -3,9 +3,10 @@
 //! the summary at the end. The first Ctrl-C takes the bar away, so that what is said
 //! while the rows in flight finish is not drawn under a bar that no longer moves.
 
+use super::exit::Code;
 use super::report::Status;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -35,6 +36,31 @@ impl Notes {
             bar.finish_and_clear();
         }
     }
+
+    /// Clears the bar at Ctrl-C. The bar fills its line to the right edge, so the `^C`
+    /// the terminal echoes lands on the line below it, where the bar's own clearing
+    /// would begin, leaving the bar frozen above. When the terminal echoes control
+    /// characters, that line is cleared first and the bar's clearing starts on the bar.
+    pub fn drop_bar_at_ctrl_c(&self) {
+        let mut bar = self.bar();
+        if bar.is_some() && echoes_ctrl_c() {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(b"\r\x1b[2K\x1b[1A");
+            let _ = err.flush();
+        }
+        if let Some(bar) = bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Whether the terminal on stderr writes `^C` when Ctrl-C is typed.
+fn echoes_ctrl_c() -> bool {
+    use rustix::termios::LocalModes;
+    rustix::termios::tcgetattr(std::io::stderr()).is_ok_and(|t| {
+        t.local_modes
+            .contains(LocalModes::ECHO | LocalModes::ECHOCTL)
+    })
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +78,19 @@ impl Counts {
         self.updated + self.partial + self.unchanged + self.failed + self.skipped + self.planned
     }
 
-    /// Rows that did not do all they asked: they make the exit code 1.
+    /// Rows that did not do all they asked.
     pub fn failures(&self) -> u64 {
         self.failed + self.partial
+    }
+
+    /// The exit code of a run that went through its input: 1 when a row failed or was
+    /// partial.
+    pub fn exit_code(&self) -> Code {
+        if self.failures() > 0 {
+            Code::Api
+        } else {
+            Code::Ok
+        }
     }
 }
 
@@ -189,11 +225,17 @@ mod tests {
         let c = progress.counts;
         assert_eq!((c.updated, c.partial, c.skipped, c.total()), (1, 1, 1, 3));
         assert_eq!(c.failures(), 1);
+        assert_eq!(c.exit_code(), Code::Api);
         assert_eq!(
             summary(c, 2.0, false),
             "3 rows in 2.0 s (1.5 rows/s): 1 updated, 1 partial, 0 unchanged, 0 failed, 1 \
              skipped."
         );
-        assert_eq!(Counts::default().failures(), 0);
+        let only_partial = Counts {
+            partial: 1,
+            ..Counts::default()
+        };
+        assert_eq!(only_partial.exit_code(), Code::Api);
+        assert_eq!(Counts::default().exit_code(), Code::Ok);
     }
 }
