@@ -192,7 +192,10 @@ INPUT (the format is recognised from the first character: `{` means JSON Lines):
     1002,CTO,
   The contact is the row's id; without one, its email; without that, its phone_number
   (a column used to find the contact is not changed). Other columns are fields as in
-  `set --help`: an empty cell clears the field, a missing column leaves it unchanged.
+  `set --help`. An empty cell leaves its field as it is, as a missing column or key does;
+  --empty-clears makes an empty CSV cell clear it, and in JSON Lines \"\" or null clears.
+  Without an id, email and phone_number find the contact and are never cleared.
+  Rows for the same contact run one after another, in file order.
 
 Each row is read, checked with the editor's rules, sent as the smallest body and compared
 with what the server stored. Rows are independent: a bad row fails alone. Reads are
@@ -202,8 +205,13 @@ row marked by what the server holds.
 
 REPORT (--report FILE): one JSON object per row, written as each row finishes:
   {\"line\":2,\"id\":1002,\"status\":\"updated\",\"sent\":{\"contact\":{..}},\"stored\":{..}}
-  status: updated, unchanged, failed (with \"error\") or skipped (done in the --resume
-  report). --resume FILE skips rows that report marks updated, unchanged or skipped.
+  status: updated; partial (saved, but the server did not store the fields listed in
+  \"not_stored\": a failure, run again by --resume); unchanged; failed (with \"error\");
+  skipped (done in the --resume report). Each entry has the row's \"fingerprint\".
+  --resume FILE skips a row only when that report has it updated, unchanged or skipped
+  on the same line, with the same id and the same cells; a report of another file skips
+  nothing, and a file that is not a report is refused. --report may not name the input
+  or the --resume file, under any path or link.
 
 Ctrl-C stops taking rows and lets the requests in flight finish (Ctrl-C again quits at
 once); the report stays valid and --resume finishes the job.
@@ -215,8 +223,9 @@ EXAMPLES:
 
 EXIT CODES:
   0    every row updated, unchanged or skipped
-  1    at least one row failed (or an API or network error)
-  2    usage error (unreadable input or report file); nothing was sent
+  1    at least one row failed or was partial (or an API or network error)
+  2    usage error (unreadable input, report or --resume file; a --report that is the
+       input or the --resume file); nothing was sent
   130  interrupted by Ctrl-C; the report holds every row that finished";
 
 const CREATE_HELP: &str = "\
