@@ -192,7 +192,10 @@ INPUT (the format is recognised from the first character: `{` means JSON Lines):
     1002,CTO,
   The contact is the row's id; without one, its email; without that, its phone_number
   (a column used to find the contact is not changed). Other columns are fields as in
-  `set --help`: an empty cell clears the field, a missing column leaves it unchanged.
+  `set --help`. An empty cell leaves its field as it is, as a missing column or key does;
+  --empty-clears makes an empty CSV cell clear it, and in JSON Lines \"\" or null clears.
+  Without an id, email and phone_number find the contact and are never cleared.
+  Rows for the same contact run one after another, in file order.
 
 Each row is read, checked with the editor's rules, sent as the smallest body and compared
 with what the server stored. Rows are independent: a bad row fails alone. Reads are
@@ -202,8 +205,13 @@ row marked by what the server holds.
 
 REPORT (--report FILE): one JSON object per row, written as each row finishes:
   {\"line\":2,\"id\":1002,\"status\":\"updated\",\"sent\":{\"contact\":{..}},\"stored\":{..}}
-  status: updated, unchanged, failed (with \"error\") or skipped (done in the --resume
-  report). --resume FILE skips rows that report marks updated, unchanged or skipped.
+  status: updated; partial (saved, but the server did not store the fields listed in
+  \"not_stored\": a failure, run again by --resume); unchanged; failed (with \"error\");
+  skipped (done in the --resume report). Each entry has the row's \"fingerprint\".
+  --resume FILE skips a row only when that report has it updated, unchanged or skipped
+  on the same line, with the same id and the same cells; a report of another file skips
+  nothing, and a file that is not a report is refused. --report may not name the input
+  or the --resume file, under any path or link.
 
 Ctrl-C stops taking rows and lets the requests in flight finish (Ctrl-C again quits at
 once); the report stays valid and --resume finishes the job.
@@ -215,8 +223,9 @@ EXAMPLES:
 
 EXIT CODES:
   0    every row updated, unchanged or skipped
-  1    at least one row failed (or an API or network error)
-  2    usage error (unreadable input or report file); nothing was sent
+  1    at least one row failed or was partial (or an API or network error)
+  2    usage error (unreadable input, report or --resume file; a --report that is the
+       input or the --resume file); nothing was sent
   130  interrupted by Ctrl-C; the report holds every row that finished";
 
 const CREATE_HELP: &str = "\
@@ -354,15 +363,23 @@ pub struct ApplyArgs {
     /// JSON Lines or CSV file of updates; `-` reads stdin.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Rows in flight at once, over one connection pool.
+    /// Rows in flight at once, over one connection pool: 1 to 64. Rows for the same
+    /// contact still run one after another, in file order.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// Write one JSON line per row to FILE as rows finish.
+    /// Write one JSON line per row to FILE as rows finish. FILE may not be the input or
+    /// the --resume report (refused before anything is read or sent).
     #[arg(long, value_name = "FILE", conflicts_with = "dry_run")]
     pub report: Option<PathBuf>,
-    /// Skip the rows an earlier report marks updated, unchanged or skipped.
+    /// Skip the rows an earlier report of this same input marks updated, unchanged or
+    /// skipped: the same line, id and cells. A file that is not a report is refused.
     #[arg(long, value_name = "FILE")]
     pub resume: Option<PathBuf>,
+    /// In CSV, an empty cell clears its field (by default it leaves the field as it is).
+    /// The email and phone_number of a row without an id find its contact and are never
+    /// cleared. JSON Lines clear with "" or null either way.
+    #[arg(long)]
+    pub empty_clears: bool,
     /// Check every row and read the contacts, print the bodies (one JSON line per row on
     /// stdout) and send nothing.
     #[arg(long)]

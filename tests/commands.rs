@@ -683,7 +683,7 @@ fn apply_json_lines_rows_are_independent() {
     );
     assert!(
         run.stderr
-            .contains(" rows/s): 3 updated, 1 unchanged, 3 failed, 0 skipped.\n"),
+            .contains(" rows/s): 3 updated, 0 partial, 1 unchanged, 3 failed, 0 skipped.\n"),
         "{}",
         run.stderr
     );
@@ -696,7 +696,7 @@ fn apply_json_lines_rows_are_independent() {
 }
 
 #[test]
-fn apply_csv_reads_quotes_bom_and_crlf_and_tells_empty_from_missing() {
+fn apply_csv_reads_quotes_bom_and_crlf_and_leaves_empty_cells_and_missing_columns() {
     let w = World::new();
     let demo = w.demo();
     let input = w.file(
@@ -712,22 +712,22 @@ fn apply_csv_reads_quotes_bom_and_crlf_and_tells_empty_from_missing() {
     assert_eq!(run.code, Some(0), "{run:?}");
     let mut sent = puts(&demo);
     sent.sort();
-    // An empty cell clears the field; location, which has no column, is not touched.
+    // An empty cell leaves the field, as location, which has no column, is left.
     assert_eq!(
         sent,
         vec![
             (
                 at(1006),
-                r#"{"contact":{"first_name":"Hannah","company":"Adventure Works, GmbH","title":""}}"#
-                    .into()
+                r#"{"contact":{"first_name":"Hannah","company":"Adventure Works, GmbH"}}"#.into()
             ),
             (
                 at(1007),
-                r#"{"contact":{"first_name":"Marcus","company":"","title":"Account \"Exec\""}}"#
-                    .into()
+                r#"{"contact":{"first_name":"Marcus","title":"Account \"Exec\""}}"#.into()
             ),
         ]
     );
+    assert_eq!(demo.contact(1006).unwrap().title, "Einkaufsleiterin");
+    assert_eq!(demo.contact(1007).unwrap().company, "Wide World Importers");
     assert_eq!(demo.contact(1006).unwrap().location, "Berlin, Deutschland");
     // Lines are counted as an editor shows them, CRLF or not.
     assert_eq!(
@@ -1059,6 +1059,469 @@ fn apply_refuses_unreadable_input_and_one_file_for_report_and_resume() {
     assert!(demo.requests().is_empty());
 }
 
+/// `apply FILE` run with `args` after it, to the end.
+fn apply(w: &World, url: &str, file: &Path, args: &[&str]) -> common::cli::Run {
+    let mut all = vec!["apply", file.to_str().unwrap()];
+    all.extend_from_slice(args);
+    w.run(url, &all, None)
+}
+
+#[test]
+fn apply_refuses_a_report_that_is_the_input_and_leaves_the_input_as_it_was() {
+    let w = World::new();
+    let demo = w.demo();
+    let rows = b"id,title\n1002,CTO\n1003,COO\n";
+    let input = w.file("in.csv", rows);
+    std::fs::create_dir(w.dir.join("sub")).unwrap();
+    std::fs::hard_link(&input, w.dir.join("hard.csv")).unwrap();
+    std::os::unix::fs::symlink(&input, w.dir.join("sub/link.csv")).unwrap();
+    for report in ["in.csv", "./sub/../in.csv", "hard.csv", "sub/link.csv"] {
+        let run = apply(&w, &demo.url(), &input, &["--report", report]);
+        assert_eq!(run.code, Some(2), "{report}: {run:?}");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "linq-contact: --report {report} is the input {}: writing the report would \
+                 destroy the rows it reads; name another file\n",
+                input.display()
+            )
+        );
+        assert_eq!(std::fs::read(&input).unwrap(), rows, "{report}");
+    }
+    // The input read from stdin, redirected from the file the report names.
+    let out = w
+        .command(&demo.url(), &["apply", "-", "--report", "in.csv"])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(std::fs::read(&input).unwrap(), rows);
+    // A --resume that is the input is no report of it either.
+    let run = apply(&w, &demo.url(), &input, &["--resume", "sub/link.csv"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("linq-contact: --resume sub/link.csv is the input"),
+        "{}",
+        run.stderr
+    );
+    assert!(demo.requests().is_empty(), "nothing was sent");
+    // Another file is fine.
+    let run = apply(&w, &demo.url(), &input, &["--report", "sub/r.jsonl"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(std::fs::read(&input).unwrap(), rows);
+    assert_eq!(report(&w.dir.join("sub/r.jsonl")).len(), 2);
+}
+
+#[test]
+fn apply_refuses_a_report_that_is_the_resume_report_behind_a_symlink() {
+    let w = World::new();
+    let demo = w.demo();
+    let input = w.file("in.jsonl", b"{\"id\": 1002, \"title\": \"CTO\"}\n");
+    let run = apply(&w, &demo.url(), &input, &["--report", "r1.jsonl"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let r1 = std::fs::read(w.dir.join("r1.jsonl")).unwrap();
+    let sent = demo.requests().len();
+    std::os::unix::fs::symlink(w.dir.join("r1.jsonl"), w.dir.join("link.jsonl")).unwrap();
+    let run = apply(
+        &w,
+        &demo.url(),
+        &input,
+        &["--resume", "r1.jsonl", "--report", "link.jsonl"],
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "linq-contact: --report and --resume must be different files: the new report is \
+         written while the old one is read\n"
+    );
+    assert_eq!(std::fs::read(w.dir.join("r1.jsonl")).unwrap(), r1);
+    assert_eq!(demo.requests().len(), sent, "nothing more was sent");
+}
+
+#[test]
+fn apply_resume_with_a_report_of_another_file_skips_nothing() {
+    let w = World::new();
+    let demo = w.demo();
+    let first = w.file(
+        "first.jsonl",
+        b"{\"id\": 1002, \"title\": \"T1\"}\n{\"id\": 1003, \"title\": \"T2\"}\n",
+    );
+    let run = apply(&w, &demo.url(), &first, &["--report", "r1.jsonl"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let before = demo.requests().len();
+    // Same lines, same shape, other rows: one of them even the same contact.
+    let second = w.file(
+        "second.jsonl",
+        b"{\"id\": 1002, \"title\": \"Other\"}\n{\"id\": 1004, \"title\": \"T2\"}\n",
+    );
+    let run = apply(
+        &w,
+        &demo.url(),
+        &second,
+        &["--resume", "r1.jsonl", "--report", "r2.jsonl"],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        statuses(&report(&w.dir.join("r2.jsonl"))),
+        [(1, "updated".into()), (2, "updated".into())]
+    );
+    let again: Vec<(String, String)> = demo.requests()[before..]
+        .iter()
+        .filter(|q| q.method == "PUT")
+        .map(|q| (q.path.clone(), q.body.clone()))
+        .collect();
+    assert_eq!(again.len(), 2, "both rows sent: {again:?}\n{}", run.stderr);
+    assert!(again.contains(&(
+        at(1002),
+        r#"{"contact":{"first_name":"Jordan","title":"Other"}}"#.into()
+    )));
+    assert!(again.contains(&(
+        at(1004),
+        r#"{"contact":{"first_name":"Liam","title":"T2"}}"#.into()
+    )));
+    assert!(
+        run.stderr.contains(
+            "linq-contact: no row matched a done row of r1.jsonl (same line, id and cells): \
+             nothing was skipped\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn apply_resume_after_a_row_is_inserted_skips_only_the_rows_it_proves_done() {
+    let w = World::new();
+    let demo = w.demo();
+    let v1 = "id,title\n1002,T1\n1003,T2\n1004,T3\n";
+    let input = w.file("rows.csv", v1.as_bytes());
+    let run = apply(&w, &demo.url(), &input, &["--report", "r1.jsonl"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        report(&w.dir.join("r1.jsonl"))
+            .iter()
+            .all(|e| e["fingerprint"].as_str().is_some_and(|f| f.len() == 16)),
+        "every entry has its row's fingerprint"
+    );
+    // A row is inserted at line 3, for the contact of the row it pushes down a line:
+    // line 3 has the same id as before, but not the same cells.
+    std::fs::write(
+        &input,
+        "id,title\n1002,T1\n1003,Interim\n1003,T2\n1004,T3\n",
+    )
+    .unwrap();
+    let before = demo.requests().len();
+    let run = apply(
+        &w,
+        &demo.url(),
+        &input,
+        &["--resume", "r1.jsonl", "--report", "r2.jsonl"],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        statuses(&report(&w.dir.join("r2.jsonl"))),
+        [
+            (2, "skipped".into()),
+            (3, "updated".into()),
+            (4, "updated".into()),
+            (5, "unchanged".into()),
+        ]
+    );
+    let again: Vec<(String, String)> = demo.requests()[before..]
+        .iter()
+        .filter(|q| q.method == "PUT")
+        .map(|q| (q.path.clone(), q.body.clone()))
+        .collect();
+    assert_eq!(
+        again,
+        vec![
+            (
+                at(1003),
+                r#"{"contact":{"first_name":"Samira","title":"Interim"}}"#.into()
+            ),
+            (
+                at(1003),
+                r#"{"contact":{"first_name":"Samira","title":"T2"}}"#.into()
+            ),
+        ]
+    );
+    assert_eq!(demo.contact(1003).unwrap().title, "T2");
+    // The skipped row is still skipped by a report of the resumed run.
+    let run = apply(
+        &w,
+        &demo.url(),
+        &input,
+        &["--resume", "r2.jsonl", "--report", "r3.jsonl"],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let r3 = report(&w.dir.join("r3.jsonl"));
+    assert!(r3.iter().all(|e| e["status"] == "skipped"), "{r3:?}");
+    assert_eq!(r3[0]["id"], 1002);
+}
+
+#[test]
+fn apply_resume_refuses_what_is_not_a_report_and_an_old_report_skips_nothing() {
+    let w = World::new();
+    let demo = w.demo();
+    let input = w.file("rows.csv", b"id,title\n1002,T1\n1003,T2\n");
+    let other = w.file("other.csv", b"id,title\n1002,T1\n");
+    for (resume, why) in [
+        ("other.csv", "its line 1 is not a report entry"),
+        ("missing.jsonl", "cannot read the report missing.jsonl: "),
+    ] {
+        let run = apply(&w, &demo.url(), &input, &["--resume", resume]);
+        assert_eq!(run.code, Some(2), "{run:?}");
+        assert!(run.stderr.contains(why), "{}", run.stderr);
+    }
+    assert!(other.exists());
+    assert!(demo.requests().is_empty(), "nothing was sent");
+    // A report of an older version: the lines, no fingerprints; its torn last line is
+    // what a crash leaves.
+    w.file(
+        "old.jsonl",
+        b"{\"line\":2,\"id\":1002,\"status\":\"updated\"}\n{\"line\":3,\"id\":1003,\"status\":\"upd",
+    );
+    let run = apply(
+        &w,
+        &demo.url(),
+        &input,
+        &["--resume", "old.jsonl", "--report", "r.jsonl"],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        statuses(&report(&w.dir.join("r.jsonl"))),
+        [(2, "updated".into()), (3, "updated".into())]
+    );
+    assert_eq!(
+        run.stderr
+            .matches("linq-contact: warning: old.jsonl has no row fingerprints")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(puts(&demo).len(), 2);
+}
+
+#[test]
+fn apply_runs_the_rows_of_one_contact_in_file_order() {
+    let w = World::new();
+    let demo = w.demo();
+    let original = demo.contact(1002).unwrap().title;
+    let input = w.file(
+        "same.jsonl",
+        b"{\"id\": 1002, \"title\": \"T1\"}\n{\"id\": 1003, \"title\": \"Other\"}\n\
+          {\"id\": 1002, \"title\": \"T2\"}\n{\"id\": 1002, \"title\": \"T3\"}\n\
+          {\"id\": 1002, \"title\": \"T4\"}\n",
+    );
+    // Slow answers: rows that were not ordered would all read the contact before any
+    // of them saved it.
+    demo.set_latency(Duration::from_millis(100));
+    let run = apply(
+        &w,
+        &demo.url(),
+        &input,
+        &["--concurrency", "4", "--report", "r.jsonl"],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let titles: Vec<String> = puts(&demo)
+        .into_iter()
+        .filter(|(p, _)| *p == at(1002))
+        .map(|(_, body)| {
+            let body: Value = serde_json::from_str(&body).unwrap();
+            body["contact"]["title"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(titles, ["T1", "T2", "T3", "T4"], "sent in file order");
+    assert_eq!(demo.contact(1002).unwrap().title, "T4", "the last row wins");
+    // Each save's "before" is what the save before it stored.
+    let journal = std::fs::read_to_string(w.journal_path()).unwrap();
+    let chain: Vec<(String, String)> = journal
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["contact_id"] == 1002)
+        .map(|e| {
+            let title = e["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["field"] == "title")
+                .unwrap()
+                .clone();
+            (
+                title["before"].as_str().unwrap().to_string(),
+                title["after"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        (original.as_str(), "T1"),
+        ("T1", "T2"),
+        ("T2", "T3"),
+        ("T3", "T4"),
+    ]
+    .iter()
+    .map(|(b, a)| (b.to_string(), a.to_string()))
+    .collect();
+    assert_eq!(chain, expected);
+}
+
+#[test]
+fn apply_empty_cells_leave_fields_unless_empty_clears_and_never_clear_a_find_column() {
+    let w = World::new();
+    let demo = w.demo();
+    let input = w.file(
+        "rows.csv",
+        b"id,company,title,location\n1006,,Buyer,\n1008,, ,\n",
+    );
+    let run = apply(&w, &demo.url(), &input, &["--report", "r1.jsonl"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let lines = report(&w.dir.join("r1.jsonl"));
+    assert_eq!(
+        statuses(&lines),
+        [(2, "updated".into()), (3, "unchanged".into())]
+    );
+    assert!(
+        run.stderr.contains(
+            "line 3: contact 1008 unchanged (nothing to send: the row has no value to set)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Only the row with a value was read and sent; the empty cells are not in the body.
+    let requests: Vec<(String, String, String)> = log(&demo);
+    assert_eq!(
+        requests,
+        vec![
+            ("GET".into(), at(1006), String::new()),
+            (
+                "PUT".into(),
+                at(1006),
+                r#"{"contact":{"first_name":"Hannah","title":"Buyer"}}"#.into()
+            ),
+        ]
+    );
+    let hannah = demo.contact(1006).unwrap();
+    assert_eq!(
+        (hannah.company.as_str(), hannah.location.as_str()),
+        ("Adventure Works GmbH", "Berlin, Deutschland")
+    );
+
+    // --empty-clears: an empty cell clears; but the e-mail of a row found by its phone
+    // is never cleared by it.
+    let input = w.file(
+        "clears.csv",
+        b"id,phone_number,email,company,title\n1006,,,,Head Buyer\n,(312) 555-0187,,,Lead\n",
+    );
+    let before = demo.requests().len();
+    let run = apply(
+        &w,
+        &demo.url(),
+        &input,
+        &[
+            "--empty-clears",
+            "--concurrency",
+            "1",
+            "--report",
+            "r2.jsonl",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let sent: Vec<(String, String)> = demo.requests()[before..]
+        .iter()
+        .filter(|q| q.method == "PUT")
+        .map(|q| (q.path.clone(), q.body.clone()))
+        .collect();
+    assert_eq!(
+        sent,
+        vec![
+            (
+                at(1006),
+                r#"{"contact":{"first_name":"Hannah","email":"","phone_number":"","company":"","title":"Head Buyer"}}"#
+                    .into()
+            ),
+            (
+                at(1007),
+                r#"{"contact":{"first_name":"Marcus","company":"","title":"Lead"}}"#.into()
+            ),
+        ]
+    );
+    assert_eq!(
+        demo.contact(1007).unwrap().email,
+        "marcus.reed@example.com",
+        "found by phone, its e-mail kept"
+    );
+}
+
+#[test]
+fn apply_reports_the_files_own_line_numbers_across_blank_lines() {
+    let w = World::new();
+    let demo = w.demo();
+    let csv = w.file(
+        "blank.csv",
+        b"\n\nid,title\n\n1002,A\n\n\n1003,\"two\r\nlines\"\r\n\r\n1004,B\r\n\n1099x,C\n",
+    );
+    let run = apply(&w, &demo.url(), &csv, &["--report", "r1.jsonl"]);
+    assert_eq!(run.code, Some(1), "the last row has no valid id: {run:?}");
+    assert_eq!(
+        statuses(&report(&w.dir.join("r1.jsonl"))),
+        [
+            (5, "updated".into()),
+            (8, "updated".into()),
+            (11, "updated".into()),
+            (13, "failed".into()),
+        ]
+    );
+    assert!(
+        run.stderr
+            .contains("line 13: failed: id \"1099x\" is not a contact id\n"),
+        "{}",
+        run.stderr
+    );
+    let jsonl = w.file(
+        "blank.jsonl",
+        b"\n{\"id\": 1002, \"title\": \"A2\"}\r\n\r\n\n{\"id\": 1003, \"title\": \"B2\"}\n",
+    );
+    let run = apply(&w, &demo.url(), &jsonl, &["--report", "r2.jsonl"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(
+        statuses(&report(&w.dir.join("r2.jsonl"))),
+        [(2, "updated".into()), (5, "updated".into())]
+    );
+}
+
+#[test]
+fn apply_clears_its_progress_bar_at_the_first_ctrl_c() {
+    let w = World::new();
+    let demo = w.demo();
+    let input = w.file(
+        "rows.jsonl",
+        b"{\"id\": 1002, \"title\": \"T1\"}\n{\"id\": 1003, \"title\": \"T2\"}\n\
+          {\"id\": 1004, \"title\": \"T3\"}\n",
+    );
+    // Every request takes a while, so the first row is in flight when Ctrl-C comes.
+    demo.set_latency(Duration::from_secs(1));
+    let mut pty = Pty::start(
+        &w,
+        &demo.url(),
+        &["apply", input.to_str().unwrap(), "--concurrency", "1"],
+    );
+    pty.wait_for("/3 rows ·");
+    pty.send("\x03");
+    pty.wait_for("Ctrl-C: taking no more rows");
+    // The note is said once the bar is gone: nothing frozen is left under it.
+    assert!(!pty.contents().contains("rows ·"), "{}", pty.contents());
+    assert_eq!(pty.wait_exit(), 130);
+    let screen = pty.contents();
+    assert!(!screen.contains("rows ·"), "{screen}");
+    assert!(screen.contains("1 rows in "), "{screen}");
+    assert!(
+        screen.contains("Interrupted: rows not started were not sent."),
+        "{screen}"
+    );
+}
+
 // ------------------------------------------------------------------ completions and man
 
 #[test]
@@ -1090,6 +1553,21 @@ fn completions_man_and_help_come_from_the_clap_definitions() {
         assert_eq!(run.code, Some(0), "{run:?}");
         assert!(run.stdout.contains("EXIT CODES:\n  0  "), "{}", run.stdout);
     }
+    let run = w.run(unused, &["apply", "--help"], None);
+    let help = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "--concurrency <N> Rows in flight at once, over one connection pool: 1 to 64.",
+        "--empty-clears In CSV, an empty cell clears its field",
+        "partial",
+    ] {
+        assert!(
+            help.contains(words),
+            "{words:?} missing from:\n{}",
+            run.stdout
+        );
+    }
+    let run = w.run(unused, &["apply", "x.csv", "--concurrency", "65"], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
 }
 
 #[test]

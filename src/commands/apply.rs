@@ -2,16 +2,19 @@
 //! sent and checked, `--concurrency` rows at a time over one connection pool.
 //!
 //! Rows stream from the input through a bounded channel and out into the report as they
-//! finish, so memory does not grow with the file. Ctrl-C stops taking rows; the rows in
-//! flight finish and are reported, so the report is always a valid `--resume` file.
+//! finish, so memory does not grow with the file. Rows for the same contact wait for
+//! each other (`order.rs`). Ctrl-C stops taking rows; the rows in flight finish and are
+//! reported, so the report is always a valid `--resume` file.
 
 use super::edit::{self, Outcome};
 use super::exit::{Code, Failure, one_line};
-use super::input::{self, Item};
+use super::input::{self, Item, Rules};
+use super::order::{Queue, Turn};
 use super::progress::{Notes, Progress};
 use super::read::{Api, RetryNote};
 use super::record::Recorder;
 use super::report::{Entry, Report, Status, Stored};
+use super::resume::Resume;
 use crate::api::{LinqClient, UpdateRequest};
 use crate::cli::{ApplyArgs, Cli};
 use crate::form::PlanError;
@@ -20,8 +23,6 @@ use crate::target::Target;
 use futures::StreamExt;
 use phonenumber::country::Id as Region;
 use serde::Serialize;
-use std::collections::HashSet;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
@@ -35,31 +36,38 @@ enum Stop {
 type SharedReport = Arc<Mutex<Option<Report>>>;
 
 pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
-    if let (Some(report), Some(resume)) = (&args.report, &args.resume)
-        && same_file(report, resume)
-    {
-        return Err(Failure::usage(
-            "--report and --resume must be different files: the new report is written \
-             while the old one is read",
-        ));
-    }
-    let done = match &args.resume {
-        Some(path) => super::report::done_lines(path)?,
-        None => HashSet::new(),
+    // Before anything is read, created or sent: a report that would overwrite the input
+    // or the report being resumed.
+    super::files::check(args)?;
+    let resume = match &args.resume {
+        Some(path) => {
+            let resume = Resume::load(path)?;
+            if let Some(warning) = resume.warning(path) {
+                eprintln!("linq-contact: {warning}");
+            }
+            Some(resume)
+        }
+        None => None,
     };
     // Nothing is requested before the rows, whose retries are said through the bar.
     let mut ctx = super::context(cli, None, Arc::new(|_, _| {})).await?;
     let concurrency = usize::from(args.concurrency);
-    let input = input::spawn(&args.file, args.format, ctx.region, concurrency * 2)?;
+    let rules = Rules {
+        region: ctx.region,
+        empty_clears: args.empty_clears,
+    };
+    let input = input::spawn(&args.file, args.format, rules, concurrency * 2)?;
     let report: SharedReport = Arc::new(Mutex::new(match &args.report {
         Some(path) => Some(Report::create(path)?),
         None => None,
     }));
+    // Watched before the bar is drawn: a Ctrl-C at the sight of the bar is caught.
+    let ctrl_c = watch_ctrl_c()?;
     let mut progress = Progress::new(input.total);
     ctx.api.on_retry = retry_note(progress.notes());
 
     let (stop_tx, stop_rx) = watch::channel(None::<Stop>);
-    let listener = listen_for_interrupt(stop_tx.clone(), report.clone(), progress.notes())?;
+    let listener = listen_for_interrupt(ctrl_c, stop_tx.clone(), report.clone(), progress.notes());
     let stopped = {
         let mut rx = stop_rx.clone();
         async move {
@@ -74,13 +82,19 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
         api: &ctx.api,
         journal: &ctx.journal,
         region: ctx.region,
-        done: &done,
+        resume: resume.as_ref(),
         dry_run: args.dry_run,
         resumed_from: resumed_from.as_deref(),
     };
+    // Rows start in file order (`map` runs as each is taken), so each takes its turn
+    // behind the earlier rows for its contact.
+    let mut queue = Queue::default();
     let mut finished = std::pin::pin!(
         rows.take_until(stopped)
-            .map(|item| job.row(item))
+            .map(|item| {
+                let turn = queue.turn(&item);
+                job.in_turn(item, turn)
+            })
             .buffer_unordered(concurrency)
     );
     while let Some(row) = finished.next().await {
@@ -101,6 +115,16 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
 
     let summary = progress.finish(args.dry_run);
     eprintln!("{summary}");
+    if let (Some(resume), Some(path)) = (&resume, &args.resume)
+        && resume.proven() > 0
+        && progress.counts.skipped == 0
+    {
+        eprintln!(
+            "linq-contact: no row matched a done row of {} (same line, id and cells): \
+             nothing was skipped",
+            path.display()
+        );
+    }
     let stop = stop_rx.borrow().clone();
     match stop {
         Some(Stop::ReportFailed(e)) => Err(Failure::new(
@@ -111,8 +135,7 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
             eprintln!("{}", interrupted_hint(args));
             Ok(Code::Interrupted)
         }
-        None if progress.counts.failed > 0 => Ok(Code::Api),
-        None => Ok(Code::Ok),
+        None => Ok(progress.counts.exit_code()),
     }
 }
 
@@ -142,20 +165,34 @@ fn retry_note(notes: Notes) -> RetryNote {
     })
 }
 
-/// The first Ctrl-C stops taking rows; the second quits at once, between two report
-/// lines (it waits for the report's lock, so no line is left half-written).
+#[cfg(unix)]
+type CtrlC = tokio::signal::unix::Signal;
+#[cfg(not(unix))]
+type CtrlC = ();
+
+/// From here on, Ctrl-C no longer ends the process but is told to the batch.
+fn watch_ctrl_c() -> Result<CtrlC, Failure> {
+    #[cfg(unix)]
+    let watched = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| Failure::new(Code::Api, format!("cannot watch for Ctrl-C: {e}")));
+    #[cfg(not(unix))]
+    let watched = Ok(());
+    watched
+}
+
+/// The first Ctrl-C stops taking rows and clears the bar; the second quits at once,
+/// between two report lines (it waits for the report's lock, so no line is left
+/// half-written).
 fn listen_for_interrupt(
+    #[cfg_attr(not(unix), allow(unused_variables))] mut ctrl_c: CtrlC,
     stop: watch::Sender<Option<Stop>>,
     report: SharedReport,
     notes: Notes,
-) -> Result<tokio::task::JoinHandle<()>, Failure> {
-    #[cfg(unix)]
-    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-        .map_err(|e| Failure::new(Code::Api, format!("cannot watch for Ctrl-C: {e}")))?;
-    Ok(tokio::spawn(async move {
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
         for count in 1.. {
             #[cfg(unix)]
-            let got = sigint.recv().await.is_some();
+            let got = ctrl_c.recv().await.is_some();
             #[cfg(not(unix))]
             let got = tokio::signal::ctrl_c().await.is_ok();
             if !got {
@@ -163,6 +200,7 @@ fn listen_for_interrupt(
             }
             if count == 1 {
                 stop.send_replace(Some(Stop::Interrupted));
+                notes.drop_bar_at_ctrl_c();
                 notes.say(
                     "Ctrl-C: taking no more rows; finishing the requests in flight (Ctrl-C \
                      again quits now)",
@@ -175,14 +213,7 @@ fn listen_for_interrupt(
                 std::process::exit(i32::from(Code::Interrupted.number()));
             }
         }
-    }))
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
+    })
 }
 
 /// What a row needs that does not change from row to row.
@@ -190,7 +221,8 @@ struct Job<'a> {
     api: &'a Api,
     journal: &'a Recorder,
     region: Region,
-    done: &'a HashSet<u64>,
+    /// With `--resume`: what the earlier report proves done.
+    resume: Option<&'a Resume>,
     dry_run: bool,
     resumed_from: Option<&'a str>,
 }
@@ -212,18 +244,38 @@ struct DryRunLine<'a> {
 }
 
 impl Job<'_> {
-    async fn row(&self, item: Item) -> Finished {
-        let (line, id) = match &item {
-            Ok(row) => (row.line, id_of(&row.target)),
-            Err(bad) => (bad.line, bad.id),
+    /// A row in its turn: skipped when the `--resume` report proves it done, finished
+    /// at once when it has nothing to send, else run after the earlier rows for its
+    /// contact. Its report entry carries its fingerprint whatever the outcome.
+    async fn in_turn(&self, item: Item, mut turn: Turn) -> Finished {
+        let fingerprint = input::fingerprint_of(&item).map(str::to_string);
+        let mut finished = match self.done_before(&item).or_else(|| nothing_to_send(&item)) {
+            Some(finished) => finished,
+            None => {
+                turn.wait().await;
+                self.row(item).await
+            }
         };
-        if self.done.contains(&line) {
-            let from = self.resumed_from.unwrap_or("the earlier report");
-            return Finished::plain(
-                Entry::new(line, id, Status::Skipped),
-                format!("line {line}: skipped (done in {from})"),
-            );
-        }
+        // The next row for this contact may go.
+        drop(turn);
+        finished.entry.fingerprint = fingerprint;
+        finished
+    }
+
+    /// The row as `skipped` when the earlier report has a done entry for it: the same
+    /// line, the same cells and, when the row names one, the same id.
+    fn done_before(&self, item: &Item) -> Option<Finished> {
+        let (line, id) = line_and_id(item);
+        let earlier = self.resume?.done(line, id, input::fingerprint_of(item))?;
+        let from = self.resumed_from.unwrap_or("the earlier report");
+        Some(Finished::plain(
+            Entry::new(line, earlier.or(id), Status::Skipped),
+            format!("line {line}: skipped (done in {from})"),
+        ))
+    }
+
+    async fn row(&self, item: Item) -> Finished {
+        let (line, id) = line_and_id(&item);
         let row = match item {
             Ok(row) => row,
             Err(bad) => return failed(Entry::new(line, id, Status::Failed), bad.message),
@@ -384,6 +436,27 @@ fn failed(mut entry: Entry, error: String) -> Finished {
     entry.status = Status::Failed;
     entry.error = Some(error);
     Finished::plain(entry, line)
+}
+
+/// A row with no value to set (every cell empty but those that find the contact):
+/// `unchanged`, with nothing read or sent.
+fn nothing_to_send(item: &Item) -> Option<Finished> {
+    let row = item.as_ref().ok().filter(|row| row.edits.is_empty())?;
+    Some(Finished::plain(
+        Entry::new(row.line, id_of(&row.target), Status::Unchanged),
+        format!(
+            "line {}: {} unchanged (nothing to send: the row has no value to set)",
+            row.line,
+            row.target.describe()
+        ),
+    ))
+}
+
+fn line_and_id(item: &Item) -> (u64, Option<u64>) {
+    match item {
+        Ok(row) => (row.line, id_of(&row.target)),
+        Err(bad) => (bad.line, bad.id),
+    }
 }
 
 fn id_of(target: &Target) -> Option<u64> {

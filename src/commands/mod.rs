@@ -11,13 +11,16 @@ mod ask;
 mod create;
 mod edit;
 pub mod exit;
+mod files;
 mod get;
 mod history;
 mod input;
+mod order;
 mod progress;
 mod read;
 mod record;
 mod report;
+mod resume;
 mod set;
 mod shell;
 

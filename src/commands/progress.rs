@@ -1,30 +1,72 @@
 //! What `apply` says on stderr while it runs: a progress bar (rows done / total, rate,
 //! ETA, failures so far) when stderr is a terminal, a plain line per row otherwise; and
-//! the summary at the end.
+//! the summary at the end. The first Ctrl-C takes the bar away, so that what is said
+//! while the rows in flight finish is not drawn under a bar that no longer moves.
 
+use super::exit::Code;
 use super::report::Status;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// Where messages go: above the bar, or plain lines on stderr. Cloning shares the bar.
+/// Where messages go: above the bar while there is one, else plain lines on stderr.
+/// Cloning shares the bar.
 #[derive(Clone)]
 pub struct Notes {
-    bar: Option<ProgressBar>,
+    bar: Arc<Mutex<Option<ProgressBar>>>,
 }
 
 impl Notes {
+    fn bar(&self) -> MutexGuard<'_, Option<ProgressBar>> {
+        self.bar.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn say(&self, line: &str) {
-        match &self.bar {
+        match &*self.bar() {
             Some(bar) => bar.println(line),
             None => eprintln!("{line}"),
         }
     }
+
+    /// Clears the bar from the terminal for good; from now on every row gets a plain
+    /// line.
+    pub fn drop_bar(&self) {
+        if let Some(bar) = self.bar().take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// Clears the bar at Ctrl-C. The bar fills its line to the right edge, so the `^C`
+    /// the terminal echoes lands on the line below it, where the bar's own clearing
+    /// would begin, leaving the bar frozen above. When the terminal echoes control
+    /// characters, that line is cleared first and the bar's clearing starts on the bar.
+    pub fn drop_bar_at_ctrl_c(&self) {
+        let mut bar = self.bar();
+        if bar.is_some() && echoes_ctrl_c() {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(b"\r\x1b[2K\x1b[1A");
+            let _ = err.flush();
+        }
+        if let Some(bar) = bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Whether the terminal on stderr writes `^C` when Ctrl-C is typed.
+fn echoes_ctrl_c() -> bool {
+    use rustix::termios::LocalModes;
+    rustix::termios::tcgetattr(std::io::stderr()).is_ok_and(|t| {
+        t.local_modes
+            .contains(LocalModes::ECHO | LocalModes::ECHOCTL)
+    })
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
     pub updated: u64,
+    pub partial: u64,
     pub unchanged: u64,
     pub failed: u64,
     pub skipped: u64,
@@ -33,7 +75,22 @@ pub struct Counts {
 
 impl Counts {
     pub fn total(&self) -> u64 {
-        self.updated + self.unchanged + self.failed + self.skipped + self.planned
+        self.updated + self.partial + self.unchanged + self.failed + self.skipped + self.planned
+    }
+
+    /// Rows that did not do all they asked.
+    pub fn failures(&self) -> u64 {
+        self.failed + self.partial
+    }
+
+    /// The exit code of a run that went through its input: 1 when a row failed or was
+    /// partial.
+    pub fn exit_code(&self) -> Code {
+        if self.failures() > 0 {
+            Code::Api
+        } else {
+            Code::Ok
+        }
     }
 }
 
@@ -71,7 +128,9 @@ impl Progress {
             bar
         });
         Self {
-            notes: Notes { bar },
+            notes: Notes {
+                bar: Arc::new(Mutex::new(bar)),
+            },
             started: Instant::now(),
             counts: Counts::default(),
         }
@@ -82,20 +141,25 @@ impl Progress {
     }
 
     /// A row finished. `line` describes it; `warnings` follow it. With a bar, only
-    /// failures and warnings are printed (above it); without, every row is.
+    /// failures, partial saves and warnings are printed (above it); without, every row
+    /// is.
     pub fn row(&mut self, status: Status, line: &str, warnings: &[String]) {
         let c = &mut self.counts;
         match status {
             Status::Updated => c.updated += 1,
+            Status::Partial => c.partial += 1,
             Status::Unchanged => c.unchanged += 1,
-            Status::Failed | Status::Partial => c.failed += 1,
+            Status::Failed => c.failed += 1,
             Status::Skipped => c.skipped += 1,
             Status::Planned => c.planned += 1,
         }
-        match &self.notes.bar {
+        match &*self.notes.bar() {
             Some(bar) => {
                 bar.inc(1);
-                bar.set_message(format!("{} failed", self.counts.failed));
+                bar.set_message(match self.counts.partial {
+                    0 => format!("{} failed", self.counts.failed),
+                    partial => format!("{} failed, {partial} partial", self.counts.failed),
+                });
                 if matches!(status, Status::Failed | Status::Partial) {
                     bar.println(line);
                 }
@@ -114,34 +178,64 @@ impl Progress {
 
     /// Removes the bar and returns the summary line.
     pub fn finish(&self, dry_run: bool) -> String {
-        if let Some(bar) = &self.notes.bar {
-            bar.finish_and_clear();
-        }
-        let c = self.counts;
-        let elapsed = self.started.elapsed().as_secs_f64();
-        let rate = if elapsed > 0.0 {
-            c.total() as f64 / elapsed
-        } else {
-            0.0
+        self.notes.drop_bar();
+        summary(self.counts, self.started.elapsed().as_secs_f64(), dry_run)
+    }
+}
+
+/// The line that ends the run.
+fn summary(c: Counts, elapsed: f64, dry_run: bool) -> String {
+    let rate = if elapsed > 0.0 {
+        c.total() as f64 / elapsed
+    } else {
+        0.0
+    };
+    if dry_run {
+        format!(
+            "Dry run: {} rows: {} would be updated, {} unchanged, {} failed; nothing was sent.",
+            c.total(),
+            c.planned,
+            c.unchanged,
+            c.failed
+        )
+    } else {
+        format!(
+            "{} rows in {elapsed:.1} s ({rate:.1} rows/s): {} updated, {} partial, {} \
+             unchanged, {} failed, {} skipped.",
+            c.total(),
+            c.updated,
+            c.partial,
+            c.unchanged,
+            c.failed,
+            c.skipped
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_rows_are_counted_shown_and_count_as_failures() {
+        let mut progress = Progress::new(Some(3));
+        progress.row(Status::Updated, "line 2: updated", &[]);
+        progress.row(Status::Partial, "line 3: partial", &[]);
+        progress.row(Status::Skipped, "line 4: skipped", &[]);
+        let c = progress.counts;
+        assert_eq!((c.updated, c.partial, c.skipped, c.total()), (1, 1, 1, 3));
+        assert_eq!(c.failures(), 1);
+        assert_eq!(c.exit_code(), Code::Api);
+        assert_eq!(
+            summary(c, 2.0, false),
+            "3 rows in 2.0 s (1.5 rows/s): 1 updated, 1 partial, 0 unchanged, 0 failed, 1 \
+             skipped."
+        );
+        let only_partial = Counts {
+            partial: 1,
+            ..Counts::default()
         };
-        if dry_run {
-            format!(
-                "Dry run: {} rows: {} would be updated, {} unchanged, {} failed; nothing was sent.",
-                c.total(),
-                c.planned,
-                c.unchanged,
-                c.failed
-            )
-        } else {
-            format!(
-                "{} rows in {elapsed:.1} s ({rate:.1} rows/s): {} updated, {} unchanged, {} failed, \
-                 {} skipped.",
-                c.total(),
-                c.updated,
-                c.unchanged,
-                c.failed,
-                c.skipped
-            )
-        }
+        assert_eq!(only_partial.exit_code(), Code::Api);
+        assert_eq!(Counts::default().exit_code(), Code::Ok);
     }
 }

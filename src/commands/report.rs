@@ -1,21 +1,21 @@
 //! The report of `apply`: one JSON object per input row, written and flushed as the row
-//! finishes, so that whatever stops the batch leaves complete lines; and the reading of an
-//! earlier report for `--resume`.
+//! finishes, so that whatever stops the batch leaves complete lines. `resume.rs` reads
+//! one back.
 
 use super::exit::Failure;
 use crate::api::{Contact, ContactPatch, UpdateRequest};
 use crate::form::Field;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Updated,
-    /// Some sent fields were stored and some not (`not_stored`): not done.
+    /// Saved, but the server did not store every value sent (`not_stored` names them):
+    /// not done, so `--resume` runs the row again.
     Partial,
     Unchanged,
     Failed,
@@ -39,6 +39,10 @@ pub struct Entry {
     pub line: u64,
     pub id: Option<u64>,
     pub status: Status,
+    /// The row's cells hashed (`input::Fingerprint`): `--resume` skips a row only when
+    /// its line, id and fingerprint match a done entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
     /// The exact body sent, when one was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent: Option<UpdateRequest>,
@@ -47,12 +51,12 @@ pub struct Entry {
     pub stored: Option<Stored>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// For `partial`: the API names of the sent fields the server does not hold.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_stored: Vec<String>,
     /// Values the server did not store as sent, and other things worth a look.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// For `partial`: the fields (API names) the server did not store as sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_stored: Vec<String>,
 }
 
 impl Entry {
@@ -61,11 +65,12 @@ impl Entry {
             line,
             id,
             status,
+            fingerprint: None,
             sent: None,
             stored: None,
             error: None,
-            not_stored: Vec::new(),
             warnings: Vec::new(),
+            not_stored: Vec::new(),
         }
     }
 }
@@ -115,26 +120,35 @@ impl Report {
     }
 }
 
-/// The input lines an earlier report marks done. A line that does not parse (the tail
-/// of a report cut short by a crash) marks nothing.
-pub fn done_lines(path: &Path) -> Result<HashSet<u64>, Failure> {
-    #[derive(Deserialize)]
-    struct Seen {
-        line: u64,
-        status: Status,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_is_written_lowercase_with_its_fields_and_is_not_done() {
+        let mut entry = Entry::new(3, Some(1002), Status::Partial);
+        entry.fingerprint = Some("0123456789abcdef".into());
+        entry.not_stored = vec!["title".into()];
+        let line = serde_json::to_string(&entry).unwrap();
+        assert_eq!(
+            line,
+            r#"{"line":3,"id":1002,"status":"partial","fingerprint":"0123456789abcdef","not_stored":["title"]}"#
+        );
+        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), entry);
+        assert!(!Status::Partial.is_done());
+        let done: Vec<Status> = [
+            Status::Updated,
+            Status::Partial,
+            Status::Unchanged,
+            Status::Failed,
+            Status::Skipped,
+            Status::Planned,
+        ]
+        .into_iter()
+        .filter(|s| s.is_done())
+        .collect();
+        assert_eq!(done, [Status::Updated, Status::Unchanged, Status::Skipped]);
+        let plain = serde_json::to_string(&Entry::new(4, None, Status::Failed)).unwrap();
+        assert_eq!(plain, r#"{"line":4,"id":null,"status":"failed"}"#);
     }
-    let file = File::open(path)
-        .map_err(|e| Failure::usage(format!("cannot read the report {}: {e}", path.display())))?;
-    let mut done = HashSet::new();
-    for line in BufReader::new(file).lines() {
-        let line = line.map_err(|e| {
-            Failure::usage(format!("cannot read the report {}: {e}", path.display()))
-        })?;
-        if let Ok(seen) = serde_json::from_str::<Seen>(&line)
-            && seen.status.is_done()
-        {
-            done.insert(seen.line);
-        }
-    }
-    Ok(done)
 }
