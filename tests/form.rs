@@ -263,3 +263,29 @@ fn a_new_contact_sends_only_its_filled_fields() {
     form.set_value(Field::Owner, "Bob <bob@x.io>");
     assert!(matches!(form.create_plan(), Err(PlanError::Invalid(_))));
 }
+
+#[test]
+fn every_extension_spelling_is_refused_as_an_extension() {
+    // Each mark that introduces an extension, after a number that is complete without it:
+    // sending the number alone would drop the extension silently.
+    for (typed, mark) in [
+        ("212 555 0100 x5", "x"),
+        ("212 555 0100 X5", "X"),
+        ("212 555 0100 ext. 5", "ext."),
+        ("212 555 0100#5", "#"),
+        ("212 555 0100,5", ","),
+        ("212 555 0100;5", ";"),
+        ("212 555 0100~5", "~"),
+    ] {
+        let mut form = Form::new(&ada(), Region::US);
+        form.set_value(Field::Phone, typed);
+        match form.plan() {
+            Err(PlanError::Invalid(problems)) => assert!(
+                problems.iter().any(|p| p.field == Some(Field::Phone)
+                    && p.message.contains("the API stores no extension")),
+                "{mark}: {typed:?} refused for another reason: {problems:?}"
+            ),
+            other => panic!("{mark}: {typed:?} was not refused: {other:?}"),
+        }
+    }
+}
