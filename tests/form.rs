@@ -289,3 +289,65 @@ fn every_extension_spelling_is_refused_as_an_extension() {
         }
     }
 }
+
+fn with_owner(email: &str) -> Contact {
+    let mut c = ada();
+    c.contact_owner.as_mut().unwrap().email = email.into();
+    c
+}
+
+#[test]
+fn an_owner_changed_by_the_server_is_reported_even_when_none_was_sent() {
+    use linq_contact::form::{Unapplied, unapplied};
+    let title_only = ContactPatch {
+        first_name: Some("Ada".into()),
+        title: Some("CTO".into()),
+        ..Default::default()
+    };
+    let mut stored = with_owner("bob@example.com");
+    stored.title = "CTO".into();
+    assert_eq!(
+        unapplied(&title_only, &ada(), &stored),
+        vec![Unapplied {
+            field: Field::Owner,
+            sent: None,
+            stored: "bob@example.com".into(),
+        }]
+    );
+    assert_eq!(
+        unapplied(&title_only, &ada(), &stored)[0].describe(),
+        "Owner (not sent, but now \"bob@example.com\")"
+    );
+
+    // The same owner, its domain spelled in capitals: not a change.
+    let mut same = with_owner("grace@EXAMPLE.com");
+    same.title = "CTO".into();
+    assert_eq!(unapplied(&title_only, &ada(), &same), vec![]);
+
+    // Only the owner is watched unasked: another field the server changed is the
+    // colleague's business, not this save's.
+    let mut moved = ada();
+    moved.title = "CTO".into();
+    moved.location = "Paris".into();
+    assert_eq!(unapplied(&title_only, &ada(), &moved), vec![]);
+
+    // An owner that was sent and stored is not reported; one stored otherwise is, with
+    // what was sent.
+    let owner_sent = ContactPatch {
+        first_name: Some("Ada".into()),
+        user_email: Some("bob@example.com".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        unapplied(&owner_sent, &ada(), &with_owner("bob@example.com")),
+        vec![]
+    );
+    assert_eq!(
+        unapplied(&owner_sent, &ada(), &ada()),
+        vec![Unapplied {
+            field: Field::Owner,
+            sent: Some("bob@example.com".into()),
+            stored: "grace@example.com".into(),
+        }]
+    );
+}
