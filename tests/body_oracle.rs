@@ -1,26 +1,36 @@
-//! The request body against an oracle written here from the rules, not from the code:
-//! its own trimming, its own identity order, its own cleaning of server text, and phones
+//! The request body and the review against an oracle written here from the rules of
+//! DESIGN.md ("The form"), not from the code: its own trimming, its own notion of a
+//! change, its own identity rule, its own cleaning of server and pasted text, and phones
 //! and e-mails from literal tables of typed value → what must be sent. Nothing below
-//! calls the crate's helpers; the form is driven through the function the app calls at
-//! Ctrl-S (`Form::check_against`, the merge with a re-read record included).
+//! calls the crate's helpers: the app itself is driven, as a user drives it (the contact
+//! loaded, each edit pasted into its field, Ctrl-S, the re-read answered), and what it
+//! does is read back from its status and from the lines of the review it puts up.
 
+mod common;
+use common::app::{ctrl, key, options};
+
+use crossterm::event::KeyCode;
 use linq_contact::api::Contact;
-use linq_contact::form::{Field, Form, PlanError};
-use phonenumber::country::Id as Region;
+use linq_contact::app::{App, Effect, Msg, Overlay, Status};
+use linq_contact::dialogs::review::Review;
+use linq_contact::dialogs::{Shape, View};
+use linq_contact::form::{Field, PlanError};
+use linq_contact::ui::theme::Theme;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
-/// The oracle's field table: wire name, and whether the API counts it as identity. The
-/// order is the display order and, for identity fields, the order of the echo rule.
-const FIELDS: [(&str, bool); 8] = [
-    ("first_name", true),
-    ("last_name", true),
-    ("email", true),
-    ("phone_number", true),
-    ("company", false),
-    ("title", false),
-    ("location", false),
-    ("user_email", false),
+/// The oracle's field table: wire name, whether the API counts it as identity, and the
+/// label the review shows. The order is the display order and, for identity fields, the
+/// order of the echo rule.
+const FIELDS: [(&str, bool, &str); 8] = [
+    ("first_name", true, "First name"),
+    ("last_name", true, "Last name"),
+    ("email", true, "E-mail"),
+    ("phone_number", true, "Phone"),
+    ("company", false, "Company"),
+    ("title", false, "Title"),
+    ("location", false, "Location"),
+    ("user_email", false, "Owner"),
 ];
 
 /// Unicode White_Space, written out: what "trimmed" means here.
@@ -35,6 +45,7 @@ fn trim(s: &str) -> &str {
 }
 
 /// Server text as the app receives it: controls removed, tab and line breaks as spaces.
+/// A paste is cleaned the same way, a Windows line end counting as one break.
 fn clean(s: &str) -> String {
     s.chars()
         .filter_map(|c| match c {
@@ -64,6 +75,10 @@ const PHONES: &[(&str, Option<&str>)] = &[
     ("1-800-FLOWERS", None),
     ("", Some("")),
 ];
+
+/// Numbers the North American plan has not assigned (area code 555): sent, with a
+/// warning in the review.
+const UNASSIGNED: &[&str] = &["+15551234567"];
 
 /// Typed e-mail → accepted as a bare address (`true`) or refused.
 const EMAILS: &[(&str, bool)] = &[
@@ -140,8 +155,10 @@ fn typed(i: usize) -> BoxedStrategy<String> {
         ]
         .boxed(),
         "user_email" => padded(prop_oneof![
-            prop::sample::select(OWNERS).prop_map(String::from),
-            prop::sample::select(EMAILS).prop_map(|(t, _)| t.to_string()),
+            3 => prop::sample::select(OWNERS).prop_map(String::from),
+            3 => prop::sample::select(EMAILS).prop_map(|(t, _)| t.to_string()),
+            // An empty owner: refused before anything is sent.
+            1 => Just(String::new()),
         ])
         .boxed(),
         _ => prop_oneof![
@@ -181,7 +198,7 @@ fn case() -> impl Strategy<Value = Case> {
 fn record(values: &[Option<String>]) -> Contact {
     let mut obj = Map::new();
     obj.insert("id".into(), json!(7));
-    for (i, (name, _)) in FIELDS.iter().enumerate() {
+    for (i, (name, _, _)) in FIELDS.iter().enumerate() {
         if *name == "user_email" {
             obj.insert("contact_owner".into(), json!({"id": 3, "email": values[i]}));
         } else {
@@ -210,15 +227,75 @@ fn expected_out(name: &str, typed: &str) -> Result<String, ()> {
     }
 }
 
+/// What the app must do with a case.
 #[derive(Debug, PartialEq)]
 enum Expected {
-    NothingToSend,
-    Refused,
+    /// No field is a change: refused at Ctrl-S (`checked`: false), or found by the
+    /// re-read to hold every edit already.
+    NothingToSend { checked: bool },
+    /// Refused on what the client can see: an unsendable value, or no identity value
+    /// left; `empty_owner`: among the reasons, an owner left empty.
+    Refused { checked: bool, empty_owner: bool },
+    /// The review: the body it shows (and the PUT would carry), the identity field
+    /// echoed, the fields in conflict, and its lines above the request (for a conflict,
+    /// the loaded / theirs / yours block of each field).
     Body {
         body: Map<String, Value>,
         echo: Option<&'static str>,
         conflicts: Vec<&'static str>,
+        review: Vec<String>,
     },
+}
+
+/// How the review shows a value.
+fn shown(v: &str) -> String {
+    if v.is_empty() {
+        "(empty)".into()
+    } else {
+        v.to_string()
+    }
+}
+
+/// The rule for a change: what the field would send (trimmed, a phone as E.164)
+/// differs from the stored value; a value that cannot be sent is a change when its
+/// trimmed text differs ("a field whose trimmed value equals the loaded one is not
+/// dirty").
+fn is_change(out: &Result<String, ()>, text: &str, stored: &str) -> bool {
+    match out {
+        Ok(sent) => sent != stored,
+        Err(()) => trim(text) != stored,
+    }
+}
+
+/// Which fields are changes against `base`, whether one of them cannot be sent or no
+/// identity value would be left, and whether the owner was emptied.
+struct Judgement {
+    changes: Vec<usize>,
+    refused: bool,
+    empty_owner: bool,
+}
+
+fn judge(text: &[Option<String>], base: &[String], changed: impl Fn(usize) -> bool) -> Judgement {
+    let changes: Vec<usize> = (0..8).filter(|&i| changed(i)).collect();
+    let out = |i: usize| expected_out(FIELDS[i].0, text[i].as_deref().unwrap_or(""));
+    let unsendable = changes.iter().any(|&i| out(i).is_err());
+    // What each identity field would hold after the save.
+    let after = |i: usize| {
+        if changes.contains(&i) {
+            trim(text[i].as_deref().unwrap_or("")).to_string()
+        } else {
+            base[i].clone()
+        }
+    };
+    let identity_left = (0..8).any(|i| FIELDS[i].1 && !after(i).is_empty());
+    let empty_owner = changes
+        .iter()
+        .any(|&i| FIELDS[i].0 == "user_email" && trim(text[i].as_deref().unwrap_or("")).is_empty());
+    Judgement {
+        changes,
+        refused: unsendable || !identity_left,
+        empty_owner,
+    }
 }
 
 fn oracle(case: &Case) -> Expected {
@@ -227,80 +304,142 @@ fn oracle(case: &Case) -> Expected {
         .iter()
         .map(|v| clean(v.as_deref().unwrap_or("")))
         .collect();
-    let raw_server: Vec<Option<String>> = (0..8)
+    let raw_server: Vec<String> = (0..8)
         .map(|i| {
             case.meanwhile[i]
                 .clone()
                 .unwrap_or_else(|| case.loaded[i].clone())
+                .unwrap_or_default()
         })
         .collect();
-    let server: Vec<String> = raw_server
+    let server: Vec<String> = raw_server.iter().map(|v| clean(v)).collect();
+    // What each edited field holds once the edit is pasted in.
+    let text: Vec<Option<String>> = case
+        .edits
         .iter()
-        .map(|v| clean(v.as_deref().unwrap_or("")))
+        .map(|e| e.as_deref().map(|t| clean(&t.replace("\r\n", "\n"))))
         .collect();
+    let out = |i: usize| expected_out(FIELDS[i].0, text[i].as_deref().unwrap_or(""));
+    let change_against = |i: usize, stored: &[String]| {
+        text[i]
+            .as_deref()
+            .is_some_and(|t| is_change(&out(i), t, &stored[i]))
+    };
+
+    // Ctrl-S: the form as loaded.
+    let first = judge(&text, &loaded, |i| change_against(i, &loaded));
+    if first.changes.is_empty() {
+        return Expected::NothingToSend { checked: false };
+    }
+    if first.refused {
+        return Expected::Refused {
+            checked: false,
+            empty_owner: first.empty_owner,
+        };
+    }
+
+    // The re-read: a colleague's change to a field not edited here is taken; an edit
+    // still differing from what the server now holds is sent, and if the server changed
+    // that field too, it is a conflict.
+    let second = judge(&text, &server, |i| {
+        change_against(i, &loaded) && change_against(i, &server)
+    });
+    if second.changes.is_empty() {
+        return Expected::NothingToSend { checked: true };
+    }
+    if second.refused {
+        return Expected::Refused {
+            checked: true,
+            empty_owner: second.empty_owner,
+        };
+    }
     let mut body = Map::new();
-    let mut refused = false;
-    let mut conflicts = Vec::new();
-    let mut final_values: Vec<String> = server.clone();
-    for (i, (name, _)) in FIELDS.iter().enumerate() {
-        let Some(t) = &case.edits[i] else { continue };
-        let out = expected_out(name, t);
-        // Changed by the user: the typed text differs and so does what it would send.
-        let changed = *t != loaded[i] && out.as_deref() != Ok(loaded[i].as_str());
-        if !changed {
-            continue;
-        }
-        // Against the record as it is now, the edit is a change unless it matches it.
-        if *t == server[i] || out.as_deref() == Ok(server[i].as_str()) {
-            continue;
-        }
-        match out {
-            Ok(v) => {
-                if server[i] != loaded[i] {
-                    conflicts.push(*name);
-                }
-                final_values[i] = v.clone();
-                body.insert((*name).into(), json!(v));
-            }
-            Err(()) => {
-                // The owner's empty value and unreadable phones/e-mails stop the save.
-                refused = true;
-                final_values[i] = trim(t).to_string();
-            }
-        }
+    for &i in &second.changes {
+        body.insert(FIELDS[i].0.into(), json!(out(i).expect("sendable")));
     }
-    if body.is_empty() && !refused {
-        return Expected::NothingToSend;
-    }
-    let identity_left = FIELDS
+    let conflicts: Vec<&'static str> = second
+        .changes
         .iter()
-        .enumerate()
-        .any(|(i, (_, identity))| *identity && !final_values[i].is_empty());
-    if refused || !identity_left {
-        return Expected::Refused;
-    }
-    let counts = FIELDS
-        .iter()
-        .any(|(name, identity)| *identity && body.get(*name).is_some_and(|v| v != &json!("")));
-    let mut echo = None;
-    if !counts {
-        let had_controls = |i: usize| raw_server[i].as_deref().unwrap_or("") != server[i];
-        let candidates: Vec<usize> = (0..8)
+        .filter(|&&i| server[i] != loaded[i])
+        .map(|&i| FIELDS[i].0)
+        .collect();
+
+    // The API needs a non-empty identity value in the body. When none is sent, one is
+    // added unchanged: it must not change what the server holds, so a value that lost
+    // control characters on the way in (its stored form cannot be sent back) goes only
+    // when nothing else can; otherwise the first in order.
+    let counts =
+        (0..8).any(|i| FIELDS[i].1 && body.get(FIELDS[i].0).is_some_and(|v| v != &json!("")));
+    let echo = (!counts).then(|| {
+        (0..8)
             .filter(|&i| FIELDS[i].1 && !body.contains_key(FIELDS[i].0) && !server[i].is_empty())
-            .collect();
-        let pick = candidates
-            .iter()
-            .find(|&&i| !had_controls(i))
-            .or(candidates.first())
-            .copied()
-            .expect("a non-empty identity value is left");
-        body.insert(FIELDS[pick].0.into(), json!(server[pick]));
-        echo = Some(FIELDS[pick].0);
+            .min_by_key(|&i| (raw_server[i] != server[i], i))
+            .expect("an identity value is left")
+    });
+    if let Some(i) = echo {
+        body.insert(FIELDS[i].0.into(), json!(server[i]));
     }
+
+    let review = if conflicts.is_empty() {
+        let mut lines = Vec::new();
+        let taken: Vec<&str> = (0..8)
+            .filter(|&i| server[i] != loaded[i] && !change_against(i, &loaded))
+            .map(|i| FIELDS[i].2)
+            .collect();
+        if !taken.is_empty() {
+            lines.push(format!(
+                "A colleague changed {} meanwhile; taken into your form, not sent.",
+                taken.join(", ")
+            ));
+            lines.push(String::new());
+        }
+        for &i in &second.changes {
+            let sent = out(i).expect("sendable");
+            let typed = trim(text[i].as_deref().unwrap_or(""));
+            lines.push(format!(
+                "{:<11} {} → {}",
+                FIELDS[i].2,
+                shown(&server[i]),
+                shown(&sent)
+            ));
+            if typed != sent {
+                lines.push(format!("{:12}typed \"{typed}\", sent as {sent}", ""));
+            }
+            if FIELDS[i].0 == "phone_number" && UNASSIGNED.contains(&sent.as_str()) {
+                lines.push(format!(
+                    "{:12}⚠ {sent} is outside the assigned ranges; check it (sent anyway)",
+                    ""
+                ));
+            }
+        }
+        if let Some(i) = echo {
+            lines.push(format!(
+                "{:<11} {}  sent unchanged: required by the API",
+                FIELDS[i].2, server[i]
+            ));
+        }
+        lines.push(String::new());
+        lines
+    } else {
+        second
+            .changes
+            .iter()
+            .filter(|&&i| server[i] != loaded[i])
+            .flat_map(|&i| {
+                [
+                    FIELDS[i].2.to_string(),
+                    format!("  loaded {}", shown(&loaded[i])),
+                    format!("  theirs {}", shown(&server[i])),
+                    format!("  yours  {}", shown(text[i].as_deref().unwrap_or(""))),
+                ]
+            })
+            .collect()
+    };
     Expected::Body {
         body,
-        echo,
+        echo: echo.map(|i| FIELDS[i].0),
         conflicts,
+        review,
     }
 }
 
@@ -317,9 +456,57 @@ fn field(name: &str) -> Field {
     }
 }
 
+fn name_of(f: Field) -> &'static str {
+    FIELDS
+        .iter()
+        .find(|(n, _, _)| field(n) == f)
+        .map(|(n, _, _)| *n)
+        .expect("every field is in the table")
+}
+
+/// The review's lines as text, as the dialog lays them out (before wrapping).
+fn review_lines(app: &App) -> Vec<String> {
+    let overlay = app.overlay().expect("a review is up");
+    let theme = Theme::new(true);
+    let view = View {
+        keymap: &app.options().keymap,
+        theme: &theme,
+        contact_id: app.contact_id(),
+        status: app.status(),
+        saving: false,
+        paths: &app.options().paths,
+        scroll: 0,
+    };
+    let Shape::Text(lines) = overlay.dialog().shape(&view) else {
+        panic!("the review is text")
+    };
+    lines
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
+}
+
+/// The user's way through the case: the contact opens, each edit is pasted into its
+/// field over what was there, Ctrl-S, and the re-read finds the server's record.
 fn run(case: &Case) -> Expected {
-    let loaded = record(&case.loaded).sanitized();
-    let raw_server = record(
+    let (mut app, effects) = App::new(options(), 7);
+    let [Effect::Load { generation, id: 7 }] = effects[..] else {
+        panic!("expected the contact to be loaded, got {effects:?}")
+    };
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(record(&case.loaded)),
+    });
+    for (i, (name, _, _)) in FIELDS.iter().enumerate() {
+        if let Some(t) = &case.edits[i] {
+            while app.focus() != field(name) {
+                app.update(key(KeyCode::Tab));
+            }
+            app.update(ctrl('u'));
+            app.update(Msg::Paste(t.clone()));
+        }
+    }
+    let server = record(
         &(0..8)
             .map(|i| {
                 case.meanwhile[i]
@@ -328,46 +515,63 @@ fn run(case: &Case) -> Expected {
             })
             .collect::<Vec<_>>(),
     );
-    let server = raw_server.clone().sanitized();
-    // The fields whose stored value lost control characters, as the app notes them.
-    let avoid: Vec<Field> = FIELDS
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            let raw = case.meanwhile[*i]
-                .clone()
-                .unwrap_or_else(|| case.loaded[*i].clone())
-                .unwrap_or_default();
-            raw != clean(&raw)
-        })
-        .map(|(_, (name, _))| field(name))
-        .collect();
-    let mut form = Form::new(&loaded, Region::US);
-    for (i, (name, _)) in FIELDS.iter().enumerate() {
-        if let Some(t) = &case.edits[i] {
-            form.set_value(field(name), t.clone());
+    let effects = app.update(ctrl('s'));
+    let checked = match effects[..] {
+        [] => false,
+        [Effect::Load { generation, id: 7 }] => {
+            let after = app.update(Msg::Loaded {
+                generation,
+                result: Ok(server),
+            });
+            assert!(
+                !after.iter().any(|e| matches!(e, Effect::Save { .. })),
+                "sent without a review: {after:?}"
+            );
+            true
         }
-    }
-    let (merge, plan) = form.check_against(&server, &avoid);
-    match plan {
-        Err(PlanError::NothingChanged) => Expected::NothingToSend,
-        Err(PlanError::Invalid(_)) => Expected::Refused,
-        Ok(plan) => {
+        _ => panic!("Ctrl-S asked for {effects:?}"),
+    };
+    match (app.status(), app.overlay()) {
+        (Status::Blocked(PlanError::NothingChanged), None) if !checked => {
+            Expected::NothingToSend { checked }
+        }
+        (Status::NothingLeft, None) if checked => Expected::NothingToSend { checked },
+        (Status::Blocked(PlanError::Invalid(problems)), None) => Expected::Refused {
+            checked,
+            empty_owner: problems
+                .iter()
+                .any(|p| p.field == Some(Field::Owner) && p.message.contains("empty")),
+        },
+        (_, Some(Overlay::Review(Review { plan, conflicts }))) if checked => {
             let Value::Object(body) = serde_json::to_value(&plan.patch).unwrap() else {
                 unreachable!("a patch is an object")
             };
+            let lines = review_lines(&app);
+            let put = lines
+                .iter()
+                .position(|l| l == "PUT /api/partner/v2/contacts/7")
+                .expect("the review shows the request");
+            let shown: Value = serde_json::from_str(&lines[put + 1..].join("\n"))
+                .expect("the review shows the body as JSON");
+            assert_eq!(
+                shown,
+                json!({ "contact": body }),
+                "the review shows another body than the one sent"
+            );
+            let review = if conflicts.is_empty() {
+                lines[..put].to_vec()
+            } else {
+                // After the heading and a blank line, four lines per conflict.
+                lines[2..2 + 4 * conflicts.len()].to_vec()
+            };
             Expected::Body {
                 body,
-                echo: plan
-                    .required_unchanged
-                    .map(|(f, _)| FIELDS.iter().find(|(n, _)| field(n) == f).unwrap().0),
-                conflicts: merge
-                    .conflicts
-                    .iter()
-                    .map(|c| FIELDS.iter().find(|(n, _)| field(n) == c.field).unwrap().0)
-                    .collect(),
+                echo: plan.required_unchanged.as_ref().map(|(f, _)| name_of(*f)),
+                conflicts: conflicts.iter().map(|c| name_of(c.field)).collect(),
+                review,
             }
         }
+        other => panic!("unexpected outcome: {other:?}"),
     }
 }
 
@@ -379,15 +583,15 @@ proptest! {
         let expected = oracle(&case);
         // Never a body without a non-empty identity field.
         if let Expected::Body { body, .. } = &expected {
-            prop_assert!(FIELDS.iter().any(|(n, id)| *id && body.get(*n).is_some_and(|v| v != &json!(""))));
+            prop_assert!(FIELDS.iter().any(|(n, id, _)| *id && body.get(*n).is_some_and(|v| v != &json!(""))));
         }
         prop_assert_eq!(run(&case), expected);
     }
 }
 
-#[test]
-fn the_api_references_own_example_number_is_sent_with_a_warning() {
-    let case = Case {
+/// A case with one contact as stored, nothing changed meanwhile, and these edits.
+fn only(edits: &[(usize, &str)]) -> Case {
+    let mut case = Case {
         loaded: vec![
             Some("Ana".into()),
             None,
@@ -399,25 +603,82 @@ fn the_api_references_own_example_number_is_sent_with_a_warning() {
             Some("owner@example.com".into()),
         ],
         meanwhile: vec![None; 8],
-        edits: vec![
-            None,
-            None,
-            None,
-            Some("+15551234567".into()),
-            None,
-            None,
-            None,
-            None,
+        edits: vec![None; 8],
+    };
+    for (i, t) in edits {
+        case.edits[*i] = Some((*t).to_string());
+    }
+    case
+}
+
+#[test]
+fn the_api_references_own_example_number_is_sent_with_a_warning() {
+    let case = only(&[(3, "+15551234567")]);
+    let expected = Expected::Body {
+        body: json!({"phone_number": "+15551234567"})
+            .as_object()
+            .unwrap()
+            .clone(),
+        echo: None,
+        conflicts: vec![],
+        review: vec![
+            "Phone       (empty) → +15551234567".into(),
+            "            ⚠ +15551234567 is outside the assigned ranges; check it (sent anyway)"
+                .into(),
+            String::new(),
         ],
     };
-    let Expected::Body { body, .. } = run(&case) else {
-        panic!("not sent: {:?}", run(&case));
+    assert_eq!(oracle(&case), expected);
+    assert_eq!(run(&case), expected);
+}
+
+#[test]
+fn an_identity_value_is_echoed_only_when_none_is_sent() {
+    // The e-mail is identity: nothing is echoed.
+    let case = only(&[(5, "  Head of Sales "), (2, "ana@example.com")]);
+    let expected = Expected::Body {
+        body: json!({"email": "ana@example.com", "title": "Head of Sales"})
+            .as_object()
+            .unwrap()
+            .clone(),
+        echo: None,
+        conflicts: vec![],
+        review: vec![
+            "E-mail      (empty) → ana@example.com".into(),
+            "Title       (empty) → Head of Sales".into(),
+            String::new(),
+        ],
     };
-    assert_eq!(body.get("phone_number"), Some(&json!("+15551234567")));
-    let loaded = record(&case.loaded);
-    let mut form = Form::new(&loaded, Region::US);
-    form.set_value(Field::Phone, "+15551234567");
-    let plan = form.plan().unwrap();
-    assert_eq!(plan.warnings.len(), 1, "{:?}", plan.warnings);
-    assert!(form.warning(Field::Phone).is_some());
+    assert_eq!(oracle(&case), expected);
+    assert_eq!(run(&case), expected);
+
+    let case = only(&[(5, "CTO")]);
+    let expected = Expected::Body {
+        body: json!({"first_name": "Ana", "title": "CTO"})
+            .as_object()
+            .unwrap()
+            .clone(),
+        echo: Some("first_name"),
+        conflicts: vec![],
+        review: vec![
+            "Title       (empty) → CTO".into(),
+            "First name  Ana  sent unchanged: required by the API".into(),
+            String::new(),
+        ],
+    };
+    assert_eq!(oracle(&case), expected);
+    assert_eq!(run(&case), expected);
+}
+
+#[test]
+fn an_emptied_owner_is_refused_before_anything_is_sent() {
+    for owner in ["", "  ", "\u{A0}"] {
+        let case = only(&[(5, "CTO"), (7, owner)]);
+        let expected = Expected::Refused {
+            checked: false,
+            empty_owner: true,
+        };
+        assert_eq!(oracle(&case), expected, "{owner:?}");
+        assert_eq!(run(&case), expected, "{owner:?}");
+    }
 }

@@ -607,6 +607,47 @@ fn set_says_what_the_server_did_not_store() {
     );
 }
 
+#[test]
+fn set_names_an_owner_the_server_changed_although_none_was_sent() {
+    let w = World::new();
+    let server = w.rt.block_on(MockServer::start());
+    let owner = |email: &str, name: &str| json!({"id": 3, "email": email, "name": name});
+    let before = json!({"id": 7, "first_name": "Ada", "title": "Engineer",
+        "updated_at": "2025-07-30T10:00:00.000-05:00",
+        "contact_owner": owner("grace@example.com", "Grace Hopper")});
+    // The title is stored as sent; the owner moved to someone nobody here named.
+    let after = json!({"id": 7, "first_name": "Ada", "title": "CTO",
+        "updated_at": "2025-07-30T11:00:00.000-05:00",
+        "contact_owner": owner("bob@example.com", "Bob Smith")});
+    w.rt.block_on(async {
+        Mock::given(method("GET"))
+            .and(path(at(7)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": before})))
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path(at(7)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": after})))
+            .mount(&server)
+            .await;
+    });
+    let run = w.run(&server.uri(), &["set", "7", "title=CTO", "--yes"], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr.ends_with(
+            "⚠ not applied by the server: Owner (not sent, but now \"bob@example.com\")\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    let sent = w.rt.block_on(server.received_requests()).unwrap();
+    let put = sent.iter().find(|r| r.method.as_str() == "PUT").unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&put.body),
+        r#"{"contact":{"first_name":"Ada","title":"CTO"}}"#
+    );
+}
+
 // -------------------------------------------------------------------------------- apply
 
 #[test]

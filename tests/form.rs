@@ -263,3 +263,91 @@ fn a_new_contact_sends_only_its_filled_fields() {
     form.set_value(Field::Owner, "Bob <bob@x.io>");
     assert!(matches!(form.create_plan(), Err(PlanError::Invalid(_))));
 }
+
+#[test]
+fn every_extension_spelling_is_refused_as_an_extension() {
+    // Each mark that introduces an extension, after a number that is complete without it:
+    // sending the number alone would drop the extension silently.
+    for (typed, mark) in [
+        ("212 555 0100 x5", "x"),
+        ("212 555 0100 X5", "X"),
+        ("212 555 0100 ext. 5", "ext."),
+        ("212 555 0100#5", "#"),
+        ("212 555 0100,5", ","),
+        ("212 555 0100;5", ";"),
+        ("212 555 0100~5", "~"),
+    ] {
+        let mut form = Form::new(&ada(), Region::US);
+        form.set_value(Field::Phone, typed);
+        match form.plan() {
+            Err(PlanError::Invalid(problems)) => assert!(
+                problems.iter().any(|p| p.field == Some(Field::Phone)
+                    && p.message.contains("the API stores no extension")),
+                "{mark}: {typed:?} refused for another reason: {problems:?}"
+            ),
+            other => panic!("{mark}: {typed:?} was not refused: {other:?}"),
+        }
+    }
+}
+
+fn with_owner(email: &str) -> Contact {
+    let mut c = ada();
+    c.contact_owner.as_mut().unwrap().email = email.into();
+    c
+}
+
+#[test]
+fn an_owner_changed_by_the_server_is_reported_even_when_none_was_sent() {
+    use linq_contact::form::{Unapplied, unapplied};
+    let title_only = ContactPatch {
+        first_name: Some("Ada".into()),
+        title: Some("CTO".into()),
+        ..Default::default()
+    };
+    let mut stored = with_owner("bob@example.com");
+    stored.title = "CTO".into();
+    assert_eq!(
+        unapplied(&title_only, &ada(), &stored),
+        vec![Unapplied {
+            field: Field::Owner,
+            sent: None,
+            stored: "bob@example.com".into(),
+        }]
+    );
+    assert_eq!(
+        unapplied(&title_only, &ada(), &stored)[0].describe(),
+        "Owner (not sent, but now \"bob@example.com\")"
+    );
+
+    // The same owner, its domain spelled in capitals: not a change.
+    let mut same = with_owner("grace@EXAMPLE.com");
+    same.title = "CTO".into();
+    assert_eq!(unapplied(&title_only, &ada(), &same), vec![]);
+
+    // Only the owner is watched unasked: another field the server changed is the
+    // colleague's business, not this save's.
+    let mut moved = ada();
+    moved.title = "CTO".into();
+    moved.location = "Paris".into();
+    assert_eq!(unapplied(&title_only, &ada(), &moved), vec![]);
+
+    // An owner that was sent and stored is not reported; one stored otherwise is, with
+    // what was sent.
+    let owner_sent = ContactPatch {
+        first_name: Some("Ada".into()),
+        user_email: Some("bob@example.com".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        unapplied(&owner_sent, &ada(), &with_owner("bob@example.com")),
+        vec![]
+    );
+    assert_eq!(
+        unapplied(&owner_sent, &ada(), &ada()),
+        vec![Unapplied {
+            field: Field::Owner,
+            sent: Some("bob@example.com".into()),
+            stored: "grace@example.com".into(),
+        }]
+    );
+}

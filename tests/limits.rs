@@ -6,7 +6,7 @@ mod common;
 
 use common::ada;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use linq_contact::api::{ApiError, LinqClient};
+use linq_contact::api::LinqClient;
 use linq_contact::app::picker::{MAX_KEPT, Picker};
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::demo::{DemoServer, Fault};
@@ -365,54 +365,6 @@ async fn a_huge_error_shows_its_first_lines_and_says_the_rest_is_in_the_log() {
         text.contains(&format!("… {} more lines, in the log", all - 200)),
         "{text}"
     );
-}
-
-/// A log sink for the test's thread.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test]
-async fn the_log_has_every_line_of_an_error_once() {
-    use wiremock::matchers::method;
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    let mock = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(422).set_body_json(many_errors(3000)))
-        .mount(&mock)
-        .await;
-    let log = Captured::default();
-    let sink = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let client =
-        LinqClient::new(&mock.uri(), Token::new("t0ken-x"), Duration::from_secs(5)).unwrap();
-    let patch = linq_contact::api::ContactPatch {
-        first_name: Some("Ada".into()),
-        ..Default::default()
-    };
-    let err = client.update_contact(1001, &patch).await.unwrap_err();
-    assert!(matches!(err, ApiError::Http { status: 422, .. }));
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    for i in [0, 1234, 2999] {
-        assert_eq!(
-            text.matches(&format!("problem number {i:05}")).count(),
-            1,
-            "{i}"
-        );
-    }
 }
 
 #[test]
