@@ -476,6 +476,7 @@ fn review_lines(app: &App) -> Vec<String> {
         saving: false,
         paths: &app.options().paths,
         scroll: 0,
+        journal_skipped: 0,
     };
     let Shape::Text(lines) = overlay.dialog().shape(&view) else {
         panic!("the review is text")
