@@ -57,7 +57,26 @@ pub fn command() -> clap::Command {
     );
     // A blank line before the next section, as the other sections have.
     let keys = format!("{keys}\n");
-    Cli::command().after_help(AFTER_HELP.replace("{KEYS}", &keys))
+    Cli::command()
+        .after_help(AFTER_HELP.replace("{KEYS}", &keys))
+        .mut_subcommand("set", |c| c.after_help(with_fields(SET_HELP)))
+        .mut_subcommand("apply", |c| c.after_help(with_fields(APPLY_HELP)))
+        .mut_subcommand("create", |c| c.after_help(with_fields(CREATE_HELP)))
+}
+
+/// A help text with the field names filled in from the form's table of fields.
+fn with_fields(text: &str) -> String {
+    use crate::form::Field;
+    let identity: Vec<&str> = Field::identity().map(Field::api_name).collect();
+    let identity = match identity.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => identity.join(""),
+    };
+    text.replace("{FIELDS}", &crate::form::api_names(" "))
+        .replace("{IDENTITY}", &identity)
+        .replace("{EMAIL}", Field::Email.api_name())
+        .replace("{PHONE}", Field::Phone.api_name())
+        .replace("{OWNER}", Field::Owner.api_name())
 }
 
 /// Parses the process's arguments with [`command`]'s help.
@@ -123,14 +142,11 @@ pub enum Command {
     Get(GetArgs),
     /// Change fields of one contact with the editor's rules: the same validation, the
     /// same minimal body, the same check of what the server stored.
-    #[command(after_help = SET_HELP)]
     Set(SetArgs),
     /// Apply many updates from a JSON Lines or CSV file (or - for stdin), row by row.
-    #[command(after_help = APPLY_HELP)]
     Apply(ApplyArgs),
     /// Create a contact with the editor's rules, after checking that none has its e-mail
     /// or phone; prints the new contact's id.
-    #[command(after_help = CREATE_HELP)]
     Create(CreateArgs),
     /// List the saves and creates made from this machine (the journal), newest first.
     #[command(after_help = HISTORY_HELP)]
@@ -160,8 +176,8 @@ EXIT CODES:
   4  contact not found";
 
 const SET_HELP: &str = "\
-FIELDS: first_name last_name email phone_number company title location user_email
-  (user_email is the owner: the e-mail of a user of the organisation). `field=` clears a
+FIELDS: {FIELDS}
+  ({OWNER} is the owner: the e-mail of a user of the organisation). `field=` clears a
   field. A value equal to the stored one is not sent; phone numbers are sent as E.164.
 
 EXAMPLES:
@@ -186,15 +202,15 @@ INPUT (the format is recognised from the first character: `{` means JSON Lines):
   JSON Lines, one object per line:
     {\"id\": 1002, \"title\": \"CTO\"}
     {\"email\": \"ana@example.com\", \"company\": \"Contoso\"}   # found by e-mail
-    {\"phone_number\": \"+12125550199\", \"location\": null}      # null clears
+    {\"id\": 1003, \"location\": null}                          # null clears
   CSV with a header row (quoted commas, a BOM and CRLF line ends are fine):
     id,title,location
     1002,CTO,
-  The contact is the row's id; without one, its email; without that, its phone_number
+  The contact is the row's id; without one, its {EMAIL}; without that, its {PHONE}
   (a column used to find the contact is not changed). Other columns are fields as in
   `set --help`. An empty cell leaves its field as it is, as a missing column or key does;
   --empty-clears makes an empty CSV cell clear it, and in JSON Lines \"\" or null clears.
-  Without an id, email and phone_number find the contact and are never cleared.
+  Without an id, {EMAIL} and {PHONE} find the contact and are never cleared.
   Rows for the same contact run one after another, in file order.
 
 Each row is read, checked with the editor's rules, sent as the smallest body and compared
@@ -229,10 +245,9 @@ EXIT CODES:
   130  interrupted by Ctrl-C; the report holds every row that finished";
 
 const CREATE_HELP: &str = "\
-FIELDS: as in `set --help`: first_name last_name email phone_number company title
-  location user_email. At least one of first_name, last_name, email and phone_number must
-  have a value; empty values are not sent; phone numbers are sent as E.164; without
-  user_email the server picks the owner.
+FIELDS: as in `set --help`: {FIELDS}.
+  At least one of {IDENTITY} must have a value; empty values are not
+  sent; phone numbers are sent as E.164; without {OWNER} the server picks the owner.
 
 Before anything is sent, the e-mail and the phone are looked up (GET
 /api/partner/v2/contacts/find, one request each): a contact that has either already
@@ -247,7 +262,7 @@ recorded in the journal (see `history --help`).
 
 EXAMPLES:
   id=$(linq-contact create first_name=Ana last_name=Lima email=ana@example.com --yes)
-  linq-contact create phone_number='(415) 555-2671' company=Contoso --dry-run
+  linq-contact create {PHONE}='(415) 555-2671' company=Contoso --dry-run
   linq-contact create email=ana@example.com user_email=priya.raman@example.com -y \\
       --allow-duplicate
 
@@ -376,7 +391,7 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "FILE")]
     pub resume: Option<PathBuf>,
     /// In CSV, an empty cell clears its field (by default it leaves the field as it is).
-    /// The email and phone_number of a row without an id find its contact and are never
+    /// The e-mail and phone of a row without an id find its contact and are never
     /// cleared. JSON Lines clear with "" or null either way.
     #[arg(long)]
     pub empty_clears: bool,
