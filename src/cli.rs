@@ -246,8 +246,9 @@ EXIT CODES:
 
 const CREATE_HELP: &str = "\
 FIELDS: as in `set --help`: {FIELDS}.
-  At least one of {IDENTITY} must have a value; empty values are not
-  sent; phone numbers are sent as E.164; without {OWNER} the server picks the owner.
+  At least one of {IDENTITY} must have a value.
+  Empty values are not sent; phone numbers are sent as E.164; without {OWNER} the server
+  picks the owner.
 
 Before anything is sent, the e-mail and the phone are looked up (GET
 /api/partner/v2/contacts/find, one request each): a contact that has either already
