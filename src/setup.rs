@@ -156,3 +156,50 @@ fn server_key(demo: bool, client: &LinqClient) -> String {
         client.base_url().to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("linq-contact").chain(args.iter().copied())).unwrap()
+    }
+
+    #[tokio::test]
+    async fn with_demo_the_client_is_let_in_by_the_demo_api_under_the_demo_key() {
+        let setup = Setup::load(&cli(&["--demo"]), Subject::CommandLine)
+            .unwrap()
+            .start()
+            .await
+            .unwrap();
+        let server = setup.demo.as_ref().unwrap();
+        assert_eq!(setup.server_key, "demo");
+        assert_eq!(setup.config.target, None);
+        let contact = setup.client.get_contact(server.first_id()).await.unwrap();
+        assert_eq!(contact.id, server.first_id());
+    }
+
+    #[test]
+    fn offline_the_server_key_is_the_normalised_base_url_or_demo() {
+        let offline = Setup::offline(&cli(&[
+            "history",
+            "7",
+            "--api-url",
+            "https://API.example.com/",
+        ]))
+        .unwrap();
+        assert_eq!(offline.server_key, "https://api.example.com");
+        let demo = Setup::offline(&cli(&["history", "7", "--demo"])).unwrap();
+        assert_eq!(demo.server_key, "demo");
+    }
+
+    #[test]
+    fn only_a_demo_api_that_cannot_start_is_not_the_users_mistake() {
+        assert!(SetupError::Config(ConfigError::MissingToken).is_usage());
+        let insecure = LinqClient::new("http://example.com", Token::new("t"), Default::default());
+        assert!(SetupError::from(insecure.unwrap_err()).is_usage());
+        let refused = std::io::Error::from(std::io::ErrorKind::AddrInUse);
+        assert!(!SetupError::Demo(refused).is_usage());
+    }
+}
