@@ -19,6 +19,7 @@ pub mod protocol;
 pub mod recent;
 pub mod runtime;
 pub mod secret;
+pub mod setup;
 pub mod target;
 pub mod terminal;
 pub mod text;

@@ -1,13 +1,13 @@
 //! The binary's edge: parse flags, check the configuration, run, report.
 
-use linq_contact::api::LinqClient;
 use linq_contact::api::retry::Backoff;
 use linq_contact::app::{AppOptions, Paths};
 use linq_contact::cli::Command;
-use linq_contact::config::{Config, TOKEN_ENV};
+use linq_contact::config::{Subject, TOKEN_ENV};
 use linq_contact::demo::DemoServer;
 use linq_contact::drafts::DraftStore;
 use linq_contact::runtime::{self, Exit, Session};
+use linq_contact::setup::{Loaded, Setup, SetupError};
 use linq_contact::target::Target;
 use std::process::ExitCode;
 
@@ -23,32 +23,21 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Some(Command::DemoServer { port }) => return runtime.block_on(demo_server(*port)),
-        Some(
-            Command::Get(_)
-            | Command::Set(_)
-            | Command::Apply(_)
-            | Command::Create(_)
-            | Command::History(_),
-        ) => {
-            return runtime.block_on(linq_contact::commands::run(cli));
+        Some(Command::Config) => {
+            return match linq_contact::setup::describe(&cli) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(2, &e.to_string()),
+            };
         }
-        Some(Command::Completions { shell }) => return linq_contact::commands::completions(*shell),
-        Some(Command::Man) => return linq_contact::commands::man(),
-        Some(Command::Config) | None => {}
+        Some(_) => return runtime.block_on(linq_contact::commands::run(cli)),
+        None => {}
     }
-    if let Some(Command::Config) = cli.command {
-        return match linq_contact::config::show(&cli) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(2, &e.to_string()),
-        };
-    }
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let config = match Config::load(&cli, std::env::var(TOKEN_ENV).ok(), no_color) {
-        Ok(c) => c,
-        Err(e) => return fail(2, &e.to_string()),
+    let loaded = match Setup::load(&cli, Subject::CommandLine) {
+        Ok(loaded) => loaded,
+        Err(e) => return setup_failed(&e),
     };
     // A log that cannot be written is said in the status pane (logging::take_failure),
     // not on a terminal about to be taken over.
@@ -56,10 +45,10 @@ fn main() -> ExitCode {
         let _ = linq_contact::logging::init(&path);
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "start");
-    runtime.block_on(edit(config, cli.demo, cli.log_bodies))
+    runtime.block_on(edit(loaded))
 }
 
-async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
+async fn edit(loaded: Loaded) -> ExitCode {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return fail(
@@ -68,29 +57,25 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
              `linq-contact demo-server` and `linq-contact config` work without one",
         );
     }
-    // Kept alive for the whole session: dropping it stops the demo API.
-    let _demo = if demo {
-        match DemoServer::start(0).await {
-            Ok(server) => {
-                config.api_url = server.url();
-                config.token = linq_contact::secret::Token::new(server.token());
-                config.target = config.target.or(Some(Target::Id(server.first_id())));
-                Some(server)
-            }
-            Err(e) => return fail(1, &format!("cannot start the demo API: {e}")),
-        }
-    } else {
-        None
+    // `demo` is kept alive for the whole session: dropping it stops the demo API.
+    let Setup {
+        config,
+        client,
+        journal,
+        server_key,
+        demo,
+    } = match loaded.start().await {
+        Ok(setup) => setup,
+        Err(e) => return setup_failed(&e),
     };
-    let Some(target) = config.target.clone() else {
+    // With --demo and no contact named, the first demo contact.
+    let first_demo = demo.as_ref().map(|server| Target::Id(server.first_id()));
+    let Some(target) = config.target.clone().or(first_demo) else {
         return fail(2, "no contact given: run `linq-contact <ID>` (see --help)");
     };
-    let client = match LinqClient::new(&config.api_url, config.token.clone(), config.timeout) {
-        Ok(c) => c.with_body_logging(log_bodies),
-        Err(e) => return fail(2, &e.to_string()),
-    };
+    let drafts = DraftStore::from_env();
     let options = AppOptions {
-        api_label: if demo {
+        api_label: if demo.is_some() {
             "demo API".to_string()
         } else {
             api_label(&config.api_url)
@@ -104,17 +89,16 @@ async fn edit(mut config: Config, demo: bool, log_bodies: bool) -> ExitCode {
         paths: Paths {
             config: display_path(config.config_path.clone()),
             log: display_path(linq_contact::logging::log_path()),
-            drafts: display_path(DraftStore::from_env().map(|d| d.dir().to_path_buf())),
+            drafts: display_path(drafts.as_ref().map(|d| d.dir().to_path_buf())),
         },
     };
-    let server_key = linq_contact::commands::server_key(demo, &client);
     let session = Session {
         client,
         options,
         target,
-        drafts: DraftStore::from_env(),
+        drafts,
         recent_path: linq_contact::recent::path(&server_key),
-        journal: linq_contact::journal::Journal::from_env(),
+        journal,
         server_key,
         mouse: config.mouse,
         backoff: Backoff::default(),
@@ -176,6 +160,10 @@ async fn demo_server(port: u16) -> ExitCode {
 
 fn display_path(p: Option<std::path::PathBuf>) -> String {
     p.map_or_else(|| "(none)".to_string(), |p| p.display().to_string())
+}
+
+fn setup_failed(e: &SetupError) -> ExitCode {
+    fail(if e.is_usage() { 2 } else { 1 }, &e.to_string())
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {

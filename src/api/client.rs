@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::error::{ApiError, ErrorBody, redact_secret};
+use super::error::{ApiError, redact_secret};
+use super::error_body::ErrorBody;
 use super::model::{Contact, ContactPage, ContactPatch, DataEnvelope, UpdateRequest};
 use crate::secret::Token;
 use crate::text::sanitize_snippet;

@@ -4,6 +4,7 @@
 //! and the README list them.
 
 use crate::api::{Advice, ApiError};
+use crate::setup::SetupError;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,15 @@ impl Failure {
         lines.extend(e.detail_lines());
         lines.extend(hint(e).map(str::to_owned));
         Self::new(Code::of_api_error(e), lines.join("\n"))
+    }
+}
+
+/// A front end that cannot start: the configuration's message, at the code every front
+/// end gives it.
+impl From<SetupError> for Failure {
+    fn from(e: SetupError) -> Self {
+        let code = if e.is_usage() { Code::Usage } else { Code::Api };
+        Failure::new(code, e.to_string())
     }
 }
 

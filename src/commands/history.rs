@@ -8,31 +8,30 @@
 
 use super::exit::{Code, Failure};
 use super::get::escape_c1;
-use crate::api::LinqClient;
 use crate::cli::{Cli, HistoryArgs};
-use crate::config::file as config_file;
-use crate::config::{Config, TOKEN_ENV};
 use crate::form::Field;
 use crate::journal::{Entry, FieldChange, Journal};
-use crate::secret::Token;
+use crate::setup::Setup;
 use crate::target::{Target, parse_target};
 use crate::text::sanitize;
 
 pub(super) async fn run(cli: &Cli, args: &HistoryArgs) -> Result<Code, Failure> {
-    let (server, region, warnings) = offline_settings(cli)?;
+    // Reading the journal by id sends nothing, so it needs no token.
+    let offline = Setup::offline(cli)?;
+    let server = offline.server_key;
     let target = args
         .contact
         .as_deref()
-        .map(|raw| parse_target(raw, region))
+        .map(|raw| parse_target(raw, offline.config.region))
         .transpose()
         .map_err(|e| Failure::usage(crate::text::sanitize_snippet(&e, 120)))?;
-    let journal = Journal::from_env().ok_or_else(|| {
+    let journal = offline.journal.ok_or_else(|| {
         Failure::usage("no state directory for the journal: set XDG_STATE_HOME or HOME")
     })?;
     let by_address = matches!(target, Some(Target::Email(_) | Target::Phone(_)));
     if !by_address {
         // An address goes through the full configuration, which says them itself.
-        for warning in &warnings {
+        for warning in &offline.config.warnings {
             eprintln!("linq-contact: warning: {warning}");
         }
     }
@@ -84,27 +83,6 @@ fn read(journal: &Journal, server: &str, contact: Option<u64>) -> Result<Vec<Ent
         );
     }
     Ok(read.entries)
-}
-
-/// The journal's name for the server, the phone region and any problem with the config
-/// file, from the flags, the environment and the file, without a token: reading the journal by id sends
-/// nothing, so it works where no token is set.
-fn offline_settings(cli: &Cli) -> Result<(String, phonenumber::country::Id, Vec<String>), Failure> {
-    let file = match config_file::config_path() {
-        Some(path) => config_file::load(&path),
-        None => Ok(Default::default()),
-    };
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (config, _) = Config::inspect(cli, file, std::env::var(TOKEN_ENV).ok(), no_color)
-        .map_err(|e| Failure::usage(e.to_string()))?;
-    // The client normalises the address exactly as it does when a save is journalled.
-    let client = LinqClient::new(&config.api_url, Token::new(""), config.timeout)
-        .map_err(|e| Failure::usage(e.headline()))?;
-    Ok((
-        super::server_key(cli.demo, &client),
-        config.region,
-        config.warnings,
-    ))
 }
 
 /// The entries of the contact that has this e-mail or phone now; failing that, the

@@ -24,13 +24,10 @@ mod resume;
 mod set;
 mod shell;
 
-pub use record::server_key;
-
-use crate::api::LinqClient;
 use crate::cli::{Cli, Command};
-use crate::config::{Config, ConfigError, TOKEN_ENV};
+use crate::config::Subject;
 use crate::demo::DemoServer;
-use crate::secret::Token;
+use crate::setup::Setup;
 use crate::target::Target;
 use exit::{Code, Failure};
 use phonenumber::country::Id as Region;
@@ -51,41 +48,33 @@ pub(crate) struct Context {
     _demo: Option<DemoServer>,
 }
 
-/// Runs a scripting command and reports at the edge: a message on stderr, the code
-/// to the shell.
+/// Runs a command and reports at the edge: a message on stderr, the code to the shell.
 pub async fn run(cli: Cli) -> ExitCode {
-    let result = match &cli.command {
+    finish(dispatch(&cli).await)
+}
+
+async fn dispatch(cli: &Cli) -> Result<Code, Failure> {
+    match &cli.command {
         Some(Command::Get(args)) => {
-            match context(&cli, Some(&args.contact), loud_retries()).await {
-                Ok(ctx) => get::run(&ctx, args).await,
-                Err(f) => Err(f),
-            }
+            let ctx = context(cli, Some(&args.contact), loud_retries()).await?;
+            get::run(&ctx, args).await
         }
         Some(Command::Set(args)) => {
-            match context(&cli, Some(&args.contact), loud_retries()).await {
-                Ok(ctx) => set::run(&ctx, args).await,
-                Err(f) => Err(f),
-            }
+            let ctx = context(cli, Some(&args.contact), loud_retries()).await?;
+            set::run(&ctx, args).await
         }
-        Some(Command::Apply(args)) => apply::run(&cli, args).await,
-        Some(Command::Create(args)) => match context(&cli, None, loud_retries()).await {
-            Ok(ctx) => create::run(&ctx, args).await,
-            Err(f) => Err(f),
-        },
-        Some(Command::History(args)) => history::run(&cli, args).await,
-        _ => Err(Failure::usage("not a scripting command")),
-    };
-    finish(result)
-}
-
-/// `completions SHELL`: the script on stdout.
-pub fn completions(shell: clap_complete::Shell) -> ExitCode {
-    finish(shell::completions(shell))
-}
-
-/// `man`: the man page on stdout.
-pub fn man() -> ExitCode {
-    finish(shell::man())
+        Some(Command::Apply(args)) => apply::run(cli, args).await,
+        Some(Command::Create(args)) => {
+            let ctx = context(cli, None, loud_retries()).await?;
+            create::run(&ctx, args).await
+        }
+        Some(Command::History(args)) => history::run(cli, args).await,
+        Some(Command::Completions { shell }) => shell::completions(*shell),
+        Some(Command::Man) => shell::man(),
+        Some(Command::DemoServer { .. } | Command::Config) | None => {
+            Err(Failure::usage("not a scripting command"))
+        }
+    }
 }
 
 fn finish(result: Result<Code, Failure>) -> ExitCode {
@@ -100,29 +89,16 @@ fn finish(result: Result<Code, Failure>) -> ExitCode {
     }
 }
 
-/// `Config::load` insists on the contact the editor would open. `get` and `set` pass
-/// theirs; `apply` names a contact per row and `create` makes one, so they pass this
-/// placeholder, which nothing reads.
-const NO_CONTACT: &str = "#1";
-
-/// The configuration, the client and (with `--demo`) the embedded API, as the editor
-/// gets them: flags and environment, then the config file, then defaults.
+/// The setup for a command about `contact` (or none), as the editor gets it: flags and
+/// environment, then the config file, then defaults. Warnings go to stderr first.
 pub(crate) async fn context(
     cli: &Cli,
     contact: Option<&str>,
     on_retry: RetryNote,
 ) -> Result<Context, Failure> {
-    let mut for_config = cli.clone();
-    for_config.contact = Some(contact.unwrap_or(NO_CONTACT).to_string());
-    for_config.command = None;
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let mut config = Config::load(&for_config, std::env::var(TOKEN_ENV).ok(), no_color).map_err(
-        |e| match e {
-            ConfigError::BadTarget(m) => Failure::usage(m),
-            other => Failure::usage(other.to_string()),
-        },
-    )?;
-    for warning in &config.warnings {
+    let subject = contact.map_or(Subject::Unnamed, Subject::Named);
+    let loaded = Setup::load(cli, subject)?;
+    for warning in &loaded.config.warnings {
         eprintln!("linq-contact: warning: {warning}");
     }
     if let Some(path) = crate::logging::log_path()
@@ -131,28 +107,18 @@ pub(crate) async fn context(
         eprintln!("linq-contact: logging disabled: {e}");
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "command start");
-    let demo = if cli.demo {
-        let server = DemoServer::start(0)
-            .await
-            .map_err(|e| Failure::new(Code::Api, format!("cannot start the demo API: {e}")))?;
-        config.api_url = server.url();
-        config.token = Token::new(server.token());
-        Some(server)
-    } else {
-        None
-    };
-    let client = LinqClient::new(&config.api_url, config.token.clone(), config.timeout)
-        .map_err(|e| Failure::usage(e.headline()))?
-        .with_body_logging(cli.log_bodies);
-    let journal = Recorder::new(
-        crate::journal::Journal::from_env(),
-        server_key(cli.demo, &client),
-    );
+    let Setup {
+        config,
+        client,
+        journal,
+        server_key,
+        demo,
+    } = loaded.start().await?;
     Ok(Context {
         api: Api::new(client, on_retry),
         region: config.region,
-        target: contact.and(config.target),
-        journal,
+        target: config.target,
+        journal: Recorder::new(journal, server_key),
         _demo: demo,
     })
 }

@@ -3,18 +3,8 @@
 //! so `history` (and anything reading the journal) sees one record of every change made
 //! from this machine.
 
-use crate::api::{Contact, ContactPatch, LinqClient};
+use crate::api::{Contact, ContactPatch};
 use crate::journal::{Entry, Journal};
-
-/// Which server the journal, the drafts and the recent list file things under: the base
-/// URL, or `demo` for the embedded demo API (whose port changes every run).
-pub fn server_key(demo: bool, client: &LinqClient) -> String {
-    if demo {
-        "demo".to_string()
-    } else {
-        client.base_url().to_string()
-    }
-}
 
 /// The journal as the commands write it.
 #[derive(Debug, Clone)]

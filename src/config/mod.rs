@@ -50,12 +50,26 @@ pub enum ConfigError {
     BadTimeout,
 }
 
-/// What the editor needs to start.
+/// Which contact a front end works on, as the user typed it; the configuration parses
+/// it as the editor does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject<'a> {
+    /// The editor's: the contact on the command line, required unless `--demo` (which
+    /// opens the first demo contact).
+    CommandLine,
+    /// A command's own argument (`get`, `set`, `history`).
+    Named(&'a str),
+    /// No one contact: `apply` names one per row, `create` makes one.
+    Unnamed,
+}
+
+/// What a front end needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub api_url: String,
     pub token: Token,
-    /// `None` only with --demo and no id: the first demo contact is opened.
+    /// The contact of the [`Subject`]; `None` when it names none (the editor with --demo
+    /// and no id: the first demo contact is opened).
     pub target: Option<Target>,
     pub timeout: Duration,
     pub region: Region,
@@ -110,19 +124,29 @@ impl Config {
     }
 
     /// Reads the config file from where [`file::config_path`] says, then
-    /// [`Config::from_parts`]. What the binary calls.
-    pub fn load(cli: &Cli, token_env: Option<String>, no_color: bool) -> Result<Self, ConfigError> {
+    /// [`Config::from_parts`] with the front end's contact. What the setup calls.
+    pub fn load(
+        cli: &Cli,
+        subject: Subject<'_>,
+        token_env: Option<String>,
+        no_color: bool,
+    ) -> Result<Self, ConfigError> {
         let path = file::config_path();
         let file = read_file(path.as_deref(), explicit_config_path());
-        let mut config = Self::from_parts(cli, file, token_env, no_color)?;
+        let mut config = match subject {
+            Subject::CommandLine => Self::from_parts(cli, file, token_env, no_color),
+            Subject::Named(raw) => Self::with_contact(cli, Some(raw), file, token_env, no_color),
+            Subject::Unnamed => Self::with_contact(cli, None, file, token_env, no_color),
+        }?;
         config.config_path = path;
         Ok(config)
     }
 
     /// The whole configuration from its parts, each passed in so tests need not touch the
-    /// environment. `file` is the loaded config file or why it could not be loaded (then
-    /// it becomes a warning and the defaults apply). The token comes from `token_env`,
-    /// else (outside --demo) the file's `token_command`, which is run here.
+    /// environment, for the contact on the command line, which must be given unless
+    /// --demo. `file` is the loaded config file or why it could not be loaded (then it
+    /// becomes a warning and the defaults apply). With --demo the token is the demo's;
+    /// else it comes from `token_env`, else the file's `token_command`, which is run here.
     pub fn from_parts(
         cli: &Cli,
         file: Result<FileConfig, String>,
@@ -132,20 +156,31 @@ impl Config {
         if cli.contact.is_none() && !cli.demo {
             return Err(ConfigError::MissingContact);
         }
+        Self::with_contact(cli, cli.contact.as_deref(), file, token_env, no_color)
+    }
+
+    /// [`Config::from_parts`] for the contact `contact` (a command's own argument, or
+    /// none), which need not be given.
+    fn with_contact(
+        cli: &Cli,
+        contact: Option<&str>,
+        file: Result<FileConfig, String>,
+        token_env: Option<String>,
+        no_color: bool,
+    ) -> Result<Self, ConfigError> {
         let (mut config, token_command) = Self::settle(cli, file, no_color)?;
-        config.target = cli
-            .contact
-            .as_deref()
+        config.target = contact
             .map(|raw| {
                 parse_target(raw, config.region)
                     .map_err(|e| ConfigError::BadTarget(crate::text::sanitize_snippet(&e, 120)))
             })
             .transpose()?;
         // The command runs last, once every cheaper check has passed: it may be slow or
-        // ask a password manager to unlock.
+        // ask a password manager to unlock. The demo API takes its own token and no
+        // other, so with --demo neither the environment's nor the command is used.
         config.token = match token_from_env(token_env) {
+            _ if cli.demo => Token::new(crate::demo::DEMO_TOKEN),
             Some(token) => token,
-            None if cli.demo => Token::new(crate::demo::DEMO_TOKEN),
             None => match token_command {
                 Some(cmd) => file::run_token_command(&cmd).map_err(ConfigError::TokenCommand)?,
                 // A config file that was skipped may be why there is no token: say so.
@@ -231,25 +266,33 @@ impl Config {
         };
         Ok((config, source))
     }
+
+    /// [`Config::inspect`] of the config file where [`file::config_path`] says, for
+    /// `linq-contact config`; `config_path` is set.
+    pub fn effective(
+        cli: &Cli,
+        token_env: Option<String>,
+        no_color: bool,
+    ) -> Result<(Self, &'static str), ConfigError> {
+        let path = file::config_path();
+        let file = read_file(path.as_deref(), explicit_config_path());
+        let (mut config, source) = Self::inspect(cli, file, token_env, no_color)?;
+        config.config_path = path;
+        Ok((config, source))
+    }
+
+    /// The settings `history` reads the journal with, without a contact or a token. The
+    /// file is read where it is found: a `LINQ_CONTACT_CONFIG` that names no file is not
+    /// reported here (the full configuration, which an e-mail or a phone needs, says so).
+    pub fn offline(cli: &Cli, no_color: bool) -> Result<Self, ConfigError> {
+        let path = file::config_path();
+        let file = read_file(path.as_deref(), false);
+        Self::inspect(cli, file, None, no_color).map(|(config, _)| config)
+    }
 }
 
 fn non_empty(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.trim().is_empty())
-}
-
-/// `linq-contact config`: the file's path and the effective settings, read from the real
-/// environment.
-pub fn show(cli: &Cli) -> Result<String, ConfigError> {
-    let path = file::config_path();
-    let file = read_file(path.as_deref(), explicit_config_path());
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (mut config, source) = Config::inspect(cli, file, std::env::var(TOKEN_ENV).ok(), no_color)?;
-    config.config_path = path;
-    // The same check the editor makes before it sends anything.
-    if let Err(e) = crate::api::LinqClient::new(&config.api_url, Token::new(""), config.timeout) {
-        config.warnings.push(format!("api_url: {e}"));
-    }
-    Ok(render_effective(&config, source))
 }
 
 /// The effective configuration as TOML a user could paste into the config file, with the
