@@ -87,7 +87,12 @@ fn a_contact_without_identity_cannot_be_updated() {
 #[test]
 fn clearing_all_identity_fields_is_refused() {
     let mut form = Form::new(&ada(), Region::US);
-    for f in [Field::FirstName, Field::LastName, Field::Email, Field::Phone] {
+    for f in [
+        Field::FirstName,
+        Field::LastName,
+        Field::Email,
+        Field::Phone,
+    ] {
         form.set_value(f, "");
     }
     let Err(PlanError::Invalid(problems)) = form.plan() else {
