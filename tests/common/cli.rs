@@ -195,15 +195,9 @@ pub enum Out<'a> {
     Any,
 }
 
-impl<'a> From<&'a str> for Out<'a> {
-    fn from(text: &'a str) -> Out<'a> {
-        Out::Is(text)
-    }
-}
-
-impl<'a> From<&'a String> for Out<'a> {
-    fn from(text: &'a String) -> Out<'a> {
-        Out::Is(text)
+impl<'a, T: AsRef<str> + ?Sized> From<&'a T> for Out<'a> {
+    fn from(text: &'a T) -> Out<'a> {
+        Out::Is(text.as_ref())
     }
 }
 

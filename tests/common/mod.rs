@@ -3,11 +3,13 @@
 
 pub mod app;
 pub mod cli;
+pub mod effects;
 pub mod looped;
 pub mod pty;
 
 use linq_contact::api::{Contact, ContactOwner};
 use linq_contact::app::Effect;
+use linq_contact::demo::DemoServer;
 
 /// A clean, fully filled contact, independent of the demo's seed data.
 pub fn ada() -> Contact {
@@ -40,4 +42,14 @@ pub fn first_load(effects: &[Effect]) -> u64 {
         [Effect::Load { generation, .. }] => *generation,
         other => panic!("expected exactly one load, got {other:?}"),
     }
+}
+
+/// The bodies of the requests `server` received with `method`, in arrival order.
+pub fn bodies(server: &DemoServer, method: &str) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == method)
+        .map(|r| r.body)
+        .collect()
 }
