@@ -304,12 +304,12 @@ fn with_owner(email: &str) -> Contact {
 #[test]
 fn an_owner_changed_by_the_server_is_reported_even_when_none_was_sent() {
     use linq_contact::form::{Unapplied, unapplied};
+    let mut stored = with_owner("bob@example.com");
     let title_only = ContactPatch {
         first_name: Some("Ada".into()),
         title: Some("CTO".into()),
         ..Default::default()
     };
-    let mut stored = with_owner("bob@example.com");
     stored.title = "CTO".into();
     assert_eq!(
         unapplied(&title_only, &ada(), &stored),

@@ -91,9 +91,7 @@ fn through_the_editor(w: &World, arm: Arm, timeout: Duration) -> Outcome {
         ui.replace_field(4, COMPANY);
         ui.replace_field(1, TITLE);
         arm(&demo);
-        ui.ctrl('s');
-        ui.wait_for("Review: what will be sent").await;
-        ui.key(KeyCode::Enter);
+        ui.send_reviewed().await;
         ui.wait_until("the save's outcome", || {
             puts(&demo) > 0 && !ui.app().is_busy()
         })

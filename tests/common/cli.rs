@@ -253,24 +253,21 @@ impl Run {
     /// Stderr holds `part`.
     #[track_caller]
     pub fn err_has(&self, part: &str) -> &Run {
-        assert!(
-            self.stderr.contains(part),
-            "{part:?} not in:\n{}",
-            self.stderr
-        );
+        holds("stderr", &self.stderr, part);
         self
     }
 
     /// Stdout holds `part`.
     #[track_caller]
     pub fn out_has(&self, part: &str) -> &Run {
-        assert!(
-            self.stdout.contains(part),
-            "{part:?} not in:\n{}",
-            self.stdout
-        );
+        holds("stdout", &self.stdout, part);
         self
     }
+}
+
+#[track_caller]
+fn holds(name: &str, text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} not in {name}:\n{text}");
 }
 
 /// JSON lines, parsed.

@@ -53,3 +53,22 @@ pub fn bodies(server: &DemoServer, method: &str) -> Vec<String> {
         .map(|r| r.body)
         .collect()
 }
+
+/// Contact 42 as the API sends it: a title and an image left null, an owner.
+pub fn contact_42_json() -> serde_json::Value {
+    serde_json::json!({
+        "id": 42,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "full_name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "phone_number": "+15551234567",
+        "company": "Engines",
+        "title": null,
+        "image_url": null,
+        "created_at": "2025-07-30T10:00:00.000-05:00",
+        "updated_at": "2025-07-30T10:00:00.000-05:00",
+        "contact_owner": {"id": 3, "email": "owner@example.com", "first_name": "O",
+                          "last_name": "W", "name": "O W"}
+    })
+}
