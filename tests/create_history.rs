@@ -324,12 +324,18 @@ fn create_whose_answer_was_lost_counts_when_the_lookup_finds_it() {
 
 // ------------------------------------------------------------ the journal and history
 
-#[test]
-fn set_and_apply_journal_each_save_and_history_lists_them_newest_first() {
+/// The demo after `set 1002 title=CTO -y`.
+fn saved_once() -> (World, DemoServer) {
     let w = World::new();
     let demo = w.demo();
     w.run(&demo.url(), &["set", "1002", "title=CTO", "-y"])
         .code(0);
+    (w, demo)
+}
+
+#[test]
+fn set_and_apply_journal_each_save_and_history_lists_them_newest_first() {
+    let (w, demo) = saved_once();
     let rows = w.file(
         "rows.jsonl",
         b"{\"id\": 1003, \"title\": \"CMO\"}\n{\"id\": 1004, \"location\": \"Austin, TX\"}\n",
@@ -504,10 +510,7 @@ fn history_of_a_journal_that_cannot_be_read_fails_naming_it() {
 
 #[test]
 fn a_torn_line_costs_no_later_save_and_history_counts_it() {
-    let w = World::new();
-    let demo = w.demo();
-    w.run(&demo.url(), &["set", "1002", "title=CTO", "-y"])
-        .code(0);
+    let (w, demo) = saved_once();
     // A full disk tore the next line, and the file was made readable by others since.
     let mut text = std::fs::read_to_string(w.journal_path()).unwrap();
     text.push_str(r#"{"at":"2026-01-01T10:00:00+00:00","server":"#);

@@ -239,10 +239,10 @@ fn impossible_phone_numbers_are_refused() {
     ] {
         let mut form = Form::new(&ada(), Region::US);
         form.set_value(Field::Phone, bad);
+        let plan = form.plan();
         assert!(
-            matches!(form.plan(), Err(PlanError::Invalid(_))),
-            "{bad} was accepted: {:?}",
-            form.plan()
+            matches!(plan, Err(PlanError::Invalid(_))),
+            "{bad}: {plan:?}"
         );
     }
 }

@@ -26,6 +26,13 @@ async fn open(url: &str, token: &str, options: AppOptions) -> Runner {
     Runner::start(url, token, App::open(options, Target::Id(1001))).await
 }
 
+/// [`open`] on the demo, with the picker open.
+async fn picker_open(server: &DemoServer) -> Runner {
+    let mut h = open(&server.url(), server.token(), AppOptions::default()).await;
+    h.press(ctrl('p')).await;
+    h
+}
+
 fn picker(h: &Runner) -> &Picker {
     match h.app.overlay() {
         Some(Overlay::Picker(p)) => p,
@@ -81,8 +88,7 @@ async fn all_matching(client: &LinqClient, filter: &str) -> Vec<u64> {
 #[tokio::test]
 async fn the_picker_keeps_what_it_found_when_pages_are_evicted() {
     let server = DemoServer::start_with_generated(0, 868).await.unwrap();
-    let mut h = open(&server.url(), server.token(), AppOptions::default()).await;
-    h.press(ctrl('p')).await;
+    let mut h = picker_open(&server).await;
     // Reading on to the end of the matches: all nine pages, five held at a time.
     h.type_text("kofi").await;
     for _ in 0..20 {
@@ -131,8 +137,7 @@ async fn the_picker_keeps_what_it_found_when_pages_are_evicted() {
 #[tokio::test]
 async fn kept_matches_are_bounded_and_the_selection_stays_put() {
     let server = DemoServer::start_with_generated(0, 2968).await.unwrap();
-    let mut h = open(&server.url(), server.token(), AppOptions::default()).await;
-    h.press(ctrl('p')).await;
+    let mut h = picker_open(&server).await;
     // Every generated contact matches: walk to the end, one page at a time.
     h.type_text("example.net").await;
     let end = KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL);
@@ -199,8 +204,7 @@ async fn a_failing_first_page_is_not_asked_for_again_until_the_retry_key() {
 #[tokio::test]
 async fn a_failing_later_page_stops_the_picker_instead_of_looping() {
     let server = DemoServer::start_with_generated(0, 268).await.unwrap();
-    let mut h = open(&server.url(), server.token(), AppOptions::default()).await;
-    h.press(ctrl('p')).await;
+    let mut h = picker_open(&server).await;
     assert_eq!(picker(&h).loaded_pages().collect::<Vec<_>>(), vec![1]);
 
     // Jump to the last row: its page (3) is needed, and it fails.

@@ -57,14 +57,11 @@ async fn a_field_the_server_did_not_store_is_named_after_the_save() {
 async fn a_refusal_with_field_objects_is_shown_under_the_field() {
     let server = DemoServer::start(0).await.unwrap();
     let id = server.first_id();
-    server.fail_next_for(
-        "PUT",
-        1,
-        Fault::FieldError {
-            field: "email".into(),
-            message: "has already been taken".into(),
-        },
-    );
+    let taken = Fault::FieldError {
+        field: "email".into(),
+        message: "has already been taken".into(),
+    };
+    server.fail_next_for("PUT", 1, taken);
     let ui = Looped::demo(&server, id);
     ui.wait_for(&format!("Loaded contact {id}")).await;
     ui.replace_field(2, "taken@example.com");
