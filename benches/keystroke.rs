@@ -11,19 +11,15 @@ use std::hint::black_box;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
-use common::{ada, first_load};
+use common::ada;
+use common::app::loaded_with;
 
 fn loaded_app() -> App {
-    let (mut app, effects) = App::new(AppOptions::default(), 1001);
-    let generation = first_load(&effects);
     let contact = Contact {
         location: "London, with a rather long description of the place".into(),
         ..ada()
     };
-    app.update(Msg::Loaded {
-        generation,
-        result: Ok(contact),
-    });
+    let mut app = loaded_with(AppOptions::default(), contact);
     // A dirty form is the common case while typing, and the costlier one to draw.
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('x'),

@@ -1,6 +1,9 @@
 //! The API client against a real HTTP server on loopback: exact requests, and every error
 //! shape turned into text a support agent can read.
 
+mod common;
+use common::contact_42_json;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::Duration;
@@ -21,24 +24,6 @@ fn client(server: &MockServer) -> LinqClient {
         LinqClient::DEFAULT_TIMEOUT,
     )
     .unwrap()
-}
-
-fn contact_json() -> serde_json::Value {
-    json!({
-        "id": 42,
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "full_name": "Ada Lovelace",
-        "email": "ada@example.com",
-        "phone_number": "+15551234567",
-        "company": "Engines",
-        "title": null,
-        "image_url": null,
-        "created_at": "2025-07-30T10:00:00.000-05:00",
-        "updated_at": "2025-07-30T10:00:00.000-05:00",
-        "contact_owner": {"id": 3, "email": "owner@example.com", "first_name": "O",
-                          "last_name": "W", "name": "O W"}
-    })
 }
 
 /// Answers any GET of contact 42 with `template` and returns the client's error.
@@ -71,7 +56,7 @@ async fn get_sends_token_and_accept_and_reads_the_data_envelope() {
         .and(path(CONTACT_PATH))
         .and(header("x-linq-integration-token", TOKEN))
         .and(header("accept", "application/json"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": contact_json()})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": contact_42_json()})))
         .expect(1)
         .mount(&server)
         .await;
@@ -107,7 +92,7 @@ async fn put_sends_exactly_the_reviewed_body() {
     assert_eq!(LinqClient::update_body(&patch), expected);
 
     let server = MockServer::start().await;
-    let mut updated = contact_json();
+    let mut updated = contact_42_json();
     updated["email"] = json!("new@example.com");
     Mock::given(method("PUT"))
         .and(path(CONTACT_PATH))
@@ -140,7 +125,7 @@ async fn base_url_with_trailing_slash_builds_the_same_paths() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(CONTACT_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": contact_json()})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": contact_42_json()})))
         .expect(1)
         .mount(&server)
         .await;
@@ -154,7 +139,7 @@ async fn base_url_with_trailing_slash_builds_the_same_paths() {
 async fn list_sends_page_and_clamped_per_page() {
     let server = MockServer::start().await;
     let page = json!({
-        "contacts": [contact_json()],
+        "contacts": [contact_42_json()],
         "pagination": {"current_page": 2, "per_page": 100, "total_pages": 3, "total_count": 201}
     });
     Mock::given(method("GET"))
@@ -199,7 +184,7 @@ async fn find_returns_the_bare_contact() {
         .and(query_param("email", "ada+1@example.com"))
         .and(query_param("phone_number", "+15551234567"))
         .and(header("x-linq-integration-token", TOKEN))
-        .respond_with(ResponseTemplate::new(200).set_body_json(contact_json()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(contact_42_json()))
         .expect(1)
         .mount(&server)
         .await;
@@ -249,7 +234,7 @@ async fn find_without_criteria_sends_nothing() {
 
 /// A contact as a careless or newer server might send it: ids as strings, shown-only
 /// fields of the wrong type, members nobody asked for.
-fn odd_contact_json() -> serde_json::Value {
+fn odd_contact_42_json() -> serde_json::Value {
     json!({
         "id": "42",
         "first_name": "Ada",
@@ -288,7 +273,9 @@ async fn get_reads_string_ids_and_odd_shown_only_fields() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(CONTACT_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": odd_contact_json()})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": odd_contact_42_json()})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -299,7 +286,7 @@ async fn get_reads_string_ids_and_odd_shown_only_fields() {
 #[tokio::test]
 async fn find_reads_an_odd_contact_and_a_missing_owner() {
     let server = MockServer::start().await;
-    let mut ownerless = odd_contact_json();
+    let mut ownerless = odd_contact_42_json();
     ownerless
         .as_object_mut()
         .unwrap()
@@ -308,7 +295,7 @@ async fn find_reads_an_odd_contact_and_a_missing_owner() {
     Mock::given(method("GET"))
         .and(path("/api/partner/v2/contacts/find"))
         .and(query_param("email", "ada@example.com"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(odd_contact_json()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(odd_contact_42_json()))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -328,11 +315,11 @@ async fn find_reads_an_odd_contact_and_a_missing_owner() {
 #[tokio::test]
 async fn list_reads_odd_contacts_and_null_owners() {
     let server = MockServer::start().await;
-    let mut ownerless = contact_json();
+    let mut ownerless = contact_42_json();
     ownerless["id"] = json!(43);
     ownerless["contact_owner"] = json!(null);
     let page = json!({
-        "contacts": [odd_contact_json(), ownerless],
+        "contacts": [odd_contact_42_json(), ownerless],
         "pagination": {"current_page": 1, "per_page": 25, "total_pages": 1, "total_count": 2},
         "links": {"next": null}
     });
@@ -356,7 +343,9 @@ async fn update_reads_an_odd_answer() {
     Mock::given(method("PUT"))
         .and(path(CONTACT_PATH))
         .and(body_string(r#"{"contact":{"first_name":"Ada"}}"#))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": odd_contact_json()})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": odd_contact_42_json()})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -370,7 +359,7 @@ async fn update_reads_an_odd_answer() {
 
 #[tokio::test]
 async fn an_unreadable_id_is_still_a_decode_error() {
-    let mut bad = contact_json();
+    let mut bad = contact_42_json();
     bad["id"] = json!("forty-two");
     let err = error_for(ResponseTemplate::new(200).set_body_json(json!({"data": bad}))).await;
     assert!(
@@ -737,7 +726,7 @@ async fn slow_server_times_out() {
         .and(path(CONTACT_PATH))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!({"data": contact_json()}))
+                .set_body_json(json!({"data": contact_42_json()}))
                 .set_delay(Duration::from_secs(5)),
         )
         .mount(&server)

@@ -3,6 +3,7 @@
 //! a lost answer that is looked up rather than posted again, and the journal's F3.
 
 mod common;
+use common::bodies;
 use common::looped::{Looped, session};
 
 use crossterm::event::KeyCode;
@@ -14,12 +15,7 @@ use linq_contact::target::Target;
 use std::time::Duration;
 
 fn posts(server: &DemoServer) -> Vec<String> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .map(|r| r.body)
-        .collect()
+    bodies(server, "POST")
 }
 
 /// Ctrl-N, then a first name and an e-mail.
@@ -35,7 +31,7 @@ async fn start_new(ui: &Looped, first: &str, email: &str) {
 async fn ctrl_n_creates_a_contact_and_switches_to_it() {
     let server = DemoServer::start(0).await.unwrap();
     let next = server.last_id() + 1;
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    let ui = Looped::demo(&server, 1001);
     ui.wait_for("Loaded contact 1001").await;
     start_new(&ui, "Nia", "nia.new@example.com").await;
     ui.wait_for("Review: the new contact").await;
@@ -114,7 +110,7 @@ fn a_duplicate_needs_its_own_key_and_enter_sends_nothing() {
 async fn a_duplicate_can_be_opened_instead() {
     let server = DemoServer::start(0).await.unwrap();
     let existing = server.contact(1001).unwrap();
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1002));
+    let ui = Looped::demo(&server, 1002);
     ui.wait_for("Loaded contact 1002").await;
     start_new(&ui, "Twin", &existing.email).await;
     ui.wait_for("already exists: contact 1001").await;
@@ -130,7 +126,7 @@ async fn a_duplicate_can_be_opened_instead() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_create_keeps_the_form_and_says_why() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    let ui = Looped::demo(&server, 1001);
     ui.wait_for("Loaded contact 1001").await;
     ui.ctrl('n');
     ui.wait_for("new contact").await;
@@ -153,7 +149,7 @@ async fn a_refused_create_keeps_the_form_and_says_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_answer_is_looked_up_never_posted_again() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    let ui = Looped::demo(&server, 1001);
     ui.wait_for("Loaded contact 1001").await;
     server.fail_next_for("POST", 1, Fault::ServerError);
     start_new(&ui, "Lost", "lost.answer@example.com").await;
@@ -184,9 +180,7 @@ async fn f3_takes_a_save_back_through_the_usual_review() {
     let ui = Looped::run(s);
     ui.wait_for("Loaded contact 1001").await;
     ui.replace_field(5, "Mistake");
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("Saved at").await;
     ui.key(KeyCode::F(3));
     ui.wait_for("Saves of contact 1001 made here").await;
@@ -197,17 +191,10 @@ async fn f3_takes_a_save_back_through_the_usual_review() {
     ui.key(KeyCode::Char('u'));
     ui.wait_for("Put back the values from before the save")
         .await;
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("Saved at").await;
     assert_eq!(server.contact(1001).unwrap().title, before.title);
-    let puts: Vec<String> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "PUT")
-        .map(|r| r.body)
-        .collect();
+    let puts = bodies(&server, "PUT");
     assert_eq!(
         puts[1],
         format!(
@@ -228,9 +215,7 @@ async fn taking_a_save_back_over_a_colleagues_later_change_is_a_conflict() {
     let ui = Looped::run(s);
     ui.wait_for("Loaded contact 1001").await;
     ui.replace_field(5, "Mine");
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("Saved at").await;
     // A colleague changes the title after that save.
     let mut theirs = server.contact(1001).unwrap();
@@ -312,7 +297,7 @@ fn ctrl_n_over_unsaved_edits_asks_before_discarding_them() {
 async fn typing_during_a_slow_create_is_kept_over_the_new_contact() {
     let server = DemoServer::start(0).await.unwrap();
     let next = server.last_id() + 1;
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    let ui = Looped::demo(&server, 1001);
     ui.wait_for("Loaded contact 1001").await;
     start_new(&ui, "Slow", "slow.create@example.com").await;
     ui.wait_for("Review: the new contact").await;
@@ -364,9 +349,7 @@ async fn a_save_the_journal_cannot_take_says_so_under_its_own_status() {
     let ui = Looped::run(s);
     ui.wait_for("Loaded contact 1001").await;
     ui.replace_field(5, "Unjournalled");
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("⚠ this save is not in the journal").await;
     // The save's own status stays: it was stored.
     assert!(ui.contents().contains("Saved at"), "{}", ui.contents());
@@ -510,16 +493,9 @@ async fn taking_a_save_back_sends_no_control_character_from_the_journal() {
         ui.app().form().unwrap().value(Field::Title),
         "Sales]0;ownedlanif"
     );
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("Saved at").await;
-    let puts: Vec<String> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "PUT")
-        .map(|r| r.body)
-        .collect();
+    let puts = bodies(&server, "PUT");
     assert_eq!(puts.len(), 1);
     assert!(
         puts[0].contains(r#""title":"Sales]0;ownedlanif""#),

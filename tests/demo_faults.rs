@@ -374,18 +374,18 @@ async fn the_control_surface_queues_a_rate_limit() {
 async fn the_control_surface_knows_every_fault_kind() {
     let demo = Demo::start().await;
     let expected = [
-        ("500", StatusCode::INTERNAL_SERVER_ERROR),
-        ("502", StatusCode::BAD_GATEWAY),
-        ("429", StatusCode::TOO_MANY_REQUESTS),
-        ("oversized", StatusCode::OK),
-        ("truncated", StatusCode::OK),
-        ("422", StatusCode::UNPROCESSABLE_ENTITY),
+        ("500", 500),
+        ("502", 502),
+        ("429", 429),
+        ("oversized", 200),
+        ("truncated", 200),
+        ("422", 422),
     ];
     for (kind, status) in expected {
         let (control, _) = demo.control(&format!("/__demo/fail?kind={kind}")).await;
         assert_eq!(control, StatusCode::OK, "{kind}");
         let response = demo.get(&demo.first_path()).await;
-        assert_eq!(response.status(), status, "{kind}");
+        assert_eq!(response.status().as_u16(), status, "{kind}");
     }
     let (_, body) = demo.control("/__demo/fail?kind=stall&count=3").await;
     assert_eq!(body["pending"], 3);
@@ -423,8 +423,8 @@ async fn the_control_surface_sets_and_clears_latency() {
 #[tokio::test]
 async fn the_control_surface_applies_an_external_edit() {
     let demo = Demo::start().await;
-    let id = demo.server.first_id();
-    let before = demo.server.contact(id).unwrap();
+    let before = demo.server.contact(demo.server.first_id()).unwrap();
+    let id = before.id;
 
     let response = demo
         .http

@@ -736,16 +736,11 @@ fn scrolling_stops_at_the_end_so_the_way_back_is_immediate() {
 
 #[test]
 fn the_identity_rule_does_not_echo_a_cleaned_value() {
-    let (mut app, effects) = App::new(options(), 1001);
-    let generation = first_load(&effects);
     let hostile = Contact {
         first_name: "\u{1b}]0;owned\u{7}Eve".into(),
         ..ada()
     };
-    app.update(Msg::Loaded {
-        generation,
-        result: Ok(hostile.clone()),
-    });
+    let mut app = loaded_with(options(), hostile.clone());
     replace(&mut app, Field::Title, "Countess");
     review_against(&mut app, hostile);
     let Some(Overlay::Review(Review { plan, .. })) = app.overlay() else {

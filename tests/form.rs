@@ -87,7 +87,12 @@ fn a_contact_without_identity_cannot_be_updated() {
 #[test]
 fn clearing_all_identity_fields_is_refused() {
     let mut form = Form::new(&ada(), Region::US);
-    for f in [Field::FirstName, Field::LastName, Field::Email, Field::Phone] {
+    for f in [
+        Field::FirstName,
+        Field::LastName,
+        Field::Email,
+        Field::Phone,
+    ] {
         form.set_value(f, "");
     }
     let Err(PlanError::Invalid(problems)) = form.plan() else {
@@ -234,10 +239,10 @@ fn impossible_phone_numbers_are_refused() {
     ] {
         let mut form = Form::new(&ada(), Region::US);
         form.set_value(Field::Phone, bad);
+        let plan = form.plan();
         assert!(
-            matches!(form.plan(), Err(PlanError::Invalid(_))),
-            "{bad} was accepted: {:?}",
-            form.plan()
+            matches!(plan, Err(PlanError::Invalid(_))),
+            "{bad}: {plan:?}"
         );
     }
 }
@@ -299,12 +304,12 @@ fn with_owner(email: &str) -> Contact {
 #[test]
 fn an_owner_changed_by_the_server_is_reported_even_when_none_was_sent() {
     use linq_contact::form::{Unapplied, unapplied};
+    let mut stored = with_owner("bob@example.com");
     let title_only = ContactPatch {
         first_name: Some("Ada".into()),
         title: Some("CTO".into()),
         ..Default::default()
     };
-    let mut stored = with_owner("bob@example.com");
     stored.title = "CTO".into();
     assert_eq!(
         unapplied(&title_only, &ada(), &stored),

@@ -5,100 +5,47 @@
 mod common;
 
 use common::ada;
+use common::app::screen_at;
+use common::effects::Runner;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::LinqClient;
 use linq_contact::app::picker::{MAX_KEPT, Picker};
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::demo::{DemoServer, Fault};
 use linq_contact::recent::Summary;
-use linq_contact::secret::Token;
 use linq_contact::target::Target;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use std::collections::{BTreeMap, VecDeque};
-use std::time::Duration;
+use std::collections::BTreeMap;
 
-/// The app plus a client; effects are performed one request at a time, exactly once.
-struct Harness {
-    app: App,
-    client: LinqClient,
+/// The app on contact 1001 of the API at `url`, its requests performed one at a time,
+/// exactly once.
+async fn open(url: &str, token: &str, options: AppOptions) -> Runner {
+    let options = AppOptions {
+        api_url: url.into(),
+        ..options
+    };
+    Runner::start(url, token, App::open(options, Target::Id(1001))).await
 }
 
-impl Harness {
-    async fn open(url: &str, token: &str, options: AppOptions) -> Harness {
-        let client = LinqClient::new(url, Token::new(token), Duration::from_secs(5)).unwrap();
-        let options = AppOptions {
-            api_url: url.into(),
-            ..options
-        };
-        let (app, effects) = App::open(options, Target::Id(1001));
-        let mut h = Harness { app, client };
-        h.settle(effects).await;
-        h
-    }
+/// [`open`] on the demo, with the picker open.
+async fn picker_open(server: &DemoServer) -> Runner {
+    let mut h = open(&server.url(), server.token(), AppOptions::default()).await;
+    h.press(ctrl('p')).await;
+    h
+}
 
-    /// Performs one request effect and returns what the app does next.
-    async fn perform(&mut self, effect: Effect) -> Vec<Effect> {
-        let c = &self.client;
-        match effect {
-            Effect::Load { generation, id } => {
-                let result = c.get_contact(id).await;
-                self.app.update(Msg::Loaded { generation, result })
-            }
-            Effect::ListPage { generation, page } => {
-                let result = c.list_contacts(page, 100).await;
-                self.app.update(Msg::Page {
-                    generation,
-                    page,
-                    result,
-                })
-            }
-            Effect::Save {
-                generation,
-                id,
-                patch,
-            } => {
-                let result = c.update_contact(id, &patch).await;
-                self.app.update(Msg::Saved { generation, result })
-            }
-            _ => Vec::new(),
-        }
+fn picker(h: &Runner) -> &Picker {
+    match h.app.overlay() {
+        Some(Overlay::Picker(p)) => p,
+        other => panic!("expected the picker, got {other:?}"),
     }
+}
 
-    /// Performs effects until none is left.
-    async fn settle(&mut self, effects: Vec<Effect>) {
-        let mut queue: VecDeque<Effect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            let more = self.perform(effect).await;
-            queue.extend(more);
-        }
-    }
-
-    async fn press(&mut self, key: KeyEvent) {
-        let effects = self.app.update(Msg::Key(key));
-        self.settle(effects).await;
-    }
-
-    async fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(plain(KeyCode::Char(c))).await;
-        }
-    }
-
-    fn picker(&self) -> &Picker {
-        match self.app.overlay() {
-            Some(Overlay::Picker(p)) => p,
-            other => panic!("expected the picker, got {other:?}"),
-        }
-    }
-
-    /// The ids the picker lists, in order.
-    fn listed(&self) -> Vec<u64> {
-        let p = self.picker();
-        (0..p.len())
-            .map(|i| p.row(i).and_then(|r| r.summary()).map_or(0, |s| s.id))
-            .collect()
-    }
+/// The ids the picker lists, in order.
+fn listed(h: &Runner) -> Vec<u64> {
+    let p = picker(h);
+    (0..p.len())
+        .map(|i| p.row(i).and_then(|r| r.summary()).map_or(0, |s| s.id))
+        .collect()
 }
 
 fn plain(code: KeyCode) -> KeyEvent {
@@ -107,15 +54,6 @@ fn plain(code: KeyCode) -> KeyEvent {
 
 fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| {
-        linq_contact::ui::draw(app, f);
-    })
-    .unwrap();
-    t.backend().to_string()
 }
 
 fn list_pages(effects: &[Effect]) -> Vec<u32> {
@@ -150,8 +88,7 @@ async fn all_matching(client: &LinqClient, filter: &str) -> Vec<u64> {
 #[tokio::test]
 async fn the_picker_keeps_what_it_found_when_pages_are_evicted() {
     let server = DemoServer::start_with_generated(0, 868).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), AppOptions::default()).await;
-    h.press(ctrl('p')).await;
+    let mut h = picker_open(&server).await;
     // Reading on to the end of the matches: all nine pages, five held at a time.
     h.type_text("kofi").await;
     for _ in 0..20 {
@@ -168,40 +105,39 @@ async fn the_picker_keeps_what_it_found_when_pages_are_evicted() {
     assert_eq!(page_requests(), 9, "each page read once");
     let expected = all_matching(&h.client, "kofi").await;
     assert!(expected.len() > 20, "{expected:?}");
-    let p = h.picker();
+    let p = picker(&h);
     assert!(
         !p.loaded_pages().any(|pg| pg == 1),
         "page 1 should have been evicted"
     );
     assert!(p.kept_len() > 0);
-    assert_eq!(h.listed(), expected, "matches of evicted pages are lost");
+    assert_eq!(listed(&h), expected, "matches of evicted pages are lost");
     assert!(
-        !screen(&h.app, 100, 30).contains("No loaded contact matches"),
+        !h.screen(100, 30).contains("No loaded contact matches"),
         "{}",
-        screen(&h.app, 100, 30)
+        h.screen(100, 30)
     );
 
     // A narrower filter keeps only what still matches, loaded or kept.
     h.type_text(" barnes").await;
     let narrower = all_matching(&h.client, "kofi barnes").await;
     assert!(!narrower.is_empty());
-    assert_eq!(h.listed(), narrower);
-    let p = h.picker();
+    assert_eq!(listed(&h), narrower);
+    let p = picker(&h);
     assert!(p.kept_len() < expected.len());
 
     // Cleared: the whole list again, nothing kept.
     for _ in 0.."kofi barnes".len() {
         h.press(plain(KeyCode::Backspace)).await;
     }
-    assert_eq!(h.picker().kept_len(), 0);
-    assert_eq!(h.picker().total_count(), Some(900));
+    assert_eq!(picker(&h).kept_len(), 0);
+    assert_eq!(picker(&h).total_count(), Some(900));
 }
 
 #[tokio::test]
 async fn kept_matches_are_bounded_and_the_selection_stays_put() {
     let server = DemoServer::start_with_generated(0, 2968).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), AppOptions::default()).await;
-    h.press(ctrl('p')).await;
+    let mut h = picker_open(&server).await;
     // Every generated contact matches: walk to the end, one page at a time.
     h.type_text("example.net").await;
     let end = KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL);
@@ -211,19 +147,19 @@ async fn kept_matches_are_bounded_and_the_selection_stays_put() {
         if pages.is_empty() {
             break;
         }
-        let chosen = h.picker().chosen().map(|s| s.id);
+        let chosen = picker(&h).chosen().map(|s| s.id);
         h.settle(effects).await;
         assert_eq!(
-            h.picker().chosen().map(|s| s.id),
+            picker(&h).chosen().map(|s| s.id),
             chosen,
             "a page arriving moved the selection (pages {pages:?})"
         );
     }
-    let p = h.picker();
+    let p = picker(&h);
     assert_eq!(p.loaded_pages().last(), Some(30), "not at the end");
     assert_eq!(p.kept_len(), MAX_KEPT);
     assert!(p.kept_full());
-    let text = screen(&h.app, 100, 30);
+    let text = h.screen(100, 30);
     assert!(
         text.contains("Over 2000 matches: not all are listed"),
         "{text}"
@@ -233,7 +169,7 @@ async fn kept_matches_are_bounded_and_the_selection_stays_put() {
 #[tokio::test]
 async fn a_failing_first_page_is_not_asked_for_again_until_the_retry_key() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), AppOptions::default()).await;
+    let mut h = open(&server.url(), server.token(), AppOptions::default()).await;
     server.fail_next(1, Fault::ServerError);
     let effects = h.app.update(Msg::Key(ctrl('p')));
     assert_eq!(list_pages(&effects), vec![1]);
@@ -242,7 +178,7 @@ async fn a_failing_first_page_is_not_asked_for_again_until_the_retry_key() {
         after_failure.extend(h.perform(e).await);
     }
     assert_eq!(after_failure, vec![], "the failed page was asked for again");
-    assert!(h.picker().error.is_some());
+    assert!(picker(&h).error.is_some());
     // Nothing the user does, short of the retry key, asks again.
     for key in [
         plain(KeyCode::Down),
@@ -253,14 +189,14 @@ async fn a_failing_first_page_is_not_asked_for_again_until_the_retry_key() {
         assert_eq!(h.app.update(Msg::Key(key)), vec![], "{key:?}");
     }
     assert_eq!(h.app.update(Msg::Scroll(3)), vec![]);
-    let text = screen(&h.app, 100, 30);
+    let text = h.screen(100, 30);
     assert!(text.contains("HTTP 500"), "{text}");
     assert!(text.contains("Ctrl-R to try again"), "{text}");
 
     let effects = h.app.update(Msg::Key(ctrl('r')));
     assert_eq!(list_pages(&effects), vec![1]);
     h.settle(effects).await;
-    let p = h.picker();
+    let p = picker(&h);
     assert!(p.error.is_none());
     assert_eq!(p.loaded_pages().collect::<Vec<_>>(), vec![1]);
 }
@@ -268,9 +204,8 @@ async fn a_failing_first_page_is_not_asked_for_again_until_the_retry_key() {
 #[tokio::test]
 async fn a_failing_later_page_stops_the_picker_instead_of_looping() {
     let server = DemoServer::start_with_generated(0, 268).await.unwrap();
-    let mut h = Harness::open(&server.url(), server.token(), AppOptions::default()).await;
-    h.press(ctrl('p')).await;
-    assert_eq!(h.picker().loaded_pages().collect::<Vec<_>>(), vec![1]);
+    let mut h = picker_open(&server).await;
+    assert_eq!(picker(&h).loaded_pages().collect::<Vec<_>>(), vec![1]);
 
     // Jump to the last row: its page (3) is needed, and it fails.
     server.fail_next(1, Fault::BadGatewayHtml);
@@ -297,8 +232,8 @@ async fn a_failing_later_page_stops_the_picker_instead_of_looping() {
 
     h.press(ctrl('r')).await;
     assert_eq!(requests_of_page_3(), 2);
-    assert!(h.picker().error.is_none());
-    assert!(h.picker().chosen().is_some(), "the last row is there now");
+    assert!(picker(&h).error.is_none());
+    assert!(picker(&h).chosen().is_some(), "the last row is there now");
 }
 
 #[tokio::test]
@@ -311,10 +246,10 @@ async fn the_retry_key_is_the_configured_reload_key() {
         keymap,
         ..AppOptions::default()
     };
-    let mut h = Harness::open(&server.url(), server.token(), options).await;
+    let mut h = open(&server.url(), server.token(), options).await;
     server.fail_next(1, Fault::ServerError);
     h.press(ctrl('p')).await;
-    let text = screen(&h.app, 100, 30);
+    let text = h.screen(100, 30);
     assert!(text.contains("F5 to try again"), "{text}");
     assert_eq!(h.app.update(Msg::Key(ctrl('r'))), vec![]);
     let effects = h.app.update(Msg::Key(plain(KeyCode::F(5))));
@@ -345,7 +280,7 @@ async fn a_huge_error_shows_its_first_lines_and_says_the_rest_is_in_the_log() {
         .respond_with(ResponseTemplate::new(422).set_body_json(many_errors(5000)))
         .mount(&mock)
         .await;
-    let mut h = Harness::open(&mock.uri(), "t0ken-x", AppOptions::default()).await;
+    let mut h = open(&mock.uri(), "t0ken-x", AppOptions::default()).await;
     h.type_text("x").await;
     h.press(ctrl('s')).await;
     assert!(matches!(h.app.overlay(), Some(Overlay::Review { .. })));
@@ -356,7 +291,7 @@ async fn a_huge_error_shows_its_first_lines_and_says_the_rest_is_in_the_log() {
     let all = e.detail_lines().len();
     assert!(all >= 5000, "{all}");
 
-    let text = screen(&h.app, 100, 400);
+    let text = h.screen(100, 400);
     let shown = text.matches("problem number ").count();
     assert_eq!(shown, 200, "{text}");
     assert!(text.contains("problem number 00199"));
@@ -379,7 +314,7 @@ fn a_notice_is_shown_in_the_status_pane() {
                   the editor carries on without it.";
     app.update(Msg::Notice(notice.into()));
     app.update(Msg::Notice(notice.into()));
-    let text = screen(&app, 120, 30);
+    let text = screen_at(&app, 120, 30);
     assert_eq!(
         text.matches("The log cannot be written").count(),
         1,
@@ -387,7 +322,7 @@ fn a_notice_is_shown_in_the_status_pane() {
     );
     // Other news first: the notice shrinks to one line that does not blame the config.
     app.update(Msg::Key(ctrl('z')));
-    let text = screen(&app, 120, 30);
+    let text = screen_at(&app, 120, 30);
     assert!(text.contains("Nothing to undo."), "{text}");
     assert!(
         text.contains("1 problem(s) with the config or the log"),

@@ -10,6 +10,9 @@
 //! missing from its log. With every thread of this binary holding a subscriber when it
 //! first logs, the answer is always yes.
 
+mod common;
+use common::contact_42_json;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -54,24 +57,6 @@ impl LogBuffer {
     }
 }
 
-fn contact_json() -> serde_json::Value {
-    json!({
-        "id": 42,
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "full_name": "Ada Lovelace",
-        "email": "ada@example.com",
-        "phone_number": "+15551234567",
-        "company": "Engines",
-        "title": null,
-        "image_url": null,
-        "created_at": "2025-07-30T10:00:00.000-05:00",
-        "updated_at": "2025-07-30T10:00:00.000-05:00",
-        "contact_owner": {"id": 3, "email": "owner@example.com", "first_name": "O",
-                          "last_name": "W", "name": "O W"}
-    })
-}
-
 /// With `--log-bodies`, a server that echoes the token, in a success as well as in an
 /// error, and a request that carries it (pasted into a field) must not put it in the log.
 #[tokio::test]
@@ -81,7 +66,7 @@ async fn logged_bodies_never_hold_the_token() {
     let _guard = tracing::subscriber::set_default(logs.subscriber());
 
     let server = MockServer::start().await;
-    let mut echoed = contact_json();
+    let mut echoed = contact_42_json();
     echoed["company"] = json!(format!("seen with {TOKEN}"));
     Mock::given(method("GET"))
         .and(path(CONTACT_PATH))

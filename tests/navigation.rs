@@ -24,11 +24,7 @@ fn paths(server: &DemoServer, prefix: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_prompt_finds_by_email_and_by_phone() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::run_sized(
-        session(&server.url(), server.token(), Target::Id(1001)),
-        80,
-        24,
-    );
+    let ui = Looped::demo_sized(&server, 1001, 80, 24);
     ui.wait_for("Loaded contact 1001").await;
     ui.ctrl('o');
     ui.wait_for("Open a contact").await;
@@ -57,11 +53,7 @@ async fn open_prompt_finds_by_email_and_by_phone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_contact_with_that_email_keeps_the_current_one() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::run_sized(
-        session(&server.url(), server.token(), Target::Id(1001)),
-        80,
-        24,
-    );
+    let ui = Looped::demo_sized(&server, 1001, 80, 24);
     ui.wait_for("Loaded contact 1001").await;
     ui.ctrl('o');
     ui.type_text("nobody@example.com");
@@ -76,7 +68,7 @@ async fn no_contact_with_that_email_keeps_the_current_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_prompt_refuses_what_is_no_id_email_or_phone() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    let ui = Looped::demo(&server, 1001);
     ui.wait_for("Loaded contact 1001").await;
     ui.ctrl('o');
     ui.type_text("bob@");
@@ -115,7 +107,7 @@ async fn find_422_is_shown_readably() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaving_unsaved_changes_asks_first() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    let ui = Looped::demo(&server, 1001);
     ui.wait_for("Loaded contact 1001").await;
     ui.type_text("x");
     ui.ctrl('o');
@@ -142,11 +134,7 @@ async fn leaving_unsaved_changes_asks_first() {
 async fn picker_pages_lazily_and_keeps_a_bounded_window() {
     let server = DemoServer::start_with_generated(0, 868).await.unwrap();
     let pages = |s: &DemoServer| paths(s, "/api/partner/v2/contacts?");
-    let ui = Looped::run_sized(
-        session(&server.url(), server.token(), Target::Id(1001)),
-        100,
-        30,
-    );
+    let ui = Looped::demo_sized(&server, 1001, 100, 30);
     ui.wait_for("Loaded contact 1001").await;
     ui.ctrl('p');
     ui.wait_for("900 contacts").await;
@@ -196,11 +184,7 @@ async fn picker_pages_lazily_and_keeps_a_bounded_window() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn picker_filters_what_is_loaded_and_lists_recent_first() {
     let server = DemoServer::start_with_generated(0, 250).await.unwrap();
-    let ui = Looped::run_sized(
-        session(&server.url(), server.token(), Target::Id(1005)),
-        80,
-        24,
-    );
+    let ui = Looped::demo_sized(&server, 1005, 80, 24);
     ui.wait_for("Loaded contact 1005").await;
     ui.ctrl('o');
     ui.type_text("1003");
@@ -220,7 +204,7 @@ async fn undo_walks_back_across_fields() {
     let server = DemoServer::start(0).await.unwrap();
     let first = server.contact(1001).unwrap().first_name;
     let last = server.contact(1001).unwrap().last_name;
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(1001));
+    let ui = Looped::demo(&server, 1001);
     ui.wait_for("Loaded contact 1001").await;
     ui.type_text("abc"); // one typing run
     ui.key(KeyCode::Tab);
@@ -254,11 +238,7 @@ async fn undo_walks_back_across_fields() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn help_lists_bindings_and_paths() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::run_sized(
-        session(&server.url(), server.token(), Target::Id(1001)),
-        80,
-        24,
-    );
+    let ui = Looped::demo_sized(&server, 1001, 80, 24);
     ui.wait_for("Loaded contact 1001").await;
     ui.key(KeyCode::F(1));
     ui.wait_for(" Help ").await;

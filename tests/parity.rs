@@ -91,9 +91,7 @@ fn through_the_editor(w: &World, arm: Arm, timeout: Duration) -> Outcome {
         ui.replace_field(4, COMPANY);
         ui.replace_field(1, TITLE);
         arm(&demo);
-        ui.ctrl('s');
-        ui.wait_for("Review: what will be sent").await;
-        ui.key(KeyCode::Enter);
+        ui.send_reviewed().await;
         ui.wait_until("the save's outcome", || {
             puts(&demo) > 0 && !ui.app().is_busy()
         })
@@ -136,7 +134,6 @@ fn through_set(w: &World, arm: Arm, timeout: Duration) -> Outcome {
             "--timeout",
             &timeout,
         ],
-        None,
     );
     let stored = held(&demo, id);
     // What `set` leaves unsaved: every sent field the server does not hold. It must say
@@ -152,11 +149,7 @@ fn through_set(w: &World, arm: Arm, timeout: Duration) -> Outcome {
     );
     if !unsaved.is_empty() && !stored.is_empty() {
         let named = unsaved.iter().copied().collect::<Vec<_>>().join(", ");
-        assert!(
-            run.stderr.contains(&format!("not stored: {named}")),
-            "{}",
-            run.stderr
-        );
+        run.err_has(&format!("not stored: {named}"));
     }
     let journal = Journal::new(w.journal_path());
     Outcome {
@@ -372,7 +365,6 @@ fn create_with_the_command(w: &World, arm: Arm) -> Created {
     let run = w.run(
         &demo.url(),
         &["create", "first_name=Parity", &email, "--yes"],
-        None,
     );
     let made = holding_the_email(&demo);
     assert_eq!(run.code == Some(0), made == 1, "{run:?}");

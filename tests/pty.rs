@@ -1,6 +1,7 @@
 //! End to end: the real binary in a pseudo-terminal, against the demo API on loopback.
 
 mod common;
+use common::bodies;
 use common::pty::*;
 
 use linq_contact::demo::DemoServer;
@@ -74,12 +75,7 @@ async fn bad_id_exits_2_with_a_clear_message() {
 }
 
 fn puts(server: &DemoServer) -> Vec<String> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "PUT")
-        .map(|r| r.body)
-        .collect()
+    bodies(server, "PUT")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

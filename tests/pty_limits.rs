@@ -2,7 +2,7 @@
 //! log that cannot be written and token commands that leave processes behind.
 
 mod common;
-use common::pty::Session;
+use common::pty::{Session, editor};
 
 use linq_contact::demo::DemoServer;
 use std::path::{Path, PathBuf};
@@ -34,15 +34,7 @@ async fn a_log_on_a_full_disk_never_reaches_the_screen() {
     std::fs::create_dir_all(state.join("linq-contact")).unwrap();
     // Every write to the log fails with "No space left on device".
     std::os::unix::fs::symlink("/dev/full", state.join("linq-contact/linq-contact.log")).unwrap();
-    let url = server.url();
-    let mut session = Session::start(
-        &[&id.to_string()],
-        &[
-            ("LINQ_API_URL", &url),
-            ("LINQ_INTEGRATION_TOKEN", server.token()),
-            ("XDG_STATE_HOME", s(&state)),
-        ],
-    );
+    let mut session = editor(&server, &state, id);
     session.wait_for(&format!("Loaded contact {id}"));
     session.wait_for("The log cannot be written");
     let text = session.contents();
@@ -69,15 +61,7 @@ async fn a_state_directory_that_cannot_be_made_is_said_in_the_status_pane() {
     // A file where the state directory should be: no log, even for root.
     let not_a_dir = dir.join("state");
     std::fs::write(&not_a_dir, "").unwrap();
-    let url = server.url();
-    let mut session = Session::start(
-        &[&id.to_string()],
-        &[
-            ("LINQ_API_URL", &url),
-            ("LINQ_INTEGRATION_TOKEN", server.token()),
-            ("XDG_STATE_HOME", s(&not_a_dir)),
-        ],
-    );
+    let mut session = editor(&server, &not_a_dir, id);
     session.wait_for(&format!("Loaded contact {id}"));
     session.wait_for("The log cannot be written");
     session.send(CTRL_Q);

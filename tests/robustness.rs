@@ -2,6 +2,9 @@
 //! the app (drawn at random sizes, tiny ones included), and arbitrary bytes as response
 //! bodies.
 
+mod common;
+use common::effects::reply;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::{ApiError, Contact, ContactOwner, ErrorBody};
 use linq_contact::app::{App, AppOptions, Effect, Msg};
@@ -14,18 +17,11 @@ fn key_code() -> impl Strategy<Value = KeyCode> {
         any::<char>().prop_map(KeyCode::Char),
         prop::sample::select(vec!['a', 'y', 'n', 'o', 'r', 's', 'q', 'c', 'u', 'w', 'z'])
             .prop_map(KeyCode::Char),
-        Just(KeyCode::Enter),
-        Just(KeyCode::Esc),
-        Just(KeyCode::Tab),
-        Just(KeyCode::BackTab),
-        Just(KeyCode::Backspace),
-        Just(KeyCode::Delete),
-        Just(KeyCode::Left),
-        Just(KeyCode::Right),
-        Just(KeyCode::Up),
-        Just(KeyCode::Down),
-        Just(KeyCode::Home),
-        Just(KeyCode::End),
+        {
+            use KeyCode::*;
+            let named = [Enter, Esc, Tab, BackTab, Backspace, Delete, Left, Right];
+            prop::sample::select([&named[..], &[Up, Down, Home, End]].concat())
+        },
         (1u8..13).prop_map(KeyCode::F),
     ]
 }
@@ -135,11 +131,7 @@ proptest! {
                             retry_after: None,
                         }),
                     };
-                    match effect {
-                        Effect::Load { generation, .. } => app.update(Msg::Loaded { generation, result }),
-                        Effect::Save { generation, .. } => app.update(Msg::Saved { generation, result }),
-                        _ => Vec::new(),
-                    }
+                    reply(&effect, result).map(|m| app.update(m)).unwrap_or_default()
                 }
             };
             pending.extend(effects.into_iter().filter(|e| matches!(e, Effect::Load { .. } | Effect::Save { .. })));

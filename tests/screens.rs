@@ -8,7 +8,8 @@
 //! not, and the dialog's hint line, the footer and help all name the new ones.
 
 mod common;
-use common::{ada, first_load};
+use common::effects::Runner;
+use common::{ada, bodies, first_load};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
@@ -16,13 +17,10 @@ use linq_contact::api::Contact;
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay};
 use linq_contact::demo::DemoServer;
 use linq_contact::keymap::Keymap;
-use linq_contact::secret::Token;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use std::collections::VecDeque;
-use std::time::Duration;
 
 fn app(monochrome: bool) -> App {
     let options = AppOptions {
@@ -132,111 +130,38 @@ fn monochrome_uses_no_colour_at_all() {
 // ---- dialog keys come from the keymap: rebound, they act and are named everywhere ----
 
 /// The app with the given `[keys]` entries, its effects performed against the demo API.
-struct Session {
-    app: App,
-    client: linq_contact::api::LinqClient,
-    copied: Vec<String>,
+async fn open(server: &DemoServer, keys: &[(&str, &[&str])]) -> Runner {
+    let overrides = keys
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    let (keymap, problems) = Keymap::default().with_overrides(&overrides);
+    assert_eq!(problems, Vec::<String>::new());
+    let options = AppOptions {
+        api_label: "demo".into(),
+        api_url: server.url(),
+        keymap,
+        ..Default::default()
+    };
+    let opened = App::new(options, server.first_id());
+    Runner::start(&server.url(), server.token(), opened).await
 }
 
-impl Session {
-    async fn open(server: &DemoServer, keys: &[(&str, &[&str])]) -> Session {
-        let overrides = keys
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
-            .collect();
-        let (keymap, problems) = Keymap::default().with_overrides(&overrides);
-        assert_eq!(problems, Vec::<String>::new());
-        let client = linq_contact::api::LinqClient::new(
-            &server.url(),
-            Token::new(server.token()),
-            Duration::from_secs(5),
-        )
-        .unwrap();
-        let options = AppOptions {
-            api_label: "demo".into(),
-            api_url: server.url(),
-            keymap,
-            ..Default::default()
-        };
-        let (app, effects) = App::new(options, server.first_id());
-        let mut s = Session {
-            app,
-            client,
-            copied: Vec::new(),
-        };
-        s.settle(effects).await;
-        s
+/// Replaces the title (the sixth field) with `text`.
+async fn retitle(s: &mut Runner, text: &str) {
+    for _ in 0..5 {
+        s.key(KeyCode::Tab).await;
     }
+    s.ctrl('u').await;
+    s.app.update(Msg::Paste(text.into()));
+}
 
-    async fn settle(&mut self, effects: Vec<Effect>) {
-        let mut queue: VecDeque<Effect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            let more = match effect {
-                Effect::Load { generation, id } => {
-                    let result = self.client.get_contact(id).await;
-                    self.app.update(Msg::Loaded { generation, result })
-                }
-                Effect::Save {
-                    generation,
-                    id,
-                    patch,
-                } => {
-                    let result = self.client.update_contact(id, &patch).await;
-                    self.app.update(Msg::Saved { generation, result })
-                }
-                Effect::Copy(text) => {
-                    self.copied.push(text);
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            };
-            queue.extend(more);
-        }
-    }
-
-    async fn press(&mut self, code: KeyCode, modifiers: KeyModifiers) {
-        let effects = self.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
-        self.settle(effects).await;
-    }
-
-    async fn key(&mut self, c: char) {
-        self.press(KeyCode::Char(c), KeyModifiers::NONE).await;
-    }
-
-    async fn ctrl(&mut self, c: char) {
-        self.press(KeyCode::Char(c), KeyModifiers::CONTROL).await;
-    }
-
-    /// Replaces the title (the sixth field) with `text`.
-    async fn retitle(&mut self, text: &str) {
-        for _ in 0..5 {
-            self.press(KeyCode::Tab, KeyModifiers::NONE).await;
-        }
-        self.ctrl('u').await;
-        self.app.update(Msg::Paste(text.into()));
-    }
-
-    fn screen(&self, w: u16, h: u16) -> String {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| {
-            linq_contact::ui::draw(&self.app, f);
-        })
-        .unwrap();
-        t.backend().to_string()
-    }
-
-    fn in_review(&self) -> bool {
-        matches!(self.app.overlay(), Some(Overlay::Review(_)))
-    }
+fn in_review(s: &Runner) -> bool {
+    matches!(s.app.overlay(), Some(Overlay::Review(_)))
 }
 
 fn puts(server: &DemoServer) -> Vec<String> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "PUT")
-        .map(|r| r.body)
-        .collect()
+    bodies(server, "PUT")
 }
 
 /// The screen's last row (the test backend quotes every row).
@@ -248,14 +173,14 @@ fn footer(screen: &str) -> &str {
 #[tokio::test]
 async fn rebound_review_keys_act_and_are_named_in_the_dialog_footer_and_help() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut s = Session::open(
+    let mut s = open(
         &server,
         &[("send", &["s"]), ("copy_curl", &["k"]), ("deny", &["esc"])],
     )
     .await;
-    s.retitle("CTO").await;
+    retitle(&mut s, "CTO").await;
     s.ctrl('s').await;
-    assert!(s.in_review());
+    assert!(in_review(&s));
     let screen = s.screen(80, 24);
     assert_snapshot!("review_rebound", screen);
     let dialog_line = "│ s send · k copy as curl · Esc back to the form";
@@ -266,27 +191,27 @@ async fn rebound_review_keys_act_and_are_named_in_the_dialog_footer_and_help() {
     );
 
     // The old keys no longer act: y and Enter do not send, n does not go back.
-    s.key('y').await;
-    s.press(KeyCode::Enter, KeyModifiers::NONE).await;
-    s.key('n').await;
-    s.key('c').await;
-    assert!(s.in_review());
+    s.type_text("y").await;
+    s.key(KeyCode::Enter).await;
+    s.type_text("n").await;
+    s.type_text("c").await;
+    assert!(in_review(&s));
     assert_eq!(puts(&server), Vec::<String>::new());
     assert!(s.copied.is_empty());
 
-    s.key('k').await;
+    s.type_text("k").await;
     assert_eq!(s.copied.len(), 1);
     assert!(s.copied[0].contains("\"title\":\"CTO\""), "{:?}", s.copied);
     assert!(footer(&s.screen(80, 24)).starts_with(" s send · k copied ✓"));
 
-    s.key('s').await;
-    assert!(!s.in_review());
+    s.type_text("s").await;
+    assert!(!in_review(&s));
     assert_eq!(
         puts(&server),
         vec![r#"{"contact":{"first_name":"Avery","title":"CTO"}}"#.to_string()]
     );
 
-    s.press(KeyCode::F(1), KeyModifiers::NONE).await;
+    s.key(KeyCode::F(1)).await;
     let help = s.screen(80, 40);
     for row in [
         "│ s                     review: send",
@@ -304,15 +229,15 @@ async fn rebound_review_keys_act_and_are_named_in_the_dialog_footer_and_help() {
 #[tokio::test]
 async fn rebound_conflict_keys_act_and_are_named_in_the_dialog_and_footer() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut s = Session::open(&server, &[("overwrite", &["w"]), ("take_theirs", &["t"])]).await;
-    s.retitle("CTO").await;
+    let mut s = open(&server, &[("overwrite", &["w"]), ("take_theirs", &["t"])]).await;
+    retitle(&mut s, "CTO").await;
     let theirs = linq_contact::api::ContactPatch {
         title: Some("CEO".into()),
         ..Default::default()
     };
     server.external_edit(server.first_id(), &theirs).unwrap();
     s.ctrl('s').await;
-    assert!(s.in_review());
+    assert!(in_review(&s));
     let screen = s.screen(80, 30);
     assert!(
         screen.contains("w sends your values for every changed field; t takes theirs"),
@@ -324,11 +249,11 @@ async fn rebound_conflict_keys_act_and_are_named_in_the_dialog_and_footer() {
             .starts_with(" w overwrite theirs · t use theirs · ↑↓ scroll · n/Esc back to the form"),
         "{screen}"
     );
-    s.key('o').await;
-    s.key('r').await;
-    assert!(s.in_review(), "o and r no longer answer the conflict");
-    s.key('w').await;
-    assert!(!s.in_review());
+    s.type_text("o").await;
+    s.type_text("r").await;
+    assert!(in_review(&s), "o and r no longer answer the conflict");
+    s.type_text("w").await;
+    assert!(!in_review(&s));
     assert_eq!(
         puts(&server),
         vec![r#"{"contact":{"first_name":"Avery","title":"CTO"}}"#.to_string()]
@@ -339,8 +264,8 @@ async fn rebound_conflict_keys_act_and_are_named_in_the_dialog_and_footer() {
 #[tokio::test]
 async fn rebound_question_keys_act_and_are_named() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut s = Session::open(&server, &[("confirm", &["d"]), ("deny", &["k", "esc"])]).await;
-    s.retitle("CTO").await;
+    let mut s = open(&server, &[("confirm", &["d"]), ("deny", &["k", "esc"])]).await;
+    retitle(&mut s, "CTO").await;
     s.ctrl('q').await;
     let screen = s.screen(80, 24);
     assert!(screen.contains("│ d/Ctrl-Q quit · k/Esc stay"), "{screen}");
@@ -348,11 +273,11 @@ async fn rebound_question_keys_act_and_are_named() {
         footer(&screen).starts_with(" d/Ctrl-Q quit · k/Esc stay"),
         "{screen}"
     );
-    s.key('y').await;
-    s.key('n').await;
+    s.type_text("y").await;
+    s.type_text("n").await;
     assert!(!s.app.should_quit());
     assert!(s.app.overlay().is_some(), "y and n no longer answer");
-    s.key('k').await;
+    s.type_text("k").await;
     assert!(s.app.overlay().is_none(), "k says no");
     s.ctrl('q').await;
     let effects = s.app.update(Msg::Key(KeyEvent::new(

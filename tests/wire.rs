@@ -2,9 +2,9 @@
 //! demo API on loopback: the form believes the server, and says where it differs.
 
 mod common;
+use common::bodies;
 use common::looped::{Looped, session};
 
-use crossterm::event::KeyCode;
 use linq_contact::demo::{DemoServer, Fault};
 use linq_contact::journal::Journal;
 use linq_contact::target::Target;
@@ -15,13 +15,11 @@ async fn a_field_the_server_did_not_store_is_named_after_the_save() {
     let id = server.first_id();
     let before = server.contact(id).unwrap();
     assert!(server.drop_field_next("title"));
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(id));
+    let ui = Looped::demo(&server, id);
     ui.wait_for(&format!("Loaded contact {id}")).await;
     ui.replace_field(5, "Chief Tester");
     ui.replace_field(1, "Mars");
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("Partly saved at").await;
     let text = ui.contents();
     assert!(
@@ -42,16 +40,9 @@ async fn a_field_the_server_did_not_store_is_named_after_the_save() {
     let form = app.form().unwrap();
     assert_eq!(form.value(linq_contact::form::Field::Title), "Chief Tester");
     assert_eq!(form.dirty_fields(), [linq_contact::form::Field::Title]);
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("✓ Saved at").await;
-    let puts: Vec<String> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "PUT")
-        .map(|r| r.body)
-        .collect();
+    let puts = bodies(&server, "PUT");
     assert_eq!(puts.len(), 2, "{puts:?}");
     assert!(
         puts[1].contains("\"title\":\"Chief Tester\"") && !puts[1].contains("location"),
@@ -66,20 +57,15 @@ async fn a_field_the_server_did_not_store_is_named_after_the_save() {
 async fn a_refusal_with_field_objects_is_shown_under_the_field() {
     let server = DemoServer::start(0).await.unwrap();
     let id = server.first_id();
-    server.fail_next_for(
-        "PUT",
-        1,
-        Fault::FieldError {
-            field: "email".into(),
-            message: "has already been taken".into(),
-        },
-    );
-    let ui = Looped::start(&server.url(), server.token(), Target::Id(id));
+    let taken = Fault::FieldError {
+        field: "email".into(),
+        message: "has already been taken".into(),
+    };
+    server.fail_next_for("PUT", 1, taken);
+    let ui = Looped::demo(&server, id);
     ui.wait_for(&format!("Loaded contact {id}")).await;
     ui.replace_field(2, "taken@example.com");
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("Save failed").await;
     let text = ui.contents();
     let lines: Vec<&str> = text.lines().collect();
@@ -118,9 +104,7 @@ async fn a_save_writes_one_journal_line_with_before_and_stored() {
     ui.wait_for(&format!("Loaded contact {id}")).await;
     // A phone typed locally is stored in E.164: the journal has what was stored.
     ui.replace_field(3, "(212) 555-0100");
-    ui.ctrl('s');
-    ui.wait_for("Review: what will be sent").await;
-    ui.key(KeyCode::Enter);
+    ui.send_reviewed().await;
     ui.wait_for("Saved at").await;
     ui.finish().await;
     let text = std::fs::read_to_string(journal.path()).unwrap();

@@ -73,6 +73,17 @@ pub fn loaded() -> App {
     app
 }
 
+/// An app opened with `options` on `contact`, its first read answered with it.
+pub fn loaded_with(options: AppOptions, contact: Contact) -> App {
+    let (mut app, effects) = App::new(options, contact.id);
+    let generation = super::first_load(&effects);
+    app.update(Msg::Loaded {
+        generation,
+        result: Ok(contact),
+    });
+    app
+}
+
 /// Ctrl-S: the app re-reads the contact first; answer that read with `server`.
 pub fn review_against(app: &mut App, server: Contact) {
     let effects = app.update(ctrl('s'));

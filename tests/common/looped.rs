@@ -8,6 +8,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::LinqClient;
 use linq_contact::api::retry::Backoff;
 use linq_contact::app::{App, AppOptions};
+use linq_contact::demo::DemoServer;
 use linq_contact::runtime::{Exit, RunError, Session, drive};
 use linq_contact::secret::Token;
 use linq_contact::target::Target;
@@ -109,6 +110,17 @@ pub struct Looped {
 impl Looped {
     pub fn start(url: &str, token: &str, target: Target) -> Looped {
         Self::run(session(url, token, target))
+    }
+
+    /// The loop on contact `id` of the demo API.
+    pub fn demo(server: &DemoServer, id: u64) -> Looped {
+        Self::start(&server.url(), server.token(), Target::Id(id))
+    }
+
+    /// [`Looped::demo`] on a `width`×`height` screen.
+    pub fn demo_sized(server: &DemoServer, id: u64, width: u16, height: u16) -> Looped {
+        let session = session(&server.url(), server.token(), Target::Id(id));
+        Self::run_sized(session, width, height)
     }
 
     pub fn run(session: Session) -> Looped {
@@ -220,6 +232,13 @@ impl Looped {
             "never happened: {what}; the screen shows:\n{}",
             self.contents()
         );
+    }
+
+    /// Ctrl-S, and once the review shows what will be sent, Enter.
+    pub async fn send_reviewed(&self) {
+        self.ctrl('s');
+        self.wait_for("Review: what will be sent").await;
+        self.key(KeyCode::Enter);
     }
 
     /// Moves the focus down `n` fields, clears the field and types `text`.

@@ -3,11 +3,13 @@
 
 pub mod app;
 pub mod cli;
+pub mod effects;
 pub mod looped;
 pub mod pty;
 
 use linq_contact::api::{Contact, ContactOwner};
 use linq_contact::app::Effect;
+use linq_contact::demo::DemoServer;
 
 /// A clean, fully filled contact, independent of the demo's seed data.
 pub fn ada() -> Contact {
@@ -40,4 +42,33 @@ pub fn first_load(effects: &[Effect]) -> u64 {
         [Effect::Load { generation, .. }] => *generation,
         other => panic!("expected exactly one load, got {other:?}"),
     }
+}
+
+/// The bodies of the requests `server` received with `method`, in arrival order.
+pub fn bodies(server: &DemoServer, method: &str) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == method)
+        .map(|r| r.body)
+        .collect()
+}
+
+/// Contact 42 as the API sends it: a title and an image left null, an owner.
+pub fn contact_42_json() -> serde_json::Value {
+    serde_json::json!({
+        "id": 42,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "full_name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "phone_number": "+15551234567",
+        "company": "Engines",
+        "title": null,
+        "image_url": null,
+        "created_at": "2025-07-30T10:00:00.000-05:00",
+        "updated_at": "2025-07-30T10:00:00.000-05:00",
+        "contact_owner": {"id": 3, "email": "owner@example.com", "first_name": "O",
+                          "last_name": "W", "name": "O W"}
+    })
 }

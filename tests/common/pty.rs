@@ -32,18 +32,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// The editor with `args`, on a 24×80 terminal, with no token, API or config of the
+    /// machine's own; `env` sets what the test needs.
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_linq-contact"));
         cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
         cmd.env_remove("LINQ_INTEGRATION_TOKEN");
         cmd.env_remove("LINQ_API_URL");
         // The machine's own config file must not change what the tests see.
@@ -55,11 +48,25 @@ impl Session {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        Session::launch(cmd, 24, 80)
+    }
+
+    /// Runs `cmd` on a `rows`×`cols` pseudo-terminal.
+    pub fn launch(mut cmd: CommandBuilder, rows: u16, cols: u16) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        cmd.env("TERM", "xterm-256color");
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let sink = Arc::clone(&screen);
         let raw = Arc::new(Mutex::new(Vec::new()));
         let raw_sink = Arc::clone(&raw);
@@ -168,6 +175,16 @@ impl Session {
 
     pub fn wait_exit(&mut self) -> u32 {
         self.wait_exit_within(Duration::from_secs(20))
+    }
+
+    /// Waits for the program to end, then checks its exit code and that the screen
+    /// shows `text`.
+    #[track_caller]
+    pub fn exits_showing(&mut self, code: u32, text: &str) {
+        let status = self.wait_exit();
+        let screen = self.contents();
+        assert_eq!(status, code, "{screen}");
+        assert!(screen.contains(text), "{text:?} not on:\n{screen}");
     }
 
     /// Waits for the program to end; `within` only bounds a failing run.
