@@ -312,8 +312,8 @@ mod tests {
             ),
             (
                 "Rails map",
-                br#"{"errors":{"email":["r1","r2"],"phone_number":"r3"}}"#,
-                &["email: r1", "email: r2", "phone_number: r3"],
+                br#"{"errors":{"email":["r1","r2"],"location":"r3"}}"#,
+                &["email: r1", "email: r2", "location: r3"],
             ),
             ("empty", b"", &["empty response body"]),
             (

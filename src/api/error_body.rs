@@ -479,7 +479,7 @@ mod tests {
         let body = ErrorBody::parse(
             br#"{"status":"error","error_code":"VALIDATION_ERROR","message":"Validation failed",
                 "errors":[{"field":"email","message":"is invalid"},
-                          {"attribute":"phone_number","message":"is not a number"},
+                          {"attribute":"location","message":"is not a number"},
                           {"code":"TAKEN","title":"Email taken","detail":"Another contact has it"}]}"#,
         );
         let ErrorBody::Standard {
@@ -498,7 +498,7 @@ mod tests {
             vec![
                 "VALIDATION_ERROR: Validation failed",
                 "email: is invalid",
-                "phone_number: is not a number",
+                "location: is not a number",
                 "TAKEN: Email taken — Another contact has it",
             ]
         );
@@ -508,8 +508,8 @@ mod tests {
                 (None, "VALIDATION_ERROR: Validation failed".to_owned()),
                 (Some("email".to_owned()), "email: is invalid".to_owned()),
                 (
-                    Some("phone_number".to_owned()),
-                    "phone_number: is not a number".to_owned()
+                    Some("location".to_owned()),
+                    "location: is not a number".to_owned()
                 ),
                 (
                     None,
@@ -523,7 +523,7 @@ mod tests {
     fn a_field_is_read_from_a_pointer_or_a_nested_name() {
         let body = ErrorBody::parse(
             br#"{"errors":[{"status":"422","source":{"pointer":"/data/attributes/email"},"detail":"is taken"},
-                          {"field":"contact.phone_number","message":"is not a number"},
+                          {"field":"contact.location","message":"is not a number"},
                           {"param":"contact[title]","error":"too long"},
                           {"source":{"parameter":"email"},"title":"bad"}]}"#,
         );
@@ -534,7 +534,7 @@ mod tests {
             fields,
             [
                 Some("email"),
-                Some("phone_number"),
+                Some("location"),
                 Some("title"),
                 Some("email")
             ]
