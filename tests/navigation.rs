@@ -193,6 +193,8 @@ async fn picker_filters_what_is_loaded_and_lists_recent_first() {
     ui.ctrl('p');
     ui.type_text("okafor");
     ui.wait_for("Filter: okafor").await;
+    // Every page in: the snapshot shows the whole list's count, not a page still loading.
+    ui.wait_for("282 contacts").await;
     let text = ui.screen(80, 24);
     assert!(text.contains("★ Samira Okafor"), "recent first:\n{text}");
     assert_snapshot!("picker_filtered", text);
