@@ -2,9 +2,9 @@
 //! the app (drawn at random sizes, tiny ones included), and arbitrary bytes as response
 //! bodies.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::{ApiError, Contact, ContactOwner, ErrorBody};
 use linq_contact::app::{App, AppOptions, Effect, Msg};
+use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

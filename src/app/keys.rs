@@ -1,20 +1,22 @@
 //! Key and paste handling. Modeless: typing always edits the focused field, and plain
-//! letters only act inside dialogs. A key in a dialog goes to the dialog (`dialogs/`);
-//! what the dialog answers is acted on here, in [`App::act`].
+//! letters only act inside dialogs. A key is resolved to its action here, once, in the
+//! scope of what is on screen (the form, or the open dialog); a key in a dialog then goes
+//! to the dialog (`dialogs/`), and what the dialog answers is acted on here, in
+//! [`App::act`].
 
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
 use crate::dialogs::help::Help;
 use crate::dialogs::{KeyContext, Outcome};
-use crate::keymap::{Action, Nav};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crate::keymap::{Action, KeyCode, KeyEvent, Nav, Scope};
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if key.kind == KeyEventKind::Release {
-            return Vec::new();
-        }
-        let action = self.options.keymap.action_for(&key);
+        let scope = self
+            .overlay
+            .as_ref()
+            .map_or(Scope::Form, |o| o.dialog().scope());
+        let action = self.options.keymap.action_in(&key, scope);
         match action {
             // Nothing can be asked on a screen too small to show the question.
             Some(Action::Quit) if self.too_small() && self.has_unsaved_changes() => {
@@ -37,12 +39,11 @@ impl App {
         let page = self.overlay_page();
         if let Some(overlay) = &mut self.overlay {
             let cx = KeyContext {
-                keymap: &self.options.keymap,
                 region: self.options.region,
                 open: self.editing.is_some().then_some(self.contact_id),
                 page,
             };
-            let outcome = overlay.on_key(&key, &cx);
+            let outcome = overlay.on_key(action, &key, &cx);
             return self.act(outcome);
         }
         if self.in_flight.is_some() && (key.code == KeyCode::Esc || action == Some(Action::Revert))
@@ -230,7 +231,7 @@ impl App {
             Some(overlay) => {
                 let dialog = overlay.dialog_mut();
                 if let Some(input) = dialog.text_input() {
-                    *input = super::editing::with_pasted(input, text);
+                    *input = crate::form::line::with_pasted(input, text);
                     dialog.text_changed();
                 }
             }

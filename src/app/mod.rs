@@ -19,9 +19,9 @@ mod update;
 use crate::api::{ApiError, Contact, ContactPage, ContactPatch};
 use crate::drafts::Draft;
 use crate::form::{Field, Form, PlanError};
+use crate::keymap::KeyEvent;
 use crate::recent::Summary;
 use crate::target::Target;
-use crossterm::event::KeyEvent;
 use phonenumber::country::Id as Region;
 
 pub use crate::dialogs::Overlay;
@@ -33,6 +33,7 @@ use requests::{InFlight, Pending};
 /// Something that happened.
 #[derive(Debug, Clone)]
 pub enum Msg {
+    /// A key pressed, in the crate's own terms (the runtime converts the terminal's).
     Key(KeyEvent),
     Paste(String),
     Resize(u16, u16),

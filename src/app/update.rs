@@ -4,7 +4,7 @@ use super::requests::Pending;
 use super::{App, Effect, Hit, Msg, Overlay, Status};
 use crate::api::Contact;
 use crate::dialogs::confirm::Confirm;
-use crossterm::event::KeyCode;
+use crate::keymap::KeyCode;
 
 impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {

@@ -2,9 +2,8 @@
 //! opening another contact or starting a new one.
 
 use super::{Dialog, KeyContext, Outcome, Shape, View};
-use crate::keymap::{Action, Hint, Keys, Scope};
+use crate::keymap::{Action, Hint, KeyEvent, Keys, Scope};
 use crate::target::Target;
-use crossterm::event::KeyEvent;
 use ratatui::text::Line;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

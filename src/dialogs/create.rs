@@ -5,10 +5,9 @@
 use super::{Dialog, KeyContext, Outcome, Shape, View};
 use crate::api::Contact;
 use crate::form::{Field, Plan};
-use crate::keymap::{Action, Hint, Scope};
+use crate::keymap::{Action, Hint, KeyEvent, Scope};
 use crate::target::Target;
 use crate::text::sanitize;
-use crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 
 #[derive(Debug, Clone)]

@@ -2,8 +2,7 @@
 //! log and drafts are.
 
 use super::{Dialog, KeyContext, Outcome, Shape, View};
-use crate::keymap::{Action, Hint, Scope, fixed_keys};
-use crossterm::event::KeyEvent;
+use crate::keymap::{Action, Hint, KeyEvent, Scope, fixed_keys};
 use ratatui::text::{Line, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,9 +6,8 @@
 
 use super::{Dialog, KeyContext, Outcome, Shape, View};
 use crate::journal::Entry;
-use crate::keymap::{Action, Hint, Keys, Nav, Scope};
+use crate::keymap::{Action, Hint, KeyEvent, Keys, Nav, Scope};
 use crate::text::sanitize;
-use crossterm::event::KeyEvent;
 use ratatui::text::Line;
 
 #[derive(Debug, Clone)]

@@ -27,10 +27,9 @@ pub mod review;
 pub mod save_in_flight;
 
 use crate::app::{Paths, Status};
-use crate::keymap::{Action, Hint, Keymap, Keys, Nav, Scope};
+use crate::keymap::{Action, Hint, KeyEvent, Keymap, Keys, Nav, Scope};
 use crate::target::Target;
 use crate::ui::theme::Theme;
-use crossterm::event::KeyEvent;
 use phonenumber::country::Id as Region;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -96,8 +95,7 @@ pub struct View<'a> {
 }
 
 /// What a dialog may read to answer a key.
-pub struct KeyContext<'a> {
-    pub keymap: &'a Keymap,
+pub struct KeyContext {
     /// For phone numbers typed without a country code.
     pub region: Region,
     /// The contact open in the form, if one is loaded: choosing it again goes nowhere.
@@ -263,15 +261,15 @@ dialogs! {
 }
 
 impl Overlay {
-    /// A key press: scrolling and the way out are the frame's, the rest the dialog's.
-    pub fn on_key(&mut self, key: &KeyEvent, cx: &KeyContext) -> Outcome {
+    /// A key press, and the action the keymap found for it in this dialog's scope:
+    /// scrolling and the way out are the frame's, the rest the dialog's.
+    pub fn on_key(&mut self, action: Option<Action>, key: &KeyEvent, cx: &KeyContext) -> Outcome {
         let dialog = self.dialog_mut();
         if dialog.scrolls()
             && let Some(step) = Nav::of(key).and_then(|n| scroll_step(n, cx.page))
         {
             return Outcome::Scroll(step);
         }
-        let action = cx.keymap.action_in(key, dialog.scope());
         if action == Some(Action::Deny) && dialog.way_out().is_some() {
             return Outcome::Close;
         }

@@ -1,16 +1,15 @@
 //! Open another contact by id, e-mail or phone (any common format), typed on one line.
 
 use super::{Dialog, KeyContext, Outcome, Shape, View};
-use crate::keymap::{Action, Hint, Scope};
+use crate::form::line;
+use crate::keymap::{Action, Hint, KeyEvent, Scope};
 use crate::target::parse_target;
 use crate::text::sanitize;
-use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 #[derive(Debug, Clone, Default)]
 pub struct OpenPrompt {
@@ -77,7 +76,7 @@ impl Dialog for OpenPrompt {
                 }
             };
         }
-        self.input.handle_event(&Event::Key(*key));
+        line::edit(&mut self.input, key);
         self.error = None;
         Outcome::Stay
     }

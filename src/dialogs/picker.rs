@@ -3,20 +3,19 @@
 
 use super::{Dialog, KeyContext, Outcome, Shape, View};
 use crate::app::picker::Picker;
-use crate::keymap::{Action, Hint, Keys, Nav, Scope};
+use crate::form::line;
+use crate::keymap::{Action, Hint, KeyEvent, Keys, Nav, Scope};
 use crate::target::Target;
-use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// Rows PgUp/PgDn move the selection by.
 const PAGE: isize = 10;
 
 impl Dialog for Picker {
     fn scope(&self) -> Scope {
-        Scope::Text
+        Scope::Picker
     }
 
     fn title(&self, _view: &View) -> String {
@@ -55,7 +54,7 @@ impl Dialog for Picker {
     fn on_key(&mut self, action: Option<Action>, key: &KeyEvent, cx: &KeyContext) -> Outcome {
         // The reload key tries a failed page again (a key that types nothing, so the
         // filter never loses a letter to it).
-        if self.error.is_some() && cx.keymap.action_for(key) == Some(Action::Reload) {
+        if self.error.is_some() && action == Some(Action::Reload) {
             self.retry();
             return Outcome::Fetch;
         }
@@ -75,11 +74,7 @@ impl Dialog for Picker {
             Some(Nav::Top) => self.move_to(0),
             Some(Nav::Bottom) => self.move_to(usize::MAX),
             None => {
-                let changed = self
-                    .filter
-                    .handle_event(&Event::Key(*key))
-                    .is_some_and(|c| c.value);
-                if changed {
+                if line::edit(&mut self.filter, key) {
                     self.filter_changed();
                 }
             }

@@ -5,8 +5,7 @@
 use super::{Dialog, KeyContext, Outcome, Shape, View};
 use crate::drafts::Draft;
 use crate::form::Field;
-use crate::keymap::{Action, Hint, Scope};
-use crossterm::event::KeyEvent;
+use crate::keymap::{Action, Hint, KeyEvent, Scope};
 use ratatui::text::Line;
 
 /// The dialog's state is the draft itself.

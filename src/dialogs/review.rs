@@ -5,9 +5,8 @@
 use super::{Dialog, KeyContext, Outcome, Shape, View};
 use crate::app::Status;
 use crate::form::{Conflict, Plan};
-use crate::keymap::{Action, Hint, Scope};
+use crate::keymap::{Action, Hint, KeyEvent, Scope};
 use crate::text::sanitize;
-use crossterm::event::KeyEvent;
 use ratatui::text::{Line, Span};
 
 #[derive(Debug, Clone)]

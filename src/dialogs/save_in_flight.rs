@@ -2,9 +2,8 @@
 //! default: any key but "leave now" waits), or go now and leave its outcome unknown.
 
 use super::{Dialog, KeyContext, Outcome, Shape, View};
-use crate::keymap::{Action, Hint, Scope};
+use crate::keymap::{Action, Hint, KeyEvent, Scope};
 use crate::target::Target;
-use crossterm::event::KeyEvent;
 use ratatui::text::Line;
 
 /// Where the user asked to go while a save was in flight: the dialog's state.

@@ -4,6 +4,7 @@
 //! disagree with what is on screen or what would be sent.
 
 mod email;
+pub mod line;
 mod phone;
 mod stored;
 

@@ -7,7 +7,7 @@
 //! field's readline editing uses. Dialogs may answer to plain letters ("y", "n").
 
 use super::chord::KeyChord;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::key::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -76,9 +76,12 @@ pub enum Scope {
     Draft,
     /// A save is in flight: wait for it, or leave now.
     SaveInFlight,
-    /// A dialog with a line of text (the open prompt, the picker's filter): keys that
-    /// type or edit are the text's.
+    /// A dialog with a line of text (the open prompt): keys that type or edit are the
+    /// text's.
     Text,
+    /// The contact picker: a line of text (its filter) over a list, whose failed page the
+    /// reload key tries again.
+    Picker,
     Help,
     /// The review of a new contact.
     Create,
@@ -87,17 +90,23 @@ pub enum Scope {
 }
 
 impl Scope {
-    const ALL: [Scope; 9] = [
+    const ALL: [Scope; 10] = [
         Scope::Form,
         Scope::Review,
         Scope::Question,
         Scope::Draft,
         Scope::SaveInFlight,
         Scope::Text,
+        Scope::Picker,
         Scope::Help,
         Scope::Create,
         Scope::History,
     ];
+
+    /// Keys that type or edit belong to a line of text here, whatever they are bound to.
+    fn edits_text(self) -> bool {
+        matches!(self, Scope::Text | Scope::Picker)
+    }
 }
 
 impl Action {
@@ -209,12 +218,12 @@ impl Action {
         use Scope::*;
         match self {
             Action::Quit | Action::Redraw => &Scope::ALL,
+            Action::Reload => &[Form, Picker],
             Action::NextField
             | Action::PrevField
             | Action::Revert
             | Action::Undo
             | Action::Review
-            | Action::Reload
             | Action::Open
             | Action::Picker
             | Action::Help
@@ -225,10 +234,10 @@ impl Action {
             Action::OpenExisting | Action::CreateAnyway => &[Create],
             Action::UndoSave => &[History],
             Action::Confirm => &[Question],
-            Action::Deny => &[Review, Question, Text, Help, Create, History],
+            Action::Deny => &[Review, Question, Text, Picker, Help, Create, History],
             Action::Restore | Action::DiscardDraft => &[Draft],
             Action::LeaveNow | Action::Wait => &[SaveInFlight],
-            Action::Choose => &[Text],
+            Action::Choose => &[Text, Picker],
         }
     }
 
@@ -246,7 +255,7 @@ impl Action {
     fn where_typing_edits(self) -> bool {
         self.scopes()
             .iter()
-            .all(|s| matches!(s, Scope::Form | Scope::Text))
+            .all(|s| *s == Scope::Form || s.edits_text())
             || self.acts_in(Scope::Form)
     }
 
@@ -558,7 +567,7 @@ impl Keymap {
     fn live_chords(&self, a: Action, scope: Scope) -> impl Iterator<Item = &KeyChord> {
         self.chords(a)
             .iter()
-            .filter(move |c| scope != Scope::Text || !(c.types_text() || c.edits_field()))
+            .filter(move |c| !scope.edits_text() || !(c.types_text() || c.edits_field()))
     }
 
     pub fn chords(&self, a: Action) -> &[KeyChord] {
