@@ -13,8 +13,8 @@ use crate::keymap::{Action, KeyCode, KeyEvent, Nav, Scope};
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let scope = self
-            .overlay
-            .as_ref()
+            .dialogs
+            .open()
             .map_or(Scope::Form, |o| o.dialog().scope());
         let action = self.options.keymap.action_in(&key, scope);
         match action {
@@ -25,8 +25,8 @@ impl App {
             // The open dialog decides (in the quit prompt, pressing it twice quits).
             Some(Action::Quit) => {
                 let outcome = self
-                    .overlay
-                    .as_ref()
+                    .dialogs
+                    .open()
                     .map_or(Outcome::AskToQuit, |o| o.dialog().on_quit());
                 return self.act(outcome);
             }
@@ -37,7 +37,7 @@ impl App {
             return Vec::new();
         }
         let page = self.overlay_page();
-        if let Some(overlay) = &mut self.overlay {
+        if let Some(overlay) = self.dialogs.open_mut() {
             let cx = KeyContext {
                 region: self.options.region,
                 open: self.editing.is_some().then_some(self.contact_id),
@@ -58,7 +58,7 @@ impl App {
             }
             Some(Action::Picker) => return self.open_picker(),
             Some(Action::Help) => {
-                self.overlay = Some(Overlay::Help(Help));
+                self.dialogs.show(Overlay::Help(Help));
                 return Vec::new();
             }
             Some(Action::Review) => return self.open_review(),
@@ -120,12 +120,12 @@ impl App {
                 Vec::new()
             }
             Outcome::Close => {
-                self.overlay = None;
+                self.dialogs.close();
                 Vec::new()
             }
             Outcome::Send { overwrite } => self.send_reviewed(overwrite),
             Outcome::CopyCurl => {
-                let Some(Overlay::Review(review)) = &self.overlay else {
+                let Some(Overlay::Review(review)) = self.dialogs.open() else {
                     return Vec::new();
                 };
                 let curl =
@@ -134,67 +134,62 @@ impl App {
                 vec![Effect::Copy(curl)]
             }
             Outcome::TakeTheirs => {
-                if let Some(Overlay::Review(review)) = self.overlay.take() {
+                if let Some(Overlay::Review(review)) = self.dialogs.close() {
                     self.take_theirs(&review.conflicts);
                 }
                 Vec::new()
             }
             Outcome::DiscardAndLeave(target) => {
-                self.overlay = None;
+                self.dialogs.close();
                 let mut effects = self.discard_draft();
                 effects.extend(self.go(target));
                 effects
             }
             Outcome::DiscardAndQuit => {
-                self.overlay = None;
+                self.dialogs.close();
                 let mut effects = self.discard_draft();
                 effects.extend(self.quit());
                 effects
             }
             Outcome::DiscardAndReload => self.reload_discarding(),
             Outcome::DiscardAndNew => {
-                self.overlay = None;
-                self.queued = None;
+                self.dialogs.close();
+                self.dialogs.forget_waiting();
                 let mut effects = self.discard_draft();
                 effects.extend(self.open_blank());
                 effects
             }
             Outcome::Quit => self.quit(),
             Outcome::AskToQuit => {
-                self.overlay = None;
+                self.dialogs.close();
                 self.request_quit()
             }
             // The edits now live in the form (and in a new draft if the session dies).
-            Outcome::RestoreDraft => match self.overlay.take() {
-                Some(Overlay::RestoreDraft(draft)) => {
-                    self.restore_draft(&draft);
-                    vec![Effect::DeleteDraft {
-                        id: draft.contact_id,
-                    }]
-                }
-                other => {
-                    self.overlay = other;
-                    Vec::new()
-                }
-            },
-            Outcome::DiscardDraft => match self.overlay.take() {
-                Some(Overlay::RestoreDraft(draft)) => vec![Effect::DeleteDraft {
+            Outcome::RestoreDraft => {
+                let Some(Overlay::RestoreDraft(draft)) = self.dialogs.close() else {
+                    return Vec::new();
+                };
+                self.restore_draft(&draft);
+                vec![Effect::DeleteDraft {
                     id: draft.contact_id,
-                }],
-                other => {
-                    self.overlay = other;
-                    Vec::new()
-                }
-            },
-            Outcome::LeaveNow => match self.overlay.take() {
-                Some(Overlay::SaveInFlight(departure)) => self.leave_while_saving(departure),
-                other => {
-                    self.overlay = other;
-                    Vec::new()
-                }
-            },
+                }]
+            }
+            Outcome::DiscardDraft => {
+                let Some(Overlay::RestoreDraft(draft)) = self.dialogs.close() else {
+                    return Vec::new();
+                };
+                vec![Effect::DeleteDraft {
+                    id: draft.contact_id,
+                }]
+            }
+            Outcome::LeaveNow => {
+                let Some(Overlay::SaveInFlight(departure)) = self.dialogs.close() else {
+                    return Vec::new();
+                };
+                self.leave_while_saving(departure)
+            }
             Outcome::Open(target) => {
-                self.overlay = None;
+                self.dialogs.close();
                 self.leave_to(target)
             }
             Outcome::Fetch => self.fetch_for_picker(),
@@ -227,7 +222,7 @@ impl App {
         if self.too_small() {
             return;
         }
-        match &mut self.overlay {
+        match self.dialogs.open_mut() {
             Some(overlay) => {
                 let dialog = overlay.dialog_mut();
                 if let Some(input) = dialog.text_input() {

@@ -11,6 +11,7 @@ mod keys;
 mod load;
 mod navigate;
 pub mod picker;
+mod queue;
 mod requests;
 mod save;
 mod undo;
@@ -351,9 +352,8 @@ pub struct App {
     target: Target,
     /// The open contact; replaced whole when another one (or a reload) arrives.
     editing: Option<Editing>,
-    overlay: Option<Overlay>,
-    /// A dialog a result wanted to show while another was open: it waits its turn.
-    queued: Option<Overlay>,
+    /// The dialog on screen, and those waiting their turn behind it.
+    dialogs: queue::DialogQueue,
     status: Status,
     in_flight: Option<InFlight>,
     last_generation: u64,
@@ -409,8 +409,7 @@ impl App {
             contact_id,
             target: target.clone(),
             editing: None,
-            overlay: None,
-            queued: None,
+            dialogs: queue::DialogQueue::default(),
             status: Status::Idle,
             in_flight: None,
             last_generation: 0,
@@ -555,7 +554,7 @@ impl App {
     }
 
     pub fn overlay(&self) -> Option<&Overlay> {
-        self.overlay.as_ref()
+        self.dialogs.open()
     }
 
     pub fn status(&self) -> &Status {

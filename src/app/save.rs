@@ -75,7 +75,7 @@ impl App {
         };
         match plan {
             Ok(plan) => {
-                let unattended = self.overlay.is_none() && !self.typed_since_request;
+                let unattended = !self.dialogs.is_open() && !self.typed_since_request;
                 if !self.options.confirm_before_save && merge.conflicts.is_empty() && unattended {
                     // Just checked: no second look needed.
                     return self.send_now(plan);
@@ -92,11 +92,12 @@ impl App {
     /// they opened meanwhile it waits its turn, and over typing done since Ctrl-S it
     /// does not pop up at all (the next key was meant for the field).
     fn offer_review(&mut self, plan: Plan, conflicts: Vec<Conflict>) {
-        if self.typed_since_request && self.overlay.is_none() {
+        if self.typed_since_request && !self.dialogs.is_open() {
             self.status = Status::TypedDuringCheck;
             return;
         }
-        self.show(Overlay::Review(Review::new(plan, conflicts)));
+        self.dialogs
+            .show(Overlay::Review(Review::new(plan, conflicts)));
     }
 
     /// Step 2: `r` over a conflict: the conflicting fields take the server's values (the form
@@ -120,7 +121,7 @@ impl App {
     /// Step 3: Enter/y (or `o` over a conflict): one more read, and the save goes out only
     /// if nobody changed the contact while the review was open.
     pub(super) fn send_reviewed(&mut self, overwrite: bool) -> Vec<Effect> {
-        let Some(Overlay::Review(Review { plan, .. })) = self.overlay.take() else {
+        let Some(Overlay::Review(Review { plan, .. })) = self.dialogs.close() else {
             return Vec::new();
         };
         if overwrite && let Some(editing) = &mut self.editing {
@@ -364,7 +365,7 @@ impl App {
 
     /// Leaving, reloading or quitting while the PUT is out: ask first (the default waits).
     pub(super) fn ask_while_saving(&mut self, departure: Departure) -> Vec<Effect> {
-        self.overlay = Some(Overlay::SaveInFlight(departure));
+        self.dialogs.show(Overlay::SaveInFlight(departure));
         Vec::new()
     }
 }

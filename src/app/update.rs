@@ -17,7 +17,7 @@ impl App {
         if !keeps_scroll {
             self.status_scroll = 0;
         }
-        let overlay_before = self.overlay.as_ref().map(std::mem::discriminant);
+        let overlay_before = self.dialogs.open().map(std::mem::discriminant);
         let status_before = std::mem::discriminant(&self.status);
         let effects = self.dispatch(msg);
         // "Not in the journal" is about the last save: it goes when the status moves on,
@@ -28,23 +28,11 @@ impl App {
             self.not_journalled = None;
         }
         // A dialog that waited for another to be answered comes up now.
-        if self.overlay.is_none() {
-            self.overlay = self.queued.take();
-        }
-        if self.overlay.as_ref().map(std::mem::discriminant) != overlay_before {
+        self.dialogs.next();
+        if self.dialogs.open().map(std::mem::discriminant) != overlay_before {
             self.overlay_scroll = 0;
         }
         effects
-    }
-
-    /// Shows `overlay`, or queues it behind the one the user is answering: a result
-    /// never replaces a dialog, so the next key answers the question it was meant for.
-    pub(super) fn show(&mut self, overlay: Overlay) {
-        if self.overlay.is_some() {
-            self.queued = Some(overlay);
-        } else {
-            self.overlay = Some(overlay);
-        }
     }
 
     /// Server text never reaches the form with control characters in it: what is
@@ -167,14 +155,14 @@ impl App {
                 entries,
                 skipped,
             } => {
-                if id == self.contact_id && self.overlay.is_none() {
+                if id == self.contact_id && !self.dialogs.is_open() {
                     self.journal_skipped = skipped;
                 }
                 self.on_history(id, entries);
                 Vec::new()
             }
             Msg::HistoryUnreadable { id, reason } => {
-                if id == self.contact_id && self.overlay.is_none() {
+                if id == self.contact_id && !self.dialogs.is_open() {
                     self.status = Status::JournalUnreadable(reason);
                 }
                 Vec::new()
@@ -188,7 +176,7 @@ impl App {
                 page,
                 result,
             } => self.on_page(generation, page, result),
-            Msg::Click(Hit::Field(f)) if self.overlay.is_none() => {
+            Msg::Click(Hit::Field(f)) if !self.dialogs.is_open() => {
                 if let Some(editing) = &mut self.editing {
                     editing.focus_on(f);
                 }
@@ -290,7 +278,7 @@ impl App {
             return self.ask_while_saving(super::Departure::Quit);
         }
         if self.has_unsaved_changes() {
-            self.overlay = Some(Overlay::Confirm(Confirm::Quit));
+            self.dialogs.show(Overlay::Confirm(Confirm::Quit));
             Vec::new()
         } else {
             self.quit()
@@ -299,7 +287,7 @@ impl App {
 
     pub(super) fn quit(&mut self) -> Vec<Effect> {
         self.quitting = true;
-        self.queued = None;
+        self.dialogs.forget_waiting();
         let mut effects = self.drop_in_flight();
         effects.push(Effect::Quit);
         effects

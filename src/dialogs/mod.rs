@@ -5,7 +5,7 @@
 //! A dialog stays pure: it reads what it needs from a [`View`] (to draw) or a
 //! [`KeyContext`] (to answer a key), changes only itself, and tells the app what to do
 //! with an [`Outcome`]. The app acts on outcomes in one place (`app/keys.rs`) and keeps
-//! the queue of dialogs waiting their turn (`App::show`).
+//! the queue of dialogs waiting their turn (`app/queue.rs`).
 //!
 //! The frame gives every dialog the same border and title, the same scrolling (↑↓
 //! PgUp/PgDn where the dialog scrolls), the same way out (the `deny` keys close it,
