@@ -82,7 +82,7 @@ impl App {
                 .show(Overlay::Create(CreateReview::new(plan, Vec::new())));
             return Vec::new();
         }
-        let (generation, mut effects) = self.begin(0, Pending::Duplicates(Box::new(plan)));
+        let (generation, mut effects) = self.requests.begin(0, Pending::Duplicates(Box::new(plan)));
         effects.push(Effect::Lookup {
             generation,
             targets: keys.lookups(),
@@ -104,7 +104,7 @@ impl App {
     }
 
     fn offer_create(&mut self, plan: Plan, found: Vec<Contact>) {
-        if self.typed_since_request && !self.dialogs.is_open() {
+        if self.requests.typed_since_request && !self.dialogs.is_open() {
             self.status = Status::TypedDuringCheck;
             return;
         }
@@ -133,7 +133,7 @@ impl App {
             existing,
             resent,
         };
-        let (generation, mut effects) = self.begin(0, what);
+        let (generation, mut effects) = self.requests.begin(0, what);
         effects.push(Effect::DeleteDraft { id: 0 });
         effects.push(Effect::Create { generation, patch });
         effects
@@ -188,7 +188,7 @@ impl App {
             existing,
             why,
         };
-        let (generation, mut effects) = self.begin(0, what);
+        let (generation, mut effects) = self.requests.begin(0, what);
         effects.push(Effect::Lookup {
             generation,
             targets: keys.lookups(),
@@ -212,7 +212,7 @@ impl App {
                 None => {
                     self.status = Status::NotCreated {
                         why,
-                        as_of: self.clock.clone(),
+                        as_of: self.requests.clock.clone(),
                     };
                     Vec::new()
                 }
@@ -264,11 +264,12 @@ impl App {
         }]
     }
 
-    pub(super) fn on_history(&mut self, id: u64, entries: Vec<Entry>) {
+    pub(super) fn on_history(&mut self, id: u64, entries: Vec<Entry>, skipped: usize) {
         if id == self.contact_id && !self.dialogs.is_open() {
             self.dialogs.show(Overlay::History(History {
                 entries,
                 selected: 0,
+                skipped,
             }));
         }
     }

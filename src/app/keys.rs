@@ -4,7 +4,6 @@
 //! to the dialog (`dialogs/`), and what the dialog answers is acted on here, in
 //! [`App::act`].
 
-use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
 use crate::dialogs::help::Help;
 use crate::dialogs::{KeyContext, Outcome};
@@ -36,7 +35,7 @@ impl App {
         if self.too_small() {
             return Vec::new();
         }
-        let page = self.overlay_page();
+        let page = self.screen.dialog_page();
         if let Some(overlay) = self.dialogs.open_mut() {
             let cx = KeyContext {
                 region: self.options.region,
@@ -46,7 +45,8 @@ impl App {
             let outcome = overlay.on_key(action, &key, &cx);
             return self.act(outcome);
         }
-        if self.in_flight.is_some() && (key.code == KeyCode::Esc || action == Some(Action::Revert))
+        if self.requests.in_flight.is_some()
+            && (key.code == KeyCode::Esc || action == Some(Action::Revert))
         {
             return self.cancel_in_flight();
         }
@@ -66,22 +66,18 @@ impl App {
             Some(Action::History) => return self.open_history(),
             _ => {}
         }
-        if self
-            .in_flight
-            .as_ref()
-            .is_some_and(|f| matches!(f.what, Pending::Open(_) | Pending::Find(_)))
-        {
+        if self.requests.opening() {
             // This contact is being left: typing into it now would be thrown away.
             self.status = Status::Opening;
             return Vec::new();
         }
         match Nav::of(&key) {
             Some(Nav::PageDown) => {
-                self.scroll_status_by(3);
+                self.screen.scroll_status_by(3);
                 return Vec::new();
             }
             Some(Nav::PageUp) => {
-                self.scroll_status_by(-3);
+                self.screen.scroll_status_by(-3);
                 return Vec::new();
             }
             _ => {}
@@ -89,7 +85,7 @@ impl App {
         let Some(editing) = &mut self.editing else {
             return Vec::new();
         };
-        self.typed_since_request = true;
+        self.requests.typed_since_request = true;
         match action {
             Some(Action::NextField) => editing.next_field(),
             Some(Action::PrevField) => editing.prev_field(),
@@ -104,19 +100,13 @@ impl App {
         Vec::new()
     }
 
-    /// A page in a dialog: most of its visible rows, so nothing is skipped.
-    fn overlay_page(&self) -> i16 {
-        let rows = self.size.map_or(24, |(_, h)| h);
-        i16::try_from(rows.saturating_sub(8).max(2)).unwrap_or(i16::MAX)
-    }
-
     /// What a dialog answered, acted on: the one place where a dialog's outcome reaches
     /// the rest of the app.
     pub(super) fn act(&mut self, outcome: Outcome) -> Vec<Effect> {
         match outcome {
             Outcome::Stay => Vec::new(),
             Outcome::Scroll(rows) => {
-                self.scroll_overlay_by(rows);
+                self.screen.scroll_dialog_by(rows);
                 Vec::new()
             }
             Outcome::Close => {
@@ -205,8 +195,8 @@ impl App {
     /// unknown) and the user goes where they asked.
     fn leave_while_saving(&mut self, departure: Departure) -> Vec<Effect> {
         let id = self.contact_id;
-        let mut effects = self.drop_in_flight();
-        self.left_saving = Some(id);
+        let mut effects = self.requests.drop_in_flight();
+        self.requests.left_saving = Some(id);
         self.status = Status::LeftWhileSaving(id);
         effects.extend(match departure {
             Departure::Open(target) => self.leave_to(target),
@@ -231,16 +221,12 @@ impl App {
                 }
             }
             None => {
-                let opening = self
-                    .in_flight
-                    .as_ref()
-                    .is_some_and(|f| matches!(f.what, Pending::Open(_) | Pending::Find(_)));
-                if opening {
+                if self.requests.opening() {
                     self.status = Status::Opening;
                     return;
                 }
                 if let Some(editing) = &mut self.editing {
-                    self.typed_since_request = true;
+                    self.requests.typed_since_request = true;
                     editing.paste(text);
                 }
             }

@@ -94,7 +94,11 @@ impl App {
         self.target = crate::target::Target::Id(contact.id);
         crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
         let cleaned = std::mem::take(&mut self.cleaned_now);
-        let left = self.left_saving.take().filter(|id| *id != contact.id);
+        let left = self
+            .requests
+            .left_saving
+            .take()
+            .filter(|id| *id != contact.id);
         self.editing = Some(Editing::new(contact, cleaned, self.options.region));
         self.status = left.map_or(Status::Loaded, Status::LeftWhileSaving);
         let mut effects = vec![Effect::SaveRecent(self.recent.clone())];

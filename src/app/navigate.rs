@@ -19,7 +19,7 @@ impl App {
         if self.editing.is_none() {
             self.target = target.clone();
         }
-        let (generation, mut effects) = self.begin(0, Pending::Find(target));
+        let (generation, mut effects) = self.requests.begin(0, Pending::Find(target));
         effects.push(Effect::Find {
             generation,
             email,
@@ -54,7 +54,8 @@ impl App {
                 self.start_load()
             }
             Target::Id(id) => {
-                let (generation, mut effects) = self.begin(id, Pending::Open(Target::Id(id)));
+                let (generation, mut effects) =
+                    self.requests.begin(id, Pending::Open(Target::Id(id)));
                 effects.push(Effect::Load { generation, id });
                 effects
             }
@@ -140,7 +141,7 @@ impl App {
         let Some(page) = picker.needed_page() else {
             return Vec::new();
         };
-        let generation = self.next_generation();
+        let generation = self.requests.next_generation();
         if let Some(Overlay::Picker(picker)) = self.dialogs.open_mut() {
             picker.loading = Some((generation, page));
         }
@@ -154,7 +155,7 @@ impl App {
                 self.act(outcome)
             }
             None => {
-                self.scroll_status_by(lines);
+                self.screen.scroll_status_by(lines);
                 Vec::new()
             }
         }

@@ -75,7 +75,7 @@ impl App {
         };
         match plan {
             Ok(plan) => {
-                let unattended = !self.dialogs.is_open() && !self.typed_since_request;
+                let unattended = !self.dialogs.is_open() && !self.requests.typed_since_request;
                 if !self.options.confirm_before_save && merge.conflicts.is_empty() && unattended {
                     // Just checked: no second look needed.
                     return self.send_now(plan);
@@ -92,7 +92,7 @@ impl App {
     /// they opened meanwhile it waits its turn, and over typing done since Ctrl-S it
     /// does not pop up at all (the next key was meant for the field).
     fn offer_review(&mut self, plan: Plan, conflicts: Vec<Conflict>) {
-        if self.typed_since_request && !self.dialogs.is_open() {
+        if self.requests.typed_since_request && !self.dialogs.is_open() {
             self.status = Status::TypedDuringCheck;
             return;
         }
@@ -171,7 +171,7 @@ impl App {
             plan: Box::new(plan),
             resent,
         };
-        let (generation, mut effects) = self.begin(id, what);
+        let (generation, mut effects) = self.requests.begin(id, what);
         effects.push(Effect::Save {
             generation,
             id,
@@ -212,25 +212,25 @@ impl App {
     /// once more when it ends ([`App::on_waited`]), and Esc cancels it with nothing sent.
     pub(super) fn pause(&mut self, what: Pending, delay: Duration, e: &ApiError) -> Vec<Effect> {
         let id = self.contact_id;
-        let (generation, mut effects) = self.begin(id, what);
-        self.retry = Some((2, delay, e.headline()));
+        let (generation, mut effects) = self.requests.begin(id, what);
+        self.requests.retry = Some((2, delay, e.headline()));
         effects.push(Effect::Wait { generation, delay });
         effects
     }
 
     /// The pause is over: the same body goes out once more.
     pub(super) fn on_waited(&mut self, generation: u64) -> Vec<Effect> {
-        let awaited = self.in_flight.as_ref().is_some_and(|f| {
+        let awaited = self.requests.in_flight.as_ref().is_some_and(|f| {
             f.generation == generation
                 && matches!(f.what, Pending::PauseSave(_) | Pending::PauseCreate { .. })
         });
         if !awaited {
             return Vec::new();
         }
-        let Some(f) = self.in_flight.take() else {
+        let Some(f) = self.requests.in_flight.take() else {
             return Vec::new();
         };
-        self.retry = None;
+        self.requests.retry = None;
         match f.what {
             Pending::PauseSave(plan) => self.send_put(*plan, true),
             Pending::PauseCreate { plan, existing } => self.post(*plan, existing, true),
@@ -301,7 +301,7 @@ impl App {
             why,
             second,
         };
-        let (generation, mut effects) = self.begin(id, what);
+        let (generation, mut effects) = self.requests.begin(id, what);
         effects.push(if second {
             Effect::LoadLater {
                 generation,
@@ -329,7 +329,7 @@ impl App {
                 return Vec::new();
             }
         };
-        let as_of = self.clock.clone();
+        let as_of = self.requests.clock.clone();
         let before = self.record().cloned().unwrap_or_default();
         let settled = Settled::after_reread(&plan.patch, &before, &server);
         if settled.verdict != Verdict::NotStored {

@@ -14,6 +14,8 @@ use ratatui::text::Line;
 pub struct History {
     pub entries: Vec<Entry>,
     pub selected: usize,
+    /// Lines of the journal that could not be read.
+    pub skipped: usize,
 }
 
 impl Dialog for History {
@@ -28,7 +30,7 @@ impl Dialog for History {
     fn shape(&self, view: &View) -> Shape {
         let theme = view.theme;
         let mut out = Vec::new();
-        if let Some(note) = crate::journal::skipped_note(view.journal_skipped) {
+        if let Some(note) = crate::journal::skipped_note(self.skipped) {
             out.push(Line::styled(
                 format!("⚠ {note} (torn or not an entry)"),
                 theme.error(),

@@ -90,8 +90,6 @@ pub struct View<'a> {
     pub paths: &'a Paths,
     /// Rows scrolled, for dialogs that scroll.
     pub scroll: u16,
-    /// Lines of the journal that could not be read, for the history.
-    pub journal_skipped: usize,
 }
 
 /// What a dialog may read to answer a key.

@@ -157,7 +157,6 @@ fn view<'a>(app: &'a App, theme: &'a Theme) -> View<'a> {
         saving: app.is_saving(),
         paths: &app.options().paths,
         scroll: app.overlay_scroll(),
-        journal_skipped: app.journal_skipped(),
     }
 }
 
