@@ -31,6 +31,7 @@ pub use crate::dialogs::save_in_flight::Departure;
 pub use editing::Editing;
 pub use requests::Activity;
 use requests::{Pending, Requests};
+pub use screen::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
@@ -337,11 +338,6 @@ impl Default for AppOptions {
         }
     }
 }
-
-/// Below this the layout cannot show a field and its label; a notice is drawn instead
-/// and nothing acts.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 18;
 
 #[derive(Debug, Clone)]
 pub struct App {

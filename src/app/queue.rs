@@ -2,7 +2,7 @@
 //! replaces the dialog the user is answering (DESIGN.md, "Safety"): what it wants to show
 //! waits here, in the order it came, and comes up once the open one is answered.
 
-use super::Overlay;
+use crate::dialogs::Overlay;
 use std::collections::VecDeque;
 
 #[derive(Debug, Clone, Default)]

@@ -2,7 +2,10 @@
 //! step, and how far the status pane and the open dialog are scrolled, clamped to how far
 //! they could scroll when last drawn.
 
-use super::{MIN_HEIGHT, MIN_WIDTH};
+/// Below this the layout cannot show a field and its label; a notice is drawn instead
+/// and nothing acts.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 18;
 
 #[derive(Debug, Clone)]
 pub(super) struct Screen {
