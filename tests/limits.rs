@@ -6,9 +6,9 @@ mod common;
 
 use common::ada;
 use linq_contact::api::{ApiError, LinqClient};
-use linq_contact::app::picker::{MAX_KEPT, Picker};
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::demo::{DemoServer, Fault};
+use linq_contact::dialogs::picker::{MAX_KEPT, Picker};
 use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::recent::Summary;
 use linq_contact::secret::Token;

@@ -14,7 +14,7 @@ impl App {
         let scope = self
             .dialogs
             .open()
-            .map_or(Scope::Form, |o| o.dialog().scope());
+            .map_or(Scope::Form, |o| o.dialog().handling().scope);
         let action = self.options.keymap.action_in(&key, scope);
         match action {
             // Nothing can be asked on a screen too small to show the question.

@@ -10,7 +10,6 @@ mod editing;
 mod keys;
 mod load;
 mod navigate;
-pub mod picker;
 mod queue;
 mod requests;
 mod save;

@@ -1,12 +1,12 @@
 //! Moving between contacts: the open prompt, the picker, find by e-mail or phone, and
 //! the question before leaving unsaved changes.
 
-use super::picker::Picker;
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact, ContactPage};
 use crate::dialogs::confirm::Confirm;
 use crate::dialogs::open::OpenPrompt;
+use crate::dialogs::picker::Picker;
 use crate::target::Target;
 
 impl App {
