@@ -109,7 +109,7 @@ const fn ctrl(c: char) -> KeyChord {
 /// The bindings table, in the order of [`Action`] (help lists them so). Quit and repaint
 /// act everywhere; two actions may share a chord only where they never act together.
 #[rustfmt::skip]
-const ACTIONS: [Row; 27] = {
+const ACTIONS: &[Row] = {
     use Action as A;
     use KeyCode::*;
     use Scope as S;
@@ -120,7 +120,7 @@ const ACTIONS: [Row; 27] = {
         &[S::Review, S::Question, S::Text, S::Picker, S::Help, S::Create, S::History];
     const NEEDED: bool = true;
     const FREE: bool = false;
-    [
+    &[
         // action, its name in [keys], its default keys;
         //     where it acts, whether [keys] may unbind it, its line in help
         row(A::NextField,    "next_field",    &[key(Tab), key(Down), key(Enter)],
