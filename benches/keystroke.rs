@@ -2,9 +2,9 @@
 //! Budget: under 1 ms at 200×60 in release, also with a huge server error on screen.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::{ApiError, Contact, ErrorBody};
 use linq_contact::app::{App, AppOptions, Effect, Msg};
+use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;

@@ -1,7 +1,7 @@
 //! linq-contact: a keyboard-first terminal editor for one Linq contact at a time.
 //!
-//! The crate is a pure core (`form`, `app`, `ui`) driven by messages, with a thin shell
-//! (`runtime`, `terminal`) that does the IO. See DESIGN.md.
+//! The crate is a pure core (`keymap`, `form`, `dialogs`, `app`, `ui`) driven by
+//! messages, with a thin shell (`runtime`, `terminal`) that does the IO. See DESIGN.md.
 
 pub mod api;
 pub mod app;

@@ -13,8 +13,8 @@ use crossterm::event::KeyCode;
 use linq_contact::api::Contact;
 use linq_contact::app::{App, Effect, Msg, Overlay, Status};
 use linq_contact::dialogs::review::Review;
-use linq_contact::dialogs::{Shape, View};
 use linq_contact::form::{Field, PlanError};
+use linq_contact::ui::dialogs::{Body, View, look};
 use linq_contact::ui::theme::Theme;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -476,9 +476,8 @@ fn review_lines(app: &App) -> Vec<String> {
         saving: false,
         paths: &app.options().paths,
         scroll: 0,
-        journal_skipped: 0,
     };
-    let Shape::Text(lines) = overlay.dialog().shape(&view) else {
+    let Body::Text(lines) = look(overlay, &view).body else {
         panic!("the review is text")
     };
     lines

@@ -22,11 +22,11 @@ mod common;
 use common::ada;
 use common::app::{ctrl, key, loaded};
 
-use crossterm::event::KeyCode;
 use linq_contact::api::{ApiError, Contact, ContactOwner, ContactPage, ContactPatch, ErrorBody};
 use linq_contact::app::{App, Departure, Effect, Msg, Overlay, Status};
 use linq_contact::dialogs::{confirm::Confirm, review::Review};
 use linq_contact::form::Field;
+use linq_contact::keymap::KeyCode;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Duration;

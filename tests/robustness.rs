@@ -5,9 +5,9 @@
 mod common;
 use common::effects::reply;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::{ApiError, Contact, ContactOwner, ErrorBody};
 use linq_contact::app::{App, AppOptions, Effect, Msg};
+use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

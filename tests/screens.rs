@@ -11,12 +11,12 @@ mod common;
 use common::effects::Runner;
 use common::{ada, bodies, first_load};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use linq_contact::api::Contact;
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay};
 use linq_contact::demo::DemoServer;
 use linq_contact::keymap::Keymap;
+use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

@@ -29,7 +29,8 @@ impl App {
             return Vec::new();
         }
         if self.has_unsaved_changes() {
-            self.overlay = Some(Overlay::Confirm(crate::dialogs::confirm::Confirm::New));
+            self.dialogs
+                .show(Overlay::Confirm(crate::dialogs::confirm::Confirm::New));
             return Vec::new();
         }
         self.open_blank()
@@ -77,10 +78,11 @@ impl App {
         let keys = Keys::of(&plan.patch);
         if keys.is_empty() {
             // Nothing to look up: the review opens at once, under the key that asked.
-            self.show(Overlay::Create(CreateReview::new(plan, Vec::new())));
+            self.dialogs
+                .show(Overlay::Create(CreateReview::new(plan, Vec::new())));
             return Vec::new();
         }
-        let (generation, mut effects) = self.begin(0, Pending::Duplicates(Box::new(plan)));
+        let (generation, mut effects) = self.requests.begin(0, Pending::Duplicates(Box::new(plan)));
         effects.push(Effect::Lookup {
             generation,
             targets: keys.lookups(),
@@ -102,16 +104,17 @@ impl App {
     }
 
     fn offer_create(&mut self, plan: Plan, found: Vec<Contact>) {
-        if self.typed_since_request && self.overlay.is_none() {
+        if self.requests.typed_since_request && !self.dialogs.is_open() {
             self.status = Status::TypedDuringCheck;
             return;
         }
-        self.show(Overlay::Create(CreateReview::new(plan, found)));
+        self.dialogs
+            .show(Overlay::Create(CreateReview::new(plan, found)));
     }
 
     /// Step 3: the `POST`.
     pub(super) fn send_create(&mut self) -> Vec<Effect> {
-        let Some(Overlay::Create(review)) = self.overlay.take() else {
+        let Some(Overlay::Create(review)) = self.dialogs.close() else {
             return Vec::new();
         };
         self.post(*review.plan, review.found, false)
@@ -130,7 +133,7 @@ impl App {
             existing,
             resent,
         };
-        let (generation, mut effects) = self.begin(0, what);
+        let (generation, mut effects) = self.requests.begin(0, what);
         effects.push(Effect::DeleteDraft { id: 0 });
         effects.push(Effect::Create { generation, patch });
         effects
@@ -185,7 +188,7 @@ impl App {
             existing,
             why,
         };
-        let (generation, mut effects) = self.begin(0, what);
+        let (generation, mut effects) = self.requests.begin(0, what);
         effects.push(Effect::Lookup {
             generation,
             targets: keys.lookups(),
@@ -209,7 +212,7 @@ impl App {
                 None => {
                     self.status = Status::NotCreated {
                         why,
-                        as_of: self.clock.clone(),
+                        as_of: self.requests.clock.clone(),
                     };
                     Vec::new()
                 }
@@ -261,11 +264,12 @@ impl App {
         }]
     }
 
-    pub(super) fn on_history(&mut self, id: u64, entries: Vec<Entry>) {
-        if id == self.contact_id && self.overlay.is_none() {
-            self.overlay = Some(Overlay::History(History {
+    pub(super) fn on_history(&mut self, id: u64, entries: Vec<Entry>, skipped: usize) {
+        if id == self.contact_id && !self.dialogs.is_open() {
+            self.dialogs.show(Overlay::History(History {
                 entries,
                 selected: 0,
+                skipped,
             }));
         }
     }
@@ -274,7 +278,7 @@ impl App {
     /// edits (one undo step each). A field a colleague changed after that save is a
     /// conflict: taking the save back must not silently undo their change too.
     pub(super) fn put_back(&mut self, entry: &Entry) {
-        self.overlay = None;
+        self.dialogs.close();
         let Some(editing) = &mut self.editing else {
             return;
         };

@@ -4,10 +4,9 @@
 
 use super::undo;
 use crate::api::Contact;
-use crate::form::{Field, Form};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crate::form::{Field, Form, line};
+use crate::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use phonenumber::country::Id as Region;
-use tui_input::backend::crossterm::EventHandler;
 
 #[derive(Debug, Clone)]
 pub struct Editing {
@@ -83,12 +82,7 @@ impl Editing {
     pub(super) fn edit_key(&mut self, key: KeyEvent) {
         let f = self.focus;
         let before = self.form.input(f).clone();
-        let changed = self
-            .form
-            .input_mut(f)
-            .handle_event(&Event::Key(readline_alt(key)))
-            .is_some_and(|c| c.value);
-        if changed {
+        if line::edit(self.form.input_mut(f), &key) {
             let typing = !key.modifiers.contains(KeyModifiers::CONTROL)
                 && matches!(
                     key.code,
@@ -103,7 +97,7 @@ impl Editing {
     pub(super) fn paste(&mut self, text: &str) {
         let f = self.focus;
         let before = self.form.input(f).clone();
-        *self.form.input_mut(f) = with_pasted(&before, text);
+        *self.form.input_mut(f) = line::with_pasted(&before, text);
         self.history.record(f, before, false);
         self.touched(f);
     }
@@ -123,32 +117,4 @@ impl Editing {
     pub(super) fn forget_history(&mut self) {
         self.history.clear();
     }
-}
-
-/// `input` with `text` inserted at the cursor, cleaned to one line: newlines and tabs
-/// become spaces (a pasted line break must never act as Enter), other control
-/// characters are dropped.
-pub(super) fn with_pasted(input: &tui_input::Input, text: &str) -> tui_input::Input {
-    // A Windows line end is one break, so one space.
-    let clean = crate::text::sanitize(&text.replace("\r\n", "\n"));
-    let (value, cursor) = (input.value(), input.cursor());
-    let split = value
-        .char_indices()
-        .nth(cursor)
-        .map_or(value.len(), |(i, _)| i);
-    let new_value = format!("{}{}{}", &value[..split], clean, &value[split..]);
-    tui_input::Input::new(new_value).with_cursor(cursor + clean.chars().count())
-}
-
-/// Terminals report Alt as ALT; the readline bindings of the input widget expect META.
-fn readline_alt(mut key: KeyEvent) -> KeyEvent {
-    if key.modifiers == KeyModifiers::ALT
-        && matches!(
-            key.code,
-            KeyCode::Char('b' | 'f' | 'd') | KeyCode::Backspace
-        )
-    {
-        key.modifiers = KeyModifiers::META;
-    }
-    key
 }

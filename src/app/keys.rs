@@ -1,20 +1,21 @@
 //! Key and paste handling. Modeless: typing always edits the focused field, and plain
-//! letters only act inside dialogs. A key in a dialog goes to the dialog (`dialogs/`);
-//! what the dialog answers is acted on here, in [`App::act`].
+//! letters only act inside dialogs. A key is resolved to its action here, once, in the
+//! scope of what is on screen (the form, or the open dialog); a key in a dialog then goes
+//! to the dialog (`dialogs/`), and what the dialog answers is acted on here, in
+//! [`App::act`].
 
-use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
 use crate::dialogs::help::Help;
 use crate::dialogs::{KeyContext, Outcome};
-use crate::keymap::{Action, Nav};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crate::keymap::{Action, KeyCode, KeyEvent, Nav, Scope};
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if key.kind == KeyEventKind::Release {
-            return Vec::new();
-        }
-        let action = self.options.keymap.action_for(&key);
+        let scope = self
+            .dialogs
+            .open()
+            .map_or(Scope::Form, |o| o.dialog().handling().scope);
+        let action = self.options.keymap.action_in(&key, scope);
         match action {
             // Nothing can be asked on a screen too small to show the question.
             Some(Action::Quit) if self.too_small() && self.has_unsaved_changes() => {
@@ -23,8 +24,8 @@ impl App {
             // The open dialog decides (in the quit prompt, pressing it twice quits).
             Some(Action::Quit) => {
                 let outcome = self
-                    .overlay
-                    .as_ref()
+                    .dialogs
+                    .open()
                     .map_or(Outcome::AskToQuit, |o| o.dialog().on_quit());
                 return self.act(outcome);
             }
@@ -34,18 +35,18 @@ impl App {
         if self.too_small() {
             return Vec::new();
         }
-        let page = self.overlay_page();
-        if let Some(overlay) = &mut self.overlay {
+        let page = self.screen.dialog_page();
+        if let Some(overlay) = self.dialogs.open_mut() {
             let cx = KeyContext {
-                keymap: &self.options.keymap,
                 region: self.options.region,
                 open: self.editing.is_some().then_some(self.contact_id),
                 page,
             };
-            let outcome = overlay.on_key(&key, &cx);
+            let outcome = overlay.on_key(action, &key, &cx);
             return self.act(outcome);
         }
-        if self.in_flight.is_some() && (key.code == KeyCode::Esc || action == Some(Action::Revert))
+        if self.requests.in_flight.is_some()
+            && (key.code == KeyCode::Esc || action == Some(Action::Revert))
         {
             return self.cancel_in_flight();
         }
@@ -57,7 +58,7 @@ impl App {
             }
             Some(Action::Picker) => return self.open_picker(),
             Some(Action::Help) => {
-                self.overlay = Some(Overlay::Help(Help));
+                self.dialogs.show(Overlay::Help(Help));
                 return Vec::new();
             }
             Some(Action::Review) => return self.open_review(),
@@ -65,22 +66,18 @@ impl App {
             Some(Action::History) => return self.open_history(),
             _ => {}
         }
-        if self
-            .in_flight
-            .as_ref()
-            .is_some_and(|f| matches!(f.what, Pending::Open(_) | Pending::Find(_)))
-        {
+        if self.requests.opening() {
             // This contact is being left: typing into it now would be thrown away.
             self.status = Status::Opening;
             return Vec::new();
         }
         match Nav::of(&key) {
             Some(Nav::PageDown) => {
-                self.scroll_status_by(3);
+                self.screen.scroll_status_by(3);
                 return Vec::new();
             }
             Some(Nav::PageUp) => {
-                self.scroll_status_by(-3);
+                self.screen.scroll_status_by(-3);
                 return Vec::new();
             }
             _ => {}
@@ -88,7 +85,7 @@ impl App {
         let Some(editing) = &mut self.editing else {
             return Vec::new();
         };
-        self.typed_since_request = true;
+        self.requests.typed_since_request = true;
         match action {
             Some(Action::NextField) => editing.next_field(),
             Some(Action::PrevField) => editing.prev_field(),
@@ -103,28 +100,22 @@ impl App {
         Vec::new()
     }
 
-    /// A page in a dialog: most of its visible rows, so nothing is skipped.
-    fn overlay_page(&self) -> i16 {
-        let rows = self.size.map_or(24, |(_, h)| h);
-        i16::try_from(rows.saturating_sub(8).max(2)).unwrap_or(i16::MAX)
-    }
-
     /// What a dialog answered, acted on: the one place where a dialog's outcome reaches
     /// the rest of the app.
     pub(super) fn act(&mut self, outcome: Outcome) -> Vec<Effect> {
         match outcome {
             Outcome::Stay => Vec::new(),
             Outcome::Scroll(rows) => {
-                self.scroll_overlay_by(rows);
+                self.screen.scroll_dialog_by(rows);
                 Vec::new()
             }
             Outcome::Close => {
-                self.overlay = None;
+                self.dialogs.close();
                 Vec::new()
             }
             Outcome::Send { overwrite } => self.send_reviewed(overwrite),
             Outcome::CopyCurl => {
-                let Some(Overlay::Review(review)) = &self.overlay else {
+                let Some(Overlay::Review(review)) = self.dialogs.open() else {
                     return Vec::new();
                 };
                 let curl =
@@ -133,67 +124,62 @@ impl App {
                 vec![Effect::Copy(curl)]
             }
             Outcome::TakeTheirs => {
-                if let Some(Overlay::Review(review)) = self.overlay.take() {
+                if let Some(Overlay::Review(review)) = self.dialogs.close() {
                     self.take_theirs(&review.conflicts);
                 }
                 Vec::new()
             }
             Outcome::DiscardAndLeave(target) => {
-                self.overlay = None;
+                self.dialogs.close();
                 let mut effects = self.discard_draft();
                 effects.extend(self.go(target));
                 effects
             }
             Outcome::DiscardAndQuit => {
-                self.overlay = None;
+                self.dialogs.close();
                 let mut effects = self.discard_draft();
                 effects.extend(self.quit());
                 effects
             }
             Outcome::DiscardAndReload => self.reload_discarding(),
             Outcome::DiscardAndNew => {
-                self.overlay = None;
-                self.queued = None;
+                self.dialogs.close();
+                self.dialogs.forget_waiting();
                 let mut effects = self.discard_draft();
                 effects.extend(self.open_blank());
                 effects
             }
             Outcome::Quit => self.quit(),
             Outcome::AskToQuit => {
-                self.overlay = None;
+                self.dialogs.close();
                 self.request_quit()
             }
             // The edits now live in the form (and in a new draft if the session dies).
-            Outcome::RestoreDraft => match self.overlay.take() {
-                Some(Overlay::RestoreDraft(draft)) => {
-                    self.restore_draft(&draft);
-                    vec![Effect::DeleteDraft {
-                        id: draft.contact_id,
-                    }]
-                }
-                other => {
-                    self.overlay = other;
-                    Vec::new()
-                }
-            },
-            Outcome::DiscardDraft => match self.overlay.take() {
-                Some(Overlay::RestoreDraft(draft)) => vec![Effect::DeleteDraft {
+            Outcome::RestoreDraft => {
+                let Some(Overlay::RestoreDraft(draft)) = self.dialogs.close() else {
+                    return Vec::new();
+                };
+                self.restore_draft(&draft);
+                vec![Effect::DeleteDraft {
                     id: draft.contact_id,
-                }],
-                other => {
-                    self.overlay = other;
-                    Vec::new()
-                }
-            },
-            Outcome::LeaveNow => match self.overlay.take() {
-                Some(Overlay::SaveInFlight(departure)) => self.leave_while_saving(departure),
-                other => {
-                    self.overlay = other;
-                    Vec::new()
-                }
-            },
+                }]
+            }
+            Outcome::DiscardDraft => {
+                let Some(Overlay::RestoreDraft(draft)) = self.dialogs.close() else {
+                    return Vec::new();
+                };
+                vec![Effect::DeleteDraft {
+                    id: draft.contact_id,
+                }]
+            }
+            Outcome::LeaveNow => {
+                let Some(Overlay::SaveInFlight(departure)) = self.dialogs.close() else {
+                    return Vec::new();
+                };
+                self.leave_while_saving(departure)
+            }
             Outcome::Open(target) => {
-                self.overlay = None;
+                self.dialogs.close();
                 self.leave_to(target)
             }
             Outcome::Fetch => self.fetch_for_picker(),
@@ -209,8 +195,8 @@ impl App {
     /// unknown) and the user goes where they asked.
     fn leave_while_saving(&mut self, departure: Departure) -> Vec<Effect> {
         let id = self.contact_id;
-        let mut effects = self.drop_in_flight();
-        self.left_saving = Some(id);
+        let mut effects = self.requests.drop_in_flight();
+        self.requests.left_saving = Some(id);
         self.status = Status::LeftWhileSaving(id);
         effects.extend(match departure {
             Departure::Open(target) => self.leave_to(target),
@@ -226,25 +212,21 @@ impl App {
         if self.too_small() {
             return;
         }
-        match &mut self.overlay {
+        match self.dialogs.open_mut() {
             Some(overlay) => {
                 let dialog = overlay.dialog_mut();
                 if let Some(input) = dialog.text_input() {
-                    *input = super::editing::with_pasted(input, text);
+                    *input = crate::form::line::with_pasted(input, text);
                     dialog.text_changed();
                 }
             }
             None => {
-                let opening = self
-                    .in_flight
-                    .as_ref()
-                    .is_some_and(|f| matches!(f.what, Pending::Open(_) | Pending::Find(_)));
-                if opening {
+                if self.requests.opening() {
                     self.status = Status::Opening;
                     return;
                 }
                 if let Some(editing) = &mut self.editing {
-                    self.typed_since_request = true;
+                    self.requests.typed_since_request = true;
                     editing.paste(text);
                 }
             }

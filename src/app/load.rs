@@ -19,7 +19,7 @@ impl App {
             return self.ask_while_saving(super::Departure::Reload);
         }
         if self.has_unsaved_changes() {
-            self.overlay = Some(Overlay::Confirm(Confirm::Reload));
+            self.dialogs.show(Overlay::Confirm(Confirm::Reload));
             Vec::new()
         } else if self.editing.is_none() && !matches!(self.target, crate::target::Target::Id(_)) {
             // Nothing was found yet: "again" means the same lookup.
@@ -32,8 +32,8 @@ impl App {
     /// The edits are dropped when the fresh record arrives, not before: a failed or
     /// cancelled reload leaves them in place.
     pub(super) fn reload_discarding(&mut self) -> Vec<Effect> {
-        self.overlay = None;
-        self.queued = None;
+        self.dialogs.close();
+        self.dialogs.forget_waiting();
         let mut effects = self.discard_draft();
         effects.extend(self.start_load());
         effects
@@ -94,12 +94,16 @@ impl App {
         self.target = crate::target::Target::Id(contact.id);
         crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
         let cleaned = std::mem::take(&mut self.cleaned_now);
-        let left = self.left_saving.take().filter(|id| *id != contact.id);
+        let left = self
+            .requests
+            .left_saving
+            .take()
+            .filter(|id| *id != contact.id);
         self.editing = Some(Editing::new(contact, cleaned, self.options.region));
         self.status = left.map_or(Status::Loaded, Status::LeftWhileSaving);
         let mut effects = vec![Effect::SaveRecent(self.recent.clone())];
         if let Some(draft) = self.draft.take() {
-            self.show(Overlay::RestoreDraft(draft));
+            self.dialogs.show(Overlay::RestoreDraft(draft));
         } else if newly_opened {
             effects.push(Effect::CheckDraft {
                 id: self.contact_id,
@@ -110,11 +114,11 @@ impl App {
 
     pub(super) fn on_draft_found(&mut self, id: u64, draft: Option<Box<Draft>>) {
         if id == self.contact_id
-            && self.overlay.is_none()
+            && !self.dialogs.is_open()
             && !self.has_unsaved_changes()
             && let Some(d) = draft
         {
-            self.overlay = Some(Overlay::RestoreDraft(d));
+            self.dialogs.show(Overlay::RestoreDraft(d));
         }
     }
 

@@ -10,29 +10,32 @@ mod editing;
 mod keys;
 mod load;
 mod navigate;
-pub mod picker;
+mod queue;
 mod requests;
 mod save;
+mod screen;
 mod undo;
 mod update;
 
 use crate::api::{ApiError, Contact, ContactPage, ContactPatch};
 use crate::drafts::Draft;
 use crate::form::{Field, Form, PlanError};
+use crate::keymap::KeyEvent;
 use crate::recent::Summary;
 use crate::target::Target;
-use crossterm::event::KeyEvent;
 use phonenumber::country::Id as Region;
 
 pub use crate::dialogs::Overlay;
 pub use crate::dialogs::save_in_flight::Departure;
 pub use editing::Editing;
 pub use requests::Activity;
-use requests::{InFlight, Pending};
+use requests::{Pending, Requests};
+pub use screen::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Something that happened.
 #[derive(Debug, Clone)]
 pub enum Msg {
+    /// A key pressed, in the crate's own terms (the runtime converts the terminal's).
     Key(KeyEvent),
     Paste(String),
     Resize(u16, u16),
@@ -335,11 +338,6 @@ impl Default for AppOptions {
     }
 }
 
-/// Below this the layout cannot show a field and its label; a notice is drawn instead
-/// and nothing acts.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 18;
-
 #[derive(Debug, Clone)]
 pub struct App {
     options: AppOptions,
@@ -350,45 +348,24 @@ pub struct App {
     target: Target,
     /// The open contact; replaced whole when another one (or a reload) arrives.
     editing: Option<Editing>,
-    overlay: Option<Overlay>,
-    /// A dialog a result wanted to show while another was open: it waits its turn.
-    queued: Option<Overlay>,
+    /// The dialog on screen, and those waiting their turn behind it.
+    dialogs: queue::DialogQueue,
     status: Status,
-    in_flight: Option<InFlight>,
-    last_generation: u64,
-    spinner: usize,
-    /// "retrying in Ns (attempt k)" while a read waits to be tried again.
-    retry: Option<(u32, std::time::Duration, String)>,
+    /// Why the last save's journal entry could not be written; shown with the status
+    /// until the status changes or another entry is written.
+    not_journalled: Option<String>,
+    /// The request in flight and what goes with it.
+    requests: Requests,
+    /// Fields of the record just received that had control characters removed; taken
+    /// by the open contact when it adopts the record.
+    cleaned_now: Vec<Field>,
     /// A draft found on disk, offered once the contact has loaded.
     draft: Option<Box<Draft>>,
     /// Recently opened contacts, newest first (the picker lists them first).
     recent: Vec<Summary>,
-    /// Lines scrolled off the top of the status pane (PgUp/PgDn).
-    status_scroll: u16,
-    /// Rows scrolled in the review or help overlay.
-    overlay_scroll: u16,
-    /// How far the status pane and the overlay can scroll, as the runtime last drew
-    /// them: scrolling is clamped to these so no key press is wasted past the end.
-    scroll_limits: (u16, u16),
+    /// The screen's size, the spinner, scrolling.
+    screen: screen::Screen,
     quitting: bool,
-    /// The terminal's size, when known: below the minimum nothing is shown, so no key
-    /// may act.
-    size: Option<(u16, u16)>,
-    /// The wall-clock time (HH:MM:SS) of the latest result, as the runtime observed it.
-    clock: Option<String>,
-    /// Fields of the record just received that had control characters removed; taken
-    /// by the open contact when it adopts the record.
-    cleaned_now: Vec<Field>,
-    /// A key acted on the form since the request in flight began: a review that becomes
-    /// ready now must not pop up under the user's fingers.
-    typed_since_request: bool,
-    /// A contact left while its save was in flight, to mention once the next one is open.
-    left_saving: Option<u64>,
-    /// Why the last save's journal entry could not be written; shown with the status
-    /// until the status changes or another entry is written.
-    not_journalled: Option<String>,
-    /// Lines of the journal the open history could not read.
-    journal_skipped: usize,
 }
 
 impl App {
@@ -408,26 +385,15 @@ impl App {
             contact_id,
             target: target.clone(),
             editing: None,
-            overlay: None,
-            queued: None,
+            dialogs: queue::DialogQueue::default(),
             status: Status::Idle,
-            in_flight: None,
-            last_generation: 0,
-            spinner: 0,
-            retry: None,
+            not_journalled: None,
+            requests: Requests::default(),
+            cleaned_now: Vec::new(),
             draft: None,
             recent: Vec::new(),
-            status_scroll: 0,
-            overlay_scroll: 0,
-            scroll_limits: (u16::MAX, u16::MAX),
+            screen: screen::Screen::default(),
             quitting: false,
-            size: None,
-            clock: None,
-            cleaned_now: Vec::new(),
-            typed_since_request: false,
-            left_saving: None,
-            not_journalled: None,
-            journal_skipped: 0,
         };
         let effects = match target {
             Target::Id(_) => app.start_load(),
@@ -454,7 +420,7 @@ impl App {
     pub fn draft(&self, api_url: &str, saved_at: &str) -> Option<Draft> {
         // A create that went out may have happened: a draft of it, restored later, would
         // post a second contact. Its outcome is for a lookup to tell, not for a draft.
-        let creating = self.in_flight.as_ref().is_some_and(|f| {
+        let creating = self.requests.in_flight.as_ref().is_some_and(|f| {
             matches!(
                 f.what,
                 Pending::Create { .. } | Pending::VerifyCreate { .. }
@@ -482,15 +448,13 @@ impl App {
     /// The runtime tells the time (HH:MM:SS) before handing over a result, so the
     /// status pane can say "as of" without the core reading a clock.
     pub fn observe_time(&mut self, hhmmss: impl Into<String>) {
-        self.clock = Some(hhmmss.into());
+        self.requests.clock = Some(hhmmss.into());
     }
 
     /// The runtime reports how far the status pane and the open overlay can scroll, as
     /// just drawn.
     pub fn set_scroll_limits(&mut self, status: u16, overlay: u16) {
-        self.scroll_limits = (status, overlay);
-        self.status_scroll = self.status_scroll.min(status);
-        self.overlay_scroll = self.overlay_scroll.min(overlay);
+        self.screen.set_scroll_limits(status, overlay);
     }
 
     /// What the server said about particular fields in its last refusal.
@@ -505,26 +469,19 @@ impl App {
     }
 
     pub fn overlay_scroll(&self) -> u16 {
-        self.overlay_scroll
-    }
-
-    fn scroll_status_by(&mut self, lines: i16) {
-        let max = self.scroll_limits.0;
-        self.status_scroll = self.status_scroll.saturating_add_signed(lines).min(max);
-    }
-
-    fn scroll_overlay_by(&mut self, lines: i16) {
-        let max = self.scroll_limits.1;
-        self.overlay_scroll = self.overlay_scroll.saturating_add_signed(lines).min(max);
+        self.screen.dialog_scroll
     }
 
     pub fn status_scroll(&self) -> u16 {
-        self.status_scroll
+        self.screen.status_scroll
     }
 
     /// (attempt, time left, why the last one failed) while a read waits to retry.
     pub fn retry(&self) -> Option<(u32, std::time::Duration, &str)> {
-        self.retry.as_ref().map(|(a, d, r)| (*a, *d, r.as_str()))
+        self.requests
+            .retry
+            .as_ref()
+            .map(|(a, d, r)| (*a, *d, r.as_str()))
     }
 
     pub fn options(&self) -> &AppOptions {
@@ -554,7 +511,7 @@ impl App {
     }
 
     pub fn overlay(&self) -> Option<&Overlay> {
-        self.overlay.as_ref()
+        self.dialogs.open()
     }
 
     pub fn status(&self) -> &Status {
@@ -566,25 +523,21 @@ impl App {
         self.not_journalled.as_deref()
     }
 
-    /// Lines of the journal the open history (F3) could not read.
-    pub fn journal_skipped(&self) -> usize {
-        self.journal_skipped
-    }
-
     /// A request is in flight: the runtime runs the spinner tick only then.
     pub fn is_busy(&self) -> bool {
-        self.in_flight.is_some()
+        self.requests.in_flight.is_some()
     }
 
     /// A save has gone out and its answer has not come back.
     pub fn is_saving(&self) -> bool {
-        self.in_flight
+        self.requests
+            .in_flight
             .as_ref()
             .is_some_and(|f| matches!(f.what, Pending::Save { .. }))
     }
 
     pub fn spinner(&self) -> usize {
-        self.spinner
+        self.screen.spinner
     }
 
     pub fn has_unsaved_changes(&self) -> bool {
@@ -597,7 +550,6 @@ impl App {
 
     /// Below the minimum size only a notice is drawn: nothing may act unseen.
     pub fn too_small(&self) -> bool {
-        self.size
-            .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
+        self.screen.too_small()
     }
 }

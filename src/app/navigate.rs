@@ -1,12 +1,12 @@
 //! Moving between contacts: the open prompt, the picker, find by e-mail or phone, and
 //! the question before leaving unsaved changes.
 
-use super::picker::Picker;
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact, ContactPage};
 use crate::dialogs::confirm::Confirm;
 use crate::dialogs::open::OpenPrompt;
+use crate::dialogs::picker::Picker;
 use crate::target::Target;
 
 impl App {
@@ -19,7 +19,7 @@ impl App {
         if self.editing.is_none() {
             self.target = target.clone();
         }
-        let (generation, mut effects) = self.begin(0, Pending::Find(target));
+        let (generation, mut effects) = self.requests.begin(0, Pending::Find(target));
         effects.push(Effect::Find {
             generation,
             email,
@@ -34,7 +34,7 @@ impl App {
         if self.is_saving() {
             self.ask_while_saving(Departure::Open(target))
         } else if self.has_unsaved_changes() {
-            self.overlay = Some(Overlay::Confirm(Confirm::Leave(target)));
+            self.dialogs.show(Overlay::Confirm(Confirm::Leave(target)));
             Vec::new()
         } else {
             self.go(target)
@@ -44,9 +44,9 @@ impl App {
     /// Opens `target` now. The current contact stays on screen (edits included) until
     /// the new one has arrived: a mistyped id or a missing contact costs nothing.
     pub(super) fn go(&mut self, target: Target) -> Vec<Effect> {
-        self.overlay = None;
+        self.dialogs.close();
         // A review or draft question about the contact being left is moot.
-        self.queued = None;
+        self.dialogs.forget_waiting();
         match target {
             Target::Id(id) if self.editing.is_none() => {
                 self.contact_id = id;
@@ -54,7 +54,8 @@ impl App {
                 self.start_load()
             }
             Target::Id(id) => {
-                let (generation, mut effects) = self.begin(id, Pending::Open(Target::Id(id)));
+                let (generation, mut effects) =
+                    self.requests.begin(id, Pending::Open(Target::Id(id)));
                 effects.push(Effect::Load { generation, id });
                 effects
             }
@@ -111,7 +112,7 @@ impl App {
         page: u32,
         result: Result<ContactPage, ApiError>,
     ) -> Vec<Effect> {
-        let Some(Overlay::Picker(picker)) = &mut self.overlay else {
+        let Some(Overlay::Picker(picker)) = self.dialogs.open_mut() else {
             return Vec::new();
         };
         if picker.loading != Some((generation, page)) {
@@ -122,38 +123,39 @@ impl App {
     }
 
     pub(super) fn open_prompt(&mut self) {
-        self.overlay = Some(Overlay::Open(OpenPrompt::default()));
+        self.dialogs.show(Overlay::Open(OpenPrompt::default()));
     }
 
     pub(super) fn open_picker(&mut self) -> Vec<Effect> {
-        self.overlay = Some(Overlay::Picker(Box::new(Picker::new(self.recent.clone()))));
+        self.dialogs
+            .show(Overlay::Picker(Box::new(Picker::new(self.recent.clone()))));
         self.fetch_for_picker()
     }
 
     /// Asks for the page the picker needs next, if any; never while a page is out or
     /// after a failure.
     pub(super) fn fetch_for_picker(&mut self) -> Vec<Effect> {
-        let Some(Overlay::Picker(picker)) = &self.overlay else {
+        let Some(Overlay::Picker(picker)) = self.dialogs.open() else {
             return Vec::new();
         };
         let Some(page) = picker.needed_page() else {
             return Vec::new();
         };
-        let generation = self.next_generation();
-        if let Some(Overlay::Picker(picker)) = &mut self.overlay {
+        let generation = self.requests.next_generation();
+        if let Some(Overlay::Picker(picker)) = self.dialogs.open_mut() {
             picker.loading = Some((generation, page));
         }
         vec![Effect::ListPage { generation, page }]
     }
 
     pub(super) fn on_scroll(&mut self, lines: i16) -> Vec<Effect> {
-        match &mut self.overlay {
+        match self.dialogs.open_mut() {
             Some(overlay) => {
                 let outcome = overlay.dialog_mut().on_wheel(lines);
                 self.act(outcome)
             }
             None => {
-                self.scroll_status_by(lines);
+                self.screen.scroll_status_by(lines);
                 Vec::new()
             }
         }

@@ -1,6 +1,7 @@
 //! The one request in flight: what it is for, the generation its answer must carry, and
-//! the contact it asked about. Every answer passes [`App::take_answer`], the single place
-//! where stale answers, answers of another kind and records of another contact are
+//! the contact it asked about, with what goes with it (the retry countdown, whether the
+//! user typed since it began). Every answer passes [`Requests::take_answer`], the single
+//! place where stale answers, answers of another kind and records of another contact are
 //! turned away.
 
 use super::{App, Effect};
@@ -75,6 +76,23 @@ impl Pending {
     }
 }
 
+/// The request in flight and what goes with it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Requests {
+    pub in_flight: Option<InFlight>,
+    /// The generation of the latest request; each new one takes the next.
+    last_generation: u64,
+    /// "retrying in Ns (attempt k)" while a read waits to be tried again.
+    pub retry: Option<(u32, std::time::Duration, String)>,
+    /// A key acted on the form since the request in flight began: a review that becomes
+    /// ready now must not pop up under the user's fingers.
+    pub typed_since_request: bool,
+    /// The wall-clock time (HH:MM:SS) of the latest result, as the runtime observed it.
+    pub clock: Option<String>,
+    /// A contact left while its save was in flight, to mention once the next one is open.
+    pub left_saving: Option<u64>,
+}
+
 #[derive(Debug, Clone)]
 pub(super) struct InFlight {
     pub generation: u64,
@@ -97,21 +115,20 @@ pub enum Activity<'a> {
     Verifying(&'a str),
 }
 
-impl App {
-    /// What is in flight, if anything.
-    pub fn activity(&self) -> Option<Activity<'_>> {
-        let f = self.in_flight.as_ref()?;
-        Some(match &f.what {
-            Pending::Load { .. } => Activity::Loading(f.id),
-            Pending::Find(t) | Pending::Open(t) => Activity::Finding(t),
-            Pending::Check | Pending::Confirm(_) => Activity::Checking,
-            Pending::Save { .. } => Activity::Saving,
-            Pending::Create { .. } => Activity::Creating,
-            Pending::PauseSave(_) | Pending::PauseCreate { .. } => Activity::Pausing,
-            Pending::Duplicates(_) => Activity::Checking,
-            Pending::VerifyCreate { why, .. } => Activity::Verifying(why),
-            Pending::Verify { why, .. } => Activity::Verifying(why),
-        })
+impl Requests {
+    /// A contact is being opened (by id, or found by e-mail or phone): the one on screen
+    /// is being left.
+    pub(super) fn opening(&self) -> bool {
+        self.in_flight
+            .as_ref()
+            .is_some_and(|f| matches!(f.what, Pending::Open(_) | Pending::Find(_)))
+    }
+
+    /// The request of this generation is the one in flight.
+    pub(super) fn awaits(&self, generation: u64) -> bool {
+        self.in_flight
+            .as_ref()
+            .is_some_and(|f| f.generation == generation)
     }
 
     pub(super) fn next_generation(&mut self) -> u64 {
@@ -122,31 +139,15 @@ impl App {
     /// Awaits a new request of kind `what` about contact `id`; returns the generation
     /// its answer must carry, and the cancel of a request it replaces.
     pub(super) fn begin(&mut self, id: u64, what: Pending) -> (u64, Vec<Effect>) {
-        let replaced = self
-            .in_flight
-            .take()
-            .map(|f| Effect::Cancel {
-                generation: f.generation,
-            })
-            .into_iter()
-            .collect();
+        let replaced = self.drop_in_flight();
         let generation = self.next_generation();
         self.in_flight = Some(InFlight {
             generation,
             id,
             what,
         });
-        self.retry = None;
         self.typed_since_request = false;
         (generation, replaced)
-    }
-
-    /// Starts a read of the open contact; what its answer means depends on `what`.
-    pub(super) fn start_read(&mut self, what: Pending) -> Vec<Effect> {
-        let id = self.contact_id;
-        let (generation, mut effects) = self.begin(id, what);
-        effects.push(Effect::Load { generation, id });
-        effects
     }
 
     /// Takes the request in flight if `generation` is the one awaited and it expects an
@@ -188,5 +189,31 @@ impl App {
             })
             .into_iter()
             .collect()
+    }
+}
+
+impl App {
+    /// What is in flight, if anything.
+    pub fn activity(&self) -> Option<Activity<'_>> {
+        let f = self.requests.in_flight.as_ref()?;
+        Some(match &f.what {
+            Pending::Load { .. } => Activity::Loading(f.id),
+            Pending::Find(t) | Pending::Open(t) => Activity::Finding(t),
+            Pending::Check | Pending::Confirm(_) => Activity::Checking,
+            Pending::Save { .. } => Activity::Saving,
+            Pending::Create { .. } => Activity::Creating,
+            Pending::PauseSave(_) | Pending::PauseCreate { .. } => Activity::Pausing,
+            Pending::Duplicates(_) => Activity::Checking,
+            Pending::VerifyCreate { why, .. } => Activity::Verifying(why),
+            Pending::Verify { why, .. } => Activity::Verifying(why),
+        })
+    }
+
+    /// Starts a read of the open contact; what its answer means depends on `what`.
+    pub(super) fn start_read(&mut self, what: Pending) -> Vec<Effect> {
+        let id = self.contact_id;
+        let (generation, mut effects) = self.requests.begin(id, what);
+        effects.push(Effect::Load { generation, id });
+        effects
     }
 }

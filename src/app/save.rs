@@ -75,7 +75,7 @@ impl App {
         };
         match plan {
             Ok(plan) => {
-                let unattended = self.overlay.is_none() && !self.typed_since_request;
+                let unattended = !self.dialogs.is_open() && !self.requests.typed_since_request;
                 if !self.options.confirm_before_save && merge.conflicts.is_empty() && unattended {
                     // Just checked: no second look needed.
                     return self.send_now(plan);
@@ -92,11 +92,12 @@ impl App {
     /// they opened meanwhile it waits its turn, and over typing done since Ctrl-S it
     /// does not pop up at all (the next key was meant for the field).
     fn offer_review(&mut self, plan: Plan, conflicts: Vec<Conflict>) {
-        if self.typed_since_request && self.overlay.is_none() {
+        if self.requests.typed_since_request && !self.dialogs.is_open() {
             self.status = Status::TypedDuringCheck;
             return;
         }
-        self.show(Overlay::Review(Review::new(plan, conflicts)));
+        self.dialogs
+            .show(Overlay::Review(Review::new(plan, conflicts)));
     }
 
     /// Step 2: `r` over a conflict: the conflicting fields take the server's values (the form
@@ -120,7 +121,7 @@ impl App {
     /// Step 3: Enter/y (or `o` over a conflict): one more read, and the save goes out only
     /// if nobody changed the contact while the review was open.
     pub(super) fn send_reviewed(&mut self, overwrite: bool) -> Vec<Effect> {
-        let Some(Overlay::Review(Review { plan, .. })) = self.overlay.take() else {
+        let Some(Overlay::Review(Review { plan, .. })) = self.dialogs.close() else {
             return Vec::new();
         };
         if overwrite && let Some(editing) = &mut self.editing {
@@ -170,7 +171,7 @@ impl App {
             plan: Box::new(plan),
             resent,
         };
-        let (generation, mut effects) = self.begin(id, what);
+        let (generation, mut effects) = self.requests.begin(id, what);
         effects.push(Effect::Save {
             generation,
             id,
@@ -211,25 +212,25 @@ impl App {
     /// once more when it ends ([`App::on_waited`]), and Esc cancels it with nothing sent.
     pub(super) fn pause(&mut self, what: Pending, delay: Duration, e: &ApiError) -> Vec<Effect> {
         let id = self.contact_id;
-        let (generation, mut effects) = self.begin(id, what);
-        self.retry = Some((2, delay, e.headline()));
+        let (generation, mut effects) = self.requests.begin(id, what);
+        self.requests.retry = Some((2, delay, e.headline()));
         effects.push(Effect::Wait { generation, delay });
         effects
     }
 
     /// The pause is over: the same body goes out once more.
     pub(super) fn on_waited(&mut self, generation: u64) -> Vec<Effect> {
-        let awaited = self.in_flight.as_ref().is_some_and(|f| {
+        let awaited = self.requests.in_flight.as_ref().is_some_and(|f| {
             f.generation == generation
                 && matches!(f.what, Pending::PauseSave(_) | Pending::PauseCreate { .. })
         });
         if !awaited {
             return Vec::new();
         }
-        let Some(f) = self.in_flight.take() else {
+        let Some(f) = self.requests.in_flight.take() else {
             return Vec::new();
         };
-        self.retry = None;
+        self.requests.retry = None;
         match f.what {
             Pending::PauseSave(plan) => self.send_put(*plan, true),
             Pending::PauseCreate { plan, existing } => self.post(*plan, existing, true),
@@ -300,7 +301,7 @@ impl App {
             why,
             second,
         };
-        let (generation, mut effects) = self.begin(id, what);
+        let (generation, mut effects) = self.requests.begin(id, what);
         effects.push(if second {
             Effect::LoadLater {
                 generation,
@@ -328,7 +329,7 @@ impl App {
                 return Vec::new();
             }
         };
-        let as_of = self.clock.clone();
+        let as_of = self.requests.clock.clone();
         let before = self.record().cloned().unwrap_or_default();
         let settled = Settled::after_reread(&plan.patch, &before, &server);
         if settled.verdict != Verdict::NotStored {
@@ -364,7 +365,7 @@ impl App {
 
     /// Leaving, reloading or quitting while the PUT is out: ask first (the default waits).
     pub(super) fn ask_while_saving(&mut self, departure: Departure) -> Vec<Effect> {
-        self.overlay = Some(Overlay::SaveInFlight(departure));
+        self.dialogs.show(Overlay::SaveInFlight(departure));
         Vec::new()
     }
 }

@@ -4,7 +4,7 @@ use super::requests::Pending;
 use super::{App, Effect, Hit, Msg, Overlay, Status};
 use crate::api::Contact;
 use crate::dialogs::confirm::Confirm;
-use crossterm::event::KeyCode;
+use crate::keymap::KeyCode;
 
 impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
@@ -15,9 +15,9 @@ impl App {
             _ => false,
         };
         if !keeps_scroll {
-            self.status_scroll = 0;
+            self.screen.status_scroll = 0;
         }
-        let overlay_before = self.overlay.as_ref().map(std::mem::discriminant);
+        let overlay_before = self.dialogs.open().map(std::mem::discriminant);
         let status_before = std::mem::discriminant(&self.status);
         let effects = self.dispatch(msg);
         // "Not in the journal" is about the last save: it goes when the status moves on,
@@ -28,23 +28,11 @@ impl App {
             self.not_journalled = None;
         }
         // A dialog that waited for another to be answered comes up now.
-        if self.overlay.is_none() {
-            self.overlay = self.queued.take();
-        }
-        if self.overlay.as_ref().map(std::mem::discriminant) != overlay_before {
-            self.overlay_scroll = 0;
+        self.dialogs.next();
+        if self.dialogs.open().map(std::mem::discriminant) != overlay_before {
+            self.screen.dialog_scroll = 0;
         }
         effects
-    }
-
-    /// Shows `overlay`, or queues it behind the one the user is answering: a result
-    /// never replaces a dialog, so the next key answers the question it was meant for.
-    pub(super) fn show(&mut self, overlay: Overlay) {
-        if self.overlay.is_some() {
-            self.queued = Some(overlay);
-        } else {
-            self.overlay = Some(overlay);
-        }
     }
 
     /// Server text never reaches the form with control characters in it: what is
@@ -63,12 +51,12 @@ impl App {
                 Vec::new()
             }
             Msg::Resize(w, h) => {
-                self.size = Some((w, h));
+                self.screen.size = Some((w, h));
                 Vec::new()
             }
             Msg::Tick => {
                 if self.is_busy() {
-                    self.spinner = self.spinner.wrapping_add(1);
+                    self.screen.spinner = self.screen.spinner.wrapping_add(1);
                 }
                 Vec::new()
             }
@@ -78,26 +66,22 @@ impl App {
                 delay,
                 reason,
             } => {
-                if self
-                    .in_flight
-                    .as_ref()
-                    .is_some_and(|f| f.generation == generation)
-                {
-                    self.retry = Some((attempt, delay, reason));
+                if self.requests.awaits(generation) {
+                    self.requests.retry = Some((attempt, delay, reason));
                 }
                 Vec::new()
             }
             Msg::Found { generation, result } => {
-                let awaited = self.in_flight.as_ref().is_some_and(|f| {
+                let awaited = self.requests.in_flight.as_ref().is_some_and(|f| {
                     f.generation == generation && matches!(f.what, Pending::Find(_))
                 });
                 if !awaited {
                     return Vec::new();
                 }
-                let Some(f) = self.in_flight.take() else {
+                let Some(f) = self.requests.in_flight.take() else {
                     return Vec::new();
                 };
-                self.retry = None;
+                self.requests.retry = None;
                 let result = result.map(|c| c.map(|raw| self.clean(raw)));
                 match f.what {
                     Pending::Find(target) => self.on_found(&target, result),
@@ -105,7 +89,7 @@ impl App {
                 }
             }
             Msg::LookedUp { generation, result } => {
-                let awaited = self.in_flight.as_ref().is_some_and(|f| {
+                let awaited = self.requests.in_flight.as_ref().is_some_and(|f| {
                     f.generation == generation
                         && matches!(
                             f.what,
@@ -115,10 +99,10 @@ impl App {
                 if !awaited {
                     return Vec::new();
                 }
-                let Some(f) = self.in_flight.take() else {
+                let Some(f) = self.requests.in_flight.take() else {
                     return Vec::new();
                 };
-                self.retry = None;
+                self.requests.retry = None;
                 let result = result.map(|found| {
                     found
                         .into_iter()
@@ -137,11 +121,9 @@ impl App {
             }
             Msg::Waited { generation } => self.on_waited(generation),
             Msg::Counted { generation, left } => {
-                if let Some(retry) = self.retry.as_mut()
-                    && self
-                        .in_flight
-                        .as_ref()
-                        .is_some_and(|f| f.generation == generation)
+                let awaited = self.requests.awaits(generation);
+                if let Some(retry) = self.requests.retry.as_mut()
+                    && awaited
                 {
                     retry.1 = left;
                 }
@@ -150,7 +132,7 @@ impl App {
             Msg::Created { generation, result } => {
                 let expects = |p: &Pending| matches!(p, Pending::Create { .. });
                 // A create has no id to ask about: take_answer's id check does not apply.
-                match self.take_answer(generation, expects, result) {
+                match self.requests.take_answer(generation, expects, result) {
                     Some((
                         Pending::Create {
                             plan,
@@ -167,14 +149,11 @@ impl App {
                 entries,
                 skipped,
             } => {
-                if id == self.contact_id && self.overlay.is_none() {
-                    self.journal_skipped = skipped;
-                }
-                self.on_history(id, entries);
+                self.on_history(id, entries, skipped);
                 Vec::new()
             }
             Msg::HistoryUnreadable { id, reason } => {
-                if id == self.contact_id && self.overlay.is_none() {
+                if id == self.contact_id && !self.dialogs.is_open() {
                     self.status = Status::JournalUnreadable(reason);
                 }
                 Vec::new()
@@ -188,7 +167,7 @@ impl App {
                 page,
                 result,
             } => self.on_page(generation, page, result),
-            Msg::Click(Hit::Field(f)) if self.overlay.is_none() => {
+            Msg::Click(Hit::Field(f)) if !self.dialogs.is_open() => {
                 if let Some(editing) = &mut self.editing {
                     editing.focus_on(f);
                 }
@@ -207,7 +186,9 @@ impl App {
                 Vec::new()
             }
             Msg::Loaded { generation, result } => {
-                let Some((what, result)) = self.take_answer(generation, Pending::is_read, result)
+                let Some((what, result)) =
+                    self.requests
+                        .take_answer(generation, Pending::is_read, result)
                 else {
                     return Vec::new();
                 };
@@ -231,7 +212,7 @@ impl App {
             }
             Msg::Saved { generation, result } => {
                 let expects = |p: &Pending| matches!(p, Pending::Save { .. });
-                match self.take_answer(generation, expects, result) {
+                match self.requests.take_answer(generation, expects, result) {
                     Some((Pending::Save { plan, resent }, result)) => {
                         let result = result.map(|raw| self.clean(raw));
                         self.on_saved(result, *plan, resent)
@@ -245,10 +226,10 @@ impl App {
     /// Esc while a request is in flight: abandon it. An abandoned save may still have
     /// reached the server, so its outcome is checked with a read.
     pub(super) fn cancel_in_flight(&mut self) -> Vec<Effect> {
-        let Some(what) = self.in_flight.as_ref().map(|f| f.what.clone()) else {
+        let Some(what) = self.requests.in_flight.as_ref().map(|f| f.what.clone()) else {
             return Vec::new();
         };
-        let mut effects = self.drop_in_flight();
+        let mut effects = self.requests.drop_in_flight();
         self.status = match what {
             Pending::Save { plan, .. } => {
                 effects.extend(self.cancel_save(*plan));
@@ -290,7 +271,7 @@ impl App {
             return self.ask_while_saving(super::Departure::Quit);
         }
         if self.has_unsaved_changes() {
-            self.overlay = Some(Overlay::Confirm(Confirm::Quit));
+            self.dialogs.show(Overlay::Confirm(Confirm::Quit));
             Vec::new()
         } else {
             self.quit()
@@ -299,8 +280,8 @@ impl App {
 
     pub(super) fn quit(&mut self) -> Vec<Effect> {
         self.quitting = true;
-        self.queued = None;
-        let mut effects = self.drop_in_flight();
+        self.dialogs.forget_waiting();
+        let mut effects = self.requests.drop_in_flight();
         effects.push(Effect::Quit);
         effects
     }

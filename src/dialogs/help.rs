@@ -1,79 +1,14 @@
-//! F1: every binding as configured (the form's, then the dialogs'), and where the config,
-//! log and drafts are.
+//! F1: every binding as configured, and where the config, log and drafts are. It only
+//! scrolls and closes.
 
-use super::{Dialog, KeyContext, Outcome, Shape, View};
-use crate::keymap::{Action, Hint, Scope, fixed_keys};
-use crossterm::event::KeyEvent;
-use ratatui::text::{Line, Span};
+use super::contract::{Dialog, Handling};
+use crate::keymap::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Help;
 
 impl Dialog for Help {
-    fn scope(&self) -> Scope {
-        Scope::Help
-    }
-
-    fn title(&self, _view: &View) -> String {
-        "Help".into()
-    }
-
-    fn shape(&self, view: &View) -> Shape {
-        let theme = view.theme;
-        let keymap = view.keymap;
-        let row = |keys: String, what: &str| {
-            Line::from(vec![
-                Span::styled(format!("{keys:<22}"), theme.key()),
-                Span::raw(what.to_string()),
-            ])
-        };
-        let section = |in_dialogs: bool| {
-            let bound = Action::ALL
-                .into_iter()
-                .filter(move |a| a.in_dialogs() == in_dialogs)
-                .map(|a| row(keymap.label(a), a.describe()));
-            let fixed = fixed_keys()
-                .into_iter()
-                .filter(move |(_, _, d)| *d == in_dialogs)
-                .map(|(keys, what, _)| row(keys, &what));
-            bound.chain(fixed).collect::<Vec<_>>()
-        };
-        let mut out = section(false);
-        out.push(Line::from(""));
-        out.push(Line::styled("In dialogs", theme.heading()));
-        out.extend(section(true));
-        out.push(Line::from(""));
-        let paths = view.paths;
-        for (what, path) in [
-            ("config file", &paths.config),
-            ("log file", &paths.log),
-            ("drafts", &paths.drafts),
-        ] {
-            out.push(Line::from(vec![
-                Span::styled(format!("{what:<12}"), theme.heading()),
-                Span::raw(if path.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    path.clone()
-                }),
-            ]));
-        }
-        Shape::Text(out)
-    }
-
-    fn hints(&self, _view: &View) -> Vec<Hint> {
-        Vec::new()
-    }
-
-    fn way_out(&self) -> Option<&'static str> {
-        Some("close")
-    }
-
-    fn scrolls(&self) -> bool {
-        true
-    }
-
-    fn on_key(&mut self, _action: Option<Action>, _key: &KeyEvent, _cx: &KeyContext) -> Outcome {
-        Outcome::Stay
+    fn handling(&self) -> Handling {
+        Handling::closes(Scope::Help, "close").scrolling()
     }
 }

@@ -5,6 +5,7 @@
 
 mod email;
 mod fields;
+pub mod line;
 mod phone;
 mod stored;
 

@@ -7,15 +7,13 @@
 //! field's readline editing uses. Dialogs may answer to plain letters ("y", "n").
 
 use super::chord::KeyChord;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::key::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Every rebindable action: the form's first, then the dialogs'.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
+/// Every rebindable action: the form's first, then the dialogs'. What each one is (its
+/// name, its default keys, where it acts, its line in help) is its row of `ACTIONS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     NextField,
     PrevField,
@@ -62,6 +60,138 @@ pub enum Action {
     UndoSave,
 }
 
+/// One action, described once.
+struct Row {
+    action: Action,
+    /// The name in the config file's `[keys]` table.
+    name: &'static str,
+    /// The chords that trigger it by default (DESIGN.md, "Keys"), the main one first.
+    keys: &'static [KeyChord],
+    /// Where it acts.
+    scopes: &'static [Scope],
+    /// Without a key for it the user could neither save nor leave, or a dialog could not
+    /// be answered: the `[keys]` table may not unbind it.
+    needs_a_key: bool,
+    /// Its line in help.
+    help: &'static str,
+}
+
+const fn row(
+    action: Action,
+    name: &'static str,
+    keys: &'static [KeyChord],
+    scopes: &'static [Scope],
+    needs_a_key: bool,
+    help: &'static str,
+) -> Row {
+    Row {
+        action,
+        name,
+        keys,
+        scopes,
+        needs_a_key,
+        help,
+    }
+}
+
+const fn key(code: KeyCode) -> KeyChord {
+    KeyChord::new(code, KeyModifiers::NONE)
+}
+
+const fn letter(c: char) -> KeyChord {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> KeyChord {
+    KeyChord::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// The bindings table, in the order of [`Action`] (help lists them so). Quit and repaint
+/// act everywhere; two actions may share a chord only where they never act together.
+#[rustfmt::skip]
+const ACTIONS: &[Row] = {
+    use Action as A;
+    use KeyCode::*;
+    use Scope as S;
+    const FORM: &[Scope] = &[S::Form];
+    const EVERYWHERE: &[Scope] = &Scope::ALL;
+    /// Every dialog that can be closed without an answer.
+    const WAY_OUT: &[Scope] =
+        &[S::Review, S::Question, S::Text, S::Picker, S::Help, S::Create, S::History];
+    const NEEDED: bool = true;
+    const FREE: bool = false;
+    &[
+        // action, its name in [keys], its default keys;
+        //     where it acts, whether [keys] may unbind it, its line in help
+        row(A::NextField,    "next_field",    &[key(Tab), key(Down), key(Enter)],
+            FORM,                    FREE,   "next field"),
+        row(A::PrevField,    "prev_field",    &[key(BackTab), key(Up)],
+            FORM,                    FREE,   "previous field"),
+        row(A::Revert,       "revert",        &[key(Esc)],
+            FORM,                    FREE,   "revert field · cancel request"),
+        row(A::Undo,         "undo",          &[ctrl('z')],
+            FORM,                    FREE,   "undo, across fields"),
+        row(A::Review,       "review",        &[ctrl('s'), key(F(2))],
+            FORM,                    NEEDED, "review what will be sent"),
+        row(A::Reload,       "reload",        &[ctrl('r')],
+            &[S::Form, S::Picker],   FREE,   "reload from the server"),
+        row(A::Open,         "open",          &[ctrl('o')],
+            FORM,                    FREE,   "open by id, e-mail or phone"),
+        row(A::Picker,       "picker",        &[ctrl('p')],
+            FORM,                    FREE,   "pick from the contact list"),
+        row(A::Redraw,       "redraw",        &[ctrl('l')],
+            EVERYWHERE,              FREE,   "repaint the screen"),
+        row(A::Help,         "help",          &[key(F(1))],
+            FORM,                    FREE,   "this help"),
+        row(A::Quit,         "quit",          &[ctrl('q'), ctrl('c')],
+            EVERYWHERE,              NEEDED, "quit (asks if unsaved)"),
+        row(A::Send,         "send",          &[key(Enter), letter('y')],
+            &[S::Review, S::Create], NEEDED, "review: send"),
+        row(A::CopyCurl,     "copy_curl",     &[letter('c')],
+            &[S::Review],            FREE,   "review: copy the request as curl"),
+        row(A::Overwrite,    "overwrite",     &[letter('o')],
+            &[S::Review],            FREE,   "conflict: send yours over theirs"),
+        row(A::TakeTheirs,   "take_theirs",   &[letter('r')],
+            &[S::Review],            FREE,   "conflict: take theirs, keep other edits"),
+        row(A::Confirm,      "confirm",       &[letter('y')],
+            &[S::Question],          NEEDED, "yes: discard the edits and go"),
+        row(A::Deny,         "deny",          &[letter('n'), key(Esc)],
+            WAY_OUT,                 NEEDED, "no · back · close the dialog"),
+        row(A::Restore,      "restore",       &[letter('y')],
+            &[S::Draft],             NEEDED, "unsent edits: put them back"),
+        row(A::DiscardDraft, "discard_draft", &[letter('n')],
+            &[S::Draft],             NEEDED, "unsent edits: delete them"),
+        row(A::LeaveNow,     "leave_now",     &[letter('l')],
+            &[S::SaveInFlight],      FREE,   "save in flight: leave without waiting"),
+        row(A::Wait,         "wait",          &[key(Enter), key(Esc)],
+            &[S::SaveInFlight],      FREE,   "save in flight: wait (any other key too)"),
+        row(A::Choose,       "choose",        &[key(Enter)],
+            &[S::Text, S::Picker],   NEEDED, "open what is typed or selected"),
+        row(A::New,          "new",           &[ctrl('n')],
+            FORM,                    FREE,   "new contact (empty form)"),
+        row(A::History,      "history",       &[key(F(3))],
+            FORM,                    FREE,   "saves made here to this contact"),
+        row(A::OpenExisting, "open_existing", &[letter('e')],
+            &[S::Create],            FREE,   "new contact: open the one that exists"),
+        row(A::CreateAnyway, "create_anyway", &[letter('a')],
+            &[S::Create],            FREE,   "new contact: create it despite a match"),
+        row(A::UndoSave,     "undo_save",     &[letter('u')],
+            &[S::History],           FREE,   "history: put back the values before that save"),
+    ]
+};
+
+// The table is in the order of `Action`, so an action's row is found by its number.
+const _: () = {
+    let mut i = 0;
+    while i < ACTIONS.len() {
+        assert!(
+            ACTIONS[i].action as usize == i,
+            "ACTIONS is not in the order of Action"
+        );
+        i += 1;
+    }
+};
+
 /// Where keys are read: the form, or one kind of dialog. An action acts only in its
 /// scopes, so two actions may share a chord when they never act in the same place (`y`
 /// sends in the review and says yes to a question).
@@ -76,9 +206,12 @@ pub enum Scope {
     Draft,
     /// A save is in flight: wait for it, or leave now.
     SaveInFlight,
-    /// A dialog with a line of text (the open prompt, the picker's filter): keys that
-    /// type or edit are the text's.
+    /// A dialog with a line of text (the open prompt): keys that type or edit are the
+    /// text's.
     Text,
+    /// The contact picker: a line of text (its filter) over a list, whose failed page the
+    /// reload key tries again.
+    Picker,
     Help,
     /// The review of a new contact.
     Create,
@@ -87,115 +220,49 @@ pub enum Scope {
 }
 
 impl Scope {
-    const ALL: [Scope; 9] = [
+    const ALL: [Scope; 10] = [
         Scope::Form,
         Scope::Review,
         Scope::Question,
         Scope::Draft,
         Scope::SaveInFlight,
         Scope::Text,
+        Scope::Picker,
         Scope::Help,
         Scope::Create,
         Scope::History,
     ];
+
+    /// Keys that type or edit belong to a line of text here, whatever they are bound to.
+    fn edits_text(self) -> bool {
+        matches!(self, Scope::Text | Scope::Picker)
+    }
 }
 
 impl Action {
     /// In the order help lists them.
-    pub const ALL: [Action; 27] = [
-        Action::NextField,
-        Action::PrevField,
-        Action::Revert,
-        Action::Undo,
-        Action::Review,
-        Action::Reload,
-        Action::Open,
-        Action::Picker,
-        Action::Redraw,
-        Action::Help,
-        Action::Quit,
-        Action::Send,
-        Action::CopyCurl,
-        Action::Overwrite,
-        Action::TakeTheirs,
-        Action::Confirm,
-        Action::Deny,
-        Action::Restore,
-        Action::DiscardDraft,
-        Action::LeaveNow,
-        Action::Wait,
-        Action::Choose,
-        Action::New,
-        Action::History,
-        Action::OpenExisting,
-        Action::CreateAnyway,
-        Action::UndoSave,
-    ];
+    pub const ALL: [Action; ACTIONS.len()] = {
+        let mut all = [Action::NextField; ACTIONS.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = ACTIONS[i].action;
+            i += 1;
+        }
+        all
+    };
+
+    fn row(self) -> &'static Row {
+        &ACTIONS[self as usize]
+    }
 
     /// The name used in the config file's `[keys]` table.
     pub fn name(self) -> &'static str {
-        match self {
-            Action::NextField => "next_field",
-            Action::PrevField => "prev_field",
-            Action::Revert => "revert",
-            Action::Undo => "undo",
-            Action::Review => "review",
-            Action::Reload => "reload",
-            Action::Open => "open",
-            Action::Picker => "picker",
-            Action::Redraw => "redraw",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Send => "send",
-            Action::CopyCurl => "copy_curl",
-            Action::Overwrite => "overwrite",
-            Action::TakeTheirs => "take_theirs",
-            Action::Confirm => "confirm",
-            Action::Deny => "deny",
-            Action::Restore => "restore",
-            Action::DiscardDraft => "discard_draft",
-            Action::LeaveNow => "leave_now",
-            Action::Wait => "wait",
-            Action::Choose => "choose",
-            Action::New => "new",
-            Action::History => "history",
-            Action::OpenExisting => "open_existing",
-            Action::CreateAnyway => "create_anyway",
-            Action::UndoSave => "undo_save",
-        }
+        self.row().name
     }
 
     /// One line for the help overlay.
     pub fn describe(self) -> &'static str {
-        match self {
-            Action::NextField => "next field",
-            Action::PrevField => "previous field",
-            Action::Revert => "revert field · cancel request",
-            Action::Undo => "undo, across fields",
-            Action::Review => "review what will be sent",
-            Action::Reload => "reload from the server",
-            Action::Open => "open by id, e-mail or phone",
-            Action::Picker => "pick from the contact list",
-            Action::Redraw => "repaint the screen",
-            Action::Help => "this help",
-            Action::Quit => "quit (asks if unsaved)",
-            Action::Send => "review: send",
-            Action::CopyCurl => "review: copy the request as curl",
-            Action::Overwrite => "conflict: send yours over theirs",
-            Action::TakeTheirs => "conflict: take theirs, keep other edits",
-            Action::Confirm => "yes: discard the edits and go",
-            Action::Deny => "no · back · close the dialog",
-            Action::Restore => "unsent edits: put them back",
-            Action::DiscardDraft => "unsent edits: delete them",
-            Action::LeaveNow => "save in flight: leave without waiting",
-            Action::Wait => "save in flight: wait (any other key too)",
-            Action::Choose => "open what is typed or selected",
-            Action::New => "new contact (empty form)",
-            Action::History => "saves made here to this contact",
-            Action::OpenExisting => "new contact: open the one that exists",
-            Action::CreateAnyway => "new contact: create it despite a match",
-            Action::UndoSave => "history: put back the values before that save",
-        }
+        self.row().help
     }
 
     /// Accepts the config name, also spelt with dashes (`next-field`).
@@ -204,32 +271,9 @@ impl Action {
         Action::ALL.into_iter().find(|a| a.name() == wanted)
     }
 
-    /// Where the action acts. Quit and repaint act everywhere.
+    /// Where the action acts.
     fn scopes(self) -> &'static [Scope] {
-        use Scope::*;
-        match self {
-            Action::Quit | Action::Redraw => &Scope::ALL,
-            Action::NextField
-            | Action::PrevField
-            | Action::Revert
-            | Action::Undo
-            | Action::Review
-            | Action::Reload
-            | Action::Open
-            | Action::Picker
-            | Action::Help
-            | Action::New
-            | Action::History => &[Form],
-            Action::Send => &[Review, Create],
-            Action::CopyCurl | Action::Overwrite | Action::TakeTheirs => &[Review],
-            Action::OpenExisting | Action::CreateAnyway => &[Create],
-            Action::UndoSave => &[History],
-            Action::Confirm => &[Question],
-            Action::Deny => &[Review, Question, Text, Help, Create, History],
-            Action::Restore | Action::DiscardDraft => &[Draft],
-            Action::LeaveNow | Action::Wait => &[SaveInFlight],
-            Action::Choose => &[Text],
-        }
+        self.row().scopes
     }
 
     pub fn acts_in(self, scope: Scope) -> bool {
@@ -246,24 +290,12 @@ impl Action {
     fn where_typing_edits(self) -> bool {
         self.scopes()
             .iter()
-            .all(|s| matches!(s, Scope::Form | Scope::Text))
+            .all(|s| *s == Scope::Form || s.edits_text())
             || self.acts_in(Scope::Form)
     }
 
-    /// Without a key for these the user could neither save nor leave, or a dialog could
-    /// not be answered.
     fn needs_a_key(self) -> bool {
-        matches!(
-            self,
-            Action::Review
-                | Action::Quit
-                | Action::Send
-                | Action::Confirm
-                | Action::Deny
-                | Action::Restore
-                | Action::DiscardDraft
-                | Action::Choose
-        )
+        self.row().needs_a_key
     }
 
     fn shares_a_scope_with(self, other: Action) -> bool {
@@ -274,6 +306,23 @@ impl Action {
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// An action is written as its name in `[keys]`.
+impl serde::Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Action, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Action::ALL
+            .into_iter()
+            .find(|a| a.name() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown action \"{name}\"")))
     }
 }
 
@@ -410,47 +459,11 @@ pub struct Keymap {
 }
 
 impl Default for Keymap {
-    /// The bindings of DESIGN.md, "Keys", and the dialogs' answers.
+    /// Every action's default keys, from the table.
     fn default() -> Keymap {
-        use KeyCode::*;
-        let none = KeyModifiers::NONE;
-        let ctrl = |c| KeyChord::new(Char(c), KeyModifiers::CONTROL);
-        let key = |code| KeyChord::new(code, none);
-        let letter = |c| KeyChord::new(Char(c), none);
-        let bindings = Action::ALL
-            .into_iter()
-            .map(|a| {
-                let chords = match a {
-                    Action::NextField => vec![key(Tab), key(Down), key(Enter)],
-                    Action::PrevField => vec![key(BackTab), key(Up)],
-                    Action::Revert => vec![key(Esc)],
-                    Action::Undo => vec![ctrl('z')],
-                    Action::Review => vec![ctrl('s'), key(F(2))],
-                    Action::Reload => vec![ctrl('r')],
-                    Action::Open => vec![ctrl('o')],
-                    Action::Picker => vec![ctrl('p')],
-                    Action::Redraw => vec![ctrl('l')],
-                    Action::Help => vec![key(F(1))],
-                    Action::Quit => vec![ctrl('q'), ctrl('c')],
-                    Action::Send => vec![key(Enter), letter('y')],
-                    Action::CopyCurl => vec![letter('c')],
-                    Action::Overwrite => vec![letter('o')],
-                    Action::TakeTheirs => vec![letter('r')],
-                    Action::Confirm => vec![letter('y')],
-                    Action::Deny => vec![letter('n'), key(Esc)],
-                    Action::Restore => vec![letter('y')],
-                    Action::DiscardDraft => vec![letter('n')],
-                    Action::LeaveNow => vec![letter('l')],
-                    Action::Wait => vec![key(Enter), key(Esc)],
-                    Action::Choose => vec![key(Enter)],
-                    Action::New => vec![ctrl('n')],
-                    Action::History => vec![key(F(3))],
-                    Action::OpenExisting => vec![letter('e')],
-                    Action::CreateAnyway => vec![letter('a')],
-                    Action::UndoSave => vec![letter('u')],
-                };
-                (a, chords)
-            })
+        let bindings = ACTIONS
+            .iter()
+            .map(|row| (row.action, row.keys.to_vec()))
             .collect();
         Keymap { bindings }
     }
@@ -558,7 +571,7 @@ impl Keymap {
     fn live_chords(&self, a: Action, scope: Scope) -> impl Iterator<Item = &KeyChord> {
         self.chords(a)
             .iter()
-            .filter(move |c| scope != Scope::Text || !(c.types_text() || c.edits_field()))
+            .filter(move |c| !scope.edits_text() || !(c.types_text() || c.edits_field()))
     }
 
     pub fn chords(&self, a: Action) -> &[KeyChord] {

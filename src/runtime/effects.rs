@@ -6,8 +6,8 @@
 use super::Session;
 use crate::api::ApiError;
 use crate::api::retry::Backoff;
-use crate::app::picker::PAGE_SIZE;
 use crate::app::{Effect, Msg};
+use crate::dialogs::picker::PAGE_SIZE;
 use crate::journal::Journal;
 use crate::target::Target;
 use std::collections::HashMap;

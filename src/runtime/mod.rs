@@ -1,8 +1,9 @@
-//! The event loop: terminal input, request results and signals become messages; the
-//! app's effects become requests. The loop sleeps until something arrives: no redraw
+//! The event loop: terminal input (converted at the edge, `input.rs`), request results
+//! and signals become messages; the app's effects become requests. The loop sleeps until something arrives: no redraw
 //! while idle, and the spinner tick runs only while a request is in flight.
 
 mod effects;
+mod input;
 
 pub use effects::EffectRunner;
 
@@ -13,7 +14,7 @@ use crate::drafts::{Draft, DraftStore};
 use crate::target::Target;
 use crate::terminal::TerminalGuard;
 use crate::ui;
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -89,37 +90,6 @@ fn install_panic_draft_hook() {
 
 fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-}
-
-/// With `LINQ_CONTACT_CRASH_DRILL=1`, F12 panics on purpose: the end-to-end tests use it
-/// to prove that a crash restores the terminal and keeps the unsent edits as a draft.
-fn crash_drill(event: &Event) {
-    use crossterm::event::KeyCode;
-    if let Event::Key(k) = event
-        && k.code == KeyCode::F(12)
-        && std::env::var_os("LINQ_CONTACT_CRASH_DRILL").is_some_and(|v| v == "1")
-    {
-        panic!("crash drill (F12 with LINQ_CONTACT_CRASH_DRILL=1)");
-    }
-}
-
-/// Terminal events the app cares about; everything else does not wake a redraw.
-fn to_msg(event: Event, app: &App, drawn: &ui::Drawn) -> Option<Msg> {
-    use crossterm::event::{MouseButton, MouseEventKind};
-    match event {
-        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
-        Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-        Event::Mouse(m) => match m.kind {
-            MouseEventKind::Down(MouseButton::Left) => {
-                drawn.hit(app, m.column, m.row).map(Msg::Click)
-            }
-            MouseEventKind::ScrollDown => Some(Msg::Scroll(3)),
-            MouseEventKind::ScrollUp => Some(Msg::Scroll(-3)),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// Runs the editor in the real terminal until the user quits or a signal arrives.
@@ -199,8 +169,8 @@ where
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => {
-                    crash_drill(&event);
-                    to_msg(event, &app, &drawn)
+                    input::crash_drill(&event);
+                    input::to_msg(event, &app, &drawn)
                 }
                 Some(Err(e)) => {
                     runner.settle_journal().await;

@@ -1,17 +1,17 @@
-//! Drawing: pure functions from `&App` to cells. No state lives here.
+//! Drawing: pure functions from `&App` to cells, the dialogs' included (`dialogs/`). No
+//! state lives here.
 
+pub mod dialogs;
 mod errors;
 mod form;
-pub(crate) mod picker;
 mod status;
 pub mod theme;
 pub(crate) mod widgets;
 
-pub(crate) use form::short_time;
-
 use crate::app::{App, Hit, MIN_HEIGHT, MIN_WIDTH};
-use crate::dialogs::View;
+use crate::dialogs::Overlay;
 use crate::keymap::{Action, Hint, Keys, Scope};
+use dialogs::{Look, View};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -86,14 +86,15 @@ pub fn draw(app: &App, frame: &mut Frame) -> Drawn {
         draw_too_small(frame, area);
         return Drawn::default();
     };
+    let view = view(app, &theme);
+    // The open dialog's look, worked out once for its frame and the footer.
+    let dialog = app.overlay().map(|o| (o, dialogs::look(o, &view)));
     draw_header(app, &theme, frame, areas.header);
     let cursor = form::draw(app, &theme, frame, areas.form);
     let status_scroll_max = status::draw(app, &theme, frame, areas.status);
-    draw_footer(app, &theme, frame, areas.footer);
-    let (cursor, overlay_scroll_max) = match app.overlay() {
-        Some(overlay) => {
-            crate::dialogs::frame::draw(overlay, &view(app, &theme), frame, areas.body)
-        }
+    draw_footer(app, dialog.as_ref(), &theme, frame, areas.footer);
+    let (cursor, overlay_scroll_max) = match dialog {
+        Some((overlay, look)) => dialogs::frame::draw(overlay, look, &view, frame, areas.body),
         None => (cursor, 0),
     };
     if let Some(pos) = cursor {
@@ -157,7 +158,6 @@ fn view<'a>(app: &'a App, theme: &'a Theme) -> View<'a> {
         saving: app.is_saving(),
         paths: &app.options().paths,
         scroll: app.overlay_scroll(),
-        journal_skipped: app.journal_skipped(),
     }
 }
 
@@ -192,10 +192,16 @@ fn form_hints(app: &App) -> Vec<Hint> {
 }
 
 /// The open dialog's hint line, or the form's.
-fn draw_footer(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_footer(
+    app: &App,
+    dialog: Option<&(&Overlay, Look)>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let keymap = &app.options().keymap;
-    let hints: Vec<(String, String)> = match app.overlay() {
-        Some(overlay) => overlay.hint_line(&view(app, theme), true),
+    let hints: Vec<(String, String)> = match dialog {
+        Some((overlay, look)) => dialogs::hint_line(overlay.dialog(), look, keymap, true),
         None => form_hints(app)
             .into_iter()
             .filter_map(|h| Some((keymap.hint_keys(&h.keys, Scope::Form)?, h.label)))

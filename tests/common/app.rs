@@ -3,10 +3,10 @@
 #![allow(dead_code)]
 
 use super::ada;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::{Contact, ContactPatch};
 use linq_contact::app::{Activity, App, AppOptions, Effect, Msg};
 use linq_contact::form::Field;
+use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -17,8 +17,25 @@ pub fn options() -> AppOptions {
     }
 }
 
-pub fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+/// A key, named with the crate's key codes or the terminal library's.
+pub trait Code {
+    fn code(self) -> KeyCode;
+}
+
+impl Code for KeyCode {
+    fn code(self) -> KeyCode {
+        self
+    }
+}
+
+impl Code for crossterm::event::KeyCode {
+    fn code(self) -> KeyCode {
+        KeyCode::try_from(self).expect("a key the editor knows")
+    }
+}
+
+pub fn key(code: impl Code) -> Msg {
+    Msg::Key(KeyEvent::new(code.code(), KeyModifiers::NONE))
 }
 
 pub fn ctrl(c: char) -> Msg {
@@ -100,7 +117,7 @@ pub fn review_against(app: &mut App, server: Contact) {
 
 /// Presses `code` in the review; the app takes one more look at the server, answered
 /// with `server`. Returns what the app does next.
-pub fn confirm(app: &mut App, code: KeyCode, server: Contact) -> Vec<Effect> {
+pub fn confirm(app: &mut App, code: impl Code, server: Contact) -> Vec<Effect> {
     let effects = app.update(key(code));
     let [Effect::Load { generation, .. }] = effects[..] else {
         panic!("sending must re-read the contact first, got {effects:?}");

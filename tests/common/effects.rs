@@ -3,9 +3,9 @@
 //! real server on loopback and feeds the answers back in.
 #![allow(dead_code)]
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::api::{ApiError, Contact, LinqClient};
 use linq_contact::app::{App, Effect, Msg};
+use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::secret::Token;
 use std::collections::VecDeque;
 use std::time::Duration;

@@ -1,17 +1,45 @@
-//! The contact picker's table: filter line, column heads, contacts, a note.
+//! The contact picker, over the whole body: filter line, column heads, contacts, a note;
+//! its count in the frame's corner, its hints in the footer.
 
-use super::theme::Theme;
-use super::widgets;
-use crate::app::picker::{MAX_KEPT, Picker, Row};
+use super::{Body, Draw, Look, View};
+use crate::dialogs::picker::{MAX_KEPT, Picker, Row};
+use crate::keymap::{Action, Hint, Keys};
 use crate::text::sanitize;
+use crate::ui::theme::Theme;
+use crate::ui::widgets;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+impl Draw for Picker {
+    fn look(&self, _view: &View) -> Look {
+        let mut look = Look::new(
+            "Open a contact",
+            Body::Fill,
+            vec![
+                Hint::keys([Keys::Move], "move"),
+                Hint::keys([Keys::Typing], "filter"),
+                Hint::of(Action::Choose, "open"),
+            ],
+        );
+        look.note = match self.total_count() {
+            Some(n) => Some(format!(" {n} contacts ")),
+            None if self.loading.is_some() => Some(" loading… ".into()),
+            None => None,
+        };
+        look
+    }
+
+    fn draw_inside(&self, view: &View, frame: &mut Frame, inner: Rect) -> Option<Position> {
+        let retry = view.keymap.short_label(Action::Reload);
+        draw_table(self, &retry, view.theme, frame, inner)
+    }
+}
+
 /// Draws the picker inside its dialog frame (`inner`); returns where the cursor goes (the
 /// filter line). `retry` names the key that asks again for a page that failed.
-pub fn draw(
+fn draw_table(
     picker: &Picker,
     retry: &str,
     theme: &Theme,
@@ -91,7 +119,7 @@ pub fn draw(
             let hint = format!(" · {retry} to try again");
             let room = usize::from(note_row.width).saturating_sub(widgets::width(&hint));
             let error = widgets::fit(
-                &format!("✗ {}", sanitize(&super::errors::headline(e))),
+                &format!("✗ {}", sanitize(&crate::ui::errors::headline(e))),
                 room,
             );
             Line::styled(format!("{error}{hint}"), theme.error())

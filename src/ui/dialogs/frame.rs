@@ -1,7 +1,8 @@
 //! The one frame every dialog sits in: cleared space, a border with the title, the
 //! contents (wrapped and scrolled, or drawn by the dialog), and the hint line.
 
-use super::{Overlay, Shape, View};
+use super::{Body, Look, View, drawing, hint_line};
+use crate::dialogs::Overlay;
 use crate::keymap::{Keys, Scope};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::wrapped_rows;
@@ -13,27 +14,32 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 /// Text dialogs are at most this wide, so lines stay readable on wide terminals.
 const TEXT_WIDTH: u16 = 90;
 
-/// Draws `overlay` over `area` (the body of the screen). Returns where the cursor goes,
-/// for a dialog with a line of text, and how far the dialog can scroll.
+/// Draws `overlay`, which looks as `look`, over `area` (the body of the screen). Returns
+/// where the cursor goes, for a dialog with a line of text, and how far the dialog can
+/// scroll.
 pub fn draw(
     overlay: &Overlay,
+    look: Look,
     view: &View,
     frame: &mut Frame,
     area: Rect,
 ) -> (Option<Position>, u16) {
-    let dialog = overlay.dialog();
-    let hints = hint_spans(&overlay.hint_line(view, false), view.theme);
+    let hints = hint_spans(
+        &hint_line(overlay.dialog(), &look, view.keymap, false),
+        view.theme,
+    );
     let block = Block::bordered()
-        .title(format!(" {} ", dialog.title(view)))
+        .title(format!(" {} ", look.title))
         .border_style(view.theme.heading())
         .padding(Padding::horizontal(1));
-    match dialog.shape(view) {
-        Shape::Text(mut lines) => {
+    let dialog = drawing(overlay);
+    match look.body {
+        Body::Text(mut lines) => {
             lines.push(Line::from(""));
             lines.push(hints);
             draw_text(lines, block, view, frame, area)
         }
-        Shape::Box { width, height } => {
+        Body::Box { width, height } => {
             let popup = centred(area, area.width.saturating_sub(4).min(width), height);
             clear_around(frame, popup, area);
             let inner = block.inner(popup);
@@ -41,17 +47,17 @@ pub fn draw(
             let [inside, hint_row] =
                 Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
             frame.render_widget(Paragraph::new(hints), hint_row);
-            (dialog.draw(view, frame, inside), 0)
+            (dialog.draw_inside(view, frame, inside), 0)
         }
-        Shape::Fill => {
+        Body::Fill => {
             frame.render_widget(Clear, area);
-            let block = match dialog.note() {
+            let block = match look.note {
                 Some(note) => block.title_bottom(Line::from(note).right_aligned()),
                 None => block,
             };
             let inner = block.inner(area);
             frame.render_widget(block, area);
-            (dialog.draw(view, frame, inner), 0)
+            (dialog.draw_inside(view, frame, inner), 0)
         }
     }
 }
@@ -101,7 +107,7 @@ fn clear_around(frame: &mut Frame, popup: Rect, area: Rect) {
     frame.render_widget(Clear, popup.outer(Margin::new(1, 0)).intersection(area));
 }
 
-pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
@@ -112,7 +118,7 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// "y yes · n/Esc no", keys in the key style.
-pub fn hint_spans(hints: &[(String, String)], theme: &Theme) -> Line<'static> {
+fn hint_spans(hints: &[(String, String)], theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for (i, (keys, what)) in hints.iter().enumerate() {
         if i > 0 {
