@@ -286,6 +286,17 @@ fn human_duration(d: Duration) -> String {
     }
 }
 
+/// A non-2xx answer with an empty body, `retry_after` seconds: the error the crate's
+/// unit tests of retries and write outcomes start from.
+#[cfg(test)]
+pub(crate) fn http_error(status: u16, retry_after: Option<u64>) -> ApiError {
+    ApiError::Http {
+        status,
+        body: ErrorBody::Empty,
+        retry_after: retry_after.map(Duration::from_secs),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

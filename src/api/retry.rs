@@ -54,15 +54,7 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ErrorBody;
-
-    fn http(status: u16, retry_after: Option<u64>) -> ApiError {
-        ApiError::Http {
-            status,
-            body: ErrorBody::Empty,
-            retry_after: retry_after.map(Duration::from_secs),
-        }
-    }
+    use crate::api::error::http_error;
 
     #[test]
     fn doubles_up_to_the_cap_then_gives_up() {
@@ -71,7 +63,7 @@ mod tests {
             base: Duration::from_secs(1),
             cap: Duration::from_secs(5),
         };
-        let e = http(503, None);
+        let e = http_error(503, None);
         let delays: Vec<_> = (1..=6).map(|n| b.delay(n, &e)).collect();
         let s = Duration::from_secs;
         assert_eq!(
@@ -91,12 +83,12 @@ mod tests {
     fn honours_retry_after_and_skips_permanent_errors() {
         let b = Backoff::default();
         assert_eq!(
-            b.delay(1, &http(429, Some(7))),
+            b.delay(1, &http_error(429, Some(7))),
             Some(Duration::from_secs(7))
         );
-        assert_eq!(b.delay(1, &http(429, Some(3600))), None);
-        assert_eq!(b.delay(1, &http(404, None)), None);
-        assert_eq!(b.delay(1, &http(422, None)), None);
+        assert_eq!(b.delay(1, &http_error(429, Some(3600))), None);
+        assert_eq!(b.delay(1, &http_error(404, None)), None);
+        assert_eq!(b.delay(1, &http_error(422, None)), None);
         let refused = ApiError::Connect {
             url: "http://127.0.0.1:1".into(),
             reason: "connection refused".into(),
