@@ -18,7 +18,7 @@ use crate::dialogs::create::CreateReview;
 use crate::dialogs::history::History;
 use crate::form::{Field, Form, Plan};
 use crate::journal::Entry;
-use crate::protocol::{AfterFailure, Keys, after_failure, created_among};
+use crate::protocol::{Keys, created_among};
 use crate::target::Target;
 
 impl App {
@@ -97,19 +97,10 @@ impl App {
         result: Result<Vec<Contact>, ApiError>,
     ) -> Vec<Effect> {
         match result {
-            Ok(found) => self.offer_create(plan, found),
+            Ok(found) => self.offer(Overlay::Create(CreateReview::new(plan, found))),
             Err(e) => self.status = Status::CheckFailed(e),
         }
         Vec::new()
-    }
-
-    fn offer_create(&mut self, plan: Plan, found: Vec<Contact>) {
-        if self.requests.typed_since_request && !self.dialogs.is_open() {
-            self.status = Status::TypedDuringCheck;
-            return;
-        }
-        self.dialogs
-            .show(Overlay::Create(CreateReview::new(plan, found)));
     }
 
     /// Step 3: the `POST`.
@@ -151,20 +142,16 @@ impl App {
             Ok(created) => return self.adopt_created(created, &plan, false),
             Err(e) => e,
         };
-        match after_failure(&e, resent) {
-            AfterFailure::Refused | AfterFailure::ComeBack(_) => {
-                self.refused(e);
-                Vec::new()
-            }
-            AfterFailure::WaitAndResend(delay) => {
-                let what = Pending::PauseCreate {
-                    plan: Box::new(plan),
-                    existing,
-                };
-                self.pause(what, delay, &e)
-            }
-            AfterFailure::Verify => self.verify_create(plan, existing, e.headline()),
-        }
+        self.write_failed(
+            e,
+            resent,
+            (plan, existing),
+            |(plan, existing)| Pending::PauseCreate {
+                plan: Box::new(plan),
+                existing,
+            },
+            |app, (plan, existing), why| app.verify_create(plan, existing, why),
+        )
     }
 
     /// A create whose outcome is unknown (no usable answer, or cancelled on its way):

@@ -80,7 +80,7 @@ impl App {
                     // Just checked: no second look needed.
                     return self.send_now(plan);
                 }
-                self.offer_review(plan, merge.conflicts);
+                self.offer(Overlay::Review(Review::new(plan, merge.conflicts)));
             }
             Err(PlanError::NothingChanged) => self.status = Status::NothingLeft,
             Err(e) => self.status = Status::Blocked(e),
@@ -88,16 +88,15 @@ impl App {
         Vec::new()
     }
 
-    /// Step 2: The review appears only where the user is waiting for it: behind a dialog
-    /// they opened meanwhile it waits its turn, and over typing done since Ctrl-S it
-    /// does not pop up at all (the next key was meant for the field).
-    fn offer_review(&mut self, plan: Plan, conflicts: Vec<Conflict>) {
+    /// Step 2: A review (of a save or of a create) appears only where the user is waiting
+    /// for it: behind a dialog they opened meanwhile it waits its turn, and over typing done
+    /// since Ctrl-S it does not pop up at all (the next key was meant for the field).
+    pub(super) fn offer(&mut self, review: Overlay) {
         if self.requests.typed_since_request && !self.dialogs.is_open() {
             self.status = Status::TypedDuringCheck;
             return;
         }
-        self.dialogs
-            .show(Overlay::Review(Review::new(plan, conflicts)));
+        self.dialogs.show(review);
     }
 
     /// Step 2: `r` over a conflict: the conflicting fields take the server's values (the form
@@ -195,16 +194,34 @@ impl App {
             }
             Err(e) => e,
         };
+        self.write_failed(
+            e,
+            resent,
+            plan,
+            |plan| Pending::PauseSave(Box::new(plan)),
+            |app, plan, why| app.start_verify(plan, why, false),
+        )
+    }
+
+    /// A write (the PUT or the POST) that failed; `held`: what it sent. Refused before
+    /// the server acted: the edits stay for another try. A pause the server asked for:
+    /// `pause` makes `held` the write that goes out once more after it. Anything else
+    /// may have reached the server: never re-sent blindly, `verify` finds out.
+    pub(super) fn write_failed<T>(
+        &mut self,
+        e: ApiError,
+        resent: bool,
+        held: T,
+        pause: impl FnOnce(T) -> Pending,
+        verify: impl FnOnce(&mut App, T, String) -> Vec<Effect>,
+    ) -> Vec<Effect> {
         match after_failure(&e, resent) {
             AfterFailure::Refused | AfterFailure::ComeBack(_) => {
                 self.refused(e);
                 Vec::new()
             }
-            AfterFailure::WaitAndResend(delay) => {
-                self.pause(Pending::PauseSave(Box::new(plan)), delay, &e)
-            }
-            // The request may have reached the server: never re-send blindly, find out.
-            AfterFailure::Verify => self.start_verify(plan, e.headline(), false),
+            AfterFailure::WaitAndResend(delay) => self.pause(pause(held), delay, &e),
+            AfterFailure::Verify => verify(self, held, e.headline()),
         }
     }
 
