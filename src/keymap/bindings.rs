@@ -674,16 +674,8 @@ fn parse_entry(action: Action, raw: &[String]) -> Result<Vec<KeyChord>, String> 
 
 #[cfg(test)]
 mod tests {
+    use super::super::chord::testing::{chord, ev};
     use super::*;
-
-    /// Any chord the table may hold, letters included.
-    fn chord(s: &str) -> KeyChord {
-        KeyChord::parse_any(s).unwrap()
-    }
-
-    fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, modifiers)
-    }
 
     fn overrides(entries: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
         entries

@@ -428,17 +428,25 @@ impl std::str::FromStr for KeyChord {
     }
 }
 
+/// Shorthands for the keymap's unit tests.
 #[cfg(test)]
-mod tests {
+pub(super) mod testing {
     use super::*;
 
-    fn chord(s: &str) -> KeyChord {
+    /// Any chord the table may hold, letters included.
+    pub fn chord(s: &str) -> KeyChord {
         KeyChord::parse_any(s).unwrap()
     }
 
-    fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+    pub fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{chord, ev};
+    use super::*;
 
     #[test]
     fn parse_accepts_the_usual_spellings() {

@@ -62,27 +62,19 @@ pub fn after_failure(e: &ApiError, resent: bool) -> AfterFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ErrorBody;
-
-    fn http(status: u16, retry_after: Option<u64>) -> ApiError {
-        ApiError::Http {
-            status,
-            body: ErrorBody::Empty,
-            retry_after: retry_after.map(Duration::from_secs),
-        }
-    }
+    use crate::api::error::http_error;
 
     #[test]
     fn only_a_4xx_or_an_unopened_connection_is_a_refusal() {
         for status in [400, 401, 403, 404, 409, 422, 499] {
             assert_eq!(
-                after_failure(&http(status, None), false),
+                after_failure(&http_error(status, None), false),
                 AfterFailure::Refused
             );
         }
         for status in [100, 199, 302, 304, 408, 500, 503, 599, 600, 999] {
             assert_eq!(
-                after_failure(&http(status, None), false),
+                after_failure(&http_error(status, None), false),
                 AfterFailure::Verify,
                 "{status}"
             );
@@ -102,23 +94,23 @@ mod tests {
     fn a_short_pause_is_waited_out_once() {
         let s = Duration::from_secs;
         assert_eq!(
-            after_failure(&http(429, Some(2)), false),
+            after_failure(&http_error(429, Some(2)), false),
             AfterFailure::WaitAndResend(s(2))
         );
         assert_eq!(
-            after_failure(&http(429, Some(60)), false),
+            after_failure(&http_error(429, Some(60)), false),
             AfterFailure::WaitAndResend(s(60))
         );
         assert_eq!(
-            after_failure(&http(429, None), false),
+            after_failure(&http_error(429, None), false),
             AfterFailure::WaitAndResend(DEFAULT_WAIT)
         );
         assert_eq!(
-            after_failure(&http(429, Some(61)), false),
+            after_failure(&http_error(429, Some(61)), false),
             AfterFailure::ComeBack(Some(s(61)))
         );
         assert_eq!(
-            after_failure(&http(429, Some(2)), true),
+            after_failure(&http_error(429, Some(2)), true),
             AfterFailure::ComeBack(Some(s(2)))
         );
     }
