@@ -247,26 +247,18 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             )));
             l
         }
-        Status::CheckFailed(e) => {
-            let mut l = error_lines("✗ Could not read the contact: ", e, theme);
-            l.push(Line::from(keys(
-                app,
-                "Your edits are kept. {review} to try again.",
-            )));
-            l
-        }
-        Status::OpenFailed(target, e) => {
-            let mut l = error_lines(
-                &format!("✗ Could not open {}: ", sanitize(&target.describe())),
-                e,
-                theme,
-            );
-            l.push(Line::from(format!(
-                "Still on contact {}.",
-                app.contact_id()
-            )));
-            l
-        }
+        Status::CheckFailed(e) => error_then(
+            "✗ Could not read the contact: ",
+            e,
+            keys(app, "Your edits are kept. {review} to try again."),
+            theme,
+        ),
+        Status::OpenFailed(target, e) => error_then(
+            &format!("✗ Could not open {}: ", sanitize(&target.describe())),
+            e,
+            format!("Still on contact {}.", app.contact_id()),
+            theme,
+        ),
         Status::NoMatch(target) => {
             let mut l = vec![Line::styled(
                 match target {
@@ -316,43 +308,42 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             unapplied,
         } => saved(app, changed, taken, unapplied, theme),
         Status::LoadFailed(e) => load_failed(app, e, theme),
-        Status::SaveFailed(e) => {
-            let mut l = error_lines("✗ Save failed: ", e, theme);
-            l.push(Line::from(keys(
+        Status::SaveFailed(e) => error_then(
+            "✗ Save failed: ",
+            e,
+            keys(
                 app,
                 "Your edits are kept. {review} to review and send again.",
-            )));
-            l
-        }
-        Status::CreateFailed(e) => {
-            let mut l = error_lines("✗ Create failed: ", e, theme);
-            l.push(Line::from(keys(
+            ),
+            theme,
+        ),
+        Status::CreateFailed(e) => error_then(
+            "✗ Create failed: ",
+            e,
+            keys(
                 app,
                 "Nothing was created; your form is kept. {review} to review and create again.",
-            )));
-            l
-        }
+            ),
+            theme,
+        ),
         // Re-checked on every draw, so a fixed problem disappears at once.
         Status::Blocked(PlanError::Invalid(_)) => match app.form().map(|f| f.problems()) {
             Some(problems) if !problems.is_empty() => blocked(&PlanError::Invalid(problems), theme),
             _ => vec![Line::from(keys(app, "Ready: {review} to review and send."))],
         },
         Status::Blocked(e) => blocked(e, theme),
-        Status::VerifyFailed { why, error } => {
-            let mut l = error_lines(
-                &format!(
-                    "? The save's outcome is still unknown ({}); the check failed: ",
-                    sanitize(why)
-                ),
-                error,
-                theme,
-            );
-            l.push(Line::from(keys(
+        Status::VerifyFailed { why, error } => error_then(
+            &format!(
+                "? The save's outcome is still unknown ({}); the check failed: ",
+                sanitize(why)
+            ),
+            error,
+            keys(
                 app,
                 "Your edits are kept. {reload} shows what the server has.",
-            )));
-            l
-        }
+            ),
+            theme,
+        ),
         Status::Busy => vec![Line::from(keys(
             app,
             "Wait for the current request to finish ({revert} cancels it).",
@@ -621,6 +612,13 @@ fn load_failed(app: &App, e: &ApiError, theme: &Theme) -> Vec<Line<'static>> {
             "{reload} to try again, {quit} to quit."
         },
     )));
+    l
+}
+
+/// An error's lines, then `next`: what the user can do about it.
+fn error_then(prefix: &str, e: &ApiError, next: String, theme: &Theme) -> Vec<Line<'static>> {
+    let mut l = error_lines(prefix, e, theme);
+    l.push(Line::from(next));
     l
 }
 
