@@ -408,13 +408,22 @@ mod tests {
         toml::from_str(text).unwrap()
     }
 
+    /// `linq-contact 7`, with `file` as what reading the config file gave and `token_env`
+    /// in the environment.
+    fn contact_7(
+        file: Result<FileConfig, String>,
+        token_env: Option<&str>,
+    ) -> Result<Config, ConfigError> {
+        Config::from_parts(&cli(&["7"]), file, token_env.map(String::from), false)
+    }
+
     #[test]
     fn flags_and_environment_beat_the_file_which_beats_the_defaults() {
         let f = file(
             "api_url = \"https://file.example\"\nphone_region = \"GB\"\n\
              confirm_before_save = false\nmouse = true\n",
         );
-        let c = Config::from_parts(&cli(&["7"]), Ok(f.clone()), Some("t".into()), false).unwrap();
+        let c = contact_7(Ok(f.clone()), Some("t")).unwrap();
         assert_eq!(c.api_url, "https://file.example");
         assert_eq!(c.region, Region::GB);
         assert!(!c.confirm_before_save);
@@ -451,25 +460,13 @@ mod tests {
 
     #[test]
     fn a_bad_file_is_a_warning_and_the_defaults_apply() {
-        let c = Config::from_parts(
-            &cli(&["7"]),
-            Err("/x/config.toml:2:9: invalid boolean".into()),
-            Some("t".into()),
-            false,
-        )
-        .unwrap();
+        let c = contact_7(Err("/x/config.toml:2:9: invalid boolean".into()), Some("t")).unwrap();
         assert_eq!(c.api_url, DEFAULT_API_URL);
         assert_eq!(c.warnings.len(), 1);
         assert!(c.warnings[0].starts_with("/x/config.toml:2:9: invalid boolean"));
 
         let bad_region = file("phone_region = \"XX1\"");
-        let c = Config::from_parts(
-            &cli(&["7"]),
-            Ok(bad_region.clone()),
-            Some("t".into()),
-            false,
-        )
-        .unwrap();
+        let c = contact_7(Ok(bad_region.clone()), Some("t")).unwrap();
         assert_eq!(c.region, Region::US);
         assert!(c.warnings[0].contains("phone_region"), "{:?}", c.warnings);
         // On the command line the same mistake is an error.
@@ -481,17 +478,11 @@ mod tests {
     #[test]
     fn the_token_comes_from_the_environment_then_token_command() {
         let with_command = file("token_command = \"printf tok-123\"");
-        let c = Config::from_parts(&cli(&["7"]), Ok(with_command.clone()), None, false).unwrap();
+        let c = contact_7(Ok(with_command.clone()), None).unwrap();
         assert_eq!(c.token.expose(), "tok-123");
         assert!(!format!("{c:?}").contains("tok-123"));
 
-        let c = Config::from_parts(
-            &cli(&["7"]),
-            Ok(with_command.clone()),
-            Some(" env-tok ".into()),
-            false,
-        )
-        .unwrap();
+        let c = contact_7(Ok(with_command.clone()), Some(" env-tok ")).unwrap();
         assert_eq!(c.token.expose(), "env-tok");
 
         // The demo needs no token, so the command is not run.
@@ -499,7 +490,7 @@ mod tests {
         let c = Config::from_parts(&cli(&["--demo"]), Ok(failing.clone()), None, false).unwrap();
         assert_eq!(c.token.expose(), crate::demo::DEMO_TOKEN);
 
-        let err = Config::from_parts(&cli(&["7"]), Ok(failing), None, false).unwrap_err();
+        let err = contact_7(Ok(failing), None).unwrap_err();
         assert!(matches!(&err, ConfigError::TokenCommand(m) if m.contains("exit status 3")));
         assert!(err.to_string().starts_with("could not get the API token"));
     }
@@ -507,7 +498,7 @@ mod tests {
     #[test]
     fn key_overrides_apply_and_bad_ones_warn() {
         let f = file("[keys]\nreview = [\"f5\"]\nquit = [\"q\"]\n");
-        let c = Config::from_parts(&cli(&["7"]), Ok(f), Some("t".into()), false).unwrap();
+        let c = contact_7(Ok(f), Some("t")).unwrap();
         assert_eq!(c.keymap.label(Action::Review), "F5");
         assert_eq!(c.keymap.label(Action::Quit), "Ctrl-Q/Ctrl-C");
         assert_eq!(c.warnings.len(), 1);
@@ -576,13 +567,8 @@ mod tests {
 
     #[test]
     fn a_skipped_config_file_is_named_when_the_token_is_missing() {
-        let err = Config::from_parts(
-            &cli(&["7"]),
-            Err("config.toml:3:19: invalid basic string".into()),
-            None,
-            false,
-        )
-        .unwrap_err();
+        let err =
+            contact_7(Err("config.toml:3:19: invalid basic string".into()), None).unwrap_err();
         assert!(matches!(err, ConfigError::MissingTokenConfigSkipped(_)));
         assert!(err.to_string().contains("invalid basic string"), "{err}");
     }
