@@ -69,19 +69,8 @@ impl DraftStore {
 
     /// One file per server and contact; the server part is reduced to safe characters.
     pub fn path(&self, api_url: &str, contact_id: u64) -> PathBuf {
-        let host: String = api_url
-            .split_once("://")
-            .map_or(api_url, |(_, rest)| rest)
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        self.dir.join(format!("{host}-{contact_id}.json"))
+        self.dir
+            .join(format!("{}-{contact_id}.json", file_safe(api_url)))
     }
 
     pub fn save(&self, draft: &Draft) -> io::Result<PathBuf> {
