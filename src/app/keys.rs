@@ -129,26 +129,10 @@ impl App {
                 }
                 Vec::new()
             }
-            Outcome::DiscardAndLeave(target) => {
-                self.dialogs.close();
-                let mut effects = self.discard_draft();
-                effects.extend(self.go(target));
-                effects
-            }
-            Outcome::DiscardAndQuit => {
-                self.dialogs.close();
-                let mut effects = self.discard_draft();
-                effects.extend(self.quit());
-                effects
-            }
-            Outcome::DiscardAndReload => self.reload_discarding(),
-            Outcome::DiscardAndNew => {
-                self.dialogs.close();
-                self.dialogs.forget_waiting();
-                let mut effects = self.discard_draft();
-                effects.extend(self.open_blank());
-                effects
-            }
+            Outcome::DiscardAndLeave(target) => self.discard_then(|app| app.go(target)),
+            Outcome::DiscardAndQuit => self.discard_then(App::quit),
+            Outcome::DiscardAndReload => self.discard_then(App::start_load),
+            Outcome::DiscardAndNew => self.discard_then(App::open_blank),
             Outcome::Quit => self.quit(),
             Outcome::AskToQuit => {
                 self.dialogs.close();

@@ -4,7 +4,6 @@
 use super::requests::Pending;
 use super::{App, Editing, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact};
-use crate::dialogs::confirm::Confirm;
 use crate::drafts::Draft;
 use crate::form::{Field, Form};
 
@@ -15,12 +14,8 @@ impl App {
     }
 
     pub(super) fn request_reload(&mut self) -> Vec<Effect> {
-        if self.is_saving() {
-            return self.ask_while_saving(super::Departure::Reload);
-        }
-        if self.has_unsaved_changes() {
-            self.dialogs.show(Overlay::Confirm(Confirm::Reload));
-            Vec::new()
+        if let Some(asked) = self.ask_before_leaving(super::Departure::Reload) {
+            asked
         } else if self.editing.is_none() && !matches!(self.target, crate::target::Target::Id(_)) {
             // Nothing was found yet: "again" means the same lookup.
             self.start_find(self.target.clone())
@@ -29,18 +24,24 @@ impl App {
         }
     }
 
-    /// The edits are dropped when the fresh record arrives, not before: a failed or
-    /// cancelled reload leaves them in place.
-    pub(super) fn reload_discarding(&mut self) -> Vec<Effect> {
+    /// The user said yes to throwing the edits away and moving on (reload, quit, open
+    /// another contact, start a new one): the question closes, the dialogs waiting about
+    /// the contact being left are moot, and a draft of the edits must not come back;
+    /// then `next`. On a reload the edits are dropped when the fresh record arrives, not
+    /// before: a failed or cancelled reload leaves them in place.
+    pub(super) fn discard_then(
+        &mut self,
+        next: impl FnOnce(&mut App) -> Vec<Effect>,
+    ) -> Vec<Effect> {
         self.dialogs.close();
         self.dialogs.forget_waiting();
         let mut effects = self.discard_draft();
-        effects.extend(self.start_load());
+        effects.extend(next(self));
         effects
     }
 
     /// The user threw the edits away: a draft of them must not come back.
-    pub(super) fn discard_draft(&self) -> Vec<Effect> {
+    fn discard_draft(&self) -> Vec<Effect> {
         if self.has_unsaved_changes() {
             vec![Effect::DeleteDraft {
                 id: self.contact_id,

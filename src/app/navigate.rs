@@ -31,14 +31,27 @@ impl App {
     /// Leaves the current contact for `target`, asking first when a save is in flight
     /// or edits would be lost.
     pub(super) fn leave_to(&mut self, target: Target) -> Vec<Effect> {
+        self.ask_before_leaving(Departure::Open(target.clone()))
+            .unwrap_or_else(|| self.go(target))
+    }
+
+    /// Opening another contact, reloading or quitting: a save in flight is asked about
+    /// first, and edits that would be lost need a yes; `None` when nothing stands in the
+    /// way of leaving at once.
+    pub(super) fn ask_before_leaving(&mut self, departure: Departure) -> Option<Vec<Effect>> {
         if self.is_saving() {
-            self.ask_while_saving(Departure::Open(target))
-        } else if self.has_unsaved_changes() {
-            self.dialogs.show(Overlay::Confirm(Confirm::Leave(target)));
-            Vec::new()
-        } else {
-            self.go(target)
+            return Some(self.ask_while_saving(departure));
         }
+        if !self.has_unsaved_changes() {
+            return None;
+        }
+        let confirm = match departure {
+            Departure::Open(target) => Confirm::Leave(target),
+            Departure::Reload => Confirm::Reload,
+            Departure::Quit => Confirm::Quit,
+        };
+        self.dialogs.show(Overlay::Confirm(confirm));
+        Some(Vec::new())
     }
 
     /// Opens `target` now. The current contact stays on screen (edits included) until

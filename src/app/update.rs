@@ -1,9 +1,8 @@
 //! The single entry point of the core: a message in, effects out.
 
 use super::requests::Pending;
-use super::{App, Effect, Hit, Msg, Overlay, Status};
+use super::{App, Effect, Hit, Msg, Status};
 use crate::api::Contact;
-use crate::dialogs::confirm::Confirm;
 use crate::keymap::KeyCode;
 
 impl App {
@@ -267,15 +266,8 @@ impl App {
     }
 
     pub(super) fn request_quit(&mut self) -> Vec<Effect> {
-        if self.is_saving() {
-            return self.ask_while_saving(super::Departure::Quit);
-        }
-        if self.has_unsaved_changes() {
-            self.dialogs.show(Overlay::Confirm(Confirm::Quit));
-            Vec::new()
-        } else {
-            self.quit()
-        }
+        self.ask_before_leaving(super::Departure::Quit)
+            .unwrap_or_else(|| self.quit())
     }
 
     pub(super) fn quit(&mut self) -> Vec<Effect> {
