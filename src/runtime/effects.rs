@@ -81,6 +81,20 @@ impl EffectRunner {
         self.tasks.insert(generation, task.abort_handle());
     }
 
+    /// Reads contact `id`, after `delay` when there is one, retrying as reads do.
+    fn load(&mut self, generation: u64, id: u64, delay: Option<Duration>) {
+        let client = self.session.client.clone();
+        let tx = self.tx.clone();
+        let backoff = self.session.backoff;
+        self.spawn(generation, async move {
+            if let Some(delay) = delay {
+                tokio::time::sleep(delay).await;
+            }
+            let result = read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
+            Msg::Loaded { generation, result }
+        });
+    }
+
     /// Performs one effect. The terminal's own effects (repaint, clipboard, quit) are
     /// the loop's business and are ignored here.
     pub fn perform(&mut self, effect: Effect) {
@@ -89,21 +103,12 @@ impl EffectRunner {
         let backoff = self.session.backoff;
         self.tasks.retain(|_, t| !t.is_finished());
         match effect {
-            Effect::Load { generation, id } => self.spawn(generation, async move {
-                let result =
-                    read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
-                Msg::Loaded { generation, result }
-            }),
+            Effect::Load { generation, id } => self.load(generation, id, None),
             Effect::LoadLater {
                 generation,
                 id,
                 delay,
-            } => self.spawn(generation, async move {
-                tokio::time::sleep(delay).await;
-                let result =
-                    read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
-                Msg::Loaded { generation, result }
-            }),
+            } => self.load(generation, id, Some(delay)),
             Effect::Find {
                 generation,
                 email,
