@@ -1,39 +1,21 @@
 //! End to end: the real binary in a pseudo-terminal, against the demo API on loopback.
 
 mod common;
-use common::bodies;
 use common::pty::*;
+use common::{bodies, requests_of};
 
-use linq_contact::demo::DemoServer;
+use linq_contact::api::Contact;
+use linq_contact::demo::{DemoServer, Fault};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edit_email_save_and_the_server_holds_exactly_that_change() {
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, _state, mut s) = on_first_contact("email").await;
     let id = server.first_id();
     let before = server.contact(id).unwrap();
-    let url = server.url();
     let new_email = "changed.in.pty@example.org";
-    let id_arg = id.to_string();
-
-    let mut s = Session::start(
-        &[&id_arg],
-        &[
-            ("LINQ_API_URL", &url),
-            ("LINQ_INTEGRATION_TOKEN", server.token()),
-        ],
-    );
-    s.wait_for(&format!("Loaded contact {id}"));
-    s.send(DOWN);
-    s.send(DOWN);
-    s.send(CTRL_U);
-    s.send(new_email);
-    s.wait_for(new_email);
-    s.send(CTRL_S);
-    s.wait_for("Review: what will be sent");
-    s.send("\r");
-    s.wait_for("Saved at");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
+    set_field(&mut s, 2, new_email);
+    review_and_save(&mut s);
+    quit(&mut s);
 
     let after = server.contact(id).unwrap();
     assert_eq!(after.email, new_email);
@@ -41,11 +23,7 @@ async fn edit_email_save_and_the_server_holds_exactly_that_change() {
     expected.email = new_email.to_string();
     expected.updated_at = after.updated_at.clone();
     assert_eq!(after, expected, "something besides the e-mail changed");
-    let puts: Vec<_> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "PUT")
-        .collect();
+    let puts = requests_of(&server, "PUT");
     assert_eq!(puts.len(), 1);
     assert_eq!(puts[0].path, format!("/api/partner/v2/contacts/{id}"));
     assert_eq!(
@@ -80,67 +58,52 @@ fn puts(server: &DemoServer) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hang_up_keeps_the_draft_and_the_next_launch_restores_and_saves_it() {
-    use std::os::unix::fs::PermissionsExt;
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, state, mut s) = on_first_contact("sighup").await;
     let id = server.first_id();
-    let state = state_dir("sighup");
-
-    let mut s = editor(&server, &state, id);
-    s.wait_for(&format!("Loaded contact {id}"));
     set_title(&mut s, "Typed before the line dropped");
-    let status = std::process::Command::new("kill")
-        .args(["-HUP", &s.pid().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    signal(&s, "-HUP");
     assert_ne!(s.wait_exit(), 0);
     assert!(puts(&server).is_empty(), "a hang-up must not send anything");
-    let drafts: Vec<_> = std::fs::read_dir(state.join("linq-contact/drafts"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(drafts.len(), 1, "{drafts:?}");
-    let mode = std::fs::metadata(&drafts[0]).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
+    let (draft, _) = the_draft(&state);
 
     let mut s = editor(&server, &state, id);
     s.wait_for("Unsent edits found");
     s.send("y");
     s.wait_for("Draft restored");
     s.wait_for("Typed before the line dropped");
-    s.send(CTRL_S);
-    s.wait_for("Review: what will be sent");
-    s.send("\r");
-    s.wait_for("Saved at");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0);
+    review_and_save(&mut s);
+    quit(&mut s);
     assert_eq!(
         server.contact(id).unwrap().title,
         "Typed before the line dropped"
     );
-    assert!(
-        !drafts[0].exists(),
-        "a successful save must delete the draft"
-    );
+    assert!(!draft.exists(), "a successful save must delete the draft");
+}
+
+/// The first contact open with my new title typed, and a colleague's `change` to it
+/// stored on the server meanwhile.
+async fn my_title_and_a_colleagues_change(
+    name: &str,
+    mine: &str,
+    change: impl FnOnce(&mut Contact),
+) -> (DemoServer, Session) {
+    let (server, _state, mut s) = on_first_contact(name).await;
+    set_title(&mut s, mine);
+    let mut theirs = server.contact(server.first_id()).unwrap();
+    change(&mut theirs);
+    server.set_contact(theirs);
+    (server, s)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_colleagues_change_to_another_field_survives_my_save() {
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, mut s) = my_title_and_a_colleagues_change("merge", "Head of Things", |c| {
+        c.location = "Changed by a colleague".into();
+    })
+    .await;
     let id = server.first_id();
-    let state = state_dir("merge");
-    let mut s = editor(&server, &state, id);
-    s.wait_for(&format!("Loaded contact {id}"));
-    set_title(&mut s, "Head of Things");
-    let mut theirs = server.contact(id).unwrap();
-    theirs.location = "Changed by a colleague".into();
-    server.set_contact(theirs);
-    s.send(CTRL_S);
-    s.wait_for("Review: what will be sent");
-    s.send("\r");
-    s.wait_for("Saved at");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0);
+    review_and_save(&mut s);
+    quit(&mut s);
     let now = server.contact(id).unwrap();
     assert_eq!(now.title, "Head of Things");
     assert_eq!(now.location, "Changed by a colleague");
@@ -154,15 +117,9 @@ async fn a_colleagues_change_to_another_field_survives_my_save() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_field_changed_by_a_colleague_is_a_conflict_until_overwrite() {
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, mut s) =
+        my_title_and_a_colleagues_change("conflict", "Mine", |c| c.title = "Theirs".into()).await;
     let id = server.first_id();
-    let state = state_dir("conflict");
-    let mut s = editor(&server, &state, id);
-    s.wait_for(&format!("Loaded contact {id}"));
-    set_title(&mut s, "Mine");
-    let mut theirs = server.contact(id).unwrap();
-    theirs.title = "Theirs".into();
-    server.set_contact(theirs);
     s.send(CTRL_S);
     s.wait_for("Conflict: someone else changed this contact");
     s.send("\r");
@@ -180,8 +137,7 @@ async fn the_same_field_changed_by_a_colleague_is_a_conflict_until_overwrite() {
     s.wait_for("Saved at");
     // One PUT only: had Enter or y sent, there would be two (or a conflict overwritten).
     assert_eq!(puts(&server).len(), 1, "sent despite the conflict");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0);
+    quit(&mut s);
     assert_eq!(server.contact(id).unwrap().title, "Mine");
 }
 
@@ -190,23 +146,14 @@ async fn a_refused_token_never_shows_on_screen_in_the_log_or_on_stderr() {
     let server = DemoServer::start(0).await.unwrap();
     let state = state_dir("secret");
     let secret = "SECRET-tok-4f9a-never-show";
-    let url = server.url();
-    let state_str = state.to_str().unwrap().to_string();
-    let mut s = Session::start(
-        &["--log-bodies", &server.first_id().to_string()],
-        &[
-            ("LINQ_API_URL", &url),
-            ("LINQ_INTEGRATION_TOKEN", secret),
-            ("XDG_STATE_HOME", &state_str),
-        ],
-    );
+    let id = server.first_id().to_string();
+    let mut s = editor_at(&server.url(), secret, &state, &["--log-bodies", &id], &[]);
     s.wait_for("refused the token");
     assert!(!s.contents().contains(secret));
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0);
+    quit(&mut s);
     // After exit the terminal shows what was printed to stdout and stderr.
     assert!(!s.contents().contains(secret));
-    let log = std::fs::read_to_string(state.join("linq-contact/linq-contact.log")).unwrap();
+    let log = log_of(&state);
     assert!(
         log.contains("status=401"),
         "the request was not logged:\n{log}"
@@ -241,41 +188,35 @@ async fn opens_by_email_or_phone_from_the_command_line() {
     ];
     let mut s = Session::start(&["samira.okafor@example.org"], &env);
     s.wait_for("Loaded contact 1003");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0);
+    quit(&mut s);
     let mut s = Session::start(&["(555) 010-2000"], &env);
     s.wait_for("Loaded contact 1002");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0);
+    quit(&mut s);
+}
+
+/// The editor opening the first contact of a demo whose next `count` answers are `fault`.
+async fn through_faults(name: &str, count: usize, fault: Fault) -> (DemoServer, Session) {
+    let server = DemoServer::start(0).await.unwrap();
+    server.fail_next(count, fault);
+    let state = state_dir(name);
+    let s = editor(&server, &state, server.first_id());
+    (server, s)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_retry_through_server_errors_and_say_so() {
-    use linq_contact::demo::Fault;
-    let server = DemoServer::start(0).await.unwrap();
-    server.fail_next(2, Fault::ServerError);
-    let state = state_dir("retry");
-    let mut s = editor(&server, &state, server.first_id());
+    let (server, mut s) = through_faults("retry", 2, Fault::ServerError).await;
     s.wait_for("retrying in");
     s.wait_for(&format!("Loaded contact {}", server.first_id()));
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0);
-    let gets = server
-        .requests()
-        .iter()
-        .filter(|r| r.method == "GET")
-        .count();
+    quit(&mut s);
+    let gets = requests_of(&server, "GET").len();
     assert_eq!(gets, 3, "two failures, then the read that worked");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_save_is_checked_and_the_edit_kept() {
-    use linq_contact::demo::Fault;
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, _state, mut s) = on_first_contact("cancel").await;
     let id = server.first_id();
-    let state = state_dir("cancel");
-    let mut s = editor(&server, &state, id);
-    s.wait_for(&format!("Loaded contact {id}"));
     set_title(&mut s, "Never arrives");
     s.send(CTRL_S);
     s.wait_for("Review: what will be sent");
@@ -297,21 +238,13 @@ async fn a_cancelled_save_is_checked_and_the_edit_kept() {
         "{}",
         s.contents()
     );
-    s.send(CTRL_Q);
-    s.wait_for("Discard them and quit?");
-    s.send("y");
-    assert_eq!(s.wait_exit(), 0);
+    discard_and_quit(&mut s);
     assert_ne!(server.contact(id).unwrap().title, "Never arrives");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_answer_is_a_readable_error() {
-    use linq_contact::demo::Fault;
-    let server = DemoServer::start(0).await.unwrap();
-    server.fail_next(1, Fault::Oversized);
-    let state = state_dir("oversized");
-    let mut s = editor(&server, &state, server.first_id());
+    let (_server, mut s) = through_faults("oversized", 1, Fault::Oversized).await;
     s.wait_for("larger than 1 MiB");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0);
+    quit(&mut s);
 }

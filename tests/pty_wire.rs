@@ -4,23 +4,14 @@
 
 mod common;
 use common::pty::*;
+use common::requests_of;
 
-use linq_contact::demo::{DemoServer, Fault, RecordedRequest};
-use linq_contact::drafts::Draft;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use linq_contact::demo::{DemoServer, Fault};
+use std::path::PathBuf;
 use std::time::Duration;
 
 fn contact_path(id: u64) -> String {
     format!("/api/partner/v2/contacts/{id}")
-}
-
-fn of_method(server: &DemoServer, method: &str) -> Vec<RecordedRequest> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == method)
-        .collect()
 }
 
 /// The exact body a title change sends: the API wants an identity field in every
@@ -36,32 +27,6 @@ fn title_body(server: &DemoServer, id: u64, title: &str) -> String {
         serde_json::to_string(&first).unwrap(),
         serde_json::to_string(title).unwrap()
     )
-}
-
-/// The one draft file under `state`, after checking it is private.
-fn the_draft(state: &Path) -> (PathBuf, Draft) {
-    let dir = state.join("linq-contact/drafts");
-    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("no drafts directory {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
-    let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600, "a draft holds contact data: owner only");
-    let draft = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
-    (files[0].clone(), draft)
-}
-
-fn log_of(state: &Path) -> String {
-    std::fs::read_to_string(state.join("linq-contact/linq-contact.log")).unwrap()
-}
-
-/// Quits with unsaved edits: the question, then yes.
-fn discard_and_quit(s: &mut Session) {
-    s.send(CTRL_Q);
-    s.wait_for("Discard them and quit?");
-    s.send("y");
-    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,9 +48,8 @@ async fn a_rate_limited_read_waits_as_told_then_loads() {
     s.wait_for("retrying in 2s");
     s.wait_for("retrying in 1s");
     s.wait_for(&format!("Loaded contact {id}"));
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
-    let gets: Vec<String> = of_method(&server, "GET")
+    quit(&mut s);
+    let gets: Vec<String> = requests_of(&server, "GET")
         .into_iter()
         .map(|r| r.path)
         .collect();
@@ -94,13 +58,10 @@ async fn a_rate_limited_read_waits_as_told_then_loads() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_save_answered_500_is_verified_by_reading_never_sent_twice() {
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, _state, mut s) = on_first_contact("wire-500").await;
     let id = server.first_id();
-    let state = state_dir("wire-500");
     let title = "Sent exactly once";
     let expected = title_body(&server, id, title);
-    let mut s = editor(&server, &state, id);
-    s.wait_for(&format!("Loaded contact {id}"));
     set_title(&mut s, title);
     s.send(CTRL_S);
     s.wait_for("Review: what will be sent");
@@ -126,42 +87,63 @@ async fn a_save_answered_500_is_verified_by_reading_never_sent_twice() {
     // see whether it landed, and nothing sent again.
     let methods: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["GET", "GET", "GET", "PUT", "GET", "GET"]);
-    let puts = of_method(&server, "PUT");
+    let puts = requests_of(&server, "PUT");
     assert_eq!(puts[0].path, contact_path(id));
     assert_eq!(puts[0].body, expected);
     assert_ne!(server.contact(id).unwrap().title, title);
     discard_and_quit(&mut s);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_keeps_the_draft_and_restores_the_terminal() {
-    let server = DemoServer::start(0).await.unwrap();
-    let id = server.first_id();
-    let state = state_dir("wire-sigterm");
-    let title = "Typed before the kill";
-    let mut s = editor(&server, &state, id);
-    s.wait_for(&format!("Loaded contact {id}"));
-    set_title(&mut s, title);
+/// Types `title` (in raw mode, on the editor's screen), then `stop`s the editor: it ends
+/// with `code`, leaves the terminal as the shell wants it again, and the normal screen
+/// reads `says`.
+#[track_caller]
+fn typed_then_stopped(
+    s: &mut Session,
+    title: &str,
+    stop: impl FnOnce(&mut Session),
+    code: u32,
+    says: &str,
+) {
+    set_title(s, title);
     assert!(s.on_alternate_screen() && !s.line_mode_cooked());
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &s.pid().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert_eq!(s.wait_exit(), 1, "screen:\n{}", s.contents());
+    stop(s);
+    assert_eq!(s.wait_exit(), code, "screen:\n{}", s.contents());
     assert!(!s.on_alternate_screen(), "still on the editor's screen");
     assert!(!s.cursor_hidden_or_paste_on());
     assert!(s.line_mode_cooked(), "the terminal was left in raw mode");
     assert!(
-        s.contents().contains("stopped by a terminate signal"),
-        "{}",
+        s.contents().contains(says),
+        "{says:?} is not readable on the normal screen:\n{}",
         s.contents()
     );
-    assert!(of_method(&server, "PUT").is_empty(), "a kill sends nothing");
+}
 
-    let (_, draft) = the_draft(&state);
+/// The one draft under `state` is contact `id`'s, with `title` typed.
+#[track_caller]
+fn assert_draft_holds(state: &std::path::Path, id: u64, title: &str) {
+    let (_, draft) = the_draft(state);
     assert_eq!(draft.contact_id, id);
     assert_eq!(draft.values.get("title").map(String::as_str), Some(title));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_keeps_the_draft_and_restores_the_terminal() {
+    let (server, state, mut s) = on_first_contact("wire-sigterm").await;
+    let id = server.first_id();
+    let title = "Typed before the kill";
+    typed_then_stopped(
+        &mut s,
+        title,
+        |s| signal(s, "-TERM"),
+        1,
+        "stopped by a terminate signal",
+    );
+    assert!(
+        requests_of(&server, "PUT").is_empty(),
+        "a kill sends nothing"
+    );
+    assert_draft_holds(&state, id, title);
 
     let mut s = editor(&server, &state, id);
     s.wait_for("Unsent edits found");
@@ -178,51 +160,31 @@ async fn a_panic_keeps_the_draft_and_restores_the_terminal() {
     let id = server.first_id();
     let state = state_dir("wire-panic");
     let title = "Typed before the crash";
-    let url = server.url();
-    let state_str = state.to_str().unwrap().to_string();
-    let id_arg = id.to_string();
-    let mut s = Session::start(
-        &[&id_arg],
+    let mut s = editor_at(
+        &server.url(),
+        server.token(),
+        &state,
+        &[&id.to_string()],
         &[
-            ("LINQ_API_URL", &url),
-            ("LINQ_INTEGRATION_TOKEN", server.token()),
-            ("XDG_STATE_HOME", &state_str),
             ("LINQ_CONTACT_CRASH_DRILL", "1"),
             // A backtrace would scroll the panic message off the 24 rows checked below.
             ("RUST_BACKTRACE", "0"),
         ],
     );
     s.wait_for(&format!("Loaded contact {id}"));
-    set_title(&mut s, title);
-    assert!(s.on_alternate_screen() && !s.line_mode_cooked());
-    s.send(F12);
-    assert_eq!(s.wait_exit(), 101, "a panic's exit:\n{}", s.contents());
-    assert!(!s.on_alternate_screen(), "still on the editor's screen");
-    assert!(!s.cursor_hidden_or_paste_on());
-    assert!(s.line_mode_cooked(), "the terminal was left in raw mode");
-    assert!(
-        s.contents().contains("crash drill"),
-        "the panic message is readable on the normal screen:\n{}",
-        s.contents()
-    );
+    // A panic's exit code is 101.
+    typed_then_stopped(&mut s, title, |s| s.send(F12), 101, "crash drill");
 
-    let (_, draft) = the_draft(&state);
-    assert_eq!(draft.contact_id, id);
-    assert_eq!(draft.values.get("title").map(String::as_str), Some(title));
+    assert_draft_holds(&state, id, title);
     let mut s = editor(&server, &state, id);
     s.wait_for("Unsent edits found");
     s.send("n");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
+    quit(&mut s);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_l_repaints_without_asking_a_terminal_that_never_answers() {
-    let server = DemoServer::start(0).await.unwrap();
-    let id = server.first_id();
-    let state = state_dir("wire-ctrl-l");
-    let mut s = editor(&server, &state, id);
-    s.wait_for(&format!("Loaded contact {id}"));
+    let (server, _state, mut s) = on_first_contact("wire-ctrl-l").await;
     set_title(&mut s, "Before the repaint");
     // Something else writes over the editor; only a full repaint removes it.
     let stray = "STRAY-WRITE-FROM-ELSEWHERE";
@@ -240,7 +202,7 @@ async fn ctrl_l_repaints_without_asking_a_terminal_that_never_answers() {
         s.contents()
     );
     discard_and_quit(&mut s);
-    assert!(of_method(&server, "PUT").is_empty());
+    assert!(requests_of(&server, "PUT").is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -272,19 +234,9 @@ async fn logged_bodies_never_hold_the_token_even_when_the_server_echoes_it() {
         .mount(&mock)
         .await;
     let state = state_dir("wire-log-bodies");
-    let uri = mock.uri();
-    let state_str = state.to_str().unwrap().to_string();
-    let mut s = Session::start(
-        &["--log-bodies", "5"],
-        &[
-            ("LINQ_API_URL", &uri),
-            ("LINQ_INTEGRATION_TOKEN", token),
-            ("XDG_STATE_HOME", &state_str),
-        ],
-    );
+    let mut s = editor_at(&mock.uri(), token, &state, &["--log-bodies", "5"], &[]);
     s.wait_for("Loaded contact 5");
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
+    quit(&mut s);
 
     let log = log_of(&state);
     let body_line = log
@@ -300,13 +252,10 @@ async fn logged_bodies_never_hold_the_token_even_when_the_server_echoes_it() {
 }
 
 /// Opens the first contact, changes its title, opens the review and slows the demo so
-/// that the save is still out when the test acts; returns once the PUT has arrived.
-async fn slow_save_in_flight(name: &str, title: &str) -> (DemoServer, PathBuf, Session) {
-    let server = DemoServer::start(0).await.unwrap();
-    let id = server.first_id();
-    let state = state_dir(name);
-    let mut s = editor(&server, &state, id);
-    s.wait_for(&format!("Loaded contact {id}"));
+/// that the save is still out when the test acts; once the PUT has arrived, quits and
+/// returns with the question about the save in flight on screen.
+async fn quit_during_a_slow_save(name: &str, title: &str) -> (DemoServer, PathBuf, Session) {
+    let (server, state, mut s) = on_first_contact(name).await;
     set_title(&mut s, title);
     s.send(CTRL_S);
     s.wait_for("Review: what will be sent");
@@ -316,25 +265,25 @@ async fn slow_save_in_flight(name: &str, title: &str) -> (DemoServer, PathBuf, S
     s.send(ENTER);
     s.wait_for("Saving");
     wait_until("the PUT reached the demo", || {
-        !of_method(&server, "PUT").is_empty()
+        !requests_of(&server, "PUT").is_empty()
     });
+    s.send(CTRL_Q);
+    s.wait_for("A save is in flight");
     (server, state, s)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quitting_during_a_slow_save_asks_and_leaving_logs_the_put_as_aborted() {
     let title = "Abandoned on its way";
-    let (server, state, mut s) = slow_save_in_flight("wire-abort", title).await;
+    let (server, state, mut s) = quit_during_a_slow_save("wire-abort", title).await;
     let id = server.first_id();
-    s.send(CTRL_Q);
-    s.wait_for("A save is in flight");
     s.wait_for("wait (default)");
     s.send("l");
     // The save is dropped, the edit is not: leaving still asks about it.
     s.wait_for("Discard them and quit?");
     s.send("y");
     assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
-    let puts = of_method(&server, "PUT");
+    let puts = requests_of(&server, "PUT");
     assert_eq!(puts.len(), 1);
     assert_eq!(puts[0].body, title_body(&server, id, title));
     let log = log_of(&state);
@@ -350,19 +299,16 @@ async fn quitting_during_a_slow_save_asks_and_leaving_logs_the_put_as_aborted() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enter_in_the_save_in_flight_question_waits_and_the_save_completes() {
     let title = "Waited for";
-    let (server, state, mut s) = slow_save_in_flight("wire-wait", title).await;
+    let (server, state, mut s) = quit_during_a_slow_save("wire-wait", title).await;
     let id = server.first_id();
-    s.send(CTRL_Q);
-    s.wait_for("A save is in flight");
     s.send(ENTER);
     // Had Enter left, "Discard them and quit?" would stand and hold the answer back.
     s.wait_for("Saved at");
     assert!(!s.contents().contains("Discard them"), "{}", s.contents());
     assert_eq!(server.contact(id).unwrap().title, title);
     // Nothing unsaved is left, so quitting asks nothing.
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
-    assert_eq!(of_method(&server, "PUT").len(), 1);
+    quit(&mut s);
+    assert_eq!(requests_of(&server, "PUT").len(), 1);
     let log = log_of(&state);
     assert!(
         !log.contains("aborted"),
@@ -370,33 +316,27 @@ async fn enter_in_the_save_in_flight_question_waits_and_the_save_completes() {
     );
 }
 
+/// Ctrl-N: the empty form of a new contact.
+fn new_contact(s: &mut Session) {
+    s.send("\x0e");
+    s.wait_for("new contact");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_n_creates_a_contact_end_to_end_and_journals_it() {
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, state, mut s) = on_first_contact("create").await;
     let next = server.last_id() + 1;
-    let state = state_dir("create");
-    let mut s = editor(&server, &state, server.first_id());
-    s.wait_for(&format!("Loaded contact {}", server.first_id()));
-    s.send("\x0e"); // Ctrl-N
-    s.wait_for("new contact");
+    new_contact(&mut s);
     s.send("Pty");
-    s.send(DOWN);
-    s.send(DOWN);
-    s.send("pty.created@example.com");
-    s.wait_for("pty.created@example.com");
+    set_field(&mut s, 2, "pty.created@example.com");
     s.send(CTRL_S);
     s.wait_for("Review: the new contact");
     s.send(ENTER);
     s.wait_for(&format!("Created contact {next}"));
-    s.send(CTRL_Q);
-    assert_eq!(s.wait_exit(), 0, "{}", s.contents());
+    quit(&mut s);
     let created = server.contact(next).unwrap();
     assert_eq!(created.email, "pty.created@example.com");
-    let posts: Vec<_> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .collect();
+    let posts = requests_of(&server, "POST");
     assert_eq!(posts.len(), 1);
     assert_eq!(
         posts[0].body,
@@ -410,12 +350,8 @@ async fn ctrl_n_creates_a_contact_end_to_end_and_journals_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_a_create_leaves_no_draft_to_create_it_twice() {
-    let server = DemoServer::start(0).await.unwrap();
-    let state = state_dir("create-sigterm");
-    let mut s = editor(&server, &state, server.first_id());
-    s.wait_for(&format!("Loaded contact {}", server.first_id()));
-    s.send("\x0e"); // Ctrl-N
-    s.wait_for("new contact");
+    let (server, state, mut s) = on_first_contact("create-sigterm").await;
+    new_contact(&mut s);
     // Names only: nothing to look the contact up by, before or after.
     s.send("Nameonly");
     s.wait_for("Nameonly");
@@ -424,13 +360,9 @@ async fn sigterm_during_a_create_leaves_no_draft_to_create_it_twice() {
     server.set_latency(Duration::from_secs(30));
     s.send(ENTER);
     s.wait_for("Creating the contact");
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &s.pid().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    signal(&s, "-TERM");
     assert_eq!(s.wait_exit(), 1, "screen:\n{}", s.contents());
-    assert_eq!(of_method(&server, "POST").len(), 1);
+    assert_eq!(requests_of(&server, "POST").len(), 1);
     // The POST may have created the contact: a draft of it, restored, would post again.
     let drafts = state.join("linq-contact/drafts");
     let left: Vec<_> = std::fs::read_dir(&drafts)

@@ -9,7 +9,7 @@ pub mod pty;
 
 use linq_contact::api::{Contact, ContactOwner};
 use linq_contact::app::Effect;
-use linq_contact::demo::DemoServer;
+use linq_contact::demo::{DemoServer, RecordedRequest};
 
 /// A clean, fully filled contact, independent of the demo's seed data.
 pub fn ada() -> Contact {
@@ -44,12 +44,19 @@ pub fn first_load(effects: &[Effect]) -> u64 {
     }
 }
 
-/// The bodies of the requests `server` received with `method`, in arrival order.
-pub fn bodies(server: &DemoServer, method: &str) -> Vec<String> {
+/// The requests `server` received with `method`, in arrival order.
+pub fn requests_of(server: &DemoServer, method: &str) -> Vec<RecordedRequest> {
     server
         .requests()
         .into_iter()
         .filter(|r| r.method == method)
+        .collect()
+}
+
+/// The bodies of the requests `server` received with `method`, in arrival order.
+pub fn bodies(server: &DemoServer, method: &str) -> Vec<String> {
+    requests_of(server, method)
+        .into_iter()
         .map(|r| r.body)
         .collect()
 }

@@ -3,8 +3,11 @@
 #![allow(dead_code)]
 
 use linq_contact::demo::DemoServer;
+use linq_contact::drafts::Draft;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -219,33 +222,116 @@ pub fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
 }
 
 /// A fresh state directory, so drafts and logs of one test never meet another's.
-pub fn state_dir(name: &str) -> std::path::PathBuf {
+pub fn state_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("lc-pty-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-pub fn editor(server: &DemoServer, state: &std::path::Path, id: u64) -> Session {
-    let url = server.url();
-    let id = id.to_string();
-    let state = state.to_str().unwrap().to_string();
-    Session::start(
-        &[&id],
-        &[
-            ("LINQ_API_URL", &url),
-            ("LINQ_INTEGRATION_TOKEN", server.token()),
-            ("XDG_STATE_HOME", &state),
-        ],
+pub fn editor(server: &DemoServer, state: &Path, id: u64) -> Session {
+    editor_at(
+        &server.url(),
+        server.token(),
+        state,
+        &[&id.to_string()],
+        &[],
     )
+}
+
+/// The editor with `args` against the API at `url`, sending `token`, its state under
+/// `state`; `extra` adds to its environment.
+pub fn editor_at(
+    url: &str,
+    token: &str,
+    state: &Path,
+    args: &[&str],
+    extra: &[(&str, &str)],
+) -> Session {
+    let state = state.to_str().unwrap();
+    let mut env = vec![
+        ("LINQ_API_URL", url),
+        ("LINQ_INTEGRATION_TOKEN", token),
+        ("XDG_STATE_HOME", state),
+    ];
+    env.extend_from_slice(extra);
+    Session::start(args, &env)
+}
+
+/// A fresh demo API and the editor on its first contact, loaded; `name` names the
+/// state directory.
+pub async fn on_first_contact(name: &str) -> (DemoServer, PathBuf, Session) {
+    let server = DemoServer::start(0).await.unwrap();
+    let id = server.first_id();
+    let state = state_dir(name);
+    let s = editor(&server, &state, id);
+    s.wait_for(&format!("Loaded contact {id}"));
+    (server, state, s)
+}
+
+/// Ctrl-S, the review, Enter, and the save's answer.
+pub fn review_and_save(s: &mut Session) {
+    s.send(CTRL_S);
+    s.wait_for("Review: what will be sent");
+    s.send(ENTER);
+    s.wait_for("Saved at");
+}
+
+/// Quits with nothing unsaved: no question, exit code 0.
+#[track_caller]
+pub fn quit(s: &mut Session) {
+    s.send(CTRL_Q);
+    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
+}
+
+/// Quits with unsaved edits: the question, then yes.
+#[track_caller]
+pub fn discard_and_quit(s: &mut Session) {
+    s.send(CTRL_Q);
+    s.wait_for("Discard them and quit?");
+    s.send("y");
+    assert_eq!(s.wait_exit(), 0, "screen:\n{}", s.contents());
+}
+
+/// Sends the editor `signal` (`"-HUP"`, `"-TERM"`) as another process would.
+pub fn signal(s: &Session, signal: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([signal, &s.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// The one draft file under `state`, after checking it is private.
+pub fn the_draft(state: &Path) -> (PathBuf, Draft) {
+    let dir = state.join("linq-contact/drafts");
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("no drafts directory {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a draft holds contact data: owner only");
+    let draft = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    (files[0].clone(), draft)
+}
+
+/// The editor's log under `state`.
+pub fn log_of(state: &Path) -> String {
+    std::fs::read_to_string(state.join("linq-contact/linq-contact.log")).unwrap()
 }
 
 /// Focus the Title field (6th) and replace its text.
 pub fn set_title(s: &mut Session, title: &str) {
-    for _ in 0..5 {
+    set_field(s, 5, title);
+}
+
+/// Moves focus `down` fields and replaces that field's text with `text`.
+pub fn set_field(s: &mut Session, down: usize, text: &str) {
+    for _ in 0..down {
         s.send(DOWN);
     }
     s.send(CTRL_U);
-    s.send(title);
-    s.wait_for(title);
+    s.send(text);
+    s.wait_for(text);
 }
