@@ -3,8 +3,8 @@
 //! a lost answer that is looked up rather than posted again, and the journal's F3.
 
 mod common;
-use common::bodies;
 use common::looped::{Looped, session};
+use common::{bodies, paths_where};
 
 use crossterm::event::KeyCode;
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
@@ -18,23 +18,29 @@ fn posts(server: &DemoServer) -> Vec<String> {
     bodies(server, "POST")
 }
 
-/// Ctrl-N, then a first name and an e-mail.
-async fn start_new(ui: &Looped, first: &str, email: &str) {
+/// Ctrl-N, a first name and `text` in `field`, then Ctrl-S.
+async fn start_new(ui: &Looped, first: &str, field: Field, text: &str) {
     ui.ctrl('n');
     ui.wait_for("linq-contact · new contact").await;
     ui.type_text(first);
-    ui.replace_field(2, email);
+    ui.replace_field(field.index(), text);
     ui.ctrl('s');
+}
+
+/// A fresh demo, the loop on contact 1001, and the review of a new contact with `first`
+/// and `text` in `field` on screen.
+async fn reviewing_new(first: &str, field: Field, text: &str) -> (DemoServer, Looped) {
+    let server = DemoServer::start(0).await.unwrap();
+    let ui = Looped::demo_loaded(&server, 1001).await;
+    start_new(&ui, first, field, text).await;
+    ui.wait_for("Review: the new contact").await;
+    (server, ui)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_n_creates_a_contact_and_switches_to_it() {
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, ui) = reviewing_new("Nia", Field::Email, "nia.new@example.com").await;
     let next = server.last_id() + 1;
-    let ui = Looped::demo(&server, 1001);
-    ui.wait_for("Loaded contact 1001").await;
-    start_new(&ui, "Nia", "nia.new@example.com").await;
-    ui.wait_for("Review: the new contact").await;
     assert!(
         ui.contents()
             .contains("the server assigns its default owner")
@@ -110,9 +116,8 @@ fn a_duplicate_needs_its_own_key_and_enter_sends_nothing() {
 async fn a_duplicate_can_be_opened_instead() {
     let server = DemoServer::start(0).await.unwrap();
     let existing = server.contact(1001).unwrap();
-    let ui = Looped::demo(&server, 1002);
-    ui.wait_for("Loaded contact 1002").await;
-    start_new(&ui, "Twin", &existing.email).await;
+    let ui = Looped::demo_loaded(&server, 1002).await;
+    start_new(&ui, "Twin", Field::Email, &existing.email).await;
     ui.wait_for("already exists: contact 1001").await;
     ui.key(KeyCode::Char('e'));
     // The new form has unsaved fields: leaving it asks first.
@@ -125,15 +130,7 @@ async fn a_duplicate_can_be_opened_instead() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_create_keeps_the_form_and_says_why() {
-    let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::demo(&server, 1001);
-    ui.wait_for("Loaded contact 1001").await;
-    ui.ctrl('n');
-    ui.wait_for("new contact").await;
-    ui.type_text("Ola");
-    ui.replace_field(7, "nobody@nowhere.example");
-    ui.ctrl('s');
-    ui.wait_for("Review: the new contact").await;
+    let (server, ui) = reviewing_new("Ola", Field::Owner, "nobody@nowhere.example").await;
     ui.key(KeyCode::Enter);
     ui.wait_for("Create failed").await;
     let text = ui.contents();
@@ -148,20 +145,12 @@ async fn a_refused_create_keeps_the_form_and_says_why() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_answer_is_looked_up_never_posted_again() {
-    let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::demo(&server, 1001);
-    ui.wait_for("Loaded contact 1001").await;
+    let (server, ui) = reviewing_new("Lost", Field::Email, "lost.answer@example.com").await;
     server.fail_next_for("POST", 1, Fault::ServerError);
-    start_new(&ui, "Lost", "lost.answer@example.com").await;
-    ui.wait_for("Review: the new contact").await;
     ui.key(KeyCode::Enter);
     ui.wait_for("The contact was not found as of").await;
     assert_eq!(posts(&server).len(), 1, "never posted twice");
-    let finds = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.contains("/find?email=lost.answer"))
-        .count();
+    let finds = paths_where(&server, |p| p.contains("/find?email=lost.answer")).len();
     assert_eq!(
         finds, 2,
         "the duplicate check, then the check after the lost answer"
@@ -173,17 +162,8 @@ async fn a_lost_answer_is_looked_up_never_posted_again() {
 async fn f3_takes_a_save_back_through_the_usual_review() {
     let server = DemoServer::start(0).await.unwrap();
     let before = server.contact(1001).unwrap();
-    let dir = std::env::temp_dir().join(format!("lc-create-f3-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut s = session(&server.url(), server.token(), Target::Id(1001));
-    s.journal = Some(Journal::new(dir.join("journal.jsonl")));
-    let ui = Looped::run(s);
-    ui.wait_for("Loaded contact 1001").await;
-    ui.replace_field(5, "Mistake");
-    ui.send_reviewed().await;
-    ui.wait_for("Saved at").await;
-    ui.key(KeyCode::F(3));
-    ui.wait_for("Saves of contact 1001 made here").await;
+    let ui = title_saved_and_journalled(&server, "f3", "Mistake").await;
+    open_history(&ui).await;
     assert!(
         ui.contents()
             .contains(&format!("Title: \"{}\" → \"Mistake\"", before.title))
@@ -208,21 +188,12 @@ async fn f3_takes_a_save_back_through_the_usual_review() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn taking_a_save_back_over_a_colleagues_later_change_is_a_conflict() {
     let server = DemoServer::start(0).await.unwrap();
-    let dir = std::env::temp_dir().join(format!("lc-create-f3c-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut s = session(&server.url(), server.token(), Target::Id(1001));
-    s.journal = Some(Journal::new(dir.join("journal.jsonl")));
-    let ui = Looped::run(s);
-    ui.wait_for("Loaded contact 1001").await;
-    ui.replace_field(5, "Mine");
-    ui.send_reviewed().await;
-    ui.wait_for("Saved at").await;
+    let ui = title_saved_and_journalled(&server, "f3c", "Mine").await;
     // A colleague changes the title after that save.
     let mut theirs = server.contact(1001).unwrap();
     theirs.title = "Theirs".into();
     server.set_contact(theirs);
-    ui.key(KeyCode::F(3));
-    ui.wait_for("Saves of contact 1001 made here").await;
+    open_history(&ui).await;
     ui.key(KeyCode::Char('u'));
     ui.wait_for("Put back the values").await;
     ui.ctrl('s');
@@ -295,12 +266,8 @@ fn ctrl_n_over_unsaved_edits_asks_before_discarding_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typing_during_a_slow_create_is_kept_over_the_new_contact() {
-    let server = DemoServer::start(0).await.unwrap();
+    let (server, ui) = reviewing_new("Slow", Field::Email, "slow.create@example.com").await;
     let next = server.last_id() + 1;
-    let ui = Looped::demo(&server, 1001);
-    ui.wait_for("Loaded contact 1001").await;
-    start_new(&ui, "Slow", "slow.create@example.com").await;
-    ui.wait_for("Review: the new contact").await;
     server.set_latency(Duration::from_millis(1500));
     ui.key(KeyCode::Enter);
     ui.wait_for("Creating the contact").await;
@@ -337,17 +304,49 @@ fn journal_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A journal's path with a directory in the file's place: it can be neither written
+/// nor read.
+fn journal_in_the_way(name: &str) -> std::path::PathBuf {
+    let path = journal_dir(name).join("journal.jsonl");
+    std::fs::create_dir_all(&path).unwrap();
+    path
+}
+
+/// The loop on contact 1001 of `server`, loaded, with `journal` as its journal.
+async fn journalled(server: &DemoServer, journal: Journal) -> Looped {
+    let mut s = session(&server.url(), server.token(), Target::Id(1001));
+    s.journal = Some(journal);
+    let ui = Looped::run(s);
+    ui.wait_for("Loaded contact 1001").await;
+    ui
+}
+
+/// The loop on contact 1001 of `server` with a fresh journal (in the scratch directory
+/// `name`), once `title` has been saved and journalled.
+async fn title_saved_and_journalled(server: &DemoServer, name: &str, title: &str) -> Looped {
+    let ui = journalled(
+        server,
+        Journal::new(journal_dir(name).join("journal.jsonl")),
+    )
+    .await;
+    ui.replace_field(5, title);
+    ui.send_reviewed().await;
+    ui.wait_for("Saved at").await;
+    ui
+}
+
+/// F3, and the history of contact 1001's saves.
+async fn open_history(ui: &Looped) {
+    ui.key(KeyCode::F(3));
+    ui.wait_for("Saves of contact 1001 made here").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_save_the_journal_cannot_take_says_so_under_its_own_status() {
     let server = DemoServer::start(0).await.unwrap();
-    let dir = journal_dir("unwritable");
-    // A directory where the file should be: the append fails.
-    let path = dir.join("journal.jsonl");
-    std::fs::create_dir_all(&path).unwrap();
-    let mut s = session(&server.url(), server.token(), Target::Id(1001));
-    s.journal = Some(Journal::new(&path));
-    let ui = Looped::run(s);
-    ui.wait_for("Loaded contact 1001").await;
+    // The append fails.
+    let path = journal_in_the_way("unwritable");
+    let ui = journalled(&server, Journal::new(&path)).await;
     ui.replace_field(5, "Unjournalled");
     ui.send_reviewed().await;
     ui.wait_for("⚠ this save is not in the journal").await;
@@ -412,13 +411,8 @@ fn the_not_in_journal_line_stays_with_its_save_and_goes_when_the_status_moves_on
 async fn f3_says_when_the_journal_cannot_be_read_and_counts_unreadable_lines() {
     let server = DemoServer::start(0).await.unwrap();
     // A directory in the journal's place: F3 says so, naming it.
-    let dir = journal_dir("unreadable");
-    let path = dir.join("journal.jsonl");
-    std::fs::create_dir_all(&path).unwrap();
-    let mut s = session(&server.url(), server.token(), Target::Id(1001));
-    s.journal = Some(Journal::new(&path));
-    let ui = Looped::run(s);
-    ui.wait_for("Loaded contact 1001").await;
+    let path = journal_in_the_way("unreadable");
+    let ui = journalled(&server, Journal::new(&path)).await;
     ui.key(KeyCode::F(3));
     ui.wait_for("✗ No history to show: cannot read the journal")
         .await;
@@ -450,12 +444,8 @@ async fn f3_says_when_the_journal_cannot_be_read_and_counts_unreadable_lines() {
     let mut text = std::fs::read_to_string(journal.path()).unwrap();
     text.push_str("{\"at\":\"2026-01-02T");
     std::fs::write(journal.path(), text).unwrap();
-    let mut s = session(&server.url(), server.token(), Target::Id(1001));
-    s.journal = Some(journal);
-    let ui = Looped::run(s);
-    ui.wait_for("Loaded contact 1001").await;
-    ui.key(KeyCode::F(3));
-    ui.wait_for("Saves of contact 1001 made here").await;
+    let ui = journalled(&server, journal).await;
+    open_history(&ui).await;
     let screen = ui.contents();
     assert!(
         screen.contains("⚠ 1 unreadable journal line skipped"),
@@ -480,12 +470,8 @@ async fn taking_a_save_back_sends_no_control_character_from_the_journal() {
         "fields": [{"field": "title", "before": "Sales\u{1b}]0;owned\u{7}\u{202e}lanif", "after": now.title}],
     });
     std::fs::write(&path, format!("{line}\n")).unwrap();
-    let mut s = session(&server.url(), server.token(), Target::Id(1001));
-    s.journal = Some(Journal::new(&path));
-    let ui = Looped::run(s);
-    ui.wait_for("Loaded contact 1001").await;
-    ui.key(KeyCode::F(3));
-    ui.wait_for("Saves of contact 1001 made here").await;
+    let ui = journalled(&server, Journal::new(&path)).await;
+    open_history(&ui).await;
     ui.key(KeyCode::Char('u'));
     ui.wait_for("Put back the values from before the save")
         .await;

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::ada;
 use common::app::screen_at;
 use common::effects::Runner;
+use common::{ada, paths_where};
 use linq_contact::api::LinqClient;
 use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
 use linq_contact::demo::{DemoServer, Fault};
@@ -95,13 +95,8 @@ async fn the_picker_keeps_what_it_found_when_pages_are_evicted() {
         h.press(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL))
             .await;
     }
-    let page_requests = || {
-        server
-            .requests()
-            .into_iter()
-            .filter(|r| r.path.starts_with("/api/partner/v2/contacts?"))
-            .count()
-    };
+    let page_requests =
+        || paths_where(&server, |p| p.starts_with("/api/partner/v2/contacts?")).len();
     assert_eq!(page_requests(), 9, "each page read once");
     let expected = all_matching(&h.client, "kofi").await;
     assert!(expected.len() > 20, "{expected:?}");
@@ -221,13 +216,7 @@ async fn a_failing_later_page_stops_the_picker_instead_of_looping() {
     for key in [plain(KeyCode::Up), plain(KeyCode::Down)] {
         assert_eq!(h.app.update(Msg::Key(key)), vec![], "{key:?}");
     }
-    let requests_of_page_3 = || {
-        server
-            .requests()
-            .iter()
-            .filter(|r| r.path.contains("page=3"))
-            .count()
-    };
+    let requests_of_page_3 = || paths_where(&server, |p| p.contains("page=3")).len();
     assert_eq!(requests_of_page_3(), 1);
 
     h.press(ctrl('r')).await;

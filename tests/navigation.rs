@@ -5,6 +5,7 @@
 
 mod common;
 use common::looped::{Looped, session};
+use common::paths_where;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use insta::assert_snapshot;
@@ -13,19 +14,13 @@ use linq_contact::form::Field;
 use linq_contact::target::Target;
 
 fn paths(server: &DemoServer, prefix: &str) -> Vec<String> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.starts_with(prefix))
-        .map(|r| r.path)
-        .collect()
+    paths_where(server, |p| p.starts_with(prefix))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_prompt_finds_by_email_and_by_phone() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::demo_sized(&server, 1001, 80, 24);
-    ui.wait_for("Loaded contact 1001").await;
+    let ui = Looped::demo_sized_loaded(&server, 1001, 80, 24).await;
     ui.ctrl('o');
     ui.wait_for("Open a contact").await;
     assert_snapshot!("open_prompt_empty", ui.screen(80, 24));
@@ -35,9 +30,7 @@ async fn open_prompt_finds_by_email_and_by_phone() {
     ui.key(KeyCode::Enter);
     // Found by e-mail, case-insensitively.
     ui.wait_for("Loaded contact 1003").await;
-    ui.ctrl('o');
-    ui.type_text("(555) 010-2000");
-    ui.key(KeyCode::Enter);
+    ui.open("(555) 010-2000");
     // Found by phone in a local format.
     ui.wait_for("Loaded contact 1002").await;
     assert_eq!(
@@ -53,11 +46,8 @@ async fn open_prompt_finds_by_email_and_by_phone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_contact_with_that_email_keeps_the_current_one() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::demo_sized(&server, 1001, 80, 24);
-    ui.wait_for("Loaded contact 1001").await;
-    ui.ctrl('o');
-    ui.type_text("nobody@example.com");
-    ui.key(KeyCode::Enter);
+    let ui = Looped::demo_sized_loaded(&server, 1001, 80, 24).await;
+    ui.open("nobody@example.com");
     ui.wait_for("No contact with e-mail nobody@example.com")
         .await;
     assert!(ui.contents().contains("contact 1001"));
@@ -68,11 +58,8 @@ async fn no_contact_with_that_email_keeps_the_current_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_prompt_refuses_what_is_no_id_email_or_phone() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::demo(&server, 1001);
-    ui.wait_for("Loaded contact 1001").await;
-    ui.ctrl('o');
-    ui.type_text("bob@");
-    ui.key(KeyCode::Enter);
+    let ui = Looped::demo_loaded(&server, 1001).await;
+    ui.open("bob@");
     ui.wait_for("not a valid e-mail").await;
     assert!(paths(&server, "/api/partner/v2/contacts/find").is_empty());
     ui.finish().await;
@@ -107,12 +94,9 @@ async fn find_422_is_shown_readably() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaving_unsaved_changes_asks_first() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::demo(&server, 1001);
-    ui.wait_for("Loaded contact 1001").await;
+    let ui = Looped::demo_loaded(&server, 1001).await;
     ui.type_text("x");
-    ui.ctrl('o');
-    ui.type_text("1004");
-    ui.key(KeyCode::Enter);
+    ui.open("1004");
     ui.wait_for("Leave this contact?").await;
     ui.key(KeyCode::Char('n'));
     ui.wait_for("unsaved: First name").await;
@@ -134,8 +118,7 @@ async fn leaving_unsaved_changes_asks_first() {
 async fn picker_pages_lazily_and_keeps_a_bounded_window() {
     let server = DemoServer::start_with_generated(0, 868).await.unwrap();
     let pages = |s: &DemoServer| paths(s, "/api/partner/v2/contacts?");
-    let ui = Looped::demo_sized(&server, 1001, 100, 30);
-    ui.wait_for("Loaded contact 1001").await;
+    let ui = Looped::demo_sized_loaded(&server, 1001, 100, 30).await;
     ui.ctrl('p');
     ui.wait_for("900 contacts").await;
     assert_eq!(pages(&server).len(), 1);
@@ -184,11 +167,8 @@ async fn picker_pages_lazily_and_keeps_a_bounded_window() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn picker_filters_what_is_loaded_and_lists_recent_first() {
     let server = DemoServer::start_with_generated(0, 250).await.unwrap();
-    let ui = Looped::demo_sized(&server, 1005, 80, 24);
-    ui.wait_for("Loaded contact 1005").await;
-    ui.ctrl('o');
-    ui.type_text("1003");
-    ui.key(KeyCode::Enter);
+    let ui = Looped::demo_sized_loaded(&server, 1005, 80, 24).await;
+    ui.open("1003");
     ui.wait_for("Loaded contact 1003").await;
     ui.ctrl('p');
     ui.type_text("okafor");
@@ -206,8 +186,7 @@ async fn undo_walks_back_across_fields() {
     let server = DemoServer::start(0).await.unwrap();
     let first = server.contact(1001).unwrap().first_name;
     let last = server.contact(1001).unwrap().last_name;
-    let ui = Looped::demo(&server, 1001);
-    ui.wait_for("Loaded contact 1001").await;
+    let ui = Looped::demo_loaded(&server, 1001).await;
     ui.type_text("abc"); // one typing run
     ui.key(KeyCode::Tab);
     ui.ctrl('u'); // a clear
@@ -240,8 +219,7 @@ async fn undo_walks_back_across_fields() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn help_lists_bindings_and_paths() {
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::demo_sized(&server, 1001, 80, 24);
-    ui.wait_for("Loaded contact 1001").await;
+    let ui = Looped::demo_sized_loaded(&server, 1001, 80, 24).await;
     ui.key(KeyCode::F(1));
     ui.wait_for(" Help ").await;
     assert_snapshot!("help", ui.screen(80, 24));

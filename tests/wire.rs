@@ -15,8 +15,7 @@ async fn a_field_the_server_did_not_store_is_named_after_the_save() {
     let id = server.first_id();
     let before = server.contact(id).unwrap();
     assert!(server.drop_field_next("title"));
-    let ui = Looped::demo(&server, id);
-    ui.wait_for(&format!("Loaded contact {id}")).await;
+    let ui = Looped::demo_loaded(&server, id).await;
     ui.replace_field(5, "Chief Tester");
     ui.replace_field(1, "Mars");
     ui.send_reviewed().await;
@@ -62,8 +61,7 @@ async fn a_refusal_with_field_objects_is_shown_under_the_field() {
         message: "has already been taken".into(),
     };
     server.fail_next_for("PUT", 1, taken);
-    let ui = Looped::demo(&server, id);
-    ui.wait_for(&format!("Loaded contact {id}")).await;
+    let ui = Looped::demo_loaded(&server, id).await;
     ui.replace_field(2, "taken@example.com");
     ui.send_reviewed().await;
     ui.wait_for("Save failed").await;

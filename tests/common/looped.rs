@@ -123,6 +123,25 @@ impl Looped {
         Self::run_sized(session, width, height)
     }
 
+    /// [`Looped::demo`], once contact `id` has loaded.
+    pub async fn demo_loaded(server: &DemoServer, id: u64) -> Looped {
+        let ui = Self::demo(server, id);
+        ui.wait_for(&format!("Loaded contact {id}")).await;
+        ui
+    }
+
+    /// [`Looped::demo_sized`], once contact `id` has loaded.
+    pub async fn demo_sized_loaded(
+        server: &DemoServer,
+        id: u64,
+        width: u16,
+        height: u16,
+    ) -> Looped {
+        let ui = Self::demo_sized(server, id, width, height);
+        ui.wait_for(&format!("Loaded contact {id}")).await;
+        ui
+    }
+
     pub fn run(session: Session) -> Looped {
         Self::run_sized(session, 100, 30)
     }
@@ -238,6 +257,13 @@ impl Looped {
     pub async fn send_reviewed(&self) {
         self.ctrl('s');
         self.wait_for("Review: what will be sent").await;
+        self.key(KeyCode::Enter);
+    }
+
+    /// Ctrl-O, `what` typed into the open prompt, Enter.
+    pub fn open(&self, what: &str) {
+        self.ctrl('o');
+        self.type_text(what);
         self.key(KeyCode::Enter);
     }
 

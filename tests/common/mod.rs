@@ -61,6 +61,17 @@ pub fn bodies(server: &DemoServer, method: &str) -> Vec<String> {
         .collect()
 }
 
+/// The paths (query included) of the requests `server` received that `keep` picks, in
+/// arrival order.
+pub fn paths_where(server: &DemoServer, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| keep(&r.path))
+        .map(|r| r.path)
+        .collect()
+}
+
 /// Contact 42 as the API sends it: a title and an image left null, an owner.
 pub fn contact_42_json() -> serde_json::Value {
     serde_json::json!({
