@@ -413,21 +413,30 @@ mod tests {
 
     #[test]
     fn invalid_patch_writes_nothing_and_lists_every_problem() {
-        let mut s = store();
-        let before = s.get(7).cloned();
-        let patch = ContactPatch {
+        let invalid = ContactPatch {
             email: Some("nope".into()),
             user_email: Some("stranger@example.com".into()),
             ..Default::default()
         };
-        assert_eq!(
-            s.update(7, &patch),
-            Err(Refusal::Invalid(vec![
-                MSG_EMAIL_INVALID.into(),
-                MSG_UNKNOWN_USER.into()
-            ]))
-        );
-        assert_eq!(s.get(7).cloned(), before);
+        // Blank identity fields do not count.
+        let blanks = ContactPatch {
+            first_name: Some(String::new()),
+            last_name: Some("  ".into()),
+            email: Some(String::new()),
+            phone_number: Some(String::new()),
+            title: Some("CTO".into()),
+            ..Default::default()
+        };
+        for (patch, problems) in [
+            (invalid, vec![MSG_EMAIL_INVALID, MSG_UNKNOWN_USER]),
+            (blanks, vec![MSG_IDENTITY_REQUIRED]),
+        ] {
+            let mut s = store();
+            let before = s.get(7).cloned();
+            let problems = problems.into_iter().map(String::from).collect();
+            assert_eq!(s.update(7, &patch), Err(Refusal::Invalid(problems)));
+            assert_eq!(s.get(7).cloned(), before);
+        }
     }
 
     #[test]
@@ -466,25 +475,6 @@ mod tests {
             Err(Refusal::Invalid(vec![MSG_PHONE_INVALID.into()]))
         );
         assert_eq!(s.get(7), Some(&c));
-    }
-
-    #[test]
-    fn blank_identity_fields_do_not_count() {
-        let mut s = store();
-        let before = s.get(7).cloned();
-        let blanks = ContactPatch {
-            first_name: Some(String::new()),
-            last_name: Some("  ".into()),
-            email: Some(String::new()),
-            phone_number: Some(String::new()),
-            title: Some("CTO".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            s.update(7, &blanks),
-            Err(Refusal::Invalid(vec![MSG_IDENTITY_REQUIRED.into()]))
-        );
-        assert_eq!(s.get(7).cloned(), before);
     }
 
     #[test]
