@@ -1,5 +1,6 @@
-//! The API's error answers in the "render_standard_error" shape the contacts endpoints
-//! use, shared by the API routes and the control routes.
+//! The API's error answers: the "render_standard_error" shape the contacts endpoints
+//! use, shared by the API routes and the control routes, and the second (JSON:API) shape
+//! of what answers in front of the contacts controller.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -39,5 +40,22 @@ pub(crate) fn standard_error(
         "message": message,
         "errors": errors,
     });
+    (status, axum::Json(body)).into_response()
+}
+
+/// The second error shape (JSON:API), with one entry: what answers in front of the
+/// contacts controller (authentication, permissions, rate limits) sends.
+pub(crate) fn json_api_error(
+    status: StatusCode,
+    code: &str,
+    title: &str,
+    detail: &str,
+) -> Response {
+    let body = json!({"errors": [{
+        "status": status.as_u16(),
+        "code": code,
+        "title": title,
+        "detail": detail,
+    }]});
     (status, axum::Json(body)).into_response()
 }

@@ -14,6 +14,7 @@ use futures::stream;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
+use super::answers::json_api_error;
 use crate::api::model::{Contact, DataEnvelope};
 
 /// How far past 2 MiB the oversized body goes does not matter; that it is well over any
@@ -157,13 +158,12 @@ pub(crate) fn handled_first(fault: &Fault) -> bool {
 }
 
 fn forbidden() -> Response {
-    let body = json!({"errors": [{
-        "status": 403,
-        "code": "FORBIDDEN",
-        "title": "Forbidden",
-        "detail": "This integration may not change this contact",
-    }]});
-    (StatusCode::FORBIDDEN, axum::Json(body)).into_response()
+    json_api_error(
+        StatusCode::FORBIDDEN,
+        "FORBIDDEN",
+        "Forbidden",
+        "This integration may not change this contact",
+    )
 }
 
 fn hangup() -> Response {
@@ -207,13 +207,12 @@ fn bad_gateway() -> Response {
 /// Rate limiting is done in front of the contacts controller, so the body has the
 /// second (JSON:API) error shape rather than the contacts one.
 fn too_many_requests(retry_after_secs: u64) -> Response {
-    let body = json!({"errors": [{
-        "status": 429,
-        "code": "RATE_LIMITED",
-        "title": "Too Many Requests",
-        "detail": format!("Rate limit exceeded; retry after {retry_after_secs} seconds"),
-    }]});
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    let mut response = json_api_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        "Too Many Requests",
+        &format!("Rate limit exceeded; retry after {retry_after_secs} seconds"),
+    );
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));

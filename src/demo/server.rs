@@ -14,7 +14,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::answers::{contact_not_found, standard_error, validation_error};
+use super::answers::{contact_not_found, json_api_error, standard_error, validation_error};
 use super::shared::Shared;
 use super::store::{
     DEFAULT_PER_PAGE, MSG_EMAIL_INVALID, MSG_PHONE_INVALID, Refusal, is_valid_email,
@@ -118,13 +118,12 @@ async fn authenticate(request: Request, next: Next) -> Response {
     } else {
         // Auth failures use the second error shape, as the rest of v2 does; a client
         // must cope with both even on the contacts endpoints.
-        let body = json!({"errors": [{
-            "status": 401,
-            "code": "UNAUTHORIZED",
-            "title": "Unauthorized",
-            "detail": "Invalid or missing integration token",
-        }]});
-        (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response()
+        json_api_error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "Unauthorized",
+            "Invalid or missing integration token",
+        )
     }
 }
 
