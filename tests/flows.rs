@@ -72,23 +72,18 @@ fn saved_record_becomes_the_baseline() {
 
 #[test]
 fn validation_error_422_keeps_the_edits() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    app.update(Msg::Saved {
-        generation,
-        result: Err(ApiError::Http {
-            status: 422,
-            body: ErrorBody::Standard {
-                error_code: Some("VALIDATION_ERROR".into()),
-                message: Some("Validation failed".into()),
-                errors: vec![
-                    "Email has already been taken".into(),
-                    "Phone number is invalid".into(),
-                ],
-            },
-            retry_after: None,
-        }),
-    });
+    let (app, _) = save_answered(Err(ApiError::Http {
+        status: 422,
+        body: ErrorBody::Standard {
+            error_code: Some("VALIDATION_ERROR".into()),
+            message: Some("Validation failed".into()),
+            errors: vec![
+                "Email has already been taken".into(),
+                "Phone number is invalid".into(),
+            ],
+        },
+        retry_after: None,
+    }));
     assert!(app.form().unwrap().is_dirty(Field::Email));
     assert_snapshot!("error_422", screen(&app));
 }
@@ -117,15 +112,10 @@ fn not_found_404_on_open() {
 
 #[test]
 fn network_error_on_save_keeps_the_edits() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    app.update(Msg::Saved {
-        generation,
-        result: Err(ApiError::Connect {
-            url: "https://api.example.test".into(),
-            reason: "connection refused".into(),
-        }),
-    });
+    let (app, _) = save_answered(Err(ApiError::Connect {
+        url: "https://api.example.test".into(),
+        reason: "connection refused".into(),
+    }));
     assert_eq!(app.form().unwrap().value(Field::Email), "ada@new.example");
     assert_snapshot!("network_error", screen(&app));
 }
@@ -339,14 +329,9 @@ fn cancelled_save_is_checked_and_reported() {
 
 #[test]
 fn timed_out_save_that_landed_becomes_the_baseline() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    let effects = app.update(Msg::Saved {
-        generation,
-        result: Err(ApiError::Timeout {
-            after: std::time::Duration::from_secs(15),
-        }),
-    });
+    let (mut app, effects) = save_answered(Err(ApiError::Timeout {
+        after: std::time::Duration::from_secs(15),
+    }));
     let [
         Effect::Load {
             generation: check, ..
@@ -530,15 +515,10 @@ fn clicks_map_to_the_field_drawn_there() {
 
 #[test]
 fn an_unreadable_answer_to_a_save_is_checked_not_assumed() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    let effects = app.update(Msg::Saved {
-        generation,
-        result: Err(ApiError::Decode {
-            status: 200,
-            reason: "the body ended early".into(),
-        }),
-    });
+    let (app, effects) = save_answered(Err(ApiError::Decode {
+        status: 200,
+        reason: "the body ended early".into(),
+    }));
     assert!(matches!(effects[..], [Effect::Load { .. }]), "{effects:?}");
     assert!(matches!(app.activity(), Some(Activity::Verifying(_))));
 }

@@ -277,12 +277,7 @@ fn a_5xx_a_proxy_page_or_a_dropped_connection_after_a_put_are_verified() {
             reason: "connection closed before message completed".into(),
         },
     ] {
-        let mut app = loaded();
-        let (generation, _) = saving(&mut app);
-        let effects = app.update(Msg::Saved {
-            generation,
-            result: Err(error.clone()),
-        });
+        let (mut app, effects) = save_answered(Err(error.clone()));
         assert!(
             matches!(effects[..], [Effect::Load { .. }]),
             "{error:?}: {effects:?}"
@@ -304,16 +299,11 @@ fn a_5xx_a_proxy_page_or_a_dropped_connection_after_a_put_are_verified() {
 #[test]
 fn a_refused_put_is_a_failure_not_a_mystery() {
     for status in [400, 403, 409, 422] {
-        let mut app = loaded();
-        let (generation, _) = saving(&mut app);
-        let effects = app.update(Msg::Saved {
-            generation,
-            result: Err(ApiError::Http {
-                status,
-                body: ErrorBody::Empty,
-                retry_after: None,
-            }),
-        });
+        let (app, effects) = save_answered(Err(ApiError::Http {
+            status,
+            body: ErrorBody::Empty,
+            retry_after: None,
+        }));
         assert!(effects.is_empty(), "{status}: {effects:?}");
         assert!(matches!(app.status(), Status::SaveFailed(_)), "{status}");
         assert_eq!(app.form().unwrap().value(Field::Email), "ada@new.example");
@@ -376,12 +366,7 @@ fn a_short_429_on_a_put_is_waited_out_and_sent_once_more() {
 
 #[test]
 fn esc_during_the_pause_sends_nothing_and_keeps_the_edit() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    let effects = app.update(Msg::Saved {
-        generation,
-        result: told_to_wait(5),
-    });
+    let (mut app, effects) = save_answered(told_to_wait(5));
     let (wait, _) = wait_of(&effects);
     let effects = app.update(key(KeyCode::Esc));
     assert_eq!(effects, vec![Effect::Cancel { generation: wait }]);
@@ -394,12 +379,7 @@ fn esc_during_the_pause_sends_nothing_and_keeps_the_edit() {
 
 #[test]
 fn a_429_asking_for_more_than_a_minute_is_refused_with_the_time() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    let effects = app.update(Msg::Saved {
-        generation,
-        result: told_to_wait(61),
-    });
+    let (app, effects) = save_answered(told_to_wait(61));
     assert!(effects.is_empty(), "{effects:?}");
     assert!(matches!(app.status(), Status::SaveFailed(_)));
     assert!(app.has_unsaved_changes());
@@ -407,14 +387,9 @@ fn a_429_asking_for_more_than_a_minute_is_refused_with_the_time() {
 
 #[test]
 fn after_a_timeout_not_stored_is_said_with_the_time_and_looked_at_again() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    let effects = app.update(Msg::Saved {
-        generation,
-        result: Err(ApiError::Timeout {
-            after: Duration::from_secs(15),
-        }),
-    });
+    let (mut app, effects) = save_answered(Err(ApiError::Timeout {
+        after: Duration::from_secs(15),
+    }));
     let first = read_of(&effects);
     app.observe_time("10:42:07");
     let effects = answer(&mut app, first, ada());
@@ -445,14 +420,9 @@ fn after_a_timeout_not_stored_is_said_with_the_time_and_looked_at_again() {
 
 #[test]
 fn the_second_look_that_still_finds_nothing_leaves_it_to_the_user() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    let effects = app.update(Msg::Saved {
-        generation,
-        result: Err(ApiError::Timeout {
-            after: Duration::from_secs(15),
-        }),
-    });
+    let (mut app, effects) = save_answered(Err(ApiError::Timeout {
+        after: Duration::from_secs(15),
+    }));
     let effects = answer(&mut app, read_of(&effects), ada());
     let [Effect::LoadLater { generation, .. }] = effects[..] else {
         panic!("{effects:?}");

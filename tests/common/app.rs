@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use super::ada;
-use linq_contact::api::{Contact, ContactPatch};
+use linq_contact::api::{ApiError, Contact, ContactPatch};
 use linq_contact::app::{Activity, App, AppOptions, Effect, Msg};
 use linq_contact::form::Field;
 use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
@@ -126,6 +126,15 @@ pub fn confirm(app: &mut App, code: impl Code, server: Contact) -> Vec<Effect> {
         generation,
         result: Ok(server),
     })
+}
+
+/// A loaded app whose save of the changed e-mail ([`saving`]) was answered with
+/// `result`, and what the answer led to.
+pub fn save_answered(result: Result<Contact, ApiError>) -> (App, Vec<Effect>) {
+    let mut app = loaded();
+    let (generation, _) = saving(&mut app);
+    let effects = app.update(Msg::Saved { generation, result });
+    (app, effects)
 }
 
 /// Loaded, e-mail changed, review open, Enter pressed; returns the save's generation.
