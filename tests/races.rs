@@ -27,6 +27,15 @@ fn answer(app: &mut App, generation: u64, contact: linq_contact::api::Contact) -
     })
 }
 
+/// A loaded app with its title changed and Ctrl-S pressed, and the generation of the
+/// check that went out before the review.
+fn checking() -> (App, u64) {
+    let mut app = loaded();
+    replace(&mut app, Field::Title, "Countess");
+    let check = read_of(&app.update(ctrl('s')));
+    (app, check)
+}
+
 fn no_save(effects: &[Effect]) -> bool {
     !effects.iter().any(|e| matches!(e, Effect::Save { .. }))
 }
@@ -35,9 +44,7 @@ fn no_save(effects: &[Effect]) -> bool {
 
 #[test]
 fn a_review_that_comes_back_under_the_quit_question_waits_and_y_quits() {
-    let mut app = loaded();
-    replace(&mut app, Field::Title, "Countess");
-    let check = read_of(&app.update(ctrl('s')));
+    let (mut app, check) = checking();
     app.update(ctrl('q'));
     assert!(matches!(
         app.overlay(),
@@ -56,9 +63,7 @@ fn a_review_that_comes_back_under_the_quit_question_waits_and_y_quits() {
 
 #[test]
 fn a_review_waits_behind_the_quit_question_and_shows_after_no() {
-    let mut app = loaded();
-    replace(&mut app, Field::Title, "Countess");
-    let check = read_of(&app.update(ctrl('s')));
+    let (mut app, check) = checking();
     app.update(ctrl('q'));
     answer(&mut app, check, ada());
     let effects = app.update(key(KeyCode::Char('n')));
@@ -77,9 +82,7 @@ fn help_picker_and_prompts_are_not_replaced_by_a_review() {
         (ctrl('p'), KeyCode::Esc),
         (ctrl('r'), KeyCode::Char('n')),
     ] {
-        let mut app = loaded();
-        replace(&mut app, Field::Title, "Countess");
-        let check = read_of(&app.update(ctrl('s')));
+        let (mut app, check) = checking();
         app.update(open.clone());
         let before = format!("{:?}", app.overlay().map(std::mem::discriminant));
         answer(&mut app, check, ada());
@@ -99,9 +102,7 @@ fn help_picker_and_prompts_are_not_replaced_by_a_review() {
 
 #[test]
 fn a_review_for_a_contact_being_left_is_dropped() {
-    let mut app = loaded();
-    replace(&mut app, Field::Title, "Countess");
-    let check = read_of(&app.update(ctrl('s')));
+    let (mut app, check) = checking();
     app.update(ctrl('o'));
     answer(&mut app, check, ada());
     type_text(&mut app, "1007");
@@ -118,9 +119,7 @@ fn a_review_for_a_contact_being_left_is_dropped() {
 
 #[test]
 fn a_review_does_not_pop_up_over_typing() {
-    let mut app = loaded();
-    replace(&mut app, Field::Title, "Countess");
-    let check = read_of(&app.update(ctrl('s')));
+    let (mut app, check) = checking();
     // Still typing when the check comes back: the next key is meant for the field.
     type_text(&mut app, "y");
     answer(&mut app, check, ada());
@@ -229,9 +228,7 @@ fn a_discarding_reload_drops_the_old_edits_but_not_new_typing() {
 
 #[test]
 fn a_record_with_another_id_is_refused_and_never_merged() {
-    let mut app = loaded();
-    replace(&mut app, Field::Title, "Countess");
-    let check = read_of(&app.update(ctrl('s')));
+    let (mut app, check) = checking();
     let mut other = ada();
     other.id = 1002;
     other.first_name = "Someone else".into();
