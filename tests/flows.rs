@@ -90,8 +90,7 @@ fn validation_error_422_keeps_the_edits() {
 
 #[test]
 fn not_found_404_on_open() {
-    let (mut app, effects) = App::new(options(), 99);
-    let generation = first_load(&effects);
+    let (mut app, generation) = opening(99);
     app.update(Msg::Loaded {
         generation,
         result: Err(ApiError::Http {
@@ -122,8 +121,7 @@ fn network_error_on_save_keeps_the_edits() {
 
 #[test]
 fn stale_results_are_dropped() {
-    let (mut app, effects) = App::new(options(), 1001);
-    let generation = first_load(&effects);
+    let (mut app, generation) = opening(1001);
     app.update(Msg::Loaded {
         generation: generation + 7,
         result: Ok(ada()),
@@ -194,8 +192,7 @@ fn blocked_review_says_why() {
 
 #[test]
 fn hostile_server_text_is_inert_and_wide_text_fits() {
-    let (mut app, effects) = App::new(options(), 7);
-    let generation = first_load(&effects);
+    let (mut app, generation) = opening(7);
     let mut c = ada();
     c.id = 7;
     c.first_name = "\u{1b}]0;owned\u{7}Eve".into();
@@ -225,14 +222,19 @@ fn tiny_terminal_shows_a_notice() {
 
 // ---- issue: never lose an edit, never send the wrong thing ----
 
+/// Contact 1001 as a colleague saved it after it was loaded here, with `change` made.
+fn a_colleagues(change: impl FnOnce(&mut Contact)) -> Contact {
+    let mut theirs = ada();
+    change(&mut theirs);
+    theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
+    theirs
+}
+
 #[test]
 fn colleagues_change_to_another_field_is_taken_silently() {
     let mut app = loaded();
     replace(&mut app, Field::Title, "Countess");
-    let mut theirs = ada();
-    theirs.location = "Paris".into();
-    theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
-    review_against(&mut app, theirs);
+    review_against(&mut app, a_colleagues(|c| c.location = "Paris".into()));
     let Some(Overlay::Review(Review { plan, conflicts })) = app.overlay() else {
         panic!("expected the review");
     };
@@ -250,9 +252,7 @@ fn colleagues_change_to_another_field_is_taken_silently() {
 fn conflict_sends_nothing_until_overwrite() {
     let mut app = loaded();
     replace(&mut app, Field::Email, "mine@example.com");
-    let mut theirs = ada();
-    theirs.email = "theirs@example.com".into();
-    theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
+    let theirs = a_colleagues(|c| c.email = "theirs@example.com".into());
     review_against(&mut app, theirs.clone());
     assert_snapshot!("conflict_review", screen(&app));
     assert!(
@@ -360,8 +360,7 @@ fn timed_out_save_that_landed_becomes_the_baseline() {
 
 #[test]
 fn retry_wait_is_shown() {
-    let (mut app, effects) = App::new(options(), 1001);
-    let generation = first_load(&effects);
+    let (mut app, generation) = opening(1001);
     app.update(Msg::Retrying {
         generation,
         attempt: 2,
@@ -439,15 +438,10 @@ fn discarding_a_draft_deletes_it() {
 
 #[test]
 fn the_cursor_sits_on_the_right_column_in_wide_text() {
-    let (mut app, effects) = App::new(options(), 1001);
-    let generation = first_load(&effects);
     let mut c = ada();
     c.last_name = "山田 太郎".into();
     c.company = "Zoe\u{308}!".into();
-    app.update(Msg::Loaded {
-        generation,
-        result: Ok(c),
-    });
+    let mut app = loaded_with(options(), c);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut cursor = |app: &App| {
         terminal
@@ -551,12 +545,7 @@ fn config_problems_are_shown_and_the_editor_goes_on() {
         notices: vec!["config.toml:3:1: unknown field `colour`; defaults used".into()],
         ..options()
     };
-    let (mut app, effects) = App::new(options, 1001);
-    let generation = first_load(&effects);
-    app.update(Msg::Loaded {
-        generation,
-        result: Ok(ada()),
-    });
+    let app = loaded_with(options, ada());
     let text = screen(&app);
     assert!(
         text.contains("! config.toml:3:1: unknown field `colour`"),
@@ -583,9 +572,7 @@ fn a_save_made_while_the_review_was_open_is_not_overwritten() {
     replace(&mut app, Field::Title, "Mine");
     review_against(&mut app, ada());
     // A colleague saves the same field while the review is on screen.
-    let mut theirs = ada();
-    theirs.title = "Theirs".into();
-    theirs.updated_at = "2025-07-31T08:00:00.000-05:00".into();
+    let theirs = a_colleagues(|c| c.title = "Theirs".into());
     let effects = confirm(&mut app, KeyCode::Enter, theirs);
     assert!(effects.is_empty(), "sent over a fresh change: {effects:?}");
     let Some(Overlay::Review(Review { conflicts, .. })) = app.overlay() else {
@@ -625,14 +612,7 @@ fn restoring_a_draft_removes_its_file_and_the_question_needs_an_answer() {
 
 #[test]
 fn undo_stops_at_a_save() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    let mut server = ada();
-    server.email = "ada@new.example".into();
-    app.update(Msg::Saved {
-        generation,
-        result: Ok(server),
-    });
+    let (mut app, _) = save_answered(Ok(ada_saved()));
     type_text(&mut app, "x");
     app.update(ctrl('z'));
     app.update(ctrl('z'));
@@ -662,12 +642,7 @@ fn fields_taken_from_a_colleague_are_named_after_the_save() {
         confirm_before_save: false,
         ..options()
     };
-    let (mut app, effects) = App::new(options, 1001);
-    let generation = first_load(&effects);
-    app.update(Msg::Loaded {
-        generation,
-        result: Ok(ada()),
-    });
+    let mut app = loaded_with(options, ada());
     replace(&mut app, Field::Title, "Countess");
     let mut theirs = ada();
     theirs.location = "Paris".into();
@@ -694,14 +669,7 @@ fn fields_taken_from_a_colleague_are_named_after_the_save() {
 
 #[test]
 fn scrolling_stops_at_the_end_so_the_way_back_is_immediate() {
-    let mut app = loaded();
-    let (generation, _) = saving(&mut app);
-    let mut server = ada();
-    server.email = "ada@new.example".into();
-    app.update(Msg::Saved {
-        generation,
-        result: Ok(server),
-    });
+    let (mut app, _) = save_answered(Ok(ada_saved()));
     // Drawing learns how far the status pane can scroll, and tells the app.
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     linq_contact::ui::render(&mut app, &mut terminal).unwrap();

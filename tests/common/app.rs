@@ -90,6 +90,12 @@ pub fn loaded() -> App {
     app
 }
 
+/// A fresh app on contact `id`, and the generation of the load it starts with.
+pub fn opening(id: u64) -> (App, u64) {
+    let (app, effects) = App::new(options(), id);
+    (app, super::first_load(&effects))
+}
+
 /// An app opened with `options` on `contact`, its first read answered with it.
 pub fn loaded_with(options: AppOptions, contact: Contact) -> App {
     let (mut app, effects) = App::new(options, contact.id);
@@ -126,6 +132,14 @@ pub fn confirm(app: &mut App, code: impl Code, server: Contact) -> Vec<Effect> {
         generation,
         result: Ok(server),
     })
+}
+
+/// Contact 1001 as stored once the e-mail change [`saving`] sends has landed.
+pub fn ada_saved() -> Contact {
+    Contact {
+        email: "ada@new.example".into(),
+        ..ada()
+    }
 }
 
 /// A loaded app whose save of the changed e-mail ([`saving`]) was answered with
