@@ -413,23 +413,27 @@ mod tests {
 
     #[test]
     fn invalid_patch_writes_nothing_and_lists_every_problem() {
-        let invalid = ContactPatch {
-            email: Some("nope".into()),
-            user_email: Some("stranger@example.com".into()),
-            ..Default::default()
-        };
-        // Blank identity fields do not count.
-        let blanks = ContactPatch {
-            first_name: Some(String::new()),
-            last_name: Some("  ".into()),
-            email: Some(String::new()),
-            phone_number: Some(String::new()),
-            title: Some("CTO".into()),
-            ..Default::default()
-        };
         for (patch, problems) in [
-            (invalid, vec![MSG_EMAIL_INVALID, MSG_UNKNOWN_USER]),
-            (blanks, vec![MSG_IDENTITY_REQUIRED]),
+            (
+                ContactPatch {
+                    email: Some("nope".into()),
+                    user_email: Some("stranger@example.com".into()),
+                    ..Default::default()
+                },
+                vec![MSG_EMAIL_INVALID, MSG_UNKNOWN_USER],
+            ),
+            // Blank identity fields do not count.
+            (
+                ContactPatch {
+                    first_name: Some(String::new()),
+                    last_name: Some("  ".into()),
+                    email: Some(String::new()),
+                    phone_number: Some(String::new()),
+                    title: Some("CTO".into()),
+                    ..Default::default()
+                },
+                vec![MSG_IDENTITY_REQUIRED],
+            ),
         ] {
             let mut s = store();
             let before = s.get(7).cloned();
