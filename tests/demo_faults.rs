@@ -68,6 +68,40 @@ impl Demo {
     fn first_path(&self) -> String {
         contact_path(self.server.first_id())
     }
+
+    /// A PUT of `body` that must be answered 200; the record the answer holds.
+    async fn stored(&self, path: &str, body: &str) -> Contact {
+        let response = self.put(path, body).await;
+        assert_eq!(response.status(), StatusCode::OK, "{body}");
+        let answer: DataEnvelope = response.json().await.unwrap();
+        answer.data
+    }
+
+    /// A fresh demo whose next answer is `fault`, and that answer to a read of the first
+    /// contact, after checking its status.
+    async fn answering(fault: Fault, status: StatusCode) -> (Demo, reqwest::Response) {
+        let demo = Demo::start().await;
+        demo.server.fail_next(1, fault);
+        let response = demo.get(&demo.first_path()).await;
+        assert_eq!(response.status(), status);
+        (demo, response)
+    }
+
+    /// A request with no token, and `body` if any.
+    async fn bare(&self, method: Method, path: &str, body: Option<&str>) -> reqwest::Response {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.body(body.to_string());
+        }
+        request.send().await.unwrap()
+    }
+
+    /// A control request that must succeed; its answer.
+    async fn control_ok(&self, path_and_query: &str) -> Value {
+        let (status, body) = self.control(path_and_query).await;
+        assert_eq!(status, StatusCode::OK, "{path_and_query}: {body}");
+        body
+    }
 }
 
 /// A client that gives up quickly, for the faults that never answer in time.
@@ -90,6 +124,16 @@ fn header_of(response: &reqwest::Response, name: header::HeaderName) -> String {
         .unwrap_or_default()
 }
 
+/// A read of the first contact by a client that gives up quickly times out.
+async fn assert_read_times_out(demo: &Demo) {
+    let error = demo
+        .api(&impatient(), Method::GET, &demo.first_path())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+}
+
 async fn assert_served_normally(demo: &Demo) {
     let response = demo.get(&demo.first_path()).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -99,11 +143,8 @@ async fn assert_served_normally(demo: &Demo) {
 
 #[tokio::test]
 async fn server_error_has_the_standard_shape() {
-    let demo = Demo::start().await;
-    demo.server.fail_next(1, Fault::ServerError);
-
-    let response = demo.get(&demo.first_path()).await;
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let (_demo, response) =
+        Demo::answering(Fault::ServerError, StatusCode::INTERNAL_SERVER_ERROR).await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "error");
     assert_eq!(body["error_code"], "INTERNAL_ERROR");
@@ -113,11 +154,7 @@ async fn server_error_has_the_standard_shape() {
 
 #[tokio::test]
 async fn bad_gateway_is_an_html_page() {
-    let demo = Demo::start().await;
-    demo.server.fail_next(1, Fault::BadGatewayHtml);
-
-    let response = demo.get(&demo.first_path()).await;
-    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let (_demo, response) = Demo::answering(Fault::BadGatewayHtml, StatusCode::BAD_GATEWAY).await;
     assert!(header_of(&response, header::CONTENT_TYPE).starts_with("text/html"));
     let body = response.text().await.unwrap();
     assert!(body.contains("<title>502 Bad Gateway</title>"), "{body}");
@@ -127,16 +164,13 @@ async fn bad_gateway_is_an_html_page() {
 
 #[tokio::test]
 async fn too_many_requests_says_when_to_retry() {
-    let demo = Demo::start().await;
-    demo.server.fail_next(
-        1,
+    let (_demo, response) = Demo::answering(
         Fault::TooManyRequests {
             retry_after_secs: 3,
         },
-    );
-
-    let response = demo.get(&demo.first_path()).await;
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await;
     assert_eq!(header_of(&response, header::RETRY_AFTER), "3");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["errors"][0]["status"], 429);
@@ -164,11 +198,7 @@ async fn a_stalled_body_times_out_after_the_headers_arrive() {
 
 #[tokio::test]
 async fn an_oversized_body_is_valid_json_over_a_mebibyte() {
-    let demo = Demo::start().await;
-    demo.server.fail_next(1, Fault::Oversized);
-
-    let response = demo.get(&demo.first_path()).await;
-    assert_eq!(response.status(), StatusCode::OK);
+    let (demo, response) = Demo::answering(Fault::Oversized, StatusCode::OK).await;
     let body = response.bytes().await.unwrap();
     assert!(body.len() > 1 << 20, "only {} bytes", body.len());
     let parsed: Value = serde_json::from_slice(&body).unwrap();
@@ -177,11 +207,7 @@ async fn an_oversized_body_is_valid_json_over_a_mebibyte() {
 
 #[tokio::test]
 async fn a_truncated_body_is_not_json_but_its_length_is_honest() {
-    let demo = Demo::start().await;
-    demo.server.fail_next(1, Fault::Truncated);
-
-    let response = demo.get(&demo.first_path()).await;
-    assert_eq!(response.status(), StatusCode::OK);
+    let (_demo, response) = Demo::answering(Fault::Truncated, StatusCode::OK).await;
     let declared: usize = header_of(&response, header::CONTENT_LENGTH)
         .parse()
         .unwrap();
@@ -262,19 +288,10 @@ async fn faults_answer_before_the_token_check() {
     let demo = Demo::start().await;
     demo.server.fail_next(1, Fault::ServerError);
 
-    let response = demo
-        .http
-        .get(demo.url(&demo.first_path()))
-        .send()
-        .await
-        .unwrap();
+    let path = demo.first_path();
+    let response = demo.bare(Method::GET, &path, None).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let response = demo
-        .http
-        .get(demo.url(&demo.first_path()))
-        .send()
-        .await
-        .unwrap();
+    let response = demo.bare(Method::GET, &path, None).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -282,13 +299,7 @@ async fn faults_answer_before_the_token_check() {
 async fn latency_longer_than_the_client_timeout_times_it_out() {
     let demo = Demo::start().await;
     demo.server.set_latency(Duration::from_secs(30));
-
-    let error = demo
-        .api(&impatient(), Method::GET, &demo.first_path())
-        .send()
-        .await
-        .unwrap_err();
-    assert!(error.is_timeout(), "{error:?}");
+    assert_read_times_out(&demo).await;
 
     demo.server.clear_faults();
     assert_served_normally(&demo).await;
@@ -356,10 +367,9 @@ async fn set_contact_is_not_recorded() {
 #[tokio::test]
 async fn the_control_surface_queues_a_rate_limit() {
     let demo = Demo::start().await;
-    let (status, body) = demo
-        .control("/__demo/fail?kind=429&count=1&retry_after=7")
+    let body = demo
+        .control_ok("/__demo/fail?kind=429&count=1&retry_after=7")
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["pending"], 1);
 
     let response = demo.get(&demo.first_path()).await;
@@ -400,20 +410,12 @@ async fn the_control_surface_knows_every_fault_kind() {
 #[tokio::test]
 async fn the_control_surface_sets_and_clears_latency() {
     let demo = Demo::start().await;
-    let (status, body) = demo.control("/__demo/latency?ms=30000").await;
-    assert_eq!(status, StatusCode::OK);
+    let body = demo.control_ok("/__demo/latency?ms=30000").await;
     assert_eq!(body["latency_ms"], 30000);
-
-    let error = demo
-        .api(&impatient(), Method::GET, &demo.first_path())
-        .send()
-        .await
-        .unwrap_err();
-    assert!(error.is_timeout(), "{error:?}");
+    assert_read_times_out(&demo).await;
 
     // Control requests are not delayed, so clearing works while latency is set.
-    let (status, _) = demo.control("/__demo/clear").await;
-    assert_eq!(status, StatusCode::OK);
+    demo.control_ok("/__demo/clear").await;
     assert_served_normally(&demo).await;
 
     let (status, _) = demo.control("/__demo/latency").await;
@@ -426,13 +428,14 @@ async fn the_control_surface_applies_an_external_edit() {
     let before = demo.server.contact(demo.server.first_id()).unwrap();
     let id = before.id;
 
+    let edit = format!("/__demo/edit/{id}");
     let response = demo
-        .http
-        .post(demo.url(&format!("/__demo/edit/{id}")))
-        .body(r#"{"contact":{"company":"Umbrella Corp"}}"#)
-        .send()
-        .await
-        .unwrap();
+        .bare(
+            Method::POST,
+            &edit,
+            Some(r#"{"contact":{"company":"Umbrella Corp"}}"#),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let edited: DataEnvelope = response.json().await.unwrap();
     assert_eq!(edited.data.company, "Umbrella Corp");
@@ -440,30 +443,22 @@ async fn the_control_surface_applies_an_external_edit() {
     assert_eq!(demo.server.contact(id), Some(edited.data));
     assert!(demo.server.requests().is_empty());
 
-    let response = demo
-        .http
-        .post(demo.url("/__demo/edit/999999"))
-        .body(r#"{"contact":{"company":"X"}}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let response = demo
-        .http
-        .post(demo.url(&format!("/__demo/edit/{id}")))
-        .body(r#"{"contact":{"email":"nope"}}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let response = demo
-        .http
-        .post(demo.url(&format!("/__demo/edit/{id}")))
-        .body("{")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    for (path, body, status) in [
+        (
+            "/__demo/edit/999999",
+            r#"{"contact":{"company":"X"}}"#,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            edit.as_str(),
+            r#"{"contact":{"email":"nope"}}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (edit.as_str(), "{", StatusCode::BAD_REQUEST),
+    ] {
+        let response = demo.bare(Method::POST, path, Some(body)).await;
+        assert_eq!(response.status(), status, "{path} {body}");
+    }
 }
 
 #[tokio::test]
@@ -474,11 +469,8 @@ async fn control_requests_are_never_faulted_and_unknown_ones_are_not_api_request
     let (status, _) = demo.control("/__demo/nothing-here").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let help = demo
-        .http
-        .get(demo.url("/__demo"))
-        .send()
+        .bare(Method::GET, "/__demo", None)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -486,8 +478,7 @@ async fn control_requests_are_never_faulted_and_unknown_ones_are_not_api_request
     let filled = demo.server.control_help();
     assert!(filled.contains(&format!("{}/__demo/clear", demo.server.url())));
     assert!(filled.contains(&format!("/__demo/edit/{}", demo.server.first_id())));
-    let (status, _) = demo.control("/__demo/clear").await;
-    assert_eq!(status, StatusCode::OK);
+    demo.control_ok("/__demo/clear").await;
 
     assert!(demo.server.requests().is_empty());
     assert_served_normally(&demo).await;
@@ -495,11 +486,7 @@ async fn control_requests_are_never_faulted_and_unknown_ones_are_not_api_request
 
 #[tokio::test]
 async fn dropping_the_server_ends_a_stalled_response() {
-    let demo = Demo::start().await;
-    demo.server.fail_next(1, Fault::Stall);
-    let response = demo.get(&demo.first_path()).await;
-    assert_eq!(response.status(), StatusCode::OK);
-
+    let (demo, response) = Demo::answering(Fault::Stall, StatusCode::OK).await;
     drop(demo.server);
     // No client timeout here: the body must end (in an error) because the server went.
     let body = tokio::time::timeout(Duration::from_secs(10), response.text()).await;
@@ -598,24 +585,18 @@ async fn a_dropped_field_is_answered_but_not_stored() {
     assert!(demo.server.drop_field_next("title"));
 
     let body = r#"{"contact":{"first_name":"Avery-Jo","title":"Chief Executive"}}"#;
-    let response = demo.put(&demo.first_path(), body).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let answer: DataEnvelope = response.json().await.unwrap();
-    assert_eq!(
-        answer.data.title, before.title,
-        "the stored, unchanged title"
-    );
-    assert_eq!(answer.data.first_name, "Avery-Jo");
-    assert!(answer.data.updated_at > before.updated_at);
-    assert_eq!(demo.server.contact(id), Some(answer.data));
+    let answer = demo.stored(&demo.first_path(), body).await;
+    assert_eq!(answer.title, before.title, "the stored, unchanged title");
+    assert_eq!(answer.first_name, "Avery-Jo");
+    assert!(answer.updated_at > before.updated_at);
+    assert_eq!(demo.server.contact(id), Some(answer));
     // The request was recorded as sent: the drop is the server's doing.
     assert_eq!(demo.server.requests().last().unwrap().body, body);
 
     // Used up: the same save now lands whole.
-    let response = demo.put(&demo.first_path(), body).await;
-    let answer: DataEnvelope = response.json().await.unwrap();
-    assert_eq!(answer.data.title, "Chief Executive");
-    assert_eq!(demo.server.contact(id), Some(answer.data));
+    let answer = demo.stored(&demo.first_path(), body).await;
+    assert_eq!(answer.title, "Chief Executive");
+    assert_eq!(demo.server.contact(id), Some(answer));
 
     assert!(!demo.server.drop_field_next("full_name"));
     assert!(!demo.server.drop_field_next("nonsense"));
@@ -629,10 +610,8 @@ async fn a_dropped_field_waits_for_a_valid_update_naming_it() {
     assert!(demo.server.drop_field_next("email"));
 
     // Not named: stored whole, drop still pending.
-    let response = demo
-        .put(&path, r#"{"contact":{"first_name":"Avery"}}"#)
+    demo.stored(&path, r#"{"contact":{"first_name":"Avery"}}"#)
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(demo.server.contact(id).unwrap().first_name, "Avery");
 
     // Named but refused: nothing stored, drop still pending.
@@ -645,29 +624,26 @@ async fn a_dropped_field_waits_for_a_valid_update_naming_it() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     let before = demo.server.contact(id).unwrap();
-    let response = demo
-        .put(
+    let answer = demo
+        .stored(
             &path,
             r#"{"contact":{"email":"new@example.com","company":"Initech"}}"#,
         )
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let answer: DataEnvelope = response.json().await.unwrap();
-    assert_eq!(answer.data.email, before.email);
-    assert_eq!(answer.data.company, "Initech");
-    assert_eq!(demo.server.contact(id), Some(answer.data));
+    assert_eq!(answer.email, before.email);
+    assert_eq!(answer.company, "Initech");
+    assert_eq!(demo.server.contact(id), Some(answer));
 
     // clear_faults forgets pending drops.
     assert!(demo.server.drop_field_next("company"));
     demo.server.clear_faults();
-    let response = demo
-        .put(
+    let answer = demo
+        .stored(
             &path,
             r#"{"contact":{"email":"new@example.com","company":"Globex"}}"#,
         )
         .await;
-    let answer: DataEnvelope = response.json().await.unwrap();
-    assert_eq!(answer.data.company, "Globex");
+    assert_eq!(answer.company, "Globex");
 }
 
 #[tokio::test]
@@ -676,21 +652,18 @@ async fn the_control_surface_drops_a_field() {
     let id = demo.server.first_id();
     let before = demo.server.contact(id).unwrap();
 
-    let (status, body) = demo.control("/__demo/drop-field?name=location").await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = demo.control_ok("/__demo/drop-field?name=location").await;
     assert_eq!(body, json!({"drop_field": "location", "pending": 1}));
 
-    let response = demo
-        .put(
+    let answer = demo
+        .stored(
             &demo.first_path(),
             r#"{"contact":{"last_name":"Okafor","location":"Lagos"}}"#,
         )
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let answer: DataEnvelope = response.json().await.unwrap();
-    assert_eq!(answer.data.location, before.location);
-    assert_eq!(answer.data.last_name, "Okafor");
-    assert_eq!(demo.server.contact(id), Some(answer.data));
+    assert_eq!(answer.location, before.location);
+    assert_eq!(answer.last_name, "Okafor");
+    assert_eq!(demo.server.contact(id), Some(answer));
 
     for bad in ["/__demo/drop-field?name=id", "/__demo/drop-field"] {
         let (status, body) = demo.control(bad).await;
@@ -702,10 +675,9 @@ async fn the_control_surface_drops_a_field() {
 #[tokio::test]
 async fn the_control_surface_queues_a_field_error_for_one_method() {
     let demo = Demo::start().await;
-    let (status, body) = demo
-        .control("/__demo/fail?kind=422&method=put&field=phone_number&message=is+not+a+number")
+    let body = demo
+        .control_ok("/__demo/fail?kind=422&method=put&field=phone_number&message=is+not+a+number")
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["method"], "PUT");
     assert_eq!(body["pending"], 1);
 
