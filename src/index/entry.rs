@@ -116,11 +116,12 @@ impl Entry {
         std::array::from_fn(|i| self.column(i))
     }
 
-    /// What the matcher searches.
-    pub(crate) fn haystack(&self) -> nucleo_matcher::Utf32Str<'_> {
+    /// What the matcher searches: each column on its own (the phone's digits too), so
+    /// that a word matches within one column rather than across several.
+    pub(crate) fn haystacks(&self) -> Haystacks<'_> {
         match &self.wide {
-            Some(chars) => nucleo_matcher::Utf32Str::Unicode(chars),
-            None => nucleo_matcher::Utf32Str::Ascii(self.text.as_bytes()),
+            Some(chars) => Haystacks::Wide(chars.split(|c| *c == SEP)),
+            None => Haystacks::Ascii(self.text.as_bytes().split(|b| char::from(*b) == SEP)),
         }
     }
 
@@ -132,6 +133,29 @@ impl Entry {
                 .wide
                 .as_ref()
                 .map_or(0, |w| w.len() * std::mem::size_of::<char>())
+    }
+}
+
+/// The columns of an entry as the matcher reads them; empty ones are left out.
+pub(crate) enum Haystacks<'a> {
+    Ascii(std::slice::Split<'a, u8, fn(&u8) -> bool>),
+    Wide(std::slice::Split<'a, char, fn(&char) -> bool>),
+}
+
+impl<'a> Iterator for Haystacks<'a> {
+    type Item = nucleo_matcher::Utf32Str<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use nucleo_matcher::Utf32Str;
+        loop {
+            let next = match self {
+                Haystacks::Ascii(split) => split.next().map(Utf32Str::Ascii),
+                Haystacks::Wide(split) => split.next().map(Utf32Str::Unicode),
+            }?;
+            if !next.is_empty() {
+                return Some(next);
+            }
+        }
     }
 }
 
