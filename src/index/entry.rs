@@ -3,6 +3,7 @@
 
 use crate::api::Contact;
 use crate::text::sanitize;
+use nucleo_matcher::Utf32Str;
 
 /// The columns of an entry, in the order they are kept.
 pub const COLUMNS: [&str; 6] = [
@@ -19,6 +20,9 @@ pub const COLUMNS: [&str; 6] = [
 /// boundary.
 const SEP: char = '\t';
 
+/// The columns the matcher reads: the six, and the phone's digits.
+const HAYSTACKS: usize = COLUMNS.len() + 1;
+
 /// One contact: what a search shows and what it matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -30,6 +34,34 @@ pub struct Entry {
     /// The text as the matcher reads it (one character per grapheme), kept only when
     /// it is not ASCII: ASCII text is matched as it is.
     wide: Option<Box<[char]>>,
+    /// The letters and digits in each column the matcher reads ([`letters`]), so that
+    /// most columns are passed over without reading them.
+    masks: [u32; HAYSTACKS],
+}
+
+/// A bit for each letter (case folded) and each digit (six bits shared by the ten) in
+/// a column. Anything not ASCII may stand for any letter once normalised (é for e), so
+/// it sets every bit.
+pub(crate) fn letters(column: &str) -> u32 {
+    column
+        .chars()
+        .fold(0, |mask, c| mask | letter_bit(c, u32::MAX))
+}
+
+/// The bits a word needs in a column. A character not ASCII needs none: what it
+/// matches is the matcher's to say.
+pub(crate) fn needed(word: impl Iterator<Item = char>) -> u32 {
+    word.fold(0, |mask, c| mask | letter_bit(c, 0))
+}
+
+fn letter_bit(c: char, other: u32) -> u32 {
+    match c {
+        'a'..='z' => 1 << (c as u32 - 'a' as u32),
+        'A'..='Z' => 1 << (c as u32 - 'A' as u32),
+        '0'..='9' => 1 << (26 + (c as u32 - '0' as u32) % 6),
+        c if c.is_ascii() => 0,
+        _ => other,
+    }
 }
 
 impl Entry {
@@ -50,10 +82,15 @@ impl Entry {
             text.push_str(&digits);
         }
         let wide = (!text.is_ascii()).then(|| nucleo_matcher::chars::graphemes(&text).collect());
+        let mut masks = [0; HAYSTACKS];
+        for (mask, column) in masks.iter_mut().zip(text.split(SEP)) {
+            *mask = letters(column);
+        }
         Self {
             id,
             text: text.into_boxed_str(),
             wide,
+            masks,
         }
     }
 
@@ -116,13 +153,41 @@ impl Entry {
         std::array::from_fn(|i| self.column(i))
     }
 
-    /// What the matcher searches: each column on its own (the phone's digits too), so
-    /// that a word matches within one column rather than across several.
-    pub(crate) fn haystacks(&self) -> Haystacks<'_> {
+    /// The whole text as the matcher reads it: every column, tabs between them.
+    pub(crate) fn haystack(&self) -> Utf32Str<'_> {
         match &self.wide {
+            Some(chars) => Utf32Str::Unicode(chars),
+            None => Utf32Str::Ascii(self.text.as_bytes()),
+        }
+    }
+
+    /// Whether the characters at `indices` of [`Entry::haystack`] lie in one column.
+    pub(crate) fn in_one_column(&self, indices: &[u32]) -> bool {
+        let (Some(&first), Some(&last)) = (indices.iter().min(), indices.iter().max()) else {
+            return true;
+        };
+        let (first, last) = (first as usize, last as usize);
+        match &self.wide {
+            Some(chars) => chars
+                .get(first..=last)
+                .is_some_and(|span| !span.contains(&SEP)),
+            None => self
+                .text
+                .as_bytes()
+                .get(first..=last)
+                .is_some_and(|span| !span.iter().any(|b| char::from(*b) == SEP)),
+        }
+    }
+
+    /// What the matcher searches: each column on its own (the phone's digits too), so
+    /// that a word matches within one column rather than across several; beside each,
+    /// its [`letters`].
+    pub(crate) fn haystacks(&self) -> impl Iterator<Item = (Utf32Str<'_>, u32)> {
+        let columns = match &self.wide {
             Some(chars) => Haystacks::Wide(chars.split(|c| *c == SEP)),
             None => Haystacks::Ascii(self.text.as_bytes().split(|b| char::from(*b) == SEP)),
-        }
+        };
+        columns.zip(self.masks)
     }
 
     /// Bytes this entry takes in memory, its own size included.
@@ -136,8 +201,8 @@ impl Entry {
     }
 }
 
-/// The columns of an entry as the matcher reads them; empty ones are left out.
-pub(crate) enum Haystacks<'a> {
+/// The columns of an entry as the matcher reads them.
+enum Haystacks<'a> {
     Ascii(std::slice::Split<'a, u8, fn(&u8) -> bool>),
     Wide(std::slice::Split<'a, char, fn(&char) -> bool>),
 }
@@ -146,15 +211,9 @@ impl<'a> Iterator for Haystacks<'a> {
     type Item = nucleo_matcher::Utf32Str<'a>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        use nucleo_matcher::Utf32Str;
-        loop {
-            let next = match self {
-                Haystacks::Ascii(split) => split.next().map(Utf32Str::Ascii),
-                Haystacks::Wide(split) => split.next().map(Utf32Str::Unicode),
-            }?;
-            if !next.is_empty() {
-                return Some(next);
-            }
+        match self {
+            Haystacks::Ascii(split) => split.next().map(Utf32Str::Ascii),
+            Haystacks::Wide(split) => split.next().map(Utf32Str::Unicode),
         }
     }
 }
@@ -194,7 +253,23 @@ mod tests {
         let plain = Entry::new(8, ["Bo", "", "+15550102000", "", "", ""]);
         assert_eq!(&*plain.text, "Bo\t\t+15550102000\t\t\t");
         assert!(plain.wide.is_none());
-        assert!(plain.footprint() < 80, "{}", plain.footprint());
+        assert!(plain.footprint() < 110, "{}", plain.footprint());
+        assert_eq!(plain.masks[0], letters("Bo"));
+        assert_eq!(plain.masks[1], 0);
+    }
+
+    #[test]
+    fn a_word_needs_its_letters_and_digits_in_a_column() {
+        let column = letters("Ana Lima, +1-415");
+        for word in ["ana", "LIMA", "al", "41", "+1", "l-", "é"] {
+            let need = needed(word.chars());
+            assert_eq!(column & need, need, "{word}");
+        }
+        for word in ["b", "anb", "2"] {
+            let need = needed(word.chars());
+            assert_ne!(column & need, need, "{word}");
+        }
+        assert_eq!(letters("Zoë"), u32::MAX, "é may be e once normalised");
     }
 
     #[test]
