@@ -10,8 +10,8 @@ fn concurrency() -> clap::builder::RangedI64ValueParser<u16> {
 
 #[derive(Debug, Clone, Args)]
 pub struct SearchArgs {
-    /// What to look for: words matched fuzzily against each contact's name, e-mail, phone,
-    /// company, title and location.
+    /// What to look for: words matched fuzzily, each within one of a contact's name,
+    /// e-mail, phone, company, title and location.
     #[arg(value_name = "TEXT", required = true, num_args = 1..)]
     pub text: Vec<String>,
     /// Print JSON Lines (one object per contact) instead of a table.
@@ -83,11 +83,11 @@ pub enum CacheCommand {
 }
 
 pub(super) const SEARCH_HELP: &str = "\
-Every word must match somewhere in a contact's name, e-mail, phone, company, title or
+Every word must match within one of a contact's name, e-mail, phone, company, title or
 location, fuzzily (letters in order, gaps allowed), ignoring case and accents
 (\"muller\" finds \"Müller\"); the best matches come first. A phone number in any format
 (\"(415) 555-2671\") is matched by its digits. fzf's marks work: 'word matches exactly,
-^word at the start, word$ at the end, !word excludes.
+^word at the start of a column, word$ at its end, !word excludes.
 
 THE INDEX: the search runs over a local index of the organisation's contacts, read from
 the list endpoint (100 per page, --concurrency pages at once; a 429's Retry-After pauses
