@@ -1,5 +1,9 @@
 //! Command-line definitions.
 
+mod index;
+
+pub use index::{CacheArgs, CacheCommand, ExportArgs, ExportFormat, SearchArgs, export_columns};
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -40,6 +44,8 @@ EXAMPLES:
   linq-contact create first_name=Ana email=ana@example.com --yes
                                    create a contact; its id goes to stdout
   linq-contact history 123         what this machine changed on contact 123
+  linq-contact search ana lima     find anyone in the organisation (fuzzy; see also
+                                   export, cache)
 
 {KEYS}
 EXIT CODES (each scripting command lists its own in its --help):
@@ -62,6 +68,10 @@ pub fn command() -> clap::Command {
         .mut_subcommand("set", |c| c.after_help(with_fields(SET_HELP)))
         .mut_subcommand("apply", |c| c.after_help(with_fields(APPLY_HELP)))
         .mut_subcommand("create", |c| c.after_help(with_fields(CREATE_HELP)))
+        .mut_subcommand("export", |c| {
+            let columns = index::export_columns().join(",");
+            c.after_help(with_fields(index::EXPORT_HELP).replace("{COLUMNS}", &columns))
+        })
 }
 
 /// A help text with the field names filled in from the form's table of fields.
@@ -121,6 +131,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub log_bodies: bool,
 
+    /// With --demo or demo-server: this many generated contacts after the demo's own, to
+    /// try searching and exporting at scale.
+    #[arg(long, value_name = "N", default_value_t = 0, global = true,
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub demo_contacts: u32,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -151,6 +167,17 @@ pub enum Command {
     /// List the saves and creates made from this machine (the journal), newest first.
     #[command(after_help = HISTORY_HELP)]
     History(HistoryArgs),
+    /// Find contacts of the whole organisation by any part of their name, e-mail, phone,
+    /// company, title or location, over a local index (fuzzy, best first).
+    #[command(after_help = index::SEARCH_HELP)]
+    Search(SearchArgs),
+    /// Write every contact of the organisation as CSV or JSON Lines, ready for a
+    /// spreadsheet and for `apply`.
+    Export(ExportArgs),
+    /// The local index `search` uses: where it is and how old (status), or delete it
+    /// (clear).
+    #[command(after_help = index::CACHE_HELP)]
+    Cache(CacheArgs),
     /// Print a shell completion script (e.g. `linq-contact completions bash >
     /// /etc/bash_completion.d/linq-contact`).
     Completions {

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod dialogs;
 pub mod drafts;
 pub mod form;
+pub mod index;
 pub mod journal;
 pub mod keymap;
 pub mod logging;

@@ -22,7 +22,9 @@ fn main() -> ExitCode {
         Err(e) => return fail(1, &format!("cannot start the async runtime: {e}")),
     };
     match &cli.command {
-        Some(Command::DemoServer { port }) => return runtime.block_on(demo_server(*port)),
+        Some(Command::DemoServer { port }) => {
+            return runtime.block_on(demo_server(*port, cli.demo_contacts));
+        }
         Some(Command::Config) => {
             return match linq_contact::setup::describe(&cli) {
                 Ok(text) => {
@@ -127,8 +129,8 @@ fn api_label(url: &str) -> String {
     rest.split('/').next().unwrap_or(rest).to_string()
 }
 
-async fn demo_server(port: u16) -> ExitCode {
-    let server = match DemoServer::start(port).await {
+async fn demo_server(port: u16, generated: u32) -> ExitCode {
+    let server = match DemoServer::start_with_generated(port, generated as usize).await {
         Ok(s) => s,
         Err(e) => return fail(1, &format!("cannot start the demo API: {e}")),
     };

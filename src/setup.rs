@@ -34,6 +34,8 @@ pub struct Setup {
 pub struct Loaded {
     pub config: Config,
     demo: bool,
+    /// `--demo-contacts`: generated contacts after the demo's own.
+    demo_contacts: usize,
     log_bodies: bool,
 }
 
@@ -67,6 +69,7 @@ impl Setup {
         Ok(Loaded {
             config,
             demo: cli.demo,
+            demo_contacts: cli.demo_contacts as usize,
             log_bodies: cli.log_bodies,
         })
     }
@@ -91,7 +94,9 @@ impl Loaded {
     pub async fn start(self) -> Result<Setup, SetupError> {
         let mut config = self.config;
         let demo = if self.demo {
-            let server = DemoServer::start(0).await.map_err(SetupError::Demo)?;
+            let server = DemoServer::start_with_generated(0, self.demo_contacts)
+                .await
+                .map_err(SetupError::Demo)?;
             config.api_url = server.url();
             Some(server)
         } else {

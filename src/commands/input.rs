@@ -537,11 +537,14 @@ impl<R: Read> Read for CrlfToLf<R> {
     }
 }
 
+/// A column `export` writes beside the fields, for the round trip: read past, never set.
+const UPDATED_AT: &str = "updated_at";
+
 /// A CSV header names the columns of every row: an unknown or repeated one makes every
 /// row fail with the same message, before anything is read or sent.
 fn check_header(names: &[String]) -> Result<(), String> {
     for (i, name) in names.iter().enumerate() {
-        if name != "id" && edit::field_named(name).is_none() {
+        if name != "id" && name != UPDATED_AT && edit::field_named(name).is_none() {
             return Err(unknown("column", name));
         }
         if names[..i].contains(name) {
@@ -567,6 +570,9 @@ fn to_row(
     for (name, value) in cells {
         if name == "id" {
             id = Some(value);
+            continue;
+        }
+        if name == UPDATED_AT {
             continue;
         }
         let field = edit::field_named(&name).ok_or_else(|| unknown(noun, &name))?;
@@ -943,6 +949,23 @@ mod tests {
                 out.extend_from_slice(&piece[..n]);
             }
             assert_eq!(out, b"a\nb\rc\r\nd\r", "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn the_updated_at_column_of_an_export_is_read_past_and_never_set() {
+        let csv = "id,title,updated_at\n7,CTO,2025-07-30T10:00:00.000-05:00\n";
+        let json = "{\"id\":7,\"title\":\"CTO\",\"updated_at\":\"2025-07-30\"}\n";
+        for (format, text, empty_clears, line) in [
+            (InputFormat::Csv, csv, false, 2),
+            (InputFormat::Csv, csv, true, 2),
+            (InputFormat::Jsonl, json, false, 1),
+        ] {
+            assert_eq!(
+                plain(&read_with(format, text, empty_clears)),
+                vec![(line, Target::Id(7), vec![(Field::Title, "CTO".to_string())])],
+                "{format:?}"
+            );
         }
     }
 

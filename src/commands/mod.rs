@@ -1,5 +1,6 @@
 //! The command-line front end for scripting and batch work: `get`, `set`, `apply`,
-//! `create` and `history`, plus shell completions and the man page.
+//! `create`, `history`, `search`, `export` and `cache`, plus shell completions and the
+//! man page.
 //!
 //! The commands apply the editor's rules because they call the editor's code: the form
 //! validates and builds every body, `target` parses what names a contact, the client and
@@ -8,19 +9,23 @@
 
 mod apply;
 mod ask;
+mod cache;
 mod create;
 mod edit;
 pub mod exit;
+mod export;
 mod files;
 mod get;
 mod history;
 mod input;
 mod order;
+mod paging;
 mod progress;
 mod read;
 mod record;
 mod report;
 mod resume;
+mod search;
 mod set;
 mod shell;
 
@@ -69,6 +74,9 @@ async fn dispatch(cli: &Cli) -> Result<Code, Failure> {
             create::run(&ctx, args).await
         }
         Some(Command::History(args)) => history::run(cli, args).await,
+        Some(Command::Search(args)) => search::run(cli, args).await,
+        Some(Command::Export(args)) => export::run(cli, args).await,
+        Some(Command::Cache(args)) => cache::run(cli, args),
         Some(Command::Completions { shell }) => shell::completions(*shell),
         Some(Command::Man) => shell::man(),
         Some(Command::DemoServer { .. } | Command::Config) | None => {

@@ -31,6 +31,12 @@ pub struct FileConfig {
     pub confirm_before_save: Option<bool>,
     pub theme: Option<ThemeName>,
     pub mouse: Option<bool>,
+    /// Where the index of the organisation's contacts is kept: `disk` (the cache
+    /// directory) or `memory` (nothing on disk).
+    pub index: Option<IndexStore>,
+    /// How old the index on disk may be before a search builds it again: `"10m"`,
+    /// `"90s"`, `"1h"`, or a number of seconds.
+    pub index_max_age: Option<Age>,
     /// Action name → chords, applied with [`crate::keymap::Keymap::with_overrides`].
     pub keys: BTreeMap<String, Vec<String>>,
 }
@@ -47,6 +53,71 @@ impl ThemeName {
         match self {
             ThemeName::Default => "default",
             ThemeName::Monochrome => "monochrome",
+        }
+    }
+}
+
+/// Where the index of the organisation's contacts lives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndexStore {
+    /// In the cache directory, one private file per server.
+    #[default]
+    Disk,
+    /// In memory only: each command that needs it builds it again.
+    Memory,
+}
+
+impl IndexStore {
+    pub fn name(self) -> &'static str {
+        match self {
+            IndexStore::Disk => "disk",
+            IndexStore::Memory => "memory",
+        }
+    }
+}
+
+/// A length of time as the file writes it: `"10m"` or `600`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub enum Age {
+    Seconds(u64),
+    Text(String),
+}
+
+impl Age {
+    /// `"90s"`, `"10m"`, `"1h"`, `"1d"` or a bare number of seconds.
+    pub fn duration(&self) -> Result<Duration, String> {
+        let text = match self {
+            Age::Seconds(s) => return Ok(Duration::from_secs(*s)),
+            Age::Text(text) => text.trim(),
+        };
+        let (number, unit) = text
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or((text, ""), |at| text.split_at(at));
+        let scale = match unit.trim() {
+            "" | "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => 0,
+        };
+        match number.parse::<u64>() {
+            Ok(n) if scale > 0 => Ok(Duration::from_secs(n.saturating_mul(scale))),
+            _ => Err(format!(
+                "\"{}\" is not a length of time: write it as \"90s\", \"10m\", \"1h\" or a \
+                 number of seconds",
+                crate::text::sanitize_snippet(text, 20)
+            )),
+        }
+    }
+
+    /// The shortest way to write `d` in the file.
+    pub fn text(d: Duration) -> String {
+        match d.as_secs() {
+            s if s > 0 && s % 3600 == 0 => format!("{}h", s / 3600),
+            s if s > 0 && s % 60 == 0 => format!("{}m", s / 60),
+            s => format!("{s}s"),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::cli::Cli;
 use crate::keymap::{Action, Keymap};
 use crate::secret::Token;
 use crate::target::{Target, parse_target};
-use file::{FileConfig, ThemeName};
+use file::{Age, FileConfig, IndexStore, ThemeName};
 use phonenumber::country::Id as Region;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,6 +20,8 @@ use std::time::Duration;
 pub const TOKEN_ENV: &str = "LINQ_INTEGRATION_TOKEN";
 pub const DEFAULT_API_URL: &str = "https://api.linqapp.com";
 pub const DEFAULT_REGION: Region = Region::US;
+/// How old the index on disk may be before a search builds it again.
+pub const DEFAULT_INDEX_MAX_AGE: Duration = Duration::from_secs(600);
 
 /// How `linq-contact config` describes where the token comes from; never the token.
 pub const TOKEN_FROM_ENV: &str = "<set from LINQ_INTEGRATION_TOKEN>";
@@ -78,6 +80,10 @@ pub struct Config {
     /// The config file's `confirm_before_save` (default true); its meaning is the app's.
     pub confirm_before_save: bool,
     pub mouse: bool,
+    /// The config file's `index`: where the index of the organisation's contacts lives.
+    pub index: IndexStore,
+    /// The config file's `index_max_age`.
+    pub index_max_age: Duration,
     /// Where the config file is looked for, whether or not it exists; for help.
     pub config_path: Option<PathBuf>,
     /// Problems with the config file or its `[keys]`, for the user to see; the defaults
@@ -231,6 +237,17 @@ impl Config {
         let (keymap, key_errors) = Keymap::default().with_overrides(&file.keys);
         warnings.extend(key_errors.into_iter().map(|e| format!("config file: {e}")));
         let token_command = file.token_command.filter(|c| !c.trim().is_empty());
+        let index_max_age = match file.index_max_age.as_ref().map(Age::duration) {
+            Some(Ok(age)) => age,
+            Some(Err(e)) => {
+                warnings.push(format!(
+                    "config file: index_max_age: {e}; using {}",
+                    Age::text(DEFAULT_INDEX_MAX_AGE)
+                ));
+                DEFAULT_INDEX_MAX_AGE
+            }
+            None => DEFAULT_INDEX_MAX_AGE,
+        };
         let config = Self {
             api_url,
             token: Token::new(String::new()),
@@ -241,6 +258,8 @@ impl Config {
             keymap,
             confirm_before_save: file.confirm_before_save.unwrap_or(true),
             mouse: file.mouse.unwrap_or(false),
+            index: file.index.unwrap_or_default(),
+            index_max_age,
             config_path: None,
             warnings,
         };
@@ -333,6 +352,8 @@ pub fn render_effective(config: &Config, token_source: &str) -> String {
         ),
         ("theme", quote(theme.name())),
         ("mouse", config.mouse.to_string()),
+        ("index", quote(config.index.name())),
+        ("index_max_age", quote(&Age::text(config.index_max_age))),
     ] {
         out.push_str(&format!("{key} = {value}\n"));
     }
@@ -533,6 +554,8 @@ mod tests {
             "confirm_before_save = true",
             "theme = \"monochrome\"",
             "mouse = false",
+            "index = \"disk\"",
+            "index_max_age = \"10m\"",
             "[keys]",
             "next_field = [\"tab\", \"down\", \"enter\"]",
             "prev_field = [\"shift-tab\", \"up\"]",
@@ -571,5 +594,41 @@ mod tests {
             contact_7(Err("config.toml:3:19: invalid basic string".into()), None).unwrap_err();
         assert!(matches!(err, ConfigError::MissingTokenConfigSkipped(_)));
         assert!(err.to_string().contains("invalid basic string"), "{err}");
+    }
+
+    #[test]
+    fn the_index_is_on_disk_for_ten_minutes_unless_the_file_says_otherwise() {
+        let c = Config::from_cli(&cli(&["7"]), Some("t".into()), false).unwrap();
+        assert_eq!(
+            (c.index, c.index_max_age),
+            (IndexStore::Disk, DEFAULT_INDEX_MAX_AGE)
+        );
+        assert_eq!(DEFAULT_INDEX_MAX_AGE, Duration::from_secs(600));
+        for (text, age) in [
+            ("index_max_age = \"90s\"", 90),
+            ("index_max_age = \"2m\"", 120),
+            ("index_max_age = \" 1h \"", 3600),
+            ("index_max_age = \"1d\"", 86_400),
+            ("index_max_age = \"45\"", 45),
+            ("index_max_age = 0", 0),
+        ] {
+            let f = file(&format!("index = \"memory\"\n{text}\n"));
+            let c = Config::from_parts(&cli(&["7"]), Ok(f), Some("t".into()), false).unwrap();
+            assert_eq!(c.index, IndexStore::Memory, "{text}");
+            assert_eq!(c.index_max_age, Duration::from_secs(age), "{text}");
+            assert!(c.warnings.is_empty(), "{text}: {:?}", c.warnings);
+        }
+        for bad in ["\"ten minutes\"", "\"10x\"", "\"\"", "\"-5\""] {
+            let f = file(&format!("index_max_age = {bad}"));
+            let c = Config::from_parts(&cli(&["7"]), Ok(f), Some("t".into()), false).unwrap();
+            assert_eq!(c.index_max_age, DEFAULT_INDEX_MAX_AGE, "{bad}");
+            assert!(
+                c.warnings[0].starts_with("config file: index_max_age: ")
+                    && c.warnings[0].ends_with("; using 10m"),
+                "{bad}: {:?}",
+                c.warnings
+            );
+        }
+        assert!(toml::from_str::<FileConfig>("index = \"cloud\"").is_err());
     }
 }

@@ -29,3 +29,10 @@ pub fn state_dir() -> Option<PathBuf> {
         .map_or_else(|| base.data_local_dir().to_path_buf(), PathBuf::from);
     Some(dir.join(APP))
 }
+
+/// `<cache dir>/linq-contact` (`$XDG_CACHE_HOME`, else `~/.cache`): the index of the
+/// organisation's contacts, which can always be built again.
+pub fn cache_dir() -> Option<PathBuf> {
+    let base = directories::BaseDirs::new()?;
+    Some(base.cache_dir().join(APP))
+}

@@ -65,6 +65,7 @@
 mod answers;
 mod control;
 mod faults;
+mod gauge;
 mod seed;
 mod server;
 mod shared;
@@ -196,6 +197,17 @@ impl DemoServer {
     /// Every request received so far, in arrival order, including refused ones.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.requests()
+    }
+
+    /// The most API requests served at once (latency and faults included) since the
+    /// start or the last [`DemoServer::reset_peak_in_flight`].
+    pub fn peak_in_flight(&self) -> usize {
+        self.shared.gauge().peak()
+    }
+
+    /// Starts counting [`DemoServer::peak_in_flight`] afresh.
+    pub fn reset_peak_in_flight(&self) {
+        self.shared.gauge().reset_peak();
     }
 
     /// Simulates a colleague saving the contact elsewhere. As with a real save, the

@@ -59,6 +59,7 @@ pub(crate) fn router(shared: Shared) -> Router {
 }
 
 async fn record(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let _in_flight = shared.gauge().enter();
     let (parts, body) = request.into_parts();
     let path = parts.uri.path_and_query().map_or_else(
         || parts.uri.path().to_string(),

@@ -9,6 +9,7 @@ use tokio::sync::watch;
 
 use super::RecordedRequest;
 use super::faults::{self, Fault, FaultPlan};
+use super::gauge::Gauge;
 use super::store::{Refusal, Store};
 use crate::api::model::{Contact, ContactPatch};
 
@@ -20,6 +21,8 @@ pub(crate) struct Shared {
     store: Arc<Mutex<Store>>,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
     faults: Arc<Mutex<FaultPlan>>,
+    /// The API requests being served now, and the most at once.
+    gauge: Arc<Gauge>,
     /// Never sent on: it reports an error once the `DemoServer` holding the sender is
     /// dropped, which is what ends stalled bodies and pending delays.
     shutdown: watch::Receiver<()>,
@@ -31,6 +34,7 @@ impl Shared {
             store: Arc::new(Mutex::new(store)),
             log: Arc::default(),
             faults: Arc::default(),
+            gauge: Arc::default(),
             shutdown,
         }
     }
@@ -50,6 +54,10 @@ impl Shared {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(request);
+    }
+
+    pub(crate) fn gauge(&self) -> &Gauge {
+        &self.gauge
     }
 
     /// Same poisoning argument as [`Shared::store`]: the plan is a few plain values.

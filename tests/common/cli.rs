@@ -75,6 +75,24 @@ impl World {
         self.dir.join("state/linq-contact/journal.jsonl")
     }
 
+    /// Where the binary keeps the index of `server` (a base URL, or `demo`), given the
+    /// `XDG_CACHE_HOME` it runs with.
+    pub fn index_path(&self, server: &str) -> PathBuf {
+        let host = server.split_once("://").map_or(server, |(_, rest)| rest);
+        let safe: String = host
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.dir
+            .join(format!("cache/linq-contact/index-{safe}.jsonl"))
+    }
+
     /// The journal's lines, parsed, oldest first; none when there is no journal.
     pub fn journal(&self) -> Vec<Value> {
         match std::fs::read_to_string(self.journal_path()) {
@@ -113,6 +131,7 @@ impl World {
             ("HOME", Some(self.dir.clone().into())),
             ("XDG_STATE_HOME", Some(self.dir.join("state").into())),
             ("XDG_CONFIG_HOME", Some(self.dir.join("config").into())),
+            ("XDG_CACHE_HOME", Some(self.dir.join("cache").into())),
             ("LINQ_CONTACT_CONFIG", None),
             ("NO_COLOR", None),
         ]
