@@ -11,7 +11,7 @@ use super::exit::{Code, Failure, one_line};
 use super::input::{self, Item, Rules};
 use super::order::{Queue, Turn};
 use super::progress::{Notes, Progress};
-use super::read::{Api, RetryNote};
+use super::read::Api;
 use super::record::Recorder;
 use super::report::{Entry, Report, Status, Stored};
 use super::resume::Resume;
@@ -64,7 +64,7 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
     // Watched before the bar is drawn: a Ctrl-C at the sight of the bar is caught.
     let ctrl_c = watch_ctrl_c()?;
     let mut progress = Progress::new(input.total);
-    ctx.api.on_retry = retry_note(progress.notes());
+    ctx.api.on_retry = progress.notes().retry_note();
 
     let (stop_tx, stop_rx) = watch::channel(None::<Stop>);
     let listener = listen_for_interrupt(ctrl_c, stop_tx.clone(), report.clone(), progress.notes());
@@ -152,17 +152,6 @@ fn interrupted_hint(args: &ApplyArgs) -> String {
                  saved unchanged."
             .to_string(),
     }
-}
-
-/// Each wait before a retry, above the bar (or as a plain line).
-fn retry_note(notes: Notes) -> RetryNote {
-    Arc::new(move |e, delay| {
-        notes.say(&format!(
-            "{}; trying again in {:.1} s",
-            e.headline(),
-            delay.as_secs_f64()
-        ));
-    })
 }
 
 #[cfg(unix)]

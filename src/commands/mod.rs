@@ -39,7 +39,6 @@ use phonenumber::country::Id as Region;
 use read::{Api, RetryNote};
 use record::Recorder;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 /// What every command works with.
 pub(crate) struct Context {
@@ -133,11 +132,5 @@ pub(crate) async fn context(
 
 /// Each wait before a retry, said on stderr so a slow command explains itself.
 fn loud_retries() -> RetryNote {
-    Arc::new(|e, delay| {
-        eprintln!(
-            "linq-contact: {}; trying again in {:.1} s",
-            e.headline(),
-            delay.as_secs_f64()
-        );
-    })
+    progress::Notes::without_bar().retry_note()
 }

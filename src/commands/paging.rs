@@ -4,11 +4,11 @@
 //! before retries said above it.
 
 use super::exit::{Code, Failure};
+use super::progress::Notes;
 use super::read::{Api, RetryNote};
 use crate::api::{ApiError, ContactPage};
 use crate::index::PER_PAGE;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Page `page` of the list, read as the commands read: retried on 429, 5xx, timeouts
@@ -27,11 +27,12 @@ pub(super) fn page_failed(page: u32, e: &ApiError) -> Failure {
     )
 }
 
-/// A bar of pages read, created at the first page, when stderr is a terminal.
+/// A bar of pages read, created at the first page, when stderr is a terminal; messages
+/// and retry notes go above it through the commands' [`Notes`].
 #[derive(Clone)]
 pub(super) struct PageBar {
     show: bool,
-    bar: Arc<Mutex<Option<ProgressBar>>>,
+    notes: Notes,
 }
 
 impl PageBar {
@@ -40,32 +41,13 @@ impl PageBar {
     pub fn new(show: bool) -> Self {
         Self {
             show,
-            bar: Arc::default(),
-        }
-    }
-
-    fn bar(&self) -> MutexGuard<'_, Option<ProgressBar>> {
-        self.bar.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A line on stderr: above the bar while there is one.
-    pub fn say(&self, line: &str) {
-        match &*self.bar() {
-            Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
+            notes: Notes::without_bar(),
         }
     }
 
     /// Each wait before a retry, said on stderr as the other commands say it.
     pub fn retry_note(&self) -> RetryNote {
-        let this = self.clone();
-        Arc::new(move |e, delay| {
-            this.say(&format!(
-                "linq-contact: {}; trying again in {:.1} s",
-                e.headline(),
-                delay.as_secs_f64()
-            ));
-        })
+        self.notes.retry_note()
     }
 
     /// `done` of `total` pages read; `message` follows the count.
@@ -73,7 +55,7 @@ impl PageBar {
         if !self.show {
             return;
         }
-        let mut slot = self.bar();
+        let mut slot = self.notes.bar();
         let bar = slot.get_or_insert_with(|| {
             let bar =
                 ProgressBar::with_draw_target(Some(u64::from(total)), ProgressDrawTarget::stderr());
@@ -92,9 +74,7 @@ impl PageBar {
 
     /// Takes the bar off the terminal.
     pub fn finish(&self) {
-        if let Some(bar) = self.bar().take() {
-            bar.finish_and_clear();
-        }
+        self.notes.drop_bar();
     }
 }
 

@@ -18,7 +18,15 @@ pub struct Notes {
 }
 
 impl Notes {
-    fn bar(&self) -> MutexGuard<'_, Option<ProgressBar>> {
+    /// No bar yet; [`Notes::bar`] holds one once it is drawn.
+    pub fn without_bar() -> Self {
+        Self {
+            bar: Arc::default(),
+        }
+    }
+
+    /// The bar's slot.
+    pub fn bar(&self) -> MutexGuard<'_, Option<ProgressBar>> {
         self.bar.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -27,6 +35,19 @@ impl Notes {
             Some(bar) => bar.println(line),
             None => eprintln!("{line}"),
         }
+    }
+
+    /// Each wait before a retry, said above the bar (or as a plain line), as every
+    /// command says it.
+    pub fn retry_note(&self) -> super::read::RetryNote {
+        let notes = self.clone();
+        Arc::new(move |e, delay| {
+            notes.say(&format!(
+                "linq-contact: {}; trying again in {:.1} s",
+                e.headline(),
+                delay.as_secs_f64()
+            ));
+        })
     }
 
     /// Clears the bar from the terminal for good; from now on every row gets a plain
