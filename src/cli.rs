@@ -77,11 +77,7 @@ pub fn command() -> clap::Command {
 /// A help text with the field names filled in from the form's table of fields.
 fn with_fields(text: &str) -> String {
     use crate::form::Field;
-    let identity: Vec<&str> = Field::identity().map(Field::api_name).collect();
-    let identity = match identity.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => identity.join(""),
-    };
+    let identity = crate::form::identity_list(|f| f.api_name().to_string(), "and");
     text.replace("{FIELDS}", &crate::form::api_names(" "))
         .replace("{IDENTITY}", &identity)
         .replace("{EMAIL}", Field::Email.api_name())

@@ -215,9 +215,10 @@ impl Field {
     /// answers to `contact_owner` and `owner`.
     pub fn from_api_name(name: &str) -> Option<Field> {
         let name = name.trim().to_ascii_lowercase();
-        Self::ALL.into_iter().find(|f| {
-            f.api_name() == name || f.spec().words.contains(&name.replace('_', " ").as_str())
-        })
+        let spoken = name.replace('_', " ");
+        Self::ALL
+            .into_iter()
+            .find(|f| f.api_name() == name || f.spec().words.contains(&spoken.as_str()))
     }
 
     pub fn is_identity(self) -> bool {
@@ -248,16 +249,20 @@ impl Field {
     }
 }
 
-/// The identity fields' labels as words: `first name, last name, e-mail and phone`.
-pub fn identity_words(conjunction: &str) -> String {
-    let words: Vec<String> = Field::identity()
-        .map(|f| f.label().to_lowercase())
-        .collect();
+/// The identity fields as a list in words, each named by `name`: with labels, `first
+/// name, last name, e-mail and phone`; with API names, `first_name, …, phone_number`.
+pub fn identity_list(name: impl Fn(Field) -> String, conjunction: &str) -> String {
+    let words: Vec<String> = Field::identity().map(name).collect();
     match words.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
         None => String::new(),
     }
+}
+
+/// The identity fields' labels as words: `first name, last name, e-mail and phone`.
+pub fn identity_words(conjunction: &str) -> String {
+    identity_list(|f| f.label().to_lowercase(), conjunction)
 }
 
 /// The API names of every field, for messages and help: `first_name, last_name, …`.

@@ -10,7 +10,9 @@ mod phone;
 mod stored;
 
 pub use email::{check_bare as check_email, fold_domain as fold_email_domain};
-pub use fields::{Field, Kind, LABEL_WIDTH, Spec, TABLE as FIELDS, Values, api_names};
+pub use fields::{
+    Field, Kind, LABEL_WIDTH, Spec, TABLE as FIELDS, Values, api_names, identity_list,
+};
 pub use phone::{normalise as normalise_phone, normalise_for_lookup as normalise_phone_for_lookup};
 pub use stored::{Unapplied, holds, unapplied};
 
