@@ -11,6 +11,9 @@
 //!
 //! `cargo bench --bench apply` (about three minutes on two cores).
 
+#[path = "common/measure.rs"]
+mod measure;
+
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use linq_contact::demo::DemoServer;
 use std::io::Write;
@@ -90,24 +93,7 @@ impl Bench {
 
     /// Runs `apply` to the end; the wall time and the peak resident memory (KiB).
     fn run(&self, input: &Path, concurrency: usize) -> (Duration, u64) {
-        let started = Instant::now();
-        let mut child = self.apply(input, concurrency).spawn().expect("spawn");
-        let status_file = format!("/proc/{}/status", child.id());
-        let mut peak = 0;
-        // VmHWM is the peak so far: the last reading before exit is the run's peak.
-        while child.try_wait().expect("wait").is_none() {
-            if let Some(kib) = std::fs::read_to_string(&status_file)
-                .ok()
-                .and_then(|s| vm_hwm(&s))
-            {
-                peak = peak.max(kib);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let elapsed = started.elapsed();
-        let status = child.wait().expect("wait");
-        assert!(status.success(), "apply failed: {status}");
-        (elapsed, peak)
+        measure::run(self.apply(input, concurrency), "apply")
     }
 
     /// The same rows by hand: `curl` GET then PUT, one row after another.
@@ -130,13 +116,6 @@ impl Bench {
         let status = Command::new("bash").args(["-c", &script]).status().ok()?;
         status.success().then(|| started.elapsed())
     }
-}
-
-fn vm_hwm(status: &str) -> Option<u64> {
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 impl Drop for Bench {

@@ -15,6 +15,9 @@
 //!
 //! `cargo bench --bench index` (a few minutes on two cores).
 
+#[path = "common/measure.rs"]
+mod measure;
+
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use linq_contact::api::LinqClient;
 use linq_contact::demo::DemoServer;
@@ -23,7 +26,7 @@ use linq_contact::secret::Token;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_linq-contact");
 const LATENCY: Duration = Duration::from_millis(100);
@@ -80,23 +83,7 @@ impl Bench {
 
     /// Runs the binary to the end; the wall time and the peak resident memory (KiB).
     fn run(&self, demo: &DemoServer, args: &[&str]) -> (Duration, u64) {
-        let started = Instant::now();
-        let mut child = self.command(demo, args).spawn().expect("spawn");
-        let status_file = format!("/proc/{}/status", child.id());
-        let mut peak = 0;
-        while child.try_wait().expect("wait").is_none() {
-            if let Some(kib) = std::fs::read_to_string(&status_file)
-                .ok()
-                .and_then(|s| vm_hwm(&s))
-            {
-                peak = peak.max(kib);
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let elapsed = started.elapsed();
-        let status = child.wait().expect("wait");
-        assert!(status.success(), "{args:?} failed: {status}");
-        (elapsed, peak)
+        measure::run(self.command(demo, args), &format!("{args:?}"))
     }
 
     /// The index of `demo`, read in process as `search` reads it.
@@ -120,13 +107,6 @@ impl Bench {
             .map_err(|(page, e)| format!("page {page}: {}", e.headline()))
             .expect("index")
     }
-}
-
-fn vm_hwm(status: &str) -> Option<u64> {
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 impl Drop for Bench {
