@@ -4,6 +4,10 @@
 use super::ApiError;
 use std::time::Duration;
 
+/// The longest pause a server's `Retry-After` is waited out, for a read or a write:
+/// beyond it the user is better served by being told when to come back.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(60);
+
 /// Capped exponential backoff that honours the server's `Retry-After`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backoff {
@@ -44,7 +48,7 @@ impl Backoff {
             ..
         } = err
         {
-            return (*wait <= Duration::from_secs(60)).then_some(*wait);
+            return (*wait <= LONGEST_WAIT).then_some(*wait);
         }
         let factor = 2u32.saturating_pow(failed.saturating_sub(1));
         Some(self.base.saturating_mul(factor).min(self.cap))

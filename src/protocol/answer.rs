@@ -5,9 +5,9 @@
 use crate::api::ApiError;
 use std::time::Duration;
 
-/// The longest pause a save or create waits out before sending once more: beyond it the
-/// user is better served by being told when to come back.
-pub const LONGEST_WAIT: Duration = Duration::from_secs(60);
+/// The longest pause a save or create waits out before sending once more: the same as
+/// for a read.
+pub use crate::api::retry::LONGEST_WAIT;
 
 /// The pause taken when a 429 names none (the API documents no `Retry-After`).
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(2);
