@@ -25,12 +25,14 @@ mod read;
 mod record;
 mod report;
 mod resume;
+mod roundtrip;
 mod search;
 mod set;
 mod shell;
 
 use crate::cli::{Cli, Command};
 use crate::config::Subject;
+use crate::config::file::IndexStore;
 use crate::demo::DemoServer;
 use crate::setup::Setup;
 use crate::target::Target;
@@ -48,6 +50,8 @@ pub(crate) struct Context {
     pub target: Option<Target>,
     /// Where each save and create is recorded.
     pub journal: Recorder,
+    /// Whether contact data may be kept on disk (the index, what an export wrote).
+    pub index: IndexStore,
     /// With `--demo`: the embedded API, alive as long as the command runs.
     _demo: Option<DemoServer>,
 }
@@ -126,6 +130,7 @@ pub(crate) async fn context(
         region: config.region,
         target: config.target,
         journal: Recorder::new(journal, server_key),
+        index: config.index,
         _demo: demo,
     })
 }

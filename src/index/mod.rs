@@ -8,6 +8,7 @@
 //! matches (name, e-mail, phone, company, title, location), never the token.
 
 mod entry;
+pub mod kept;
 pub mod pages;
 pub mod search;
 pub mod store;

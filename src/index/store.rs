@@ -57,6 +57,18 @@ pub struct Status {
 /// Writes `index` to `path`, creating its directory (0700) and the file (0600). The
 /// directory, the program's own, is tightened to 0700 if someone loosened it.
 pub fn save(index: &Index, path: &Path) -> io::Result<()> {
+    private_dir(path)?;
+    let tmp = path.with_extension(format!("{EXTENSION}.{}.tmp", std::process::id()));
+    let written = write_to(index, &tmp).and_then(|()| fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Creates the directory of `path` (0700), or tightens it to 0700 if someone loosened
+/// it: it is the program's own, and holds contact data.
+pub(super) fn private_dir(path: &Path) -> io::Result<()> {
     if let Some(dir) = path.parent() {
         fs::DirBuilder::new()
             .recursive(true)
@@ -66,12 +78,7 @@ pub fn save(index: &Index, path: &Path) -> io::Result<()> {
             fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
         }
     }
-    let tmp = path.with_extension(format!("{EXTENSION}.{}.tmp", std::process::id()));
-    let written = write_to(index, &tmp).and_then(|()| fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
+    Ok(())
 }
 
 fn write_to(index: &Index, tmp: &Path) -> io::Result<()> {
@@ -208,8 +215,8 @@ pub fn remove(path: &Path) -> io::Result<bool> {
     }
 }
 
-/// Removes every server's index in `dir` (and temporary files a crash left); the count
-/// of index files removed.
+/// Removes every server's index in `dir` (with the temporary files a crash left and
+/// what exports kept); the count of index files removed.
 pub fn remove_all(dir: &Path) -> io::Result<usize> {
     let listing = match fs::read_dir(dir) {
         Ok(listing) => listing,
@@ -219,10 +226,18 @@ pub fn remove_all(dir: &Path) -> io::Result<usize> {
     let mut removed = 0;
     for item in listing {
         let path = item?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let Some(name) = name.filter(|n| n.starts_with(PREFIX)) else {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // What exports kept holds contact data too (`kept.rs`), and goes with them.
+        if name.starts_with(super::kept::PREFIX) {
+            fs::remove_file(&path)?;
             continue;
-        };
+        }
+        if !name.starts_with(PREFIX) {
+            continue;
+        }
         if name.ends_with(&format!(".{EXTENSION}")) {
             fs::remove_file(&path)?;
             removed += 1;
