@@ -5,6 +5,7 @@
 
 use linq_contact::api::ContactPatch;
 use linq_contact::demo::DemoServer;
+use linq_contact::form::Field;
 use serde_json::json;
 
 mod common;
@@ -57,7 +58,12 @@ const TITLE_1002: (&str, &str) = (
     "Contoso Logistics,CTO",
 );
 
-fn colleague(demo: &DemoServer, id: u64, patch: ContactPatch) {
+/// A colleague saves `values` on contact `id` elsewhere (`updated_at` moves on).
+fn colleague(demo: &DemoServer, id: u64, values: &[(Field, &str)]) {
+    let mut patch = ContactPatch::default();
+    for (field, value) in values {
+        field.set_in(&mut patch, value.to_string());
+    }
     assert!(demo.external_edit(id, &patch).is_some(), "edit of {id}");
 }
 
@@ -112,11 +118,7 @@ fn a_colleagues_change_to_another_field_is_not_reverted() {
     colleague(
         &demo,
         1002,
-        ContactPatch {
-            location: Some("Denver, CO".into()),
-            first_name: Some("Jo".into()),
-            ..Default::default()
-        },
+        &[(Field::Location, "Denver, CO"), (Field::FirstName, "Jo")],
     );
     let text = std::fs::read_to_string(w.dir.join("all.jsonl")).unwrap();
     let text = text.replacen("\"Operations Manager\"", "\"CTO\"", 1);
@@ -167,22 +169,8 @@ fn a_cell_changed_on_both_sides_is_a_conflict_and_is_not_sent() {
             ),
         ],
     );
-    colleague(
-        &demo,
-        1002,
-        ContactPatch {
-            title: Some("COO".into()),
-            ..Default::default()
-        },
-    );
-    colleague(
-        &demo,
-        1003,
-        ContactPatch {
-            title: Some("CMO".into()),
-            ..Default::default()
-        },
-    );
+    colleague(&demo, 1002, &[(Field::Title, "COO")]);
+    colleague(&demo, 1003, &[(Field::Title, "CMO")]);
     let before = log(&demo).len();
     let run = w.run(&url, &["apply", "edited.csv", "--report", "run.jsonl"]);
     run.code(3)
@@ -236,14 +224,7 @@ fn without_what_was_exported_the_pages_are_read_and_the_servers_version_decides(
     assert!(!w.dir.join("cache").exists(), "nothing kept on disk");
     // 1003 changed on the server since: whether the file's company is the user's
     // change or the old value cannot be told.
-    colleague(
-        &demo,
-        1003,
-        ContactPatch {
-            location: Some("Boston, MA".into()),
-            ..Default::default()
-        },
-    );
+    colleague(&demo, 1003, &[(Field::Location, "Boston, MA")]);
     let before = log(&demo).len();
     let run = w.run(&url, &["apply", "edited.csv", "--concurrency", "2"]);
     run.code(3).err_has(

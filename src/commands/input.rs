@@ -984,12 +984,22 @@ mod tests {
             (InputFormat::Csv, csv, true, 2),
             (InputFormat::Jsonl, json, false, 1),
         ] {
+            let items = read_with(format, text, empty_clears);
             assert_eq!(
-                plain(&read_with(format, text, empty_clears)),
+                plain(&items),
                 vec![(line, Target::Id(7), vec![(Field::Title, "CTO".to_string())])],
                 "{format:?}"
             );
+            // Kept aside: the version of the contact the row was edited from.
+            let kept = items[0].as_ref().ok().and_then(|r| r.updated_at.as_deref());
+            assert!(
+                kept.is_some_and(|at| at.starts_with("2025-07-30")),
+                "{kept:?}"
+            );
         }
+        // An empty cell (a row added by hand to an export) is no version.
+        let added = read_with(InputFormat::Csv, "id,title,updated_at\n7,CTO, \n", true);
+        assert_eq!(added[0].as_ref().map(|r| r.updated_at.clone()), Ok(None));
     }
 
     #[test]

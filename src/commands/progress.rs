@@ -282,4 +282,31 @@ mod tests {
         assert_eq!(only_partial.exit_code(), Code::Api);
         assert_eq!(Counts::default().exit_code(), Code::Ok);
     }
+
+    #[test]
+    fn conflicts_are_counted_said_only_when_there_are_some_and_exit_3() {
+        let mut progress = Progress::new(Some(2));
+        progress.row(Status::Unchanged, "line 2: unchanged", &[]);
+        progress.row(Status::Conflict, "line 3: conflict", &[]);
+        let c = progress.counts;
+        assert_eq!((c.conflict, c.total(), c.failures()), (1, 2, 0));
+        assert_eq!(c.exit_code(), Code::Conflict);
+        assert_eq!(
+            summary(c, 1.0, false),
+            "2 rows in 1.0 s (2.0 rows/s): 0 updated, 0 partial, 1 unchanged, 0 failed, 0 \
+             skipped, 1 conflict."
+        );
+        let failed_too = Counts { failed: 1, ..c };
+        assert_eq!(failed_too.exit_code(), Code::Api, "a failure says more");
+        let dry = Counts {
+            planned: 1,
+            conflict: 2,
+            ..Counts::default()
+        };
+        assert_eq!(
+            summary(dry, 1.0, true),
+            "Dry run: 3 rows: 1 would be updated, 0 unchanged, 0 failed, 2 conflicts; \
+             nothing was sent."
+        );
+    }
 }

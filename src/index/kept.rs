@@ -12,17 +12,20 @@
 //! columns the export wrote. `apply` keeps only each line's offset in memory and reads
 //! the lines it needs, so memory stays small however large the organisation.
 
+use super::store::{LoadError, Reading};
 use crate::api::{Contact, ContactOwner};
 use crate::form::{Field, Values};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, BufRead, BufWriter, Write};
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
 
 const FORMAT: u32 = 1;
 pub(super) const PREFIX: &str = "exported-";
+const WHAT: &str = "what an export kept";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
@@ -44,29 +47,26 @@ pub fn path_in(dir: &Path, server: &str) -> PathBuf {
     ))
 }
 
-/// An export being kept: written under a temporary name, renamed into place by
-/// [`Writer::commit`] once the export is whole; dropped before, it leaves nothing.
+/// An export being kept: written to a private temporary file beside its place,
+/// renamed into place by [`Writer::commit`] once the export is whole; dropped before,
+/// it leaves nothing.
 pub struct Writer {
-    tmp: PathBuf,
     path: PathBuf,
-    out: BufWriter<fs::File>,
-    committed: bool,
+    out: BufWriter<NamedTempFile>,
 }
 
 impl Writer {
     pub fn create(path: &Path, server: &str) -> io::Result<Writer> {
         super::store::private_dir(path)?;
-        let tmp = path.with_extension(format!("jsonl.{}.tmp", std::process::id()));
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        // 0600, as tempfile creates them.
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{PREFIX}"))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
         let mut writer = Writer {
-            tmp,
             path: path.to_path_buf(),
-            out: BufWriter::new(file),
-            committed: false,
+            out: BufWriter::new(tmp),
         };
         let header = Header {
             format: FORMAT,
@@ -87,20 +87,14 @@ impl Writer {
     }
 
     /// On disk, then under its name, replacing what an earlier export kept.
-    pub fn commit(mut self) -> io::Result<()> {
-        self.out.flush()?;
-        self.out.get_ref().sync_all()?;
-        fs::rename(&self.tmp, &self.path)?;
-        self.committed = true;
+    pub fn commit(self) -> io::Result<()> {
+        let tmp = self
+            .out
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
-    }
-}
-
-impl Drop for Writer {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_file(&self.tmp);
-        }
     }
 }
 
@@ -135,24 +129,12 @@ impl Base {
     }
 }
 
-/// Why a kept file is not used.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("cannot read {path}: {source}")]
-    Io { path: String, source: io::Error },
-    #[error("{path} is not what an export of {server} kept ({reason})")]
-    Invalid {
-        path: String,
-        server: String,
-        reason: String,
-    },
-}
-
 /// What an export kept: where each contact's line is in the file.
 #[derive(Debug)]
 pub struct Kept {
     file: fs::File,
     path: String,
+    server: String,
     /// By id: the line's offset and length.
     lines: HashMap<u64, (u64, usize)>,
 }
@@ -160,21 +142,12 @@ pub struct Kept {
 impl Kept {
     /// The kept export of `server` at `path`; `Ok(None)` when there is none.
     pub fn load(path: &Path, server: &str) -> Result<Option<Kept>, LoadError> {
-        let shown = path.display().to_string();
-        let io_error = |source| LoadError::Io {
-            path: shown.clone(),
-            source,
+        let reading = Reading::new(path, WHAT, server);
+        let Some(file) = reading.open(path)? else {
+            return Ok(None);
         };
-        let invalid = |reason: String| LoadError::Invalid {
-            path: shown.clone(),
-            server: server.to_string(),
-            reason,
-        };
-        let file = match fs::File::open(path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io_error(e)),
-        };
+        let io_error = |e| reading.io(e);
+        let invalid = |reason| reading.invalid(reason);
         let mut reader = io::BufReader::new(file.try_clone().map_err(io_error)?);
         let mut line = Vec::new();
         let mut offset = reader.read_until(b'\n', &mut line).map_err(io_error)? as u64;
@@ -206,7 +179,8 @@ impl Kept {
         }
         Ok(Some(Kept {
             file,
-            path: shown,
+            path: reading.shown.clone(),
+            server: server.to_string(),
             lines,
         }))
     }
@@ -225,19 +199,17 @@ impl Kept {
         let Some(&(offset, len)) = self.lines.get(&id) else {
             return Ok(None);
         };
+        let reading = Reading {
+            shown: self.path.clone(),
+            what: WHAT,
+            server: &self.server,
+        };
         let mut bytes = vec![0; len];
         self.file
             .read_exact_at(&mut bytes, offset)
-            .map_err(|source| LoadError::Io {
-                path: self.path.clone(),
-                source,
-            })?;
-        let (_, at, values): (u64, String, Values) =
-            serde_json::from_slice(&bytes).map_err(|e| LoadError::Invalid {
-                path: self.path.clone(),
-                server: String::new(),
-                reason: format!("contact {id}: {e}"),
-            })?;
+            .map_err(|e| reading.io(e))?;
+        let (_, at, values): (u64, String, Values) = serde_json::from_slice(&bytes)
+            .map_err(|e| reading.invalid(format!("contact {id}: {e}")))?;
         Ok((at == updated_at).then_some(Base {
             updated_at: at,
             values,

@@ -105,35 +105,72 @@ fn write_to(index: &Index, tmp: &Path) -> io::Result<()> {
     file.sync_all()
 }
 
-/// Why a file is not an index to use.
+/// Why a file of the cache is not one to use.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
     Io { path: String, source: io::Error },
-    #[error("{path} is not an index of {server} ({reason})")]
+    #[error("{path} is not {what} of {server} ({reason})")]
     Invalid {
         path: String,
+        /// What it should have been: "an index", "what an export kept".
+        what: &'static str,
         server: String,
         reason: String,
     },
 }
 
+/// A file of the cache being read, for its errors.
+pub(super) struct Reading<'a> {
+    pub shown: String,
+    pub what: &'static str,
+    pub server: &'a str,
+}
+
+impl<'a> Reading<'a> {
+    pub fn new(path: &Path, what: &'static str, server: &'a str) -> Self {
+        Self {
+            shown: path.display().to_string(),
+            what,
+            server,
+        }
+    }
+
+    pub fn io(&self, source: io::Error) -> LoadError {
+        LoadError::Io {
+            path: self.shown.clone(),
+            source,
+        }
+    }
+
+    pub fn invalid(&self, reason: String) -> LoadError {
+        LoadError::Invalid {
+            path: self.shown.clone(),
+            what: self.what,
+            server: self.server.to_string(),
+            reason,
+        }
+    }
+
+    /// The file at `path`; `Ok(None)` when there is none.
+    pub fn open(&self, path: &Path) -> Result<Option<fs::File>, LoadError> {
+        match fs::File::open(path) {
+            Ok(file) => Ok(Some(file)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io(e)),
+        }
+    }
+}
+
+const AN_INDEX: &str = "an index";
+
 /// The index of `server` in `path`; `Ok(None)` when there is no file.
 pub fn load(path: &Path, server: &str) -> Result<Option<Index>, LoadError> {
-    let shown = path.display().to_string();
-    let io_error = |source| LoadError::Io {
-        path: shown.clone(),
-        source,
-    };
-    let invalid = |reason: String| LoadError::Invalid {
-        path: shown.clone(),
-        server: server.to_string(),
-        reason,
-    };
-    let file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_error(e)),
+    let reading = Reading::new(path, AN_INDEX, server);
+    let io_error = |e| reading.io(e);
+    let invalid = |reason| reading.invalid(reason);
+    let Some(file) = reading.open(path)? else {
+        return Ok(None);
     };
     let mut lines = io::BufReader::new(file).lines();
     let header = read_header(lines.next(), server).map_err(invalid)?;
@@ -180,24 +217,13 @@ fn read_header(line: Option<io::Result<String>>, server: &str) -> Result<Header,
 
 /// The header and size of the file at `path`; `Ok(None)` when there is none.
 pub fn status(path: &Path, server: &str) -> Result<Option<Status>, LoadError> {
-    let shown = path.display().to_string();
-    let file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(LoadError::Io {
-                path: shown,
-                source,
-            });
-        }
+    let reading = Reading::new(path, AN_INDEX, server);
+    let Some(file) = reading.open(path)? else {
+        return Ok(None);
     };
     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut lines = io::BufReader::new(file).lines();
-    let header = read_header(lines.next(), server).map_err(|reason| LoadError::Invalid {
-        path: shown,
-        server: server.to_string(),
-        reason,
-    })?;
+    let header = read_header(lines.next(), server).map_err(|reason| reading.invalid(reason))?;
     Ok(Some(Status {
         server: header.server,
         built_at: header.built_at,
@@ -230,8 +256,12 @@ pub fn remove_all(dir: &Path) -> io::Result<usize> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // What exports kept holds contact data too (`kept.rs`), and goes with them.
-        if name.starts_with(super::kept::PREFIX) {
+        // What exports kept holds contact data too (`kept.rs`), and goes with them,
+        // with what an export that never finished left (`.exported-….tmp`).
+        if name
+            .trim_start_matches('.')
+            .starts_with(super::kept::PREFIX)
+        {
             fs::remove_file(&path)?;
             continue;
         }
