@@ -4,9 +4,10 @@
 //! sides.
 
 use linq_contact::api::ContactPatch;
-use linq_contact::demo::DemoServer;
+use linq_contact::demo::{DemoServer, Fault};
 use linq_contact::form::Field;
 use serde_json::json;
+use std::time::Duration;
 
 mod common;
 
@@ -226,7 +227,19 @@ fn without_what_was_exported_the_pages_are_read_and_the_servers_version_decides(
     // change or the old value cannot be told.
     colleague(&demo, 1003, &[(Field::Location, "Boston, MA")]);
     let before = log(&demo).len();
+    // The pages are read as search reads them: held 100 ms each so that those asked for
+    // together overlap, at most --concurrency at once, a 429 waited out by all.
+    demo.set_latency(Duration::from_millis(100));
+    demo.reset_peak_in_flight();
+    demo.fail_next(
+        1,
+        Fault::TooManyRequests {
+            retry_after_secs: 1,
+        },
+    );
     let run = w.run(&url, &["apply", "edited.csv", "--concurrency", "2"]);
+    assert_eq!(demo.peak_in_flight(), 2);
+    run.err_has("trying again in 1.0 s");
     run.code(3).err_has(
         "line 4: contact 1003: nothing sent; conflict, not sent: company (\"Fabrikam \
          Health\" on the server, \"Fabrikam Labs\" in the file), location (\"Boston, MA\" on \
@@ -234,12 +247,14 @@ fn without_what_was_exported_the_pages_are_read_and_the_servers_version_decides(
          (updated_at 2025-07-30T10:00:00.000-05:00 then, ",
     );
     assert!(run.stderr.contains("; export again\n"), "{}", run.stderr);
-    // Every row has values to compare: three pages rather than 300 reads, one PUT.
+    // Every row has values to compare: three pages (the first twice, for the 429)
+    // rather than 300 reads, and one PUT.
     let requests = since(&demo, before);
-    let (pages, others): (Vec<_>, Vec<_>) = requests
+    let (mut pages, others): (Vec<_>, Vec<_>) = requests
         .into_iter()
         .partition(|(m, path, _)| m == "GET" && path.contains("?page="));
-    assert_eq!(pages.len(), 3, "{pages:?}");
+    pages.sort();
+    assert_eq!(pages, vec![page(1), page(1), page(2), page(3)]);
     assert_eq!(
         others,
         vec![put(
