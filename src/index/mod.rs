@@ -5,7 +5,8 @@
 //!
 //! The index is a cache, not a truth: what it shows may be minutes old, so opening or
 //! saving a contact always reads it fresh. It holds only what a search shows and
-//! matches (name, e-mail, phone, company, title, location), never the token.
+//! matches (name, e-mail, phone, company, title, location), never the token. What an
+//! export wrote is kept apart, for `apply` ([`kept`]).
 
 mod entry;
 pub mod kept;
