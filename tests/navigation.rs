@@ -103,7 +103,7 @@ async fn leaving_unsaved_changes_asks_first() {
     assert!(paths(&server, "/api/partner/v2/contacts/1004").is_empty());
     ui.ctrl('p');
     // Row 0 is 1001 as a recent contact, row 1 is 1001 in the list: row 2 is 1002.
-    ui.wait_for("contacts ┘").await;
+    ui.wait_for("just read ┘").await;
     ui.key(KeyCode::Down);
     ui.key(KeyCode::Down);
     ui.key(KeyCode::Enter);
@@ -115,52 +115,27 @@ async fn leaving_unsaved_changes_asks_first() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn picker_pages_lazily_and_keeps_a_bounded_window() {
+async fn picker_reads_the_organisation_once_and_opens_a_contact_fresh() {
     let server = DemoServer::start_with_generated(0, 868).await.unwrap();
     let pages = |s: &DemoServer| paths(s, "/api/partner/v2/contacts?");
     let ui = Looped::demo_sized_loaded(&server, 1001, 100, 30).await;
     ui.ctrl('p');
-    ui.wait_for("900 contacts").await;
-    assert_eq!(pages(&server).len(), 1);
+    ui.wait_for("900 contacts · just read").await;
     assert_snapshot!("picker", ui.screen(100, 30));
+    let requested = pages(&server);
+    assert!(requested.iter().all(|p| p.contains("per_page=100")));
+    assert_eq!(requested.len(), 9, "each page read once: {requested:?}");
 
-    // Near the end of page 1 the next page is fetched ahead.
-    for _ in 0..85 {
-        ui.key(KeyCode::Down);
-    }
-    ui.wait_until("page 2 asked for", || pages(&server).len() == 2)
-        .await;
-
-    // Walk to the very end, letting each page arrive: never more than five held.
-    let picker = |ui: &Looped| match ui.app().overlay() {
-        Some(linq_contact::app::Overlay::Picker(p)) => (**p).clone(),
-        other => panic!("expected the picker, got {other:?}"),
-    };
-    let held = |ui: &Looped| picker(ui).loaded_pages().collect::<Vec<_>>();
-    for _ in 0..100 {
-        let before = picker(&ui).selected();
-        ui.key(KeyCode::PageDown);
-        ui.wait_until("the selection moved", || {
-            before >= 900 || picker(&ui).selected() != before
-        })
-        .await;
-        ui.wait_until("the page arrived", || picker(&ui).loading.is_none())
-            .await;
-        assert!(held(&ui).len() <= 5, "{:?}", held(&ui));
-    }
-    assert_eq!(
-        picker(&ui).selected(),
-        900,
-        "one recent row plus 900 listed rows"
-    );
-    assert!(!held(&ui).contains(&1), "page 1 should be evicted");
+    // The last contact, opened: read from the server, not from the index.
     ui.send(KeyCode::End, KeyModifiers::CONTROL);
     ui.key(KeyCode::Enter);
     let last = server.last_id();
     ui.wait_for(&format!("Loaded contact {last}")).await;
-    let requested = pages(&server);
-    assert!(requested.iter().all(|p| p.contains("per_page=100")));
-    assert_eq!(requested.len(), 9, "each page fetched once: {requested:?}");
+    assert_eq!(
+        paths(&server, &format!("/api/partner/v2/contacts/{last}")).len(),
+        1
+    );
+    assert_eq!(pages(&server).len(), 9, "nothing read again");
     ui.finish().await;
 }
 
@@ -172,9 +147,9 @@ async fn picker_filters_what_is_loaded_and_lists_recent_first() {
     ui.wait_for("Loaded contact 1003").await;
     ui.ctrl('p');
     ui.type_text("okafor");
-    ui.wait_for("Filter: okafor").await;
+    ui.wait_for("Search: okafor").await;
     // Every page in: the snapshot shows the whole list's count, not a page still loading.
-    ui.wait_for("282 contacts").await;
+    ui.wait_for("282 contacts · just read").await;
     let text = ui.screen(80, 24);
     assert!(text.contains("★ Samira Okafor"), "recent first:\n{text}");
     assert_snapshot!("picker_filtered", text);
