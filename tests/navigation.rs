@@ -239,3 +239,48 @@ async fn config_key_overrides_change_only_what_is_listed() {
     assert!(!ui.contents().contains("unsaved"), "{}", ui.contents());
     ui.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_index_on_disk_is_written_by_ctrl_p_and_updated_by_a_save() {
+    use linq_contact::index::store;
+    let server = DemoServer::start(0).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("lc-index-{}", std::process::id()));
+    let file = dir.join("index.jsonl");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut s = session(&server.url(), server.token(), Target::Id(1001));
+    s.index_file = Some(file.clone());
+    let key = s.server_key.clone();
+    let ui = Looped::run_sized(s, 100, 30);
+    ui.wait_for("Loaded contact 1001").await;
+    ui.ctrl('p');
+    ui.wait_for("32 contacts · just read").await;
+    let names = || -> Vec<(u64, String)> {
+        store::load(&file, &key)
+            .ok()
+            .flatten()
+            .map(|index| {
+                index
+                    .entries()
+                    .iter()
+                    .map(|e| (e.id(), e.name().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    ui.wait_until("the index is on disk", || names().len() == 32)
+        .await;
+    ui.key(KeyCode::Esc);
+    ui.ctrl('u');
+    ui.type_text("Zebulon");
+    ui.ctrl('s');
+    ui.wait_for("Review: what will be sent").await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Saved").await;
+    ui.wait_until("the save is in the index on disk", || {
+        names().contains(&(1001, "Zebulon Chen".to_string()))
+    })
+    .await;
+    assert_eq!(names().len(), 32, "{:?}", names());
+    ui.finish().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
