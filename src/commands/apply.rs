@@ -458,7 +458,7 @@ impl Job<'_> {
         entry.stored = Some(Stored::of(&contact));
         entry.warnings = edit::unapplied_lines(&settled.warnings());
         let journal_problem = match settled.journal(&plan.patch, before, &contact) {
-            Some(journal_entry) => self.journal.append(journal_entry).await,
+            Some(journal_entry) => self.journal.append(journal_entry, &contact).await,
             None => None,
         };
         let warnings = entry

@@ -30,7 +30,7 @@ pub(super) fn run(cli: &Cli, args: &CacheArgs) -> Result<Code, Failure> {
                     Age::text(offline.config.index_max_age)
                 ),
                 IndexStore::Memory => {
-                    "memory (index = \"memory\": search keeps nothing on disk)".to_string()
+                    "memory (index = \"memory\", or the demo: nothing is kept on disk)".to_string()
                 }
             };
             let mut lines = vec![("server", server.clone()), ("path", shown.clone())];

@@ -129,7 +129,11 @@ pub(crate) async fn context(
         api: Api::new(client, on_retry),
         region: config.region,
         target: config.target,
-        journal: Recorder::new(journal, server_key),
+        journal: Recorder::new(
+            journal,
+            server_key.clone(),
+            crate::index::store::place(config.index, &server_key),
+        ),
         index: config.index,
         _demo: demo,
     })

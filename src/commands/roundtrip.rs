@@ -27,7 +27,6 @@ use super::read::Api;
 use super::report::Conflict;
 use crate::api::Contact;
 use crate::cli::InputFormat;
-use crate::config::file::IndexStore;
 use crate::form::{PlanError, clean_record};
 use crate::index::kept::{self, Kept};
 use crate::index::{PER_PAGE, Page, Stop, pages, store};
@@ -41,10 +40,9 @@ use std::sync::{Mutex, OnceLock};
 /// Where what an export of the server in use is kept: `None` when the config keeps
 /// contact data in memory only, or there is no cache directory.
 pub fn kept_path(ctx: &super::Context) -> Option<PathBuf> {
-    match ctx.index {
-        IndexStore::Disk => store::dir().map(|dir| kept::path_in(&dir, ctx.journal.server())),
-        IndexStore::Memory => None,
-    }
+    let server = ctx.journal.server();
+    let index = store::place(ctx.index, server)?;
+    Some(kept::path_in(index.parent()?, server))
 }
 
 /// The contact and version a row of an export names; `None` for a row written by hand,

@@ -12,11 +12,13 @@ mod entry;
 pub mod kept;
 pub mod pages;
 pub mod search;
+mod shelf;
 pub mod store;
 
 pub use entry::{COLUMNS, Entry};
 pub use pages::{DEFAULT_CONCURRENCY, PER_PAGE, Page, Stop};
-pub use search::{Found, Hit};
+pub use search::{Found, Highlighter, Hit};
+pub use shelf::{Scored, Shelf, best_first};
 
 use crate::api::{ApiError, ContactPage};
 use std::future::Future;
@@ -57,6 +59,11 @@ impl Index {
 
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// Its entries, sorted by id.
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
     }
 
     pub fn len(&self) -> usize {

@@ -10,6 +10,7 @@
 //! another server, a count that does not match) is no index: it is built again.
 
 use super::{Entry, Index};
+use crate::config::file::IndexStore;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::{self, BufRead, BufWriter, Write};
@@ -42,6 +43,15 @@ pub fn path_in(dir: &Path, server: &str) -> PathBuf {
         "{PREFIX}{}.{EXTENSION}",
         crate::drafts::file_safe(server)
     ))
+}
+
+/// Where `server`'s index is kept under the config's `index` setting: its file in the
+/// cache directory, or `None` for memory only (or no cache directory).
+pub fn place(kept: IndexStore, server: &str) -> Option<PathBuf> {
+    match kept {
+        IndexStore::Disk => dir().map(|dir| path_in(&dir, server)),
+        IndexStore::Memory => None,
+    }
 }
 
 /// What a look at the file found, without reading its contacts.
@@ -213,6 +223,40 @@ fn read_header(line: Option<io::Result<String>>, server: &str) -> Result<Header,
         ));
     }
     Ok(header)
+}
+
+/// Changes the index of `server` in `path`, if there is one: `change` gets its entries
+/// and returns the new ones (a later entry of an id wins over an earlier one), or
+/// `None` to leave the file as it is. It keeps the time it was read: the other entries
+/// are as old as they were. `Ok(false)` when there is no file, or nothing changed.
+pub fn change(
+    path: &Path,
+    server: &str,
+    change: impl FnOnce(Vec<Entry>) -> Option<Vec<Entry>>,
+) -> Result<bool, ChangeError> {
+    let Some(index) = load(path, server)? else {
+        return Ok(false);
+    };
+    let built_at = index.built_at();
+    let Some(entries) = change(index.into_entries()) else {
+        return Ok(false);
+    };
+    save(&Index::new(server.to_string(), built_at, entries), path).map_err(|source| {
+        ChangeError::Write {
+            path: path.display().to_string(),
+            source,
+        }
+    })?;
+    Ok(true)
+}
+
+/// Why the index on disk could not be changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: io::Error },
 }
 
 /// The header and size of the file at `path`; `Ok(None)` when there is none.
