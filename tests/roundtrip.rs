@@ -270,7 +270,8 @@ fn cache_clear_removes_what_an_export_kept() {
     let w = World::new();
     let demo = demo_with(&w, 0);
     let url = demo.url();
-    w.run(&url, &["export", "-o", "all.csv"]).code(0);
+    w.run(&url, &["export", "-o", "all.csv"])
+        .expect(0, "", "Exported 32 contacts to all.csv.\n");
     let kept = w.dir.join(format!(
         "cache/linq-contact/exported-{}.jsonl",
         url.trim_start_matches("http://").replace(':', "_")
