@@ -1,8 +1,10 @@
 //! Command-line definitions.
 
 mod index;
+mod many;
 
 pub use index::{CacheArgs, CacheCommand, ExportArgs, ExportFormat, SearchArgs, export_columns};
+pub use many::{DuplicatesArgs, MergeArgs, RevertArgs};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -68,6 +70,7 @@ pub fn command() -> clap::Command {
         .mut_subcommand("set", |c| c.after_help(with_fields(SET_HELP)))
         .mut_subcommand("apply", |c| c.after_help(with_fields(APPLY_HELP)))
         .mut_subcommand("create", |c| c.after_help(with_fields(CREATE_HELP)))
+        .mut_subcommand("merge", |c| c.after_help(with_fields(many::MERGE_HELP)))
         .mut_subcommand("export", |c| {
             let columns = index::export_columns().join(",");
             c.after_help(with_fields(index::EXPORT_HELP).replace("{COLUMNS}", &columns))
@@ -174,6 +177,16 @@ pub enum Command {
     /// (clear).
     #[command(after_help = index::CACHE_HELP)]
     Cache(CacheArgs),
+    /// Find contacts that look like one person: the same e-mail, phone, or name and
+    /// company (over the same index as search).
+    #[command(after_help = many::DUPLICATES_HELP)]
+    Duplicates(DuplicatesArgs),
+    /// Merge contacts into one: the survivor (--keep) is saved with the values chosen,
+    /// then the others are deleted (the journal keeps their records).
+    Merge(MergeArgs),
+    /// Take back a journal entry or a whole batch (a merge), with the editor's rules.
+    #[command(after_help = many::REVERT_HELP)]
+    Revert(RevertArgs),
     /// Print a shell completion script (e.g. `linq-contact completions bash >
     /// /etc/bash_completion.d/linq-contact`).
     Completions {
@@ -322,9 +335,12 @@ the entries that set it or changed it away are shown. Without CONTACT: every con
 OUTPUT: one line per field changed, on stdout:
   2025-07-30T10:02:11-05:00  contact 1002  saved    Title: \"Sales\" → \"CTO\"
   2025-07-30T09:40:03-05:00  contact 1021  created  First name: \"\" → \"Ana\"
---json prints the entries themselves, one JSON object per line:
-  {\"at\":\"…\",\"server\":\"…\",\"contact_id\":1002,\"kind\":\"save\",
-   \"fields\":[{\"field\":\"title\",\"before\":\"Sales\",\"after\":\"CTO\"}]}
+--json prints the entries themselves, one JSON object per line (JSON Lines):
+  {\"id\":\"3f9a1c02b7de\",\"batch\":null,\"at\":\"…\",\"server\":\"…\",\"contact_id\":1002,
+   \"kind\":\"save\",\"fields\":[{\"field\":\"title\",\"before\":\"Sales\",\"after\":\"CTO\"}]}
+  id names the entry for `revert`; the entries of a merge share a batch id; kind is save,
+  create or delete (a delete keeps the whole \"record\", and a merge's its
+  \"merged_into\"). A merged contact's line reads `merged into 1002 (deleted)`.
 
 EXAMPLES:
   linq-contact history 1002

@@ -1,4 +1,4 @@
-//! What each save and create changed, one JSON line per entry, in
+//! What each save, create and delete changed, one JSON line per entry, in
 //! `$XDG_STATE_HOME/linq-contact/journal.jsonl`: the API keeps no history, so this is the
 //! only record of what this machine changed, and the source for taking a save back.
 //!
@@ -23,18 +23,37 @@ use std::path::{Path, PathBuf};
 /// The size at which the journal starts a new file.
 pub const ROTATE_AT: u64 = 10 * 1024 * 1024;
 
-/// One save (or create) of one contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One save, create or delete of one contact.
+///
+/// Lines written before entries had ids or batches still read: their id is worked out
+/// from the line itself ([`Journal::entries`]), so it is the same at every reading, and
+/// their batch is none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
+    /// Names the entry for `revert` (given when it is appended).
+    #[serde(default)]
+    pub id: String,
+    /// The entries of one action on many contacts (a merge, a batch, a revert of one)
+    /// share it; `null` for an action on one contact.
+    #[serde(default)]
+    pub batch: Option<String>,
     /// When the answer arrived (RFC 3339).
     pub at: String,
     /// Which server: the same id elsewhere is another contact.
     pub server: String,
     pub contact_id: u64,
-    /// `save` or `create`.
+    /// `save`, `create` or `delete`.
     pub kind: String,
-    /// For each field sent: what the server held before and what it stored.
+    /// For each field sent: what the server held before and what it stored. For a
+    /// delete: each field that had a value, from that value to nothing.
     pub fields: Vec<FieldChange>,
+    /// A delete: the whole record as it was, the only way to make it again (the API
+    /// cannot undo a delete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<Contact>,
+    /// A delete made by a merge: the contact that was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +75,8 @@ impl Entry {
         after: &Contact,
     ) -> Entry {
         Entry {
+            id: String::new(),
+            batch: None,
             at: at.to_string(),
             server: server.to_string(),
             contact_id: after.id,
@@ -69,6 +90,8 @@ impl Entry {
                     after: f.of(after).to_string(),
                 })
                 .collect(),
+            record: None,
+            merged_into: None,
         }
     }
 
@@ -79,10 +102,39 @@ impl Entry {
         entry
     }
 
+    /// The entry for a deleted contact: `record` as it was just before (every field with
+    /// a value, to nothing), kept whole; `merged_into`: the contact a merge kept.
+    pub fn of_delete(record: &Contact, merged_into: Option<u64>) -> Entry {
+        let mut entry = Self::of_save("", "", &ContactPatch::default(), record, record);
+        entry.kind = "delete".into();
+        entry.fields = Field::ALL
+            .into_iter()
+            .filter(|f| !f.of(record).is_empty())
+            .map(|f| FieldChange {
+                field: f.api_name().into(),
+                before: f.of(record).to_string(),
+                after: String::new(),
+            })
+            .collect();
+        entry.record = Some(record.clone());
+        entry.merged_into = merged_into;
+        entry
+    }
+
+    /// The same entry in `batch`.
+    pub fn in_batch(mut self, batch: Option<&str>) -> Entry {
+        self.batch = batch.map(str::to_string);
+        self
+    }
+
     /// The same entry with every text cleaned of control characters and bidirectional
     /// controls ([`sanitize`]).
     pub fn cleaned(&self) -> Entry {
         Entry {
+            id: sanitize(&self.id),
+            batch: self.batch.as_deref().map(sanitize),
+            record: self.record.clone().map(Contact::sanitized),
+            merged_into: self.merged_into,
             at: sanitize(&self.at),
             server: sanitize(&self.server),
             contact_id: self.contact_id,
@@ -103,6 +155,11 @@ impl Entry {
     /// old values into the form.
     pub fn is_create(&self) -> bool {
         self.kind == "create"
+    }
+
+    /// A delete: taken back by making the contact again, under a new id.
+    pub fn is_delete(&self) -> bool {
+        self.kind == "delete"
     }
 
     /// The field of the form a change is about, when it is one the form knows.
@@ -221,7 +278,11 @@ impl Journal {
                 line.push(b'\n');
             }
         }
-        serde_json::to_writer(&mut line, &entry.cleaned()).map_err(io::Error::other)?;
+        let mut entry = entry.cleaned();
+        if entry.id.is_empty() {
+            entry.id = new_id();
+        }
+        serde_json::to_writer(&mut line, &entry).map_err(io::Error::other)?;
         line.push(b'\n');
         // One write of the whole line: appends of concurrent writers never interleave
         // within it.
@@ -243,7 +304,12 @@ impl Journal {
                     continue;
                 }
                 match serde_json::from_slice::<Entry>(line) {
-                    Ok(e) if e.server == server && contact.is_none_or(|id| e.contact_id == id) => {
+                    Ok(mut e)
+                        if e.server == server && contact.is_none_or(|id| e.contact_id == id) =>
+                    {
+                        if e.id.trim().is_empty() {
+                            e.id = id_of_line(line);
+                        }
                         out.entries.push(e.cleaned());
                     }
                     Ok(_) => {}
@@ -254,6 +320,32 @@ impl Journal {
         out.entries.reverse();
         Ok(out)
     }
+}
+
+/// A new id for an entry or a batch: twelve hex digits, from the clock, the process and
+/// a counter, mixed by the standard library's randomly keyed hasher, so two machines or
+/// two runs do not hand out the same one.
+pub fn new_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    hasher.write_u128(nanos);
+    hasher.write_u32(std::process::id());
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    format!("{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+}
+
+/// The id of a line written before entries had one: FNV-1a of its bytes, so the same
+/// line has the same id at every reading (and on every machine).
+fn id_of_line(line: &[u8]) -> String {
+    let hash = line.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{:012x}", hash & 0xffff_ffff_ffff)
 }
 
 /// Opens the journal to append to it (and read its last byte), creating it 0600 whatever
@@ -316,6 +408,7 @@ mod tests {
                 before: "Old".into(),
                 after: title.into(),
             }],
+            ..Entry::default()
         }
     }
 
@@ -542,6 +635,71 @@ mod tests {
                 before: "Old]0;owned".into(),
                 after: "New]0;owned".into(),
             }
+        );
+    }
+
+    #[test]
+    fn old_lines_still_read_with_an_id_of_their_own_and_no_batch() {
+        let journal = Journal::new(temp("old-lines"));
+        fs::create_dir_all(journal.path().parent().unwrap()).unwrap();
+        // Written before entries had an id, a batch or a record.
+        let old = format!(
+            "{{\"at\":\"2025-01-01T10:00:00+00:00\",\"server\":\"{SERVER}\",\"contact_id\":5,\
+             \"kind\":\"save\",\"fields\":[{{\"field\":\"title\",\"before\":\"A\",\"after\":\"B\"}}]}}\n"
+        );
+        fs::write(journal.path(), &old).unwrap();
+        journal.append(&entry(6, "C").in_batch(Some("b1"))).unwrap();
+        let read = journal.entries(SERVER, None).unwrap();
+        assert_eq!(read.skipped, 0);
+        let (new, old_entry) = (&read.entries[0], &read.entries[1]);
+        assert_eq!(old_entry.batch, None);
+        assert_eq!(old_entry.fields[0].after, "B");
+        assert_eq!(old_entry.id.len(), 12, "{}", old_entry.id);
+        assert!(old_entry.id.chars().all(|c| c.is_ascii_hexdigit()));
+        let again = journal.entries(SERVER, None).unwrap();
+        assert_eq!(
+            again.entries[1].id, old_entry.id,
+            "the same id at every reading"
+        );
+        assert_eq!(new.batch.as_deref(), Some("b1"));
+        assert_eq!(new.id.len(), 12);
+        assert_ne!(new.id, old_entry.id);
+        // The old line is left as it was.
+        assert!(
+            fs::read_to_string(journal.path())
+                .unwrap()
+                .starts_with(&old)
+        );
+    }
+
+    #[test]
+    fn a_delete_keeps_the_whole_record_and_each_value_it_took_away() {
+        let record = Contact {
+            id: 9,
+            first_name: "Ana\u{1b}[2J".into(),
+            email: "ana@example.com".into(),
+            created_at: "2025-01-01T00:00:00.000+00:00".into(),
+            ..Contact::default()
+        };
+        let journal = Journal::new(temp("delete"));
+        let mut e = Entry::of_delete(&record, Some(4));
+        e.server = SERVER.into();
+        journal.append(&e).unwrap();
+        let read = &journal.entries(SERVER, Some(9)).unwrap().entries[0];
+        assert!(read.is_delete());
+        assert_eq!(read.merged_into, Some(4));
+        assert_eq!(read.record, Some(record.sanitized()));
+        let fields: Vec<(&str, &str, &str)> = read
+            .fields
+            .iter()
+            .map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("first_name", "Ana[2J", ""),
+                ("email", "ana@example.com", "")
+            ]
         );
     }
 

@@ -121,6 +121,38 @@ async fn put_sends_exactly_the_reviewed_body() {
 }
 
 #[tokio::test]
+async fn delete_sends_no_body_and_takes_a_204_or_the_documented_404() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path(CONTACT_PATH))
+        .and(header("x-linq-integration-token", TOKEN))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).delete_contact(42).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method.as_str(), "DELETE");
+    assert!(requests[0].body.is_empty());
+    assert!(requests[0].headers.get("content-type").is_none());
+
+    let gone = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path(CONTACT_PATH))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "status": "error",
+            "error_code": "CONTACT_NOT_FOUND",
+            "message": "Contact not found",
+            "errors": ["The requested contact does not exist or is not accessible to your organization"]
+        })))
+        .mount(&gone)
+        .await;
+    let err = client(&gone).delete_contact(42).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+}
+
+#[tokio::test]
 async fn base_url_with_trailing_slash_builds_the_same_paths() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

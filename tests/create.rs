@@ -439,6 +439,7 @@ async fn f3_says_when_the_journal_cannot_be_read_and_counts_unreadable_lines() {
             before: "Before the torn line".into(),
             after: server.contact(1001).unwrap().title,
         }],
+        ..Entry::default()
     };
     journal.append(&entry).unwrap();
     let mut text = std::fs::read_to_string(journal.path()).unwrap();
@@ -509,6 +510,7 @@ fn a_create_in_the_history_is_listed_but_cannot_be_taken_back() {
         contact_id: 1001,
         kind: kind.into(),
         fields: vec![change],
+        ..Entry::default()
     };
     app.update(Msg::History {
         id: 1001,

@@ -722,3 +722,42 @@ async fn create_follows_the_real_rules() {
     }
     assert_eq!(server.last_id(), created.id);
 }
+
+#[tokio::test]
+async fn delete_answers_204_without_a_body_then_404_and_the_id_is_not_reused() {
+    let demo = Demo::start().await;
+    let last = demo.server.last_id();
+    let response = demo
+        .request(Method::DELETE, &contact_path(last))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(response.text().await.unwrap(), "");
+    assert_eq!(demo.server.contact(last), None);
+    let recorded = demo.last_request();
+    assert_eq!(
+        (
+            recorded.method.as_str(),
+            recorded.path.as_str(),
+            recorded.body.as_str()
+        ),
+        ("DELETE", contact_path(last).as_str(), "")
+    );
+    let (status, body) = read(demo.request(Method::DELETE, &contact_path(last))).await;
+    assert_eq!((status, body), (StatusCode::NOT_FOUND, not_found_body()));
+    assert_eq!(
+        demo.get(&contact_path(last)).await,
+        (StatusCode::NOT_FOUND, not_found_body())
+    );
+    // A contact created next takes a fresh id, never the deleted one's.
+    let (status, body) = demo
+        .send_raw(
+            Method::POST,
+            CONTACTS,
+            r#"{"contact":{"first_name":"Nia"}}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(data(body).id, last + 1);
+}

@@ -699,3 +699,48 @@ async fn the_control_surface_queues_a_field_error_for_one_method() {
     let (status, _) = demo.control("/__demo/fail?kind=500&method=P%20UT").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_control_surface_loses_a_deletes_answer_after_or_before_it_is_done() {
+    let demo = Demo::start().await;
+    let client = LinqClient::new(
+        &demo.server.url(),
+        Token::new(demo.server.token()),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let (first, second, third) = (1002, 1003, 1004);
+    // Done, then the connection is cut: the client sees no answer, the contact is gone.
+    let (status, body) = demo
+        .control("/__demo/fail?kind=stored-hangup&method=DELETE")
+        .await;
+    assert_eq!(
+        (status, body["method"].clone()),
+        (StatusCode::OK, json!("DELETE"))
+    );
+    // A read meanwhile is not the DELETE the fault waits for.
+    assert_eq!(
+        demo.get(&contact_path(first)).await.status(),
+        StatusCode::OK
+    );
+    let err = client.delete_contact(first).await.unwrap_err();
+    assert!(!matches!(err, ApiError::Http { .. }), "{err:?}");
+    assert_eq!(demo.server.contact(first), None);
+    // Done, then answered 500.
+    demo.control("/__demo/fail?kind=stored-500&method=DELETE")
+        .await;
+    let err = client.delete_contact(second).await.unwrap_err();
+    assert!(matches!(err, ApiError::Http { status: 500, .. }), "{err:?}");
+    assert_eq!(demo.server.contact(second), None);
+    // Cut before it is handled: still there.
+    demo.control("/__demo/fail?kind=hangup&method=DELETE").await;
+    assert!(client.delete_contact(third).await.is_err());
+    assert!(demo.server.contact(third).is_some());
+    let deletes = demo
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count();
+    assert_eq!(deletes, 3, "each sent once");
+}

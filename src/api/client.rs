@@ -133,6 +133,13 @@ impl LinqClient {
         Ok(envelope.data)
     }
 
+    /// `DELETE /api/partner/v2/contacts/{id}`: 204 with no body (any 2xx counts; a body,
+    /// if one comes, is not read as anything). The API cannot undo it.
+    pub async fn delete_contact(&self, id: u64) -> Result<(), ApiError> {
+        let url = self.endpoint(&[&id.to_string()]);
+        self.call(self.http.delete(url), |_, _| Ok(())).await
+    }
+
     /// `GET /api/partner/v2/contacts?page=&per_page=`; `per_page` is clamped to 1..=100
     /// (the API's maximum) and `page` starts at 1.
     pub async fn list_contacts(&self, page: u32, per_page: u32) -> Result<ContactPage, ApiError> {

@@ -5,11 +5,12 @@
 use super::Context;
 use super::edit::{self, Edits};
 use super::exit::{Code, Failure};
+use super::read::Written;
 use super::{ask, record};
 use crate::api::{ApiError, Contact, LinqClient};
 use crate::cli::CreateArgs;
 use crate::form::{Plan, PlanError};
-use crate::protocol::{AfterFailure, Keys, after_failure, created_among};
+use crate::protocol::{Keys, created_among};
 use crate::text::sanitize;
 
 pub(super) async fn run(ctx: &Context, args: &CreateArgs) -> Result<Code, Failure> {
@@ -53,43 +54,46 @@ pub(super) async fn run(ctx: &Context, args: &CreateArgs) -> Result<Code, Failur
             refuse_duplicates(&now, false, " (added while you were asked)")?;
         }
     }
-    let mut resent = false;
-    let error = loop {
-        let e = match ctx.api.create(&plan.patch).await {
-            Ok(created) => {
-                let created = created.sanitized();
-                eprintln!("Created {}.", super::set::describe(&created));
-                return finish(ctx, &plan, &created).await;
-            }
-            Err(e) => e,
-        };
-        match after_failure(&e, resent) {
-            AfterFailure::Refused => return Err(refused(&e)),
-            AfterFailure::ComeBack(after) => {
-                return Err(Failure::new(
-                    Code::Api,
-                    format!(
-                        "nothing created: {}; {}",
-                        e.headline(),
-                        edit::come_back(after)
-                    ),
-                ));
-            }
-            AfterFailure::WaitAndResend(wait) => {
-                ctx.api.pause(&e, wait);
-                resent = true;
-            }
-            AfterFailure::Verify => break e,
+    let created = post(ctx, &plan, &keys, &existing).await?;
+    finish(ctx, &plan, &created).await
+}
+
+/// Posts `plan` once (a short pause asked by a 429 aside), says what came of it, and
+/// returns the contact created. After an answer that never came it is looked up by its
+/// e-mail and phone (`existing`: the contacts that had them before), never posted again.
+pub(super) async fn post(
+    ctx: &Context,
+    plan: &Plan,
+    keys: &Keys,
+    existing: &[Contact],
+) -> Result<Contact, Failure> {
+    let error = match ctx.api.write(|| ctx.api.create(&plan.patch)).await {
+        Written::Done(created) => {
+            let created = created.sanitized();
+            eprintln!("Created {}.", super::set::describe(&created));
+            return Ok(created);
         }
+        Written::Refused(e) => return Err(refused(&e)),
+        Written::ComeBack { error, after } => {
+            return Err(Failure::new(
+                Code::Api,
+                format!(
+                    "nothing created: {}; {}",
+                    error.headline(),
+                    edit::come_back(after)
+                ),
+            ));
+        }
+        Written::Lost(e) => e,
     };
-    let created = look_for_it(ctx, &keys, &plan, &existing, &error).await?;
+    let created = look_for_it(ctx, keys, plan, existing, &error).await?;
     eprintln!(
         "The answer to the create was lost ({}); looking up {} shows it was created: {}.",
         error.headline(),
         keys.describe(),
         super::set::describe(&created)
     );
-    finish(ctx, &plan, &created).await
+    Ok(created)
 }
 
 /// The id on stdout (alone, for scripts), the server's changes to what was sent on
@@ -118,7 +122,7 @@ fn refused(e: &ApiError) -> Failure {
 }
 
 /// The contacts that already have the e-mail or the phone, each once.
-async fn existing(ctx: &Context, keys: &Keys) -> Result<Vec<Contact>, Failure> {
+pub(super) async fn existing(ctx: &Context, keys: &Keys) -> Result<Vec<Contact>, Failure> {
     lookup(ctx, keys).await.map_err(|e| {
         let mut failure = Failure::api(&e);
         failure.message = format!(
@@ -159,7 +163,7 @@ fn refuse_duplicates(existing: &[Contact], allowed: bool, why: &str) -> Result<(
 
 /// `contact 1002 (Jordan Blake, jordan.blake@example.com, +15550102000)`, leaving out
 /// what is empty.
-fn summary(c: &Contact) -> String {
+pub(super) fn summary(c: &Contact) -> String {
     let parts: Vec<String> = [&c.full_name, &c.email, &c.phone_number]
         .into_iter()
         .map(|s| sanitize(s).trim().to_string())

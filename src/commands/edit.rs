@@ -3,10 +3,10 @@
 //! sent. Nothing here validates or builds a body on its own.
 
 use super::exit::Failure;
-use super::read::Api;
+use super::read::{Api, Written};
 use crate::api::{ApiError, Contact, ContactPatch};
 use crate::form::{Change, Field, Form, Plan, PlanError, Unapplied};
-use crate::protocol::{AfterFailure, Settled, after_failure};
+use crate::protocol::Settled;
 use crate::text::sanitize;
 use phonenumber::country::Id as Region;
 use std::time::Duration;
@@ -79,29 +79,19 @@ pub enum Outcome {
 /// by a 429 is waited out once, any answer after which the server may have acted is
 /// read back, never re-sent.
 pub async fn send(api: &Api, before: &Contact, patch: &ContactPatch) -> Outcome {
-    let mut resent = false;
-    let error = loop {
-        let e = match api.save(before.id, patch).await {
-            Ok(stored) => {
-                let contact = stored.sanitized();
-                return Outcome::Settled {
-                    settled: Settled::after_answer(patch, before, &contact),
-                    contact: Box::new(contact),
-                    lost: None,
-                    checked_at: clock(),
-                };
-            }
-            Err(e) => e,
-        };
-        match after_failure(&e, resent) {
-            AfterFailure::Refused => return Outcome::Refused(e),
-            AfterFailure::ComeBack(after) => return Outcome::ComeBack { error: e, after },
-            AfterFailure::WaitAndResend(wait) => {
-                api.pause(&e, wait);
-                resent = true;
-            }
-            AfterFailure::Verify => break e,
+    let error = match api.write(|| api.save(before.id, patch)).await {
+        Written::Done(stored) => {
+            let contact = stored.sanitized();
+            return Outcome::Settled {
+                settled: Settled::after_answer(patch, before, &contact),
+                contact: Box::new(contact),
+                lost: None,
+                checked_at: clock(),
+            };
         }
+        Written::Refused(e) => return Outcome::Refused(e),
+        Written::ComeBack { error, after } => return Outcome::ComeBack { error, after },
+        Written::Lost(e) => e,
     };
     match api.reread(before.id).await {
         Ok(now) => {

@@ -1,5 +1,6 @@
-//! `history`: the journal of saves and creates made from this machine, for one server,
-//! newest first: a table of `field: old → new` lines, or the entries as JSON lines.
+//! `history`: the journal of saves, creates and deletes made from this machine, for one
+//! server, newest first: a table of `field: old → new` lines, or the entries as JSON
+//! lines (each with its `id`, for `revert`, and its `batch`).
 //!
 //! The journal is local, so an id (or no contact at all) needs neither the network nor a
 //! token. An e-mail or a phone is resolved with the find endpoint, as the editor opens
@@ -160,7 +161,9 @@ fn table(entries: &[Entry]) -> String {
                 format!("contact {}", e.contact_id),
                 kind(&e.kind),
             );
-            let changes: Vec<String> = if e.fields.is_empty() {
+            let changes: Vec<String> = if e.is_delete() {
+                vec![deleted_line(e)]
+            } else if e.fields.is_empty() {
                 vec!["(no field recorded)".to_string()]
             } else {
                 e.fields.iter().map(change_line).collect()
@@ -189,7 +192,16 @@ fn kind(kind: &str) -> String {
     match kind {
         "save" => "saved".to_string(),
         "create" => "created".to_string(),
+        "delete" => "deleted".to_string(),
         other => sanitize(other),
+    }
+}
+
+/// A delete is one line, whatever the record held: what became of the contact.
+fn deleted_line(e: &Entry) -> String {
+    match e.merged_into {
+        Some(kept) => format!("merged into {kept} (deleted)"),
+        None => "(deleted; its record is in the journal)".to_string(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The command-line front end for scripting and batch work: `get`, `set`, `apply`,
-//! `create`, `history`, `search`, `export` and `cache`, plus shell completions and the
-//! man page.
+//! `create`, `history`, `search`, `export`, `cache`, `duplicates`, `merge` and
+//! `revert`, plus shell completions and the man page.
 //!
 //! The commands apply the editor's rules because they call the editor's code: the form
 //! validates and builds every body, `target` parses what names a contact, the client and
@@ -11,20 +11,25 @@ mod apply;
 mod ask;
 mod cache;
 mod create;
+mod duplicates;
 mod edit;
 pub mod exit;
 mod export;
 mod files;
 mod get;
 mod history;
+mod indexed;
 mod input;
+mod merge;
 mod order;
 mod paging;
 mod progress;
 mod read;
 mod record;
+mod remove;
 mod report;
 mod resume;
+mod revert;
 mod roundtrip;
 mod search;
 mod set;
@@ -80,6 +85,12 @@ async fn dispatch(cli: &Cli) -> Result<Code, Failure> {
         Some(Command::Search(args)) => search::run(cli, args).await,
         Some(Command::Export(args)) => export::run(cli, args).await,
         Some(Command::Cache(args)) => cache::run(cli, args),
+        Some(Command::Duplicates(args)) => duplicates::run(cli, args).await,
+        Some(Command::Merge(args)) => {
+            let ctx = context(cli, None, loud_retries()).await?;
+            merge::run(&ctx, args).await
+        }
+        Some(Command::Revert(args)) => revert::run(cli, args).await,
         Some(Command::Completions { shell }) => shell::completions(*shell),
         Some(Command::Man) => shell::man(),
         Some(Command::DemoServer { .. } | Command::Config) | None => {

@@ -4,10 +4,27 @@
 
 use crate::api::retry::{self, Backoff, Gate};
 use crate::api::{ApiError, Contact, ContactPatch, LinqClient};
+use crate::protocol::AfterFailure;
 use crate::target::Target;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How a write ended, before anything is read back.
+#[derive(Debug, Clone)]
+pub enum Written<T> {
+    /// A 2xx, with what it carried.
+    Done(T),
+    /// The server did not act (a refusal, or the request never left).
+    Refused(ApiError),
+    /// The server asked for a longer pause than is waited out, or asked twice.
+    ComeBack {
+        error: ApiError,
+        after: Option<Duration>,
+    },
+    /// The server may have acted: find out by reading, never by sending again.
+    Lost(ApiError),
+}
 
 /// Told about each wait before a retry: the reason and how long.
 pub type RetryNote = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
@@ -96,6 +113,38 @@ impl Api {
     pub async fn create(&self, patch: &ContactPatch) -> Result<Contact, ApiError> {
         self.gate.wait().await;
         self.client.create_contact(patch).await
+    }
+
+    /// One DELETE, like [`Api::save`].
+    pub async fn delete(&self, id: u64) -> Result<(), ApiError> {
+        self.gate.wait().await;
+        self.client.delete_contact(id).await
+    }
+
+    /// Sends a write (`send`: one PUT, POST or DELETE) as the protocol says: a short
+    /// pause asked by a 429 is waited out and the same request sent once more; any
+    /// other failure ends it, classified ([`crate::protocol::after_failure`]).
+    pub async fn write<T, F, Fut>(&self, send: F) -> Written<T>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut resent = false;
+        loop {
+            let e = match send().await {
+                Ok(value) => return Written::Done(value),
+                Err(e) => e,
+            };
+            match crate::protocol::after_failure(&e, resent) {
+                AfterFailure::Refused => return Written::Refused(e),
+                AfterFailure::ComeBack(after) => return Written::ComeBack { error: e, after },
+                AfterFailure::WaitAndResend(wait) => {
+                    self.pause(&e, wait);
+                    resent = true;
+                }
+                AfterFailure::Verify => return Written::Lost(e),
+            }
+        }
     }
 
     /// The pause a 429 asked for: said, and held for every worker.

@@ -2,7 +2,8 @@
 //! is appended as the editor appends its own, stamped with the local time and the server,
 //! so `history` (and anything reading the journal) sees one record of every change made
 //! from this machine. Each contact saved or created also goes into the organisation's
-//! index on disk, so `search` and Ctrl-P find it as it now is.
+//! index on disk, so `search` and Ctrl-P find it as it now is, and each contact deleted
+//! leaves it.
 
 use crate::api::{Contact, ContactPatch};
 use crate::journal::{Entry, Journal};
@@ -18,7 +19,7 @@ pub struct Recorder {
     index: Arc<IndexChanges>,
 }
 
-/// The contacts a command saved or created, for the index on disk. The file is
+/// The contacts a command saved, created or deleted, for the index on disk. The file is
 /// rewritten once, when the command is done (the last handle dropped), so a batch of
 /// thousands of rows rewrites it once, not once a row.
 #[derive(Debug)]
@@ -27,15 +28,20 @@ struct IndexChanges {
     file: Option<PathBuf>,
     server: String,
     entries: Mutex<Vec<crate::index::Entry>>,
+    /// The ids of the contacts deleted.
+    gone: Mutex<Vec<u64>>,
 }
 
 impl Drop for IndexChanges {
     fn drop(&mut self) {
         let entries = std::mem::take(self.entries.get_mut().unwrap_or_else(|e| e.into_inner()));
-        let Some(file) = self.file.as_deref().filter(|_| !entries.is_empty()) else {
+        let gone = std::mem::take(self.gone.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let changed = !entries.is_empty() || !gone.is_empty();
+        let Some(file) = self.file.as_deref().filter(|_| changed) else {
             return;
         };
         let changed = crate::index::store::change(file, &self.server, |mut all| {
+            all.retain(|e| !gone.contains(&e.id()));
             all.extend(entries);
             Some(all)
         });
@@ -55,6 +61,7 @@ impl Recorder {
                 file: index_file,
                 server: server.clone(),
                 entries: Mutex::default(),
+                gone: Mutex::default(),
             }),
             server,
         }
@@ -75,6 +82,18 @@ impl Recorder {
     /// `stored`: the contact as the server now holds it.
     pub async fn append(&self, mut entry: Entry, stored: &Contact) -> Option<String> {
         self.index(stored);
+        entry.server = self.server.clone();
+        entry.at = now();
+        self.write(entry).await
+    }
+
+    /// A delete's entry (the protocol's, with the record): stamped here, and the
+    /// contact leaves the index.
+    pub async fn deleted(&self, mut entry: Entry) -> Option<String> {
+        if self.index.file.is_some() {
+            let mut gone = self.index.gone.lock().unwrap_or_else(|e| e.into_inner());
+            gone.push(entry.contact_id);
+        }
         entry.server = self.server.clone();
         entry.at = now();
         self.write(entry).await

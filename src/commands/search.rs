@@ -8,13 +8,10 @@
 
 use super::exit::{Code, Failure};
 use super::get::escape_c1;
-use super::paging::{self, PageBar};
+use super::indexed;
+use super::paging;
 use crate::cli::{Cli, SearchArgs};
-use crate::index::{self, Hit, Index, store};
-use crate::setup::Setup;
-use std::io::IsTerminal;
-use std::path::PathBuf;
-use std::time::SystemTime;
+use crate::index::{self, Hit};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The widest a column of the table gets; longer text ends in `…`.
@@ -25,43 +22,7 @@ pub(super) async fn run(cli: &Cli, args: &SearchArgs) -> Result<Code, Failure> {
     if index::search::pattern(&query).atoms.is_empty() {
         return Err(Failure::usage("nothing to search for"));
     }
-    // The settings and the server key need no token: a fresh index answers offline.
-    let offline = Setup::offline(cli)?;
-    let server = offline.server_key;
-    let path = store::place(offline.config.index, &server);
-    let cached = match &path {
-        Some(path) if !args.refresh => store::load(path, &server).unwrap_or_else(|e| {
-            eprintln!("linq-contact: {e}; reading the contacts again");
-            None
-        }),
-        _ => None,
-    };
-    let index = match cached {
-        Some(index) if index.is_fresh(offline.config.index_max_age, SystemTime::now()) => {
-            for warning in &offline.config.warnings {
-                eprintln!("linq-contact: warning: {warning}");
-            }
-            index
-        }
-        older => match refresh(cli, args, path).await {
-            Ok(index) => index,
-            Err(failure) => match older {
-                Some(older) => {
-                    let age = older.age(SystemTime::now()).unwrap_or_default();
-                    eprintln!(
-                        "linq-contact: warning: could not read the contacts again; searching \
-                         the index of {} ago instead:",
-                        paging::age(age)
-                    );
-                    for line in failure.message.lines() {
-                        eprintln!("linq-contact:   {line}");
-                    }
-                    older
-                }
-                None => return Err(failure),
-            },
-        },
-    };
+    let (index, _) = indexed::index(cli, args.refresh, args.concurrency, "searching").await?;
     let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
     let found = index.search(&query, limit);
     if found.hits.is_empty() {
@@ -89,32 +50,6 @@ pub(super) async fn run(cli: &Cli, args: &SearchArgs) -> Result<Code, Failure> {
         );
     }
     Ok(Code::Ok)
-}
-
-/// Reads every contact from the server in use into a new index, saved to `path` when
-/// there is one (a failure to save is a warning: the search goes on).
-async fn refresh(cli: &Cli, args: &SearchArgs, path: Option<PathBuf>) -> Result<Index, Failure> {
-    let bar = PageBar::new(std::io::stderr().is_terminal());
-    let ctx = super::context(cli, None, bar.retry_note()).await?;
-    let server = ctx.journal.server().to_string();
-    let built = index::build(
-        &server,
-        |n| paging::page(&ctx.api, n),
-        usize::from(args.concurrency),
-        |done, total| bar.pages(done, total, "reading the organisation's contacts".into()),
-    )
-    .await;
-    bar.finish();
-    let index = built.map_err(|(page, e)| paging::page_failed(page, &e))?;
-    if let Some(path) = path
-        && let Err(e) = store::save(&index, &path)
-    {
-        eprintln!(
-            "linq-contact: warning: cannot keep the index in {}: {e}",
-            path.display()
-        );
-    }
-    Ok(index)
 }
 
 /// One contact as a JSON line, keys in the table's order, safe for a terminal.
@@ -145,7 +80,7 @@ fn json(hit: &Hit<'_>) -> Result<String, Failure> {
 }
 
 /// ID, name, e-mail, phone and company, aligned by display width.
-fn table(hits: &[Hit<'_>]) -> String {
+pub(super) fn table(hits: &[Hit<'_>]) -> String {
     let mut rows: Vec<[String; 5]> = vec![[
         "ID".into(),
         "NAME".into(),

@@ -97,7 +97,7 @@ async fn fail(State(shared): State<Shared>, params: Params) -> Response {
             None => {
                 return bad_request(
                     "kind must be one of 500, 502, 429, 422, stall, oversized, truncated, \
-                     stored-500, hangup, other-record, 403",
+                     stored-500, hangup, stored-hangup, other-record, 403",
                 );
             }
         },
@@ -176,6 +176,7 @@ fn fault_of_kind(kind: &str, retry_after_secs: u64) -> Option<Fault> {
         "truncated" => Fault::Truncated,
         "stored-500" => Fault::StoredThenServerError,
         "hangup" => Fault::Hangup,
+        "stored-hangup" => Fault::StoredThenHangup,
         "403" => Fault::Forbidden,
         "other-record" => Fault::OtherRecord,
         _ => return None,

@@ -48,6 +48,9 @@ pub enum Fault {
     StoredThenServerError,
     /// 200 headers, then the connection is cut before any body: an answer lost on its way.
     Hangup,
+    /// The request is handled (a write stored, a delete done), then the connection is
+    /// cut before any body: the answer to a write that happened is lost.
+    StoredThenHangup,
     /// 200 with a well-formed record of another contact (the asked id + 1000).
     OtherRecord,
     /// 403 in the JSON:API shape: refused before acting.
@@ -142,7 +145,7 @@ pub(crate) fn respond(fault: &Fault, contact: &Contact, shutdown: watch::Receive
         Fault::Truncated => truncated(contact),
         Fault::FieldError { field, message } => field_error(field, message),
         Fault::StoredThenServerError => server_error(),
-        Fault::Hangup => hangup(),
+        Fault::Hangup | Fault::StoredThenHangup => hangup(),
         Fault::Forbidden => forbidden(),
         Fault::OtherRecord => {
             let mut other = contact.clone();
@@ -154,7 +157,10 @@ pub(crate) fn respond(fault: &Fault, contact: &Contact, shutdown: watch::Receive
 
 /// Whether the request is handled before the fault's answer replaces the real one.
 pub(crate) fn handled_first(fault: &Fault) -> bool {
-    matches!(fault, Fault::StoredThenServerError)
+    matches!(
+        fault,
+        Fault::StoredThenServerError | Fault::StoredThenHangup
+    )
 }
 
 fn forbidden() -> Response {

@@ -12,7 +12,9 @@
 //!   holding a `contact` object (else 400);
 //! - `user_email` is read inside `contact` only; at the top level, where an older copy
 //!   of the reference put it, it is ignored;
-//! - a write that changes nothing leaves `updated_at` alone.
+//! - a write that changes nothing leaves `updated_at` alone;
+//! - `DELETE` answers 204 with no body (404 when there is no such contact), and a
+//!   deleted contact's id is never given to a new one.
 //!
 //! # Faults and latency
 //!
@@ -40,7 +42,10 @@
 //!   `has already been taken`) choose them;
 //! - `stall`: 200, headers and half a body sent, then nothing until the client gives up;
 //! - `oversized`: 200 with valid JSON over 2 MiB (the contact plus a `padding` field);
-//! - `truncated`: 200 with JSON cut in half and an honest `Content-Length`.
+//! - `truncated`: 200 with JSON cut in half and an honest `Content-Length`;
+//! - `stored-500` / `stored-hangup`: the request is handled (a write stored, a delete
+//!   done), then answered 500 / cut before any body: an answer lost after the server
+//!   acted (these two are the faulted requests that do change something).
 //!
 //! Successive `fail` calls queue up rather than replace each other. A fault is used up by
 //! any request under `/api/`, with or without a valid token: it stands for trouble in
@@ -98,7 +103,9 @@ Misbehave on demand (no token needed):
        # next PUT: 422 with {\"field\":\"email\",\"message\":...} in errors[]
        # other kinds: 502 (HTML page), stall, oversized, truncated,
        # stored-500 (stores, then answers 500), hangup (cut before the body),
-       # other-record (200 with another contact), 403
+       # stored-hangup (stores or deletes, then cut), other-record, 403
+  curl -X POST \"$URL/__demo/fail?kind=stored-hangup&method=DELETE\"
+       # next DELETE: done, then its answer is lost
   curl -X POST \"$URL/__demo/drop-field?name=title\"  # next save of title: 200, not stored
   curl -X POST \"$URL/__demo/edit/$ID\" -d '{\"contact\":{\"title\":\"CEO\"}}'  # a colleague's save
   curl -X POST \"$URL/__demo/clear\"                  # back to normal

@@ -40,7 +40,7 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route("/api/partner/v2/contacts/find", get(find))
         .route(
             "/api/partner/v2/contacts/{id}",
-            get(show).put(update).patch(update),
+            get(show).put(update).patch(update).delete(remove),
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_route)
@@ -219,6 +219,18 @@ fn read_contact_body(
         ))
     })?;
     Ok((fields, patch))
+}
+
+/// `DELETE /api/partner/v2/contacts/{id}`: 204 with no body, or the documented 404.
+async fn remove(State(shared): State<Shared>, id: Result<Path<String>, PathRejection>) -> Response {
+    let Some(id) = parse_id(id) else {
+        return contact_not_found();
+    };
+    let removed = shared.store().delete(id);
+    match removed {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(_) => contact_not_found(),
+    }
 }
 
 /// `POST /api/partner/v2/contacts`: 201 with the new contact, or 422 with every problem.

@@ -35,6 +35,9 @@ pub(crate) struct Store {
     /// share a stamp, and tests (and the editor's conflict check) rely on every write
     /// moving `updated_at` forward.
     last_stamp: Option<DateTime<Utc>>,
+    /// The highest id a deleted contact had: a new contact never takes the id of one
+    /// deleted, as a database sequence would not.
+    highest_id: u64,
 }
 
 impl Store {
@@ -43,6 +46,7 @@ impl Store {
             users,
             contacts: contacts.into_iter().map(|c| (c.id, c)).collect(),
             last_stamp: None,
+            highest_id: 0,
         }
     }
 
@@ -81,7 +85,7 @@ impl Store {
         let checked = self.check(patch, true)?;
         let now = self.stamp();
         let mut contact = Contact {
-            id: self.last_id().map_or(1, |id| id + 1),
+            id: self.last_id().unwrap_or(0).max(self.highest_id) + 1,
             created_at: now.clone(),
             updated_at: now,
             contact_owner: self.users.first().cloned(),
@@ -119,6 +123,14 @@ impl Store {
         patch: &ContactPatch,
     ) -> Result<Contact, Refusal> {
         self.apply(id, patch, false, None)
+    }
+
+    /// Deletes a contact (DELETE): gone for good, as the API says; its id is never
+    /// handed out again, since ids are given after the highest ever used.
+    pub(crate) fn delete(&mut self, id: u64) -> Result<Contact, Refusal> {
+        let removed = self.contacts.remove(&id).ok_or(Refusal::NotFound)?;
+        self.highest_id = self.highest_id.max(id);
+        Ok(removed)
     }
 
     /// Validates the whole patch, writes it less the `dropped` field, and moves
@@ -528,6 +540,20 @@ mod tests {
             ..patch
         };
         assert!(s.update_dropping(7, &bad, "email").is_err());
+    }
+
+    #[test]
+    fn a_deleted_contact_is_gone_and_its_id_never_comes_back() {
+        let mut s = store();
+        let gone = s.delete(7).unwrap();
+        assert_eq!(gone.id, 7);
+        assert_eq!(s.get(7), None);
+        assert_eq!(s.delete(7), Err(Refusal::NotFound));
+        let patch = ContactPatch {
+            first_name: Some("New".into()),
+            ..Default::default()
+        };
+        assert_eq!(s.create(&patch).unwrap().id, 8);
     }
 
     #[test]

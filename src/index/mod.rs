@@ -8,6 +8,7 @@
 //! matches (name, e-mail, phone, company, title, location), never the token. What an
 //! export wrote is kept apart, for `apply` ([`kept`]).
 
+pub mod duplicates;
 mod entry;
 pub mod kept;
 pub mod pages;

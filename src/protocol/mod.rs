@@ -6,6 +6,9 @@
 
 pub mod answer;
 pub mod create;
+pub mod delete;
+pub mod merge;
+pub mod revert;
 pub mod save;
 
 pub use answer::{AfterFailure, after_failure};

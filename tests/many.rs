@@ -1,0 +1,378 @@
+//! Many contacts at once through the real binary against the demo API: `duplicates`
+//! over the index, `merge` (the survivor's PUT, then each DELETE, one journal batch),
+//! a DELETE whose answer is lost, `history` of what a merge did, and `revert` of a
+//! merge and of a save, with the exact requests and bodies in the order sent.
+
+mod common;
+
+use common::cli::{CONTACTS, NO_ONE_TO_ASK, World, at, log};
+use linq_contact::api::{Contact, ContactOwner};
+use linq_contact::demo::{DemoServer, Fault};
+use serde_json::{Value, json};
+
+/// `(method, path, body)` of the requests after the first `since`.
+fn sent_since(demo: &DemoServer, since: usize) -> Vec<(String, String, String)> {
+    log(demo).split_off(since)
+}
+
+fn req(method: &str, path: &str, body: &str) -> (String, String, String) {
+    (method.to_string(), path.to_string(), body.to_string())
+}
+
+fn find(query: &str) -> String {
+    format!("{CONTACTS}/find?{query}")
+}
+
+fn owner(email: &str, name: &str) -> Option<ContactOwner> {
+    Some(ContactOwner {
+        id: Some(503),
+        email: email.into(),
+        name: name.into(),
+        ..ContactOwner::default()
+    })
+}
+
+/// Plants in the demo what support finds in real lists: Jordan Blake (1002) again with
+/// the e-mail in capitals and a title of its own (1033), Marcus Reed's phone written
+/// another way (1034), and Zoë Lefèvre without accents, company in capitals (1035).
+fn planted() -> (World, DemoServer) {
+    let w = World::new();
+    let demo = w.demo();
+    demo.set_contact(Contact {
+        id: 1033,
+        first_name: "Jordan".into(),
+        last_name: "Blake".into(),
+        email: "JORDAN.BLAKE@example.com".into(),
+        title: "Head of Ops".into(),
+        contact_owner: owner("priya.raman@example.com", "Priya Raman"),
+        ..Contact::default()
+    });
+    demo.set_contact(Contact {
+        id: 1034,
+        first_name: "M.".into(),
+        last_name: "Reed".into(),
+        phone_number: "(312) 555-0187".into(),
+        contact_owner: owner("priya.raman@example.com", "Priya Raman"),
+        ..Contact::default()
+    });
+    demo.set_contact(Contact {
+        id: 1035,
+        first_name: "Zoe".into(),
+        last_name: "Lefevre".into(),
+        company: "MAISON LEFÈVRE".into(),
+        contact_owner: owner("priya.raman@example.com", "Priya Raman"),
+        ..Contact::default()
+    });
+    (w, demo)
+}
+
+/// The survivor's PUT when 1033 keeps itself and takes the rest of 1002 (its e-mail as
+/// 1002 writes it, by --take).
+const MERGE_PUT: &str = r#"{"contact":{"email":"jordan.blake@example.com","phone_number":"+15550102000","company":"Contoso Logistics","location":"Chicago, IL"}}"#;
+
+fn merge(w: &World, demo: &DemoServer, extra: &[&str]) -> common::cli::Run {
+    let args = [
+        &[
+            "merge",
+            "1002",
+            "1033",
+            "--keep",
+            "1033",
+            "--take",
+            "email=1002",
+        ][..],
+        extra,
+    ]
+    .concat();
+    w.run(&demo.url(), &args)
+}
+
+#[test]
+fn duplicates_groups_planted_contacts_by_email_phone_and_name_with_company() {
+    let (w, demo) = planted();
+    let run = w.run(&demo.url(), &["duplicates", "--json"]);
+    let expected = concat!(
+        r#"{"ids":[1002,1033],"shared":[{"field":"email","value":"jordan.blake@example.com"}]}"#,
+        "\n",
+        r#"{"ids":[1007,1034],"shared":[{"field":"phone_number","value":"+13125550187"}]}"#,
+        "\n",
+        // The seed writes her name with a combining diaeresis.
+        "{\"ids\":[1011,1035],\"shared\":[{\"field\":\"name_and_company\",\"value\":\"Zoe\u{308} \
+         Lefèvre, Maison Lefèvre\"}]}",
+        "\n",
+    );
+    run.expect(0, expected, "3 groups of duplicates among 35 contacts.\n");
+    // Only the list was read: one page of 100 holds them all.
+    let requests: Vec<(String, String)> = log(&demo).into_iter().map(|(m, p, _)| (m, p)).collect();
+    assert_eq!(
+        requests,
+        [("GET".to_string(), format!("{CONTACTS}?page=1&per_page=100"))]
+    );
+    // The table, from the index now kept: no request at all.
+    let table = w.run(&demo.url(), &["duplicates"]);
+    table.code(0);
+    assert!(
+        table.stdout.starts_with(
+            "2 contacts: same e-mail jordan.blake@example.com\n\
+             ID    NAME          E-MAIL                    PHONE         COMPANY\n\
+             1002  Jordan Blake  jordan.blake@example.com  +15550102000  Contoso Logistics\n\
+             1033  Jordan Blake  JORDAN.BLAKE@example.com\n\
+             merge: linq-contact merge 1002 1033 --keep 1002\n\n"
+        ),
+        "{}",
+        table.stdout
+    );
+    assert_eq!(log(&demo).len(), 1);
+}
+
+#[test]
+fn merge_puts_the_survivor_then_deletes_and_journals_one_batch_that_revert_takes_back() {
+    let (w, demo) = planted();
+    let before_1002 = demo.contact(1002).unwrap();
+    let run = merge(&w, &demo, &["--yes"]);
+    run.code(0)
+        .err_has("Merge into contact 1033 (Jordan Blake), updated ")
+        .err_has(&format!("  PUT {}{}\n", demo.url(), at(1033)))
+        .err_has(
+            "    E-mail: \"JORDAN.BLAKE@example.com\" → \"jordan.blake@example.com\" (from \
+             contact 1002, --take)\n    Phone: \"\" → \"+15550102000\" (from contact 1002)\n",
+        )
+        .err_has(&format!("    {MERGE_PUT}\n"))
+        .err_has(&format!(
+            "  DELETE {}{}  contact 1002 (Jordan Blake, jordan.blake@example.com, +15550102000)\n",
+            demo.url(),
+            at(1002)
+        ))
+        .err_has("The API cannot undo a delete: a deleted contact's id and its linked user contacts cannot be restored.")
+        .err_has("Deleted contact 1002 (Jordan Blake).\n");
+    assert_eq!(
+        log(&demo),
+        [
+            req("GET", &at(1002), ""),
+            req("GET", &at(1033), ""),
+            req("PUT", &at(1033), MERGE_PUT),
+            req("DELETE", &at(1002), ""),
+        ]
+    );
+    assert_eq!(demo.contact(1002), None);
+    let survivor = demo.contact(1033).unwrap();
+    assert_eq!(
+        (
+            survivor.title.as_str(),
+            survivor.company.as_str(),
+            survivor.owner_email()
+        ),
+        (
+            "Head of Ops",
+            "Contoso Logistics",
+            "priya.raman@example.com"
+        )
+    );
+
+    // One batch: the survivor's save and the delete, which keeps the whole record.
+    let batch = run.stdout.trim().to_string();
+    let journal = w.journal();
+    assert_eq!(journal.len(), 2);
+    for line in &journal {
+        assert_eq!(line["batch"], json!(batch));
+    }
+    assert_eq!(
+        (&journal[0]["kind"], &journal[0]["contact_id"]),
+        (&json!("save"), &json!(1033))
+    );
+    assert_eq!(
+        (&journal[1]["kind"], &journal[1]["contact_id"]),
+        (&json!("delete"), &json!(1002))
+    );
+    assert_eq!(journal[1]["merged_into"], json!(1033));
+    assert_eq!(
+        journal[1]["record"],
+        serde_json::to_value(&before_1002).unwrap()
+    );
+
+    // history: JSON Lines with id and batch; the table says where 1002 went.
+    let listed = w.run(&demo.url(), &["history", "--json"]);
+    let lines = common::cli::json_lines(&listed.stdout);
+    assert_eq!(lines, [journal[1].clone(), journal[0].clone()]);
+    for line in &lines {
+        assert!(
+            line["id"].as_str().is_some_and(|id| id.len() == 12),
+            "{line}"
+        );
+    }
+    let of_1002 = w.run(&demo.url(), &["history", "1002"]);
+    assert!(
+        of_1002
+            .stdout
+            .ends_with("  contact 1002  deleted  merged into 1033 (deleted)\n"),
+        "{}",
+        of_1002.stdout
+    );
+
+    // revert --batch: the survivor's old values first, then 1002 made again (a new id).
+    let since = log(&demo).len();
+    let back = w.run(&demo.url(), &["revert", "--batch", &batch, "--yes"]);
+    back.code(0)
+        .err_has("Contact 1002 is back as contact 1036 (a new id; its linked user contacts are not restored).\n");
+    let record_body = r#"{"contact":{"first_name":"Jordan","last_name":"Blake","email":"jordan.blake@example.com","phone_number":"+15550102000","company":"Contoso Logistics","title":"Operations Manager","location":"Chicago, IL","user_email":"dana.whitfield@example.com"}}"#;
+    assert_eq!(
+        sent_since(&demo, since),
+        [
+            req("GET", &at(1033), ""),
+            req(
+                "PUT",
+                &at(1033),
+                r#"{"contact":{"email":"JORDAN.BLAKE@example.com","phone_number":"","company":"","location":""}}"#
+            ),
+            req("GET", &find("email=jordan.blake%40example.com"), ""),
+            req("GET", &find("phone_number=%2B15550102000"), ""),
+            req("POST", CONTACTS, record_body),
+        ]
+    );
+    let survivor = demo.contact(1033).unwrap();
+    assert_eq!(
+        (
+            survivor.email.as_str(),
+            survivor.phone_number.as_str(),
+            survivor.title.as_str()
+        ),
+        ("JORDAN.BLAKE@example.com", "", "Head of Ops")
+    );
+    let again = demo.contact(1036).unwrap();
+    assert_eq!(
+        (
+            again.first_name.as_str(),
+            again.title.as_str(),
+            again.owner_email()
+        ),
+        ("Jordan", "Operations Manager", "dana.whitfield@example.com")
+    );
+    let journal = w.journal();
+    let revert_batch = back.stdout.trim();
+    assert_ne!(revert_batch, batch);
+    let kinds: Vec<(Value, Value, Value)> = journal[2..]
+        .iter()
+        .map(|l| {
+            (
+                l["kind"].clone(),
+                l["contact_id"].clone(),
+                l["batch"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (json!("save"), json!(1033), json!(revert_batch)),
+            (json!("create"), json!(1036), json!(revert_batch)),
+        ]
+    );
+}
+
+#[test]
+fn merge_on_a_pipe_without_yes_exits_2_and_sends_nothing() {
+    let (w, demo) = planted();
+    merge(&w, &demo, &[]).expect(2, "", NO_ONE_TO_ASK);
+    assert!(log(&demo).is_empty());
+    assert!(w.journal().is_empty());
+    // A dry run reads and shows the body, and sends nothing.
+    let dry = merge(&w, &demo, &["--dry-run"]);
+    dry.expect(
+        0,
+        &format!("{MERGE_PUT}\n"),
+        common::cli::Out::EndsWith("Dry run: nothing sent.\n"),
+    );
+    assert!(log(&demo).iter().all(|(m, _, _)| m == "GET"));
+}
+
+#[test]
+fn a_delete_whose_answer_is_lost_is_read_again_never_sent_again() {
+    // Done, then the answer lost: the read finds none, so it is deleted.
+    let (w, demo) = planted();
+    demo.fail_next_for("DELETE", 1, Fault::StoredThenHangup);
+    let run = merge(&w, &demo, &["--yes"]);
+    run.code(0)
+        .err_has("The answer to the delete of contact 1002 (Jordan Blake) was lost (");
+    assert!(
+        run.stderr.contains("finds none: deleted.\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        log(&demo),
+        [
+            req("GET", &at(1002), ""),
+            req("GET", &at(1033), ""),
+            req("PUT", &at(1033), MERGE_PUT),
+            req("DELETE", &at(1002), ""),
+            req("GET", &at(1002), ""),
+        ]
+    );
+    let kinds: Vec<Value> = w.journal().iter().map(|l| l["kind"].clone()).collect();
+    assert_eq!(kinds, [json!("save"), json!("delete")]);
+
+    // Cut before it was done: the read finds it, so it is not deleted, and not re-sent.
+    let (w, demo) = planted();
+    demo.fail_next_for("DELETE", 1, Fault::Hangup);
+    let run = merge(&w, &demo, &["--yes"]);
+    run.code(1)
+        .err_has("finds it still there: not deleted, and not sent again");
+    let deletes = log(&demo).iter().filter(|(m, _, _)| m == "DELETE").count();
+    assert_eq!(deletes, 1);
+    assert!(demo.contact(1002).is_some());
+    let kinds: Vec<Value> = w.journal().iter().map(|l| l["kind"].clone()).collect();
+    assert_eq!(kinds, [json!("save")]);
+}
+
+#[test]
+fn revert_of_a_save_sends_the_old_values_but_not_a_field_a_colleague_changed_since() {
+    let w = World::new();
+    let demo = w.demo();
+    w.run(
+        &demo.url(),
+        &["set", "1002", "title=CTO", "location=Paris", "-y"],
+    )
+    .code(0);
+    let listed = w.run(&demo.url(), &["history", "--json"]);
+    let entry = common::cli::json_lines(&listed.stdout)[0].clone();
+    assert_eq!(entry["batch"], Value::Null);
+    let id = entry["id"].as_str().unwrap().to_string();
+    // A colleague moves the contact to Berlin afterwards.
+    let patch = linq_contact::api::ContactPatch {
+        location: Some("Berlin".into()),
+        ..Default::default()
+    };
+    demo.external_edit(1002, &patch).unwrap();
+    let since = log(&demo).len();
+    let run = w.run(&demo.url(), &["revert", &id, "--yes"]);
+    run.code(3)
+        .err_has("  Title: \"CTO\" → \"Operations Manager\"\n")
+        .err_has(
+            "  conflict, not sent: Location was changed since by someone else to \"Berlin\" \
+             (this save stored \"Paris\", before it \"Chicago, IL\")\n",
+        );
+    assert_eq!(
+        sent_since(&demo, since),
+        [
+            req("GET", &at(1002), ""),
+            req(
+                "PUT",
+                &at(1002),
+                r#"{"contact":{"first_name":"Jordan","title":"Operations Manager"}}"#
+            ),
+        ]
+    );
+    let now = demo.contact(1002).unwrap();
+    assert_eq!(
+        (now.title.as_str(), now.location.as_str()),
+        ("Operations Manager", "Berlin")
+    );
+    // Nothing is left to take back: nothing sent.
+    let since = log(&demo).len();
+    w.run(&demo.url(), &["revert", &id, "--yes"]).code(3);
+    assert!(sent_since(&demo, since).iter().all(|(m, _, _)| m == "GET"));
+    // An entry that is not in the journal.
+    w.run(&demo.url(), &["revert", "000000000000", "--yes"])
+        .code(2)
+        .err_has("no journal entry 000000000000");
+}
