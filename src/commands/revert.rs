@@ -136,13 +136,13 @@ fn chosen(cli: &Cli, args: &RevertArgs) -> Result<Vec<Entry>, Failure> {
 /// One entry taken back.
 enum Step {
     /// A save, against the contact as it is now.
-    Save { entry: Entry, back: TakeBack },
+    Save { entry: Entry, back: Box<TakeBack> },
     /// A save of a contact that is no more.
-    Gone { entry: Entry },
+    Gone { entry: Box<Entry> },
     /// A deleted contact, to make again.
     Recreate {
         entry: Entry,
-        plan: Result<Plan, PlanError>,
+        plan: Box<Result<Plan, PlanError>>,
     },
 }
 
@@ -167,15 +167,20 @@ async fn plan(ctx: &Context, entries: &[Entry]) -> Result<Vec<Step>, Failure> {
         if entry.is_delete() {
             let plan =
                 revert::recreate(&entry, ctx.region).unwrap_or(Err(PlanError::NothingChanged));
-            steps.push(Step::Recreate { entry, plan });
+            steps.push(Step::Recreate {
+                entry,
+                plan: Box::new(plan),
+            });
             continue;
         }
         match read(ctx, entry.contact_id).await? {
             Some(now) => {
-                let back = revert::take_back(&entry, &now, ctx.region);
+                let back = Box::new(revert::take_back(&entry, &now, ctx.region));
                 steps.push(Step::Save { entry, back });
             }
-            None => steps.push(Step::Gone { entry }),
+            None => steps.push(Step::Gone {
+                entry: Box::new(entry),
+            }),
         }
     }
     Ok(steps)
@@ -240,7 +245,7 @@ fn review(steps: &[Step]) -> Vec<String> {
                     sanitize(&entry.at),
                     sanitize(&entry.id)
                 ));
-                match plan {
+                match plan.as_ref() {
                     Ok(plan) => {
                         lines.extend(edit::create_lines(plan).iter().map(|l| format!("  {l}")))
                     }
@@ -310,7 +315,7 @@ async fn send(ctx: &Context, step: &Step, batch: Option<&str>) -> Result<(), Fai
             }
         }
         Step::Recreate { entry, plan } => {
-            let Ok(plan) = plan else {
+            let Ok(plan) = plan.as_ref() else {
                 return Ok(());
             };
             let keys = Keys::of(&plan.patch);
