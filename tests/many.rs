@@ -372,3 +372,55 @@ fn revert_of_a_save_sends_the_old_values_but_not_a_field_a_colleague_changed_sin
         .code(2)
         .err_has("no journal entry 000000000000");
 }
+
+#[test]
+fn merge_asks_a_person_and_deletes_nothing_changed_while_they_were_asked() {
+    let (w, demo) = planted();
+    let args = ["merge", "1002", "1033", "--keep", "1033"];
+    let mut no = w.pty(&demo.url(), &args);
+    no.wait_for("Save contact 1033 and delete 1 contact? [y/N]");
+    no.send("\r");
+    no.exits_showing(0, "Nothing sent.");
+    assert!(log(&demo).iter().all(|(m, _, _)| m == "GET"));
+
+    // A colleague saves the contact to be deleted while the question is open.
+    let mut late = w.pty(&demo.url(), &args);
+    late.wait_for("[y/N]");
+    let colleague = linq_contact::api::ContactPatch {
+        title: Some("Director".into()),
+        ..Default::default()
+    };
+    assert!(demo.external_edit(1002, &colleague).is_some());
+    late.send("y\r");
+    late.exits_showing(3, "changed on the server while you were asked");
+    assert!(
+        log(&demo).iter().all(|(m, _, _)| m == "GET"),
+        "nothing sent"
+    );
+    assert!(demo.contact(1002).is_some());
+    assert!(w.journal().is_empty());
+
+    let mut yes = w.pty(&demo.url(), &args);
+    yes.wait_for("[y/N]");
+    yes.send("y\r");
+    yes.exits_showing(0, "Deleted contact 1002 (Jordan Blake).");
+    assert_eq!(demo.contact(1002), None);
+}
+
+#[test]
+fn merge_deletes_nothing_when_the_survivor_did_not_store_every_value() {
+    let (w, demo) = planted();
+    assert!(demo.drop_field_next("company"));
+    let run = merge(&w, &demo, &["--yes"]);
+    run.code(1)
+        .err_has("⚠ not applied by the server: Company (sent \"Contoso Logistics\", stored \"\")\n")
+        .err_has("linq-contact: contact 1033 (Jordan Blake) did not store company; nothing was deleted\n");
+    let mut expected = merged();
+    expected.pop();
+    assert_eq!(log(&demo), expected, "no DELETE");
+    assert!(demo.contact(1002).is_some());
+    // What was stored is journalled, in the batch printed.
+    let journal = w.journal();
+    assert_eq!(journal.len(), 1);
+    assert_eq!(journal[0]["batch"], json!(run.stdout.trim()));
+}
