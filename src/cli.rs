@@ -321,7 +321,8 @@ EXIT CODES:
   (4 is not used: a 404 to a create means a wrong API address, which is exit 1)";
 
 const HISTORY_HELP: &str = "\
-Every save of the editor, `set` and `apply`, and every create, appends one JSON line to
+Every save of the editor, `set` and `apply`, every create and every delete (a merge's)
+appends one JSON line to
 $XDG_STATE_HOME/linq-contact/journal.jsonl (else ~/.local/state/linq-contact/; private,
 rotated at 10 MiB keeping one old file): when, which server, which contact, and for each
 field sent the value before and the value the server stored. The token is never in it.
