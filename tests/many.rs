@@ -134,6 +134,18 @@ fn duplicates_groups_planted_contacts_by_email_phone_and_name_with_company() {
         table.stdout
     );
     assert_eq!(log(&demo).len(), 1);
+    // A merge keeps the index on disk true: the deleted contact leaves it, and the
+    // group is gone with no list read again.
+    merge(&w, &demo, &["--yes"]).code(0);
+    let since = log(&demo).len();
+    let after = w.run(&demo.url(), &["duplicates", "--json"]);
+    let rest: Vec<&str> = expected.lines().skip(1).collect();
+    after.expect(
+        0,
+        &format!("{}\n", rest.join("\n")),
+        "2 groups of duplicates among 34 contacts.\n",
+    );
+    assert_eq!(log(&demo).len(), since, "no request");
 }
 
 #[test]
