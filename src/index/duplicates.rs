@@ -55,9 +55,9 @@ pub fn groups(entries: &[Entry], region: Region) -> Vec<Group> {
         }
     }
     let mut sets = Sets::new(entries.len());
-    for members in holders.values().filter(|m| m.len() > 1) {
-        for pair in members.windows(2) {
-            sets.join(pair[0], pair[1]);
+    for members in holders.values() {
+        for (a, b) in members.iter().zip(members.iter().skip(1)) {
+            sets.join(*a, *b);
         }
     }
     let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -66,11 +66,9 @@ pub fn groups(entries: &[Entry], region: Region) -> Vec<Group> {
     }
     let mut reasons: HashMap<usize, Vec<Reason>> = HashMap::new();
     for ((shared, _), members) in holders.iter().filter(|(_, m)| m.len() > 1) {
-        let first = members
-            .iter()
-            .min_by_key(|i| entries[**i].id())
-            .copied()
-            .unwrap_or(members[0]);
+        let Some(first) = members.iter().min_by_key(|i| entries[**i].id()).copied() else {
+            continue;
+        };
         reasons.entry(sets.root(first)).or_default().push(Reason {
             shared: *shared,
             value: shown(&entries[first], *shared),
@@ -90,7 +88,7 @@ pub fn groups(entries: &[Entry], region: Region) -> Vec<Group> {
         })
         .filter(|g| g.ids.len() > 1)
         .collect();
-    out.sort_by_key(|g| g.ids[0]);
+    out.sort_by_key(|g| g.ids.first().copied());
     out
 }
 
