@@ -165,16 +165,14 @@ fn index_benches(c: &mut Criterion) {
     let demo = bench.demo(CONTACTS);
     demo.set_latency(LATENCY);
     let limit = LATENCY * round_trips(CONTACTS);
-    let (cold, _) = bench.run(
-        &demo,
-        &[
-            "search",
-            "alex abbott",
-            "--refresh",
-            "--concurrency",
-            &concurrency,
-        ],
-    );
+    let cold_search: [&str; 5] = [
+        "search",
+        "alex abbott",
+        "--refresh",
+        "--concurrency",
+        &concurrency,
+    ];
+    let (cold, _) = bench.run(&demo, &cold_search);
     println!(
         "cold search, {CONTACTS} contacts, {} ms latency, concurrency {CONCURRENCY}: {:.2} s \
          (limit {:.1} s, budget 3 s)",
@@ -183,10 +181,8 @@ fn index_benches(c: &mut Criterion) {
         limit.as_secs_f64()
     );
     let out = file(&bench.dir, "all.csv");
-    let (export, _) = bench.run(
-        &demo,
-        &["export", "-o", &out, "--concurrency", &concurrency],
-    );
+    let export_all: [&str; 5] = ["export", "-o", &out, "--concurrency", &concurrency];
+    let (export, _) = bench.run(&demo, &export_all);
     println!(
         "export, {CONTACTS} contacts, {} ms latency, concurrency {CONCURRENCY}: {:.2} s, \
          {:.0} contacts/s = {:.0} % of the limit ({:.1} s; budget 80 %)",
@@ -203,40 +199,17 @@ fn index_benches(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(30));
-    group.bench_function("cold search, 20,000 contacts, 100 ms latency", |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    bench
-                        .run(
-                            &demo,
-                            &[
-                                "search",
-                                "alex abbott",
-                                "--refresh",
-                                "--concurrency",
-                                &concurrency,
-                            ],
-                        )
-                        .0
-                })
-                .sum()
-        })
-    });
-    group.bench_function("export, 20,000 contacts, 100 ms latency", |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    bench
-                        .run(
-                            &demo,
-                            &["export", "-o", &out, "--concurrency", &concurrency],
-                        )
-                        .0
-                })
-                .sum()
-        })
-    });
+    for (name, args) in [
+        (
+            "cold search, 20,000 contacts, 100 ms latency",
+            &cold_search[..],
+        ),
+        ("export, 20,000 contacts, 100 ms latency", &export_all[..]),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| bench.run(&demo, args).0).sum())
+        });
+    }
     group.finish();
     drop(demo);
 

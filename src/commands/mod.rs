@@ -114,19 +114,13 @@ pub(crate) async fn context(
         eprintln!("linq-contact: logging disabled: {e}");
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "command start");
-    let Setup {
-        config,
-        client,
-        journal,
-        server_key,
-        demo,
-    } = loaded.start().await?;
+    let setup = loaded.start().await?;
     Ok(Context {
-        api: Api::new(client, on_retry),
-        region: config.region,
-        target: config.target,
-        journal: Recorder::new(journal, server_key),
-        _demo: demo,
+        api: Api::new(setup.client, on_retry),
+        region: setup.config.region,
+        target: setup.config.target,
+        journal: Recorder::new(setup.journal, setup.server_key),
+        _demo: setup.demo,
     })
 }
 
