@@ -25,10 +25,8 @@ use linq_contact::index::{self, Index};
 use linq_contact::secret::Token;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_linq-contact");
 const LATENCY: Duration = Duration::from_millis(100);
 const CONCURRENCY: u32 = 8;
 const CONTACTS: usize = 20_000;
@@ -64,26 +62,9 @@ impl Bench {
             .expect("demo API")
     }
 
-    fn command(&self, demo: &DemoServer, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(args)
-            .current_dir(&self.dir)
-            .env("LINQ_API_URL", demo.url())
-            .env("LINQ_INTEGRATION_TOKEN", demo.token())
-            .env("XDG_STATE_HOME", self.dir.join("state"))
-            .env("XDG_CONFIG_HOME", self.dir.join("config"))
-            .env("XDG_CACHE_HOME", self.dir.join("cache"))
-            .env("HOME", &self.dir)
-            .env_remove("LINQ_CONTACT_CONFIG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        c
-    }
-
     /// Runs the binary to the end; the wall time and the peak resident memory (KiB).
     fn run(&self, demo: &DemoServer, args: &[&str]) -> (Duration, u64) {
-        measure::run(self.command(demo, args), &format!("{args:?}"))
+        measure::run(measure::binary(demo, &self.dir, args), &format!("{args:?}"))
     }
 
     /// The index of `demo`, read in process as `search` reads it.
