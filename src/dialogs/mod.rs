@@ -11,27 +11,36 @@
 //! ↑↓ PgUp/PgDn scroll it, and its way out (the `deny` keys close it, unless it needs an
 //! answer). The frame acts on those before the dialog sees a key.
 
+pub mod confirm;
 mod contract;
+pub mod create;
+pub mod help;
+pub mod history;
+pub mod open;
+pub mod picker;
+pub mod restore;
+pub mod review;
+pub mod save_in_flight;
 
 pub use contract::{Dialog, Handling, KeyContext, Outcome};
 
 use crate::keymap::{Action, KeyEvent, Nav};
 
-/// Declares the list of dialogs, one line each: the file that holds the dialog (its state
-/// and keys here, its looks in `ui/dialogs/` under the same name), its `Overlay` variant
-/// and state, and the form key that opens it when opening needs nothing but the key.
+/// Declares the list of dialogs, one line each: the name of its files (its state and keys
+/// here, declared above; its looks in `ui/dialogs/`), its `Overlay` variant and state,
+/// and the form key that opens it when opening needs nothing but the key.
 ///
 /// From the list come the `Overlay` enum, its dispatch to [`Dialog`], and two macros for
-/// the layers above, so that a new dialog is its two files and its line here:
+/// the layers above, so that a new dialog is its two files and its lines here:
 /// `each_dialog!` reaches the state of whichever dialog is open (the drawing uses it),
-/// and `dialog_files!` declares the modules of a folder that has a file per dialog.
+/// and `dialog_files!` declares the modules of a folder that has a file per dialog
+/// (`cargo fmt` does not follow modules declared by a macro: `tests/format.rs` checks
+/// those files).
 ///
 /// The first token is `$`, passed in so the macros defined here can have variables of
 /// their own.
 macro_rules! dialogs {
     ($d:tt $($(#[$doc:meta])* $file:ident: $variant:ident($state:ty) $(on $key:path)?,)*) => {
-        $(pub mod $file;)*
-
         /// The dialog over the form. Adding one: its line in the list below.
         #[derive(Debug, Clone)]
         pub enum Overlay {
