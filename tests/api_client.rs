@@ -26,16 +26,36 @@ fn client(server: &MockServer) -> LinqClient {
     .unwrap()
 }
 
-/// Answers any GET of contact 42 with `template` and returns the client's error.
-async fn error_for(template: ResponseTemplate) -> ApiError {
+/// A server that answers one `verb` of contact 42 with `template`.
+async fn answering(verb: &str, template: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
+    Mock::given(method(verb))
         .and(path(CONTACT_PATH))
         .respond_with(template)
         .expect(1)
         .mount(&server)
         .await;
+    server
+}
+
+/// Answers the GET of contact 42 with `template` and returns the client's error.
+async fn error_for(template: ResponseTemplate) -> ApiError {
+    let server = answering("GET", template).await;
     client(&server).get_contact(42).await.unwrap_err()
+}
+
+/// Answers the PUT of contact 42 (a new e-mail) with `template` and returns the client's
+/// error.
+async fn update_error_for(template: ResponseTemplate) -> ApiError {
+    let server = answering("PUT", template).await;
+    let patch = ContactPatch {
+        email: Some("nope".into()),
+        ..Default::default()
+    };
+    client(&server)
+        .update_contact(42, &patch)
+        .await
+        .unwrap_err()
 }
 
 #[track_caller]
@@ -58,26 +78,6 @@ fn headline_has(err: &ApiError, part: &str) {
 fn headline_starts(err: &ApiError, start: &str) {
     let headline = err.headline();
     assert!(headline.starts_with(start), "{headline}");
-}
-
-/// Answers one PUT of contact 42 (a new e-mail) with `template` and returns the client's
-/// error.
-async fn update_error_for(template: ResponseTemplate) -> ApiError {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .and(path(CONTACT_PATH))
-        .respond_with(template)
-        .expect(1)
-        .mount(&server)
-        .await;
-    let patch = ContactPatch {
-        email: Some("nope".into()),
-        ..Default::default()
-    };
-    client(&server)
-        .update_contact(42, &patch)
-        .await
-        .unwrap_err()
 }
 
 fn all_text(err: &ApiError) -> String {
