@@ -41,7 +41,8 @@ use crate::keymap::{Action, KeyEvent, Nav};
 /// their own.
 macro_rules! dialogs {
     ($d:tt $($(#[$doc:meta])* $file:ident: $variant:ident($state:ty) $(on $key:path)?,)*) => {
-        /// The dialog over the form. Adding one: its line in the list below.
+        /// The dialog over the form. Adding one: its `mod` line above and its line in the
+        /// list below.
         #[derive(Debug, Clone)]
         pub enum Overlay {
             $($(#[$doc])* $variant($state),)*
@@ -76,7 +77,7 @@ macro_rules! dialogs {
                 each_dialog!(self, d => d)
             }
 
-            /// The dialog this form key opens by itself, if any.
+            /// The dialog this form key opens by itself (with its state's default), if any.
             pub fn opened_by(action: Action) -> Option<Overlay> {
                 $($(
                     if action == $key {
@@ -103,6 +104,7 @@ dialogs! { $
     /// Leaving (or reloading) while a save is in flight: wait for it, or go and check
     /// the contact later.
     save_in_flight: SaveInFlight(save_in_flight::Departure),
+    /// Every binding as configured, and where the config, log and drafts are.
     help: Help(help::Help) on Action::Help,
     /// A new contact: what will be created, and any contact that already matches.
     create: Create(create::CreateReview),

@@ -6,7 +6,8 @@
 //! hints, then scrolling, then its way out.
 
 pub(super) mod frame;
-// The looks of each dialog in the list, in the file of the same name.
+// The looks of each dialog in the list, in the file of the same name (`cargo fmt` does not
+// reach them from here: `tests/format.rs` checks them).
 crate::dialogs::dialog_files!();
 
 use super::theme::Theme;
