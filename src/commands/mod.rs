@@ -25,12 +25,14 @@ mod read;
 mod record;
 mod report;
 mod resume;
+mod roundtrip;
 mod search;
 mod set;
 mod shell;
 
 use crate::cli::{Cli, Command};
 use crate::config::Subject;
+use crate::config::file::IndexStore;
 use crate::demo::DemoServer;
 use crate::setup::Setup;
 use crate::target::Target;
@@ -48,6 +50,8 @@ pub(crate) struct Context {
     pub target: Option<Target>,
     /// Where each save and create is recorded.
     pub journal: Recorder,
+    /// Whether contact data may be kept on disk (the index, what an export wrote).
+    pub index: IndexStore,
     /// With `--demo`: the embedded API, alive as long as the command runs.
     _demo: Option<DemoServer>,
 }
@@ -119,7 +123,12 @@ pub(crate) async fn context(
         api: Api::new(setup.client, on_retry),
         region: setup.config.region,
         target: setup.config.target,
-        journal: Recorder::new(setup.journal, setup.server_key),
+        journal: Recorder::new(
+            setup.journal,
+            setup.server_key.clone(),
+            crate::index::store::place(setup.config.index, &setup.server_key),
+        ),
+        index: setup.config.index,
         _demo: setup.demo,
     })
 }
