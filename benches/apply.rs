@@ -18,10 +18,9 @@ use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_
 use linq_contact::demo::DemoServer;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_linq-contact");
 const LATENCY: Duration = Duration::from_millis(50);
 const CONCURRENCY: usize = 8;
 const ROWS: usize = 1000;
@@ -77,18 +76,14 @@ impl Bench {
     }
 
     fn apply(&self, input: &Path, concurrency: usize) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(["apply", input.to_str().expect("path")])
-            .args(["--concurrency", &concurrency.to_string()])
-            .env("LINQ_API_URL", self.demo.url())
-            .env("LINQ_INTEGRATION_TOKEN", self.demo.token())
-            .env("XDG_STATE_HOME", self.dir.join("state"))
-            .env("XDG_CONFIG_HOME", self.dir.join("config"))
-            .env("HOME", &self.dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        c
+        let concurrency = concurrency.to_string();
+        let args = [
+            "apply",
+            input.to_str().expect("path"),
+            "--concurrency",
+            &concurrency,
+        ];
+        measure::binary(&self.demo, &self.dir, &args)
     }
 
     /// Runs `apply` to the end; the wall time and the peak resident memory (KiB).

@@ -25,10 +25,8 @@ use linq_contact::index::{self, Index};
 use linq_contact::secret::Token;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_linq-contact");
 const LATENCY: Duration = Duration::from_millis(100);
 const CONCURRENCY: u32 = 8;
 const CONTACTS: usize = 20_000;
@@ -64,26 +62,9 @@ impl Bench {
             .expect("demo API")
     }
 
-    fn command(&self, demo: &DemoServer, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(args)
-            .current_dir(&self.dir)
-            .env("LINQ_API_URL", demo.url())
-            .env("LINQ_INTEGRATION_TOKEN", demo.token())
-            .env("XDG_STATE_HOME", self.dir.join("state"))
-            .env("XDG_CONFIG_HOME", self.dir.join("config"))
-            .env("XDG_CACHE_HOME", self.dir.join("cache"))
-            .env("HOME", &self.dir)
-            .env_remove("LINQ_CONTACT_CONFIG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        c
-    }
-
     /// Runs the binary to the end; the wall time and the peak resident memory (KiB).
     fn run(&self, demo: &DemoServer, args: &[&str]) -> (Duration, u64) {
-        measure::run(self.command(demo, args), &format!("{args:?}"))
+        measure::run(measure::binary(demo, &self.dir, args), &format!("{args:?}"))
     }
 
     /// The index of `demo`, read in process as `search` reads it.
@@ -165,16 +146,14 @@ fn index_benches(c: &mut Criterion) {
     let demo = bench.demo(CONTACTS);
     demo.set_latency(LATENCY);
     let limit = LATENCY * round_trips(CONTACTS);
-    let (cold, _) = bench.run(
-        &demo,
-        &[
-            "search",
-            "alex abbott",
-            "--refresh",
-            "--concurrency",
-            &concurrency,
-        ],
-    );
+    let cold_search: [&str; 5] = [
+        "search",
+        "alex abbott",
+        "--refresh",
+        "--concurrency",
+        &concurrency,
+    ];
+    let (cold, _) = bench.run(&demo, &cold_search);
     println!(
         "cold search, {CONTACTS} contacts, {} ms latency, concurrency {CONCURRENCY}: {:.2} s \
          (limit {:.1} s, budget 3 s)",
@@ -183,10 +162,8 @@ fn index_benches(c: &mut Criterion) {
         limit.as_secs_f64()
     );
     let out = file(&bench.dir, "all.csv");
-    let (export, _) = bench.run(
-        &demo,
-        &["export", "-o", &out, "--concurrency", &concurrency],
-    );
+    let export_all: [&str; 5] = ["export", "-o", &out, "--concurrency", &concurrency];
+    let (export, _) = bench.run(&demo, &export_all);
     println!(
         "export, {CONTACTS} contacts, {} ms latency, concurrency {CONCURRENCY}: {:.2} s, \
          {:.0} contacts/s = {:.0} % of the limit ({:.1} s; budget 80 %)",
@@ -203,40 +180,17 @@ fn index_benches(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(30));
-    group.bench_function("cold search, 20,000 contacts, 100 ms latency", |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    bench
-                        .run(
-                            &demo,
-                            &[
-                                "search",
-                                "alex abbott",
-                                "--refresh",
-                                "--concurrency",
-                                &concurrency,
-                            ],
-                        )
-                        .0
-                })
-                .sum()
-        })
-    });
-    group.bench_function("export, 20,000 contacts, 100 ms latency", |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    bench
-                        .run(
-                            &demo,
-                            &["export", "-o", &out, "--concurrency", &concurrency],
-                        )
-                        .0
-                })
-                .sum()
-        })
-    });
+    for (name, args) in [
+        (
+            "cold search, 20,000 contacts, 100 ms latency",
+            &cold_search[..],
+        ),
+        ("export, 20,000 contacts, 100 ms latency", &export_all[..]),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| bench.run(&demo, args).0).sum())
+        });
+    }
     group.finish();
     drop(demo);
 

@@ -26,16 +26,64 @@ fn client(server: &MockServer) -> LinqClient {
     .unwrap()
 }
 
-/// Answers any GET of contact 42 with `template` and returns the client's error.
-async fn error_for(template: ResponseTemplate) -> ApiError {
+/// A server that answers one `verb` of contact 42 with `template`.
+async fn answering(verb: &str, template: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
+    Mock::given(method(verb))
         .and(path(CONTACT_PATH))
         .respond_with(template)
         .expect(1)
         .mount(&server)
         .await;
+    server
+}
+
+/// Answers the GET of contact 42 with `template` and returns the client's error.
+async fn error_for(template: ResponseTemplate) -> ApiError {
+    let server = answering("GET", template).await;
     client(&server).get_contact(42).await.unwrap_err()
+}
+
+/// Answers the PUT of contact 42 (a new e-mail) with `template` and returns the client's
+/// error.
+async fn update_error_for(template: ResponseTemplate) -> ApiError {
+    let server = answering("PUT", template).await;
+    let patch = ContactPatch {
+        email: Some("nope".into()),
+        ..Default::default()
+    };
+    client(&server)
+        .update_contact(42, &patch)
+        .await
+        .unwrap_err()
+}
+
+#[track_caller]
+fn assert_decode_on_200(err: &ApiError) {
+    assert!(
+        matches!(err, ApiError::Decode { status: 200, .. }),
+        "{err:?}"
+    );
+}
+
+/// The error's headline holds `part`.
+#[track_caller]
+fn headline_has(err: &ApiError, part: &str) {
+    let headline = err.headline();
+    assert!(headline.contains(part), "{headline}");
+}
+
+/// The error's headline begins with `start`.
+#[track_caller]
+fn headline_starts(err: &ApiError, start: &str) {
+    let headline = err.headline();
+    assert!(headline.starts_with(start), "{headline}");
+}
+
+/// The query string of the first request the server received.
+async fn first_query(server: &MockServer) -> Option<String> {
+    let requests = server.received_requests().await.unwrap();
+    requests[0].url.query().map(str::to_string)
 }
 
 fn all_text(err: &ApiError) -> String {
@@ -188,8 +236,10 @@ async fn list_sends_page_and_clamped_per_page() {
     assert_eq!(page.contacts.len(), 1);
     assert_eq!(page.pagination.total_count, 201);
 
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests[0].url.query(), Some("page=2&per_page=100"));
+    assert_eq!(
+        first_query(&server).await.as_deref(),
+        Some("page=2&per_page=100")
+    );
 }
 
 #[tokio::test]
@@ -204,8 +254,10 @@ async fn list_per_page_is_at_least_one() {
         .mount(&server)
         .await;
     client(&server).list_contacts(0, 0).await.unwrap();
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests[0].url.query(), Some("page=1&per_page=1"));
+    assert_eq!(
+        first_query(&server).await.as_deref(),
+        Some("page=1&per_page=1")
+    );
 }
 
 #[tokio::test]
@@ -227,9 +279,8 @@ async fn find_returns_the_bare_contact() {
         .unwrap();
     assert_eq!(found.map(|c| c.id), Some(42));
     // `+` must be percent-encoded, or the server would read it as a space.
-    let requests = server.received_requests().await.unwrap();
     assert_eq!(
-        requests[0].url.query(),
+        first_query(&server).await.as_deref(),
         Some("email=ada%2B1%40example.com&phone_number=%2B15551234567")
     );
 }
@@ -250,8 +301,10 @@ async fn find_not_found_is_none() {
         .await
         .unwrap();
     assert_eq!(found, None);
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests[0].url.query(), Some("phone_number=%2B15550000000"));
+    assert_eq!(
+        first_query(&server).await.as_deref(),
+        Some("phone_number=%2B15550000000")
+    );
 }
 
 #[tokio::test]
@@ -394,15 +447,8 @@ async fn an_unreadable_id_is_still_a_decode_error() {
     let mut bad = contact_42_json();
     bad["id"] = json!("forty-two");
     let err = error_for(ResponseTemplate::new(200).set_body_json(json!({"data": bad}))).await;
-    assert!(
-        matches!(err, ApiError::Decode { status: 200, .. }),
-        "{err:?}"
-    );
-    assert!(
-        err.headline().contains("id is not a whole number"),
-        "{}",
-        err.headline()
-    );
+    assert_decode_on_200(&err);
+    headline_has(&err, "id is not a whole number");
 }
 
 // ---------------------------------------------------------------- error shapes
@@ -435,26 +481,13 @@ async fn standard_404_names_the_error_code() {
 
 #[tokio::test]
 async fn validation_422_shows_every_error_line() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .and(path(CONTACT_PATH))
-        .respond_with(ResponseTemplate::new(422).set_body_json(json!({
-            "status": "error",
-            "error_code": "VALIDATION_FAILED",
-            "message": "Validation failed",
-            "errors": ["Email is invalid", "Phone number is not a valid number"]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let patch = ContactPatch {
-        email: Some("nope".into()),
-        ..Default::default()
-    };
-    let err = client(&server)
-        .update_contact(42, &patch)
-        .await
-        .unwrap_err();
+    let err = update_error_for(ResponseTemplate::new(422).set_body_json(json!({
+        "status": "error",
+        "error_code": "VALIDATION_FAILED",
+        "message": "Validation failed",
+        "errors": ["Email is invalid", "Phone number is not a valid number"]
+    })))
+    .await;
     assert_eq!(err.status(), Some(422));
     assert_eq!(
         err.headline(),
@@ -468,30 +501,17 @@ async fn validation_422_shows_every_error_line() {
 
 #[tokio::test]
 async fn validation_422_with_object_errors_keeps_message_code_and_fields() {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .and(path(CONTACT_PATH))
-        .respond_with(ResponseTemplate::new(422).set_body_json(json!({
-            "status": "error",
-            "error_code": "VALIDATION_ERROR",
-            "message": "Validation failed",
-            "errors": [
-                {"field": "email", "message": "is invalid"},
-                {"attribute": "phone_number", "message": "is not a number"},
-                {"code": "TAKEN", "title": "Email taken", "detail": "Another contact uses it"}
-            ]
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let patch = ContactPatch {
-        email: Some("nope".into()),
-        ..Default::default()
-    };
-    let err = client(&server)
-        .update_contact(42, &patch)
-        .await
-        .unwrap_err();
+    let err = update_error_for(ResponseTemplate::new(422).set_body_json(json!({
+        "status": "error",
+        "error_code": "VALIDATION_ERROR",
+        "message": "Validation failed",
+        "errors": [
+            {"field": "email", "message": "is invalid"},
+            {"attribute": "phone_number", "message": "is not a number"},
+            {"code": "TAKEN", "title": "Email taken", "detail": "Another contact uses it"}
+        ]
+    })))
+    .await;
     assert_eq!(
         err.headline(),
         "HTTP 422 Unprocessable Entity — VALIDATION_ERROR: Validation failed"
@@ -553,7 +573,7 @@ async fn json_api_403_with_string_status() {
     })))
     .await;
     assert!(err.is_auth());
-    assert!(err.headline().contains("HTTP 403"), "{}", err.headline());
+    headline_has(&err, "HTTP 403");
     assert_eq!(err.advice(), Some(linq_contact::api::Advice::Token));
     assert_eq!(err.detail_lines()[0], "FORBIDDEN: Forbidden");
 }
@@ -642,36 +662,23 @@ async fn truncated_json_on_200_is_a_decode_error() {
             .set_body_raw(r#"{"data":{"id":42,"first_name":"Ad"#, "application/json"),
     )
     .await;
-    assert!(
-        matches!(err, ApiError::Decode { status: 200, .. }),
-        "{err:?}"
-    );
-    assert!(
-        err.headline()
-            .starts_with("unexpected response (HTTP 200): the response ended early"),
-        "{}",
-        err.headline()
+    assert_decode_on_200(&err);
+    headline_starts(
+        &err,
+        "unexpected response (HTTP 200): the response ended early",
     );
 }
 
 #[tokio::test]
 async fn wrong_shape_and_non_utf8_on_200_are_decode_errors() {
     let err = error_for(ResponseTemplate::new(200).set_body_json(json!({"contact": {}}))).await;
-    assert!(
-        err.headline().contains("missing field `data`"),
-        "{}",
-        err.headline()
-    );
+    headline_has(&err, "missing field `data`");
 
     let err = error_for(
         ResponseTemplate::new(200).set_body_raw(b"{\"data\":\xff}".to_vec(), "application/json"),
     )
     .await;
-    assert!(
-        err.headline().contains("not valid UTF-8"),
-        "{}",
-        err.headline()
-    );
+    headline_has(&err, "not valid UTF-8");
 }
 
 #[tokio::test]
@@ -805,11 +812,7 @@ async fn https_to_a_plain_http_server_is_a_tls_error() {
     let c = LinqClient::new(&base, Token::new(TOKEN), LinqClient::DEFAULT_TIMEOUT).unwrap();
     let err = c.get_contact(42).await.unwrap_err();
     assert!(matches!(err, ApiError::Tls { .. }), "{err:?}");
-    assert!(
-        err.headline().starts_with("TLS error: "),
-        "{}",
-        err.headline()
-    );
+    headline_starts(&err, "TLS error: ");
 }
 
 // ---------------------------------------------------------------- base URL safety
@@ -827,7 +830,7 @@ fn plain_http_to_a_remote_host_is_refused() {
             matches!(err, ApiError::InsecureUrl { .. }),
             "{base}: {err:?}"
         );
-        assert!(err.headline().contains("https://"), "{}", err.headline());
+        headline_has(&err, "https://");
     }
     let err = LinqClient::new(
         "http://api.example.com",

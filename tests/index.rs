@@ -19,6 +19,13 @@ fn demo_with(w: &World, extra: usize) -> DemoServer {
         .unwrap()
 }
 
+/// A fresh world and a demo with `extra` generated contacts (see [`demo_with`]).
+fn world_with(extra: usize) -> (World, DemoServer) {
+    let w = World::new();
+    let demo = demo_with(&w, extra);
+    (w, demo)
+}
+
 /// The list pages asked for, in arrival order: `page` of each `GET …/contacts?page=…`.
 fn pages_asked(demo: &DemoServer, since: usize) -> Vec<u32> {
     log(demo)[since..]
@@ -41,6 +48,17 @@ fn pages_asked(demo: &DemoServer, since: usize) -> Vec<u32> {
 fn sorted(mut pages: Vec<u32>) -> Vec<u32> {
     pages.sort_unstable();
     pages
+}
+
+/// An export writes through a temporary file: none may be left behind.
+#[track_caller]
+fn no_temporary_files(dir: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 fn mode(path: &Path) -> u32 {
@@ -66,8 +84,7 @@ ID    NAME          E-MAIL                    PHONE         COMPANY
 
 #[test]
 fn a_cold_search_reads_every_page_once_and_a_warm_one_sends_nothing() {
-    let w = World::new();
-    let demo = demo_with(&w, 450);
+    let (w, demo) = world_with(450);
     let url = demo.url();
     w.run(&url, &["search", "jordan", "blake"])
         .expect(0, JORDAN, "");
@@ -97,8 +114,7 @@ fn a_cold_search_reads_every_page_once_and_a_warm_one_sends_nothing() {
 
 #[test]
 fn a_warm_search_needs_no_token_and_no_server() {
-    let w = World::new();
-    let demo = demo_with(&w, 0);
+    let (w, demo) = world_with(0);
     let url = demo.url();
     w.run(&url, &["search", "jordan"]).code(0);
     let requests = log(&demo).len();
@@ -174,8 +190,7 @@ fn a_cold_search_keeps_to_its_concurrency() {
 
 #[test]
 fn a_rate_limited_page_is_waited_out_and_the_index_is_complete() {
-    let w = World::new();
-    let demo = demo_with(&w, 250);
+    let (w, demo) = world_with(250);
     demo.fail_next(
         1,
         Fault::TooManyRequests {
@@ -190,8 +205,7 @@ fn a_rate_limited_page_is_waited_out_and_the_index_is_complete() {
 
 #[test]
 fn nothing_matched_is_exit_4_and_no_text_is_a_usage_error() {
-    let w = World::new();
-    let demo = demo_with(&w, 0);
+    let (w, demo) = world_with(0);
     w.run(&demo.url(), &["search", "zzqqxx"]).expect(
         4,
         "",
@@ -206,8 +220,7 @@ fn nothing_matched_is_exit_4_and_no_text_is_a_usage_error() {
 
 #[test]
 fn more_matches_than_the_limit_are_said_on_stderr() {
-    let w = World::new();
-    let demo = demo_with(&w, 200);
+    let (w, demo) = world_with(200);
     let run = w.run(&demo.url(), &["search", "alex", "--limit", "2", "--json"]);
     run.expect(0, Any, StartsWith("Showing the best 2 of "));
     let lines = json_lines(&run.stdout);
@@ -222,8 +235,7 @@ fn more_matches_than_the_limit_are_said_on_stderr() {
 
 #[test]
 fn the_cache_file_is_private_and_holds_no_token() {
-    let w = World::new();
-    let demo = demo_with(&w, 0);
+    let (w, demo) = world_with(0);
     w.run(&demo.url(), &["search", "jordan"]).code(0);
     let path = w.index_path(&demo.url());
     assert_eq!(mode(path.parent().unwrap()), 0o700);
@@ -250,8 +262,7 @@ fn the_cache_file_is_private_and_holds_no_token() {
 
 #[test]
 fn index_memory_keeps_nothing_on_disk() {
-    let w = World::new();
-    let demo = demo_with(&w, 0);
+    let (w, demo) = world_with(0);
     std::fs::create_dir_all(w.dir.join("config/linq-contact")).unwrap();
     w.file("config/linq-contact/config.toml", b"index = \"memory\"\n");
     for _ in 0..2 {
@@ -270,8 +281,7 @@ fn index_memory_keeps_nothing_on_disk() {
 
 #[test]
 fn a_stale_index_is_searched_when_the_server_cannot_be_reached() {
-    let w = World::new();
-    let demo = demo_with(&w, 0);
+    let (w, demo) = world_with(0);
     let url = demo.url();
     w.run(&url, &["search", "jordan"]).code(0);
     age_index(&w.index_path(&url), 3600);
@@ -285,8 +295,7 @@ fn a_stale_index_is_searched_when_the_server_cannot_be_reached() {
 
 #[test]
 fn a_cold_search_that_cannot_read_the_list_fails_with_exit_1() {
-    let w = World::new();
-    let demo = demo_with(&w, 250);
+    let (w, demo) = world_with(250);
     demo.fail_next_for("GET", 8, Fault::Forbidden);
     w.run(&demo.url(), &["search", "jordan"]).expect(
         1,
@@ -324,8 +333,7 @@ fn the_demo_serves_generated_contacts_on_demand() {
 
 #[test]
 fn cache_status_and_clear_send_nothing() {
-    let w = World::new();
-    let demo = demo_with(&w, 0);
+    let (w, demo) = world_with(0);
     let url = demo.url();
     let path = w.index_path(&url);
     w.run(&url, &["cache", "status"]).expect(
@@ -379,8 +387,7 @@ const ROW_1002: &str = "1002,Jordan,Blake,jordan.blake@example.com,+15550102000,
 
 #[test]
 fn export_writes_every_contact_in_order_with_the_fields_of_the_form() {
-    let w = World::new();
-    let demo = demo_with(&w, 250);
+    let (w, demo) = world_with(250);
     let run = w.run(&demo.url(), &["export"]);
     run.expect(0, StartsWith(&format!("{HEADER}\r\n")), "");
     let lines: Vec<&str> = run.stdout.split_terminator("\r\n").collect();
@@ -407,8 +414,7 @@ fn export_writes_every_contact_in_order_with_the_fields_of_the_form() {
 
 #[test]
 fn export_to_a_file_is_private_whole_and_in_order_at_any_concurrency() {
-    let w = World::new();
-    let demo = demo_with(&w, 1500);
+    let (w, demo) = world_with(1500);
     demo.set_latency(Duration::from_millis(100));
     demo.reset_peak_in_flight();
     w.run(
@@ -431,18 +437,12 @@ fn export_to_a_file_is_private_whole_and_in_order_at_any_concurrency() {
         (1001..=2532).collect::<Vec<_>>(),
         "written in page order"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(&w.dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    no_temporary_files(&w.dir);
 }
 
 #[test]
 fn export_refuses_unknown_columns_and_unwritable_files_before_any_request() {
-    let w = World::new();
-    let demo = demo_with(&w, 0);
+    let (w, demo) = world_with(0);
     w.run(&demo.url(), &["export", "--fields", "id,emial"])
         .expect(
             2,
@@ -462,8 +462,7 @@ fn export_refuses_unknown_columns_and_unwritable_files_before_any_request() {
 
 #[test]
 fn a_failed_export_leaves_no_file() {
-    let w = World::new();
-    let demo = demo_with(&w, 250);
+    let (w, demo) = world_with(250);
     w.file("all.csv", b"the old export\n");
     demo.fail_next_for("GET", 8, Fault::Forbidden);
     let run = w.run(&demo.url(), &["export", "-o", "all.csv"]);
@@ -477,18 +476,12 @@ fn a_failed_export_leaves_no_file() {
         "the old export\n",
         "the file named is left as it was"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(&w.dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    no_temporary_files(&w.dir);
 }
 
 #[test]
 fn an_unchanged_export_goes_back_into_apply_and_nothing_would_be_sent() {
-    let w = World::new();
-    let demo = demo_with(&w, 0);
+    let (w, demo) = world_with(0);
     let url = demo.url();
     for (file, format) in [("all.csv", "csv"), ("all.jsonl", "jsonl")] {
         w.run(&url, &["export", "--format", format, "-o", file])
@@ -558,8 +551,7 @@ fn a_contact_shifted_onto_the_next_page_is_written_once_and_a_changed_count_is_s
 
 #[test]
 fn on_a_terminal_a_bar_counts_the_pages_then_goes() {
-    let w = World::new();
-    let demo = demo_with(&w, 250);
+    let (w, demo) = world_with(250);
     demo.set_latency(Duration::from_millis(300));
     let mut search = w.pty(
         &demo.url(),

@@ -1,8 +1,29 @@
-//! Timing a whole run of the binary together with its peak resident memory, for the
-//! benchmarks that run it as a user would.
+//! The binary run as a user would, and timing a whole run of it together with its peak
+//! resident memory, for the benchmarks that run it so.
 
-use std::process::Command;
+use linq_contact::demo::DemoServer;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// The binary with `args` against `demo`, its config, state and cache under `dir` (no
+/// config file of the machine's), in `dir`, with nothing on its standard streams.
+pub fn binary(demo: &DemoServer, dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_linq-contact"));
+    c.args(args)
+        .current_dir(dir)
+        .env("LINQ_API_URL", demo.url())
+        .env("LINQ_INTEGRATION_TOKEN", demo.token())
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env("HOME", dir)
+        .env_remove("LINQ_CONTACT_CONFIG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    c
+}
 
 /// Runs `command` to the end; the wall time and the peak resident memory (KiB). `what`
 /// names the run in the panic when it fails.

@@ -5,7 +5,6 @@
 //! [`App::act`].
 
 use super::{App, Departure, Effect, Overlay, Status};
-use crate::dialogs::help::Help;
 use crate::dialogs::{KeyContext, Outcome};
 use crate::keymap::{Action, KeyCode, KeyEvent, Nav, Scope};
 
@@ -50,6 +49,10 @@ impl App {
         {
             return self.cancel_in_flight();
         }
+        if let Some(dialog) = action.and_then(Overlay::opened_by) {
+            self.dialogs.show(dialog);
+            return Vec::new();
+        }
         match action {
             Some(Action::Reload) => return self.request_reload(),
             Some(Action::Open) => {
@@ -57,10 +60,6 @@ impl App {
                 return Vec::new();
             }
             Some(Action::Picker) => return self.open_picker(),
-            Some(Action::Help) => {
-                self.dialogs.show(Overlay::Help(Help));
-                return Vec::new();
-            }
             Some(Action::Review) => return self.open_review(),
             Some(Action::New) => return self.new_contact(),
             Some(Action::History) => return self.open_history(),

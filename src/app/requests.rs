@@ -63,15 +63,13 @@ pub(super) enum Pending {
 impl Pending {
     /// Answered by a read of the contact (`Msg::Loaded`).
     pub(super) fn is_read(&self) -> bool {
-        !matches!(
+        matches!(
             self,
-            Pending::Find(_)
-                | Pending::Save { .. }
-                | Pending::PauseSave(_)
-                | Pending::Duplicates(_)
-                | Pending::Create { .. }
-                | Pending::PauseCreate { .. }
-                | Pending::VerifyCreate { .. }
+            Pending::Load { .. }
+                | Pending::Open(_)
+                | Pending::Check
+                | Pending::Confirm(_)
+                | Pending::Verify { .. }
         )
     }
 }

@@ -208,13 +208,8 @@ impl App {
                     Pending::Verify { plan, why, second } => {
                         self.on_verified(result, *plan, why, second)
                     }
-                    Pending::Find(_)
-                    | Pending::Save { .. }
-                    | Pending::PauseSave(_)
-                    | Pending::Duplicates(_)
-                    | Pending::Create { .. }
-                    | Pending::PauseCreate { .. }
-                    | Pending::VerifyCreate { .. } => Vec::new(),
+                    // No other kind gets this far (`Pending::is_read`).
+                    _ => Vec::new(),
                 }
             }
             Msg::Saved { generation, result } => {

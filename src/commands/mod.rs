@@ -129,24 +129,18 @@ pub(crate) async fn context(
         eprintln!("linq-contact: logging disabled: {e}");
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "command start");
-    let Setup {
-        config,
-        client,
-        journal,
-        server_key,
-        demo,
-    } = loaded.start().await?;
+    let setup = loaded.start().await?;
     Ok(Context {
-        api: Api::new(client, on_retry),
-        region: config.region,
-        target: config.target,
+        api: Api::new(setup.client, on_retry),
+        region: setup.config.region,
+        target: setup.config.target,
         journal: Recorder::new(
-            journal,
-            server_key.clone(),
-            crate::index::store::place(config.index, &server_key),
+            setup.journal,
+            setup.server_key.clone(),
+            crate::index::store::place(setup.config.index, &setup.server_key),
         ),
-        index: config.index,
-        _demo: demo,
+        index: setup.config.index,
+        _demo: setup.demo,
     })
 }
 

@@ -116,6 +116,12 @@ impl Stored {
     }
 }
 
+/// The report at `path` cannot be opened to `verb` it ("read", "write"): a usage error,
+/// before any row is sent.
+pub fn cannot(verb: &str, path: &Path, e: &std::io::Error) -> Failure {
+    Failure::usage(format!("cannot {verb} the report {}: {e}", path.display()))
+}
+
 /// The report file, written a whole line at a time.
 pub struct Report {
     out: BufWriter<File>,
@@ -123,9 +129,7 @@ pub struct Report {
 
 impl Report {
     pub fn create(path: &Path) -> Result<Self, Failure> {
-        let file = File::create(path).map_err(|e| {
-            Failure::usage(format!("cannot write the report {}: {e}", path.display()))
-        })?;
+        let file = File::create(path).map_err(|e| cannot("write", path, &e))?;
         Ok(Self {
             out: BufWriter::new(file),
         })

@@ -5,7 +5,7 @@
 //! differ, and they run.
 
 use super::exit::Failure;
-use super::report::Status;
+use super::report::{self, Status};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fs::File;
@@ -38,9 +38,7 @@ impl Resume {
     /// (a line that is not a report entry, other than a last line cut short by a crash),
     /// is a usage error: better to stop than to guess which rows were done.
     pub fn load(path: &Path) -> Result<Self, Failure> {
-        let file = File::open(path).map_err(|e| {
-            Failure::usage(format!("cannot read the report {}: {e}", path.display()))
-        })?;
+        let file = File::open(path).map_err(|e| report::cannot("read", path, &e))?;
         Self::read(BufReader::new(file)).map_err(|why| {
             Failure::usage(format!(
                 "--resume {}: {why}; nothing was sent",

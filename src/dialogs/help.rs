@@ -4,7 +4,7 @@
 use super::contract::{Dialog, Handling};
 use crate::keymap::Scope;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Help;
 
 impl Dialog for Help {

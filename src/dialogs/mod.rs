@@ -26,51 +26,90 @@ pub use contract::{Dialog, Handling, KeyContext, Outcome};
 
 use crate::keymap::{Action, KeyEvent, Nav};
 
-/// Declares the list of dialogs: the `Overlay` enum and its dispatch to [`Dialog`].
+/// Declares the list of dialogs, one line each: the name of its files (its state and keys
+/// here, declared above; its looks in `ui/dialogs/`), its `Overlay` variant and state,
+/// and the form key that opens it when opening needs nothing but the key.
+///
+/// From the list come the `Overlay` enum, its dispatch to [`Dialog`], and two macros for
+/// the layers above, so that a new dialog is its two files and its lines here:
+/// `each_dialog!` reaches the state of whichever dialog is open (the drawing uses it),
+/// and `dialog_files!` declares the modules of a folder that has a file per dialog
+/// (`cargo fmt` does not follow modules declared by a macro: `tests/format.rs` checks
+/// those files).
+///
+/// The first token is `$`, passed in so the macros defined here can have variables of
+/// their own.
 macro_rules! dialogs {
-    ($($(#[$doc:meta])* $variant:ident($state:ty),)*) => {
-        /// The dialog over the form. Adding one: its state and keys in a file here and a
-        /// line below; its looks in `ui/dialogs/`.
+    ($d:tt $($(#[$doc:meta])* $file:ident: $variant:ident($state:ty) $(on $key:path)?,)*) => {
+        /// The dialog over the form. Adding one: its `mod` line above and its line in the
+        /// list below.
         #[derive(Debug, Clone)]
         pub enum Overlay {
             $($(#[$doc])* $variant($state),)*
         }
 
+        /// `each_dialog!(overlay, d => expr)`: `expr` with `d` bound to the state of the
+        /// dialog `overlay` holds, whichever it is.
+        macro_rules! each_dialog {
+            ($d overlay:expr, $d state:ident => $d body:expr) => {
+                match $d overlay {
+                    $($crate::dialogs::Overlay::$variant($d state) => $d body,)*
+                }
+            };
+        }
+        pub(crate) use each_dialog;
+
+        /// `dialog_files!()`: a `mod` line for each dialog's file, in the folder where it
+        /// is called.
+        macro_rules! dialog_files {
+            () => {
+                $(mod $file;)*
+            };
+        }
+        pub(crate) use dialog_files;
+
         impl Overlay {
             pub fn dialog(&self) -> &dyn Dialog {
-                match self {
-                    $(Overlay::$variant(d) => d,)*
-                }
+                each_dialog!(self, d => d)
             }
 
             pub fn dialog_mut(&mut self) -> &mut dyn Dialog {
-                match self {
-                    $(Overlay::$variant(d) => d,)*
-                }
+                each_dialog!(self, d => d)
+            }
+
+            /// The dialog this form key opens by itself (with its state's default), if any.
+            pub fn opened_by(action: Action) -> Option<Overlay> {
+                $($(
+                    if action == $key {
+                        return Some(Overlay::$variant(Default::default()));
+                    }
+                )?)*
+                None
             }
         }
     };
 }
 
-dialogs! {
+dialogs! { $
     /// What will be sent; with conflicts, sending needs the explicit overwrite key.
-    Review(review::Review),
+    review: Review(review::Review),
     /// Discard the edits and quit, reload or leave?
-    Confirm(confirm::Confirm),
+    confirm: Confirm(confirm::Confirm),
     /// A draft from an earlier session exists for this contact.
-    RestoreDraft(Box<crate::drafts::Draft>),
+    restore: RestoreDraft(Box<crate::drafts::Draft>),
     /// Open another contact by id, e-mail or phone.
-    Open(open::OpenPrompt),
+    open: Open(open::OpenPrompt),
     /// Pick from the contact list.
-    Picker(Box<picker::Picker>),
+    picker: Picker(Box<picker::Picker>),
     /// Leaving (or reloading) while a save is in flight: wait for it, or go and check
     /// the contact later.
-    SaveInFlight(save_in_flight::Departure),
-    Help(help::Help),
+    save_in_flight: SaveInFlight(save_in_flight::Departure),
+    /// Every binding as configured, and where the config, log and drafts are.
+    help: Help(help::Help) on Action::Help,
     /// A new contact: what will be created, and any contact that already matches.
-    Create(create::CreateReview),
+    create: Create(create::CreateReview),
     /// The saves made from this machine to the open contact.
-    History(history::History),
+    history: History(history::History),
 }
 
 impl Overlay {

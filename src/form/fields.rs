@@ -1,8 +1,8 @@
 //! The contact's editable fields in one table: what each is called on screen and on the
 //! wire, whether it counts as identity, how its value is checked, and where it sits in
-//! a record and in a request body (and, from the labels, how wide the label column is). Every list of fields in the
-//! program (the form, the review, the command line's help and columns, the demo's
-//! store) is read from here, so a new field is a new row.
+//! a record and in a request body (and, from the labels, how wide the label column is).
+//! Every list of fields in the program (the form, the review, the command line's help and
+//! columns, the demo's store) is read from here, so a new field is a new row.
 
 use crate::api::{Contact, ContactPatch};
 
@@ -60,97 +60,45 @@ pub struct Spec {
 /// The fields' values, one per field in table order (a snapshot of a form).
 pub type Values = [String; Field::COUNT];
 
+/// A row for a field of text: `$name` is its key on the wire and its name in a record and
+/// in a request body alike, so its four places there are found from that one name.
+macro_rules! text {
+    ($field:ident, $label:literal, $name:ident, $words:expr, $identity:expr, $kind:ident) => {
+        Spec {
+            field: Field::$field,
+            label: $label,
+            api_name: stringify!($name),
+            words: $words,
+            identity: $identity,
+            kind: Kind::$kind,
+            of: |c| &c.$name,
+            text: |c| Some(&mut c.$name),
+            slot: |p| &mut p.$name,
+            sent: |p| &p.$name,
+        }
+    };
+}
+
+const IDENTITY: bool = true;
+const OTHER: bool = false;
+
+#[rustfmt::skip]
 pub const TABLE: [Spec; 8] = [
-    Spec {
-        field: Field::FirstName,
-        label: "First name",
-        api_name: "first_name",
-        words: &["first name", "first_name"],
-        identity: true,
-        kind: Kind::Text,
-        of: |c| &c.first_name,
-        text: |c| Some(&mut c.first_name),
-        slot: |p| &mut p.first_name,
-        sent: |p| &p.first_name,
-    },
-    Spec {
-        field: Field::LastName,
-        label: "Last name",
-        api_name: "last_name",
-        words: &["last name"],
-        identity: true,
-        kind: Kind::Text,
-        of: |c| &c.last_name,
-        text: |c| Some(&mut c.last_name),
-        slot: |p| &mut p.last_name,
-        sent: |p| &p.last_name,
-    },
-    Spec {
-        field: Field::Email,
-        label: "E-mail",
-        api_name: "email",
-        words: &["email", "e mail"],
-        identity: true,
-        kind: Kind::Email,
-        of: |c| &c.email,
-        text: |c| Some(&mut c.email),
-        slot: |p| &mut p.email,
-        sent: |p| &p.email,
-    },
-    Spec {
-        field: Field::Phone,
-        label: "Phone",
-        api_name: "phone_number",
-        words: &["phone"],
-        identity: true,
-        kind: Kind::Phone,
-        of: |c| &c.phone_number,
-        text: |c| Some(&mut c.phone_number),
-        slot: |p| &mut p.phone_number,
-        sent: |p| &p.phone_number,
-    },
-    Spec {
-        field: Field::Company,
-        label: "Company",
-        api_name: "company",
-        words: &["company"],
-        identity: false,
-        kind: Kind::Text,
-        of: |c| &c.company,
-        text: |c| Some(&mut c.company),
-        slot: |p| &mut p.company,
-        sent: |p| &p.company,
-    },
-    Spec {
-        field: Field::Title,
-        label: "Title",
-        api_name: "title",
-        words: &["title"],
-        identity: false,
-        kind: Kind::Text,
-        of: |c| &c.title,
-        text: |c| Some(&mut c.title),
-        slot: |p| &mut p.title,
-        sent: |p| &p.title,
-    },
-    Spec {
-        field: Field::Location,
-        label: "Location",
-        api_name: "location",
-        words: &["location"],
-        identity: false,
-        kind: Kind::Text,
-        of: |c| &c.location,
-        text: |c| Some(&mut c.location),
-        slot: |p| &mut p.location,
-        sent: |p| &p.location,
-    },
+    // field, label, API name, other words a server message may use, identity, kind
+    text!(FirstName, "First name", first_name,   &["first name", "first_name"], IDENTITY, Text),
+    text!(LastName,  "Last name",  last_name,    &["last name"],                IDENTITY, Text),
+    text!(Email,     "E-mail",     email,        &["email", "e mail"],          IDENTITY, Email),
+    text!(Phone,     "Phone",      phone_number, &["phone"],                    IDENTITY, Phone),
+    text!(Company,   "Company",    company,      &["company"],                  OTHER,    Text),
+    text!(Title,     "Title",      title,        &["title"],                    OTHER,    Text),
+    text!(Location,  "Location",   location,     &["location"],                 OTHER,    Text),
+    // The owner is a user, not text: read from the record's owner, never written there.
     Spec {
         field: Field::Owner,
         label: "Owner",
         api_name: "user_email",
         words: &["owner", "user email", "contact owner"],
-        identity: false,
+        identity: OTHER,
         kind: Kind::User,
         of: Contact::owner_email,
         text: |_| None,

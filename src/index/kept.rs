@@ -227,13 +227,8 @@ fn leading_id(line: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::scratch;
     use std::os::unix::fs::PermissionsExt;
-
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("lc-kept-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        dir
-    }
 
     fn contact(id: u64, title: &str, owner: &str) -> Contact {
         Contact {
@@ -251,7 +246,7 @@ mod tests {
 
     #[test]
     fn a_kept_export_reads_back_by_id_and_updated_at_and_is_private() {
-        let root = scratch("back");
+        let root = scratch("kept", "back");
         let path = path_in(&root.join("linq-contact"), "https://api.example.com");
         assert_eq!(path.file_name().unwrap(), "exported-api.example.com.jsonl");
         let mut writer = Writer::create(&path, "https://api.example.com").unwrap();
@@ -286,7 +281,7 @@ mod tests {
 
     #[test]
     fn an_export_that_never_finished_keeps_nothing_and_leaves_the_older_one() {
-        let root = scratch("unfinished");
+        let root = scratch("kept", "unfinished");
         let path = path_in(&root, "demo");
         let mut first = Writer::create(&path, "demo").unwrap();
         first.write(&contact(1, "CTO", "")).unwrap();

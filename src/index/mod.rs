@@ -144,6 +144,15 @@ where
     }
 }
 
+/// A fresh directory for one test of the files kept here (`what`: whose), under the
+/// system's temporary directory; the process id keeps runs apart.
+#[cfg(test)]
+fn scratch(what: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lc-{what}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -325,13 +325,8 @@ pub fn remove_all(dir: &Path) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::scratch;
     use std::os::unix::fs::PermissionsExt;
-
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("lc-index-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        dir
-    }
 
     fn mode(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -350,7 +345,7 @@ mod tests {
 
     #[test]
     fn an_index_reads_back_as_it_was_written_private_and_atomically() {
-        let root = scratch("roundtrip");
+        let root = scratch("index", "roundtrip");
         let dir = root.join("linq-contact");
         let path = path_in(&dir, "https://api.example.com");
         assert_eq!(path.file_name().unwrap(), "index-api.example.com.jsonl");
@@ -374,7 +369,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_none_and_a_wrong_one_is_an_error() {
-        let root = scratch("wrong");
+        let root = scratch("index", "wrong");
         let path = path_in(&root, "demo");
         assert!(load(&path, "demo").unwrap().is_none());
         assert!(status(&path, "demo").unwrap().is_none());
@@ -410,7 +405,7 @@ mod tests {
 
     #[test]
     fn removing_one_server_or_every_server() {
-        let root = scratch("remove");
+        let root = scratch("index", "remove");
         let demo = path_in(&root, "demo");
         let other = path_in(&root, "https://api.example.com");
         save(&sample("demo"), &demo).unwrap();
