@@ -60,7 +60,9 @@ impl App {
 
     /// Whether the open form is a contact that does not exist yet.
     pub fn is_new_contact(&self) -> bool {
-        self.editing.as_ref().is_some_and(|e| e.record.id == 0)
+        self.editing
+            .as_ref()
+            .is_some_and(|e| e.record.id == 0 && e.many.is_none())
     }
 
     /// Step 2: Ctrl-S on a new contact.

@@ -22,6 +22,8 @@ pub struct Editing {
     /// Fields of the record that arrived with control characters (now removed): the
     /// identity rule avoids echoing them back.
     pub cleaned: Vec<Field>,
+    /// Several contacts open together: the form holds what is typed for all of them.
+    pub many: Option<Box<super::Many>>,
 }
 
 impl Editing {
@@ -34,6 +36,7 @@ impl Editing {
             server_problems: Vec::new(),
             taken_meanwhile: Vec::new(),
             cleaned,
+            many: None,
         }
     }
 

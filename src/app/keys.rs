@@ -166,6 +166,8 @@ impl App {
                 self.leave_to(target)
             }
             Outcome::ReadIndex => self.read_index(),
+            Outcome::OpenMany(ids) => self.open_many(ids),
+            Outcome::SendMany => self.send_many(),
             Outcome::Create => self.send_create(),
             Outcome::UndoSave(entry) => {
                 self.put_back(&entry);

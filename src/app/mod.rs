@@ -9,6 +9,7 @@ mod create;
 mod editing;
 mod keys;
 mod load;
+mod many;
 mod navigate;
 mod org;
 mod queue;
@@ -29,6 +30,7 @@ use phonenumber::country::Id as Region;
 pub use crate::dialogs::Overlay;
 pub use crate::dialogs::save_in_flight::Departure;
 pub use editing::Editing;
+pub use many::{Many, Sent, WriteEnd};
 pub use requests::Activity;
 use requests::{Pending, Requests};
 pub use screen::{MIN_HEIGHT, MIN_WIDTH};
@@ -79,6 +81,18 @@ pub enum Msg {
     /// The pause of this generation is over.
     Waited {
         generation: u64,
+    },
+    /// Contacts read together (to change them at once), or why they could not be.
+    LoadedMany {
+        generation: u64,
+        result: Result<Vec<Contact>, ApiError>,
+    },
+    /// One write of several ended; `batch` names the send, for the journal.
+    SavedOne {
+        generation: u64,
+        id: u64,
+        batch: String,
+        end: WriteEnd,
     },
     /// The organisation's index as kept on disk, if there is one (it may be old).
     IndexLoaded(Option<Box<crate::index::Index>>),
@@ -176,6 +190,17 @@ pub enum Effect {
     /// Read the journal's entries for this contact.
     LoadHistory {
         id: u64,
+    },
+    /// Read these contacts, several at once; answered by one `Msg::LoadedMany`.
+    LoadMany {
+        generation: u64,
+        ids: Vec<u64>,
+    },
+    /// `PUT` each body to its contact, several at once, following the protocol for each
+    /// answer; one `Msg::SavedOne` for each.
+    SaveMany {
+        generation: u64,
+        saves: Vec<(u64, ContactPatch)>,
     },
     /// Read the organisation's index from disk (answered by `Msg::IndexLoaded`).
     LoadIndex,
@@ -303,6 +328,16 @@ pub enum Status {
     },
     /// F3 could not read the journal (why, naming the file).
     JournalUnreadable(String),
+    /// Several contacts are open together in an empty form.
+    ManyOpen,
+    /// Marked contacts cannot be opened over unsaved edits or a save in flight.
+    ManyBlocked,
+    /// A change to several contacts was sent: each one's outcome, in the order they
+    /// ended, and the batch its journal entries share.
+    SentMany {
+        done: Vec<(u64, Sent)>,
+        batch: String,
+    },
     /// History `u`: the values from before a save are back in the form as edits.
     PutBack {
         fields: Vec<Field>,

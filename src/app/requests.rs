@@ -52,6 +52,15 @@ pub(super) enum Pending {
         existing: Vec<Contact>,
         why: String,
     },
+    /// Contacts marked in the picker, read to be changed together.
+    OpenMany(Vec<u64>),
+    /// The re-read of several contacts before their review.
+    CheckMany,
+    /// The PUTs of a change to several contacts, and each one's outcome so far.
+    SaveMany {
+        saves: Vec<super::many::OneSave>,
+        done: Vec<(u64, super::Sent)>,
+    },
     /// The re-read after a save whose outcome is unknown; `second` is the later look.
     Verify {
         plan: Box<Plan>,
@@ -111,6 +120,13 @@ pub enum Activity<'a> {
     Pausing,
     /// Re-reading after a save whose outcome is unknown, and why it is unknown.
     Verifying(&'a str),
+    /// Reading this many contacts, to change them together.
+    LoadingMany(usize),
+    /// Sending a change to several contacts: how many have answered, of how many.
+    SavingMany {
+        done: usize,
+        of: usize,
+    },
 }
 
 impl Requests {
@@ -127,6 +143,33 @@ impl Requests {
         self.in_flight
             .as_ref()
             .is_some_and(|f| f.generation == generation)
+    }
+
+    /// Takes the reading of several contacts of this generation, if it is awaited.
+    pub(super) fn take_many(&mut self, generation: u64) -> Option<Pending> {
+        let awaited = self.in_flight.as_ref().is_some_and(|f| {
+            f.generation == generation
+                && matches!(f.what, Pending::OpenMany(_) | Pending::CheckMany)
+        });
+        awaited.then(|| self.in_flight.take()).flatten().map(|f| {
+            self.retry = None;
+            f.what
+        })
+    }
+
+    /// The request of this generation, if it is the one awaited, to change in place.
+    pub(super) fn awaited_mut(&mut self, generation: u64) -> Option<&mut Pending> {
+        self.in_flight
+            .as_mut()
+            .filter(|f| f.generation == generation)
+            .map(|f| &mut f.what)
+    }
+
+    /// Takes the request of this generation, if it is the one awaited.
+    pub(super) fn take_awaited(&mut self, generation: u64) -> Option<Pending> {
+        self.in_flight
+            .take_if(|f| f.generation == generation)
+            .map(|f| f.what)
     }
 
     pub(super) fn next_generation(&mut self) -> u64 {
@@ -204,6 +247,12 @@ impl App {
             Pending::Duplicates(_) => Activity::Checking,
             Pending::VerifyCreate { why, .. } => Activity::Verifying(why),
             Pending::Verify { why, .. } => Activity::Verifying(why),
+            Pending::OpenMany(ids) => Activity::LoadingMany(ids.len()),
+            Pending::CheckMany => Activity::Checking,
+            Pending::SaveMany { saves, done } => Activity::SavingMany {
+                done: done.len(),
+                of: saves.len(),
+            },
         })
     }
 

@@ -37,6 +37,9 @@ impl App {
         if self.is_new_contact() {
             return self.review_new();
         }
+        if self.is_many() {
+            return self.check_many();
+        }
         if let Err(e) = form.plan() {
             self.status = Status::Blocked(e);
             return Vec::new();

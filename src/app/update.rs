@@ -161,6 +161,13 @@ impl App {
                 self.not_journalled = Some(reason);
                 Vec::new()
             }
+            Msg::LoadedMany { generation, result } => self.on_loaded_many(generation, result),
+            Msg::SavedOne {
+                generation,
+                id,
+                batch,
+                end,
+            } => self.on_saved_one(generation, id, batch, end),
             Msg::IndexLoaded(index) => self.on_index_loaded(index),
             Msg::IndexPage {
                 generation,
@@ -245,12 +252,16 @@ impl App {
                 "Create cancelled during the pause: not sent again; your form stays",
             ),
             Pending::Load { .. } => Status::Cancelled("Loading cancelled"),
-            Pending::Check | Pending::Confirm(_) => {
+            Pending::Check | Pending::Confirm(_) | Pending::CheckMany => {
                 Status::Cancelled("Cancelled before sending: nothing was sent")
             }
             Pending::Find(_) | Pending::Open(_) | Pending::Duplicates(_) => {
                 Status::Cancelled("Lookup cancelled")
             }
+            Pending::OpenMany(_) => Status::Cancelled("Opening the marked contacts cancelled"),
+            Pending::SaveMany { .. } => Status::Cancelled(
+                "Sending cancelled: no more contacts are sent to; those already answered are                  in the journal, and one on its way may or may not have changed",
+            ),
             // Abandoned on its way: whether the server created it is unknown, and it is
             // looked up rather than posted again.
             Pending::Create { plan, existing, .. } => {

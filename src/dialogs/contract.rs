@@ -44,6 +44,10 @@ pub enum Outcome {
     Open(Target),
     /// Picker: read the organisation's contacts again.
     ReadIndex,
+    /// Picker: open these marked contacts together, to change them at once.
+    OpenMany(Vec<u64>),
+    /// Review of a change to several contacts: send it.
+    SendMany,
     /// New contact review: create it.
     Create,
     /// History: put the values from before this save back into the form.

@@ -16,6 +16,7 @@ mod contract;
 pub mod create;
 pub mod help;
 pub mod history;
+pub mod many;
 pub mod open;
 pub mod picker;
 pub mod restore;
@@ -110,6 +111,8 @@ dialogs! { $
     create: Create(create::CreateReview),
     /// The saves made from this machine to the open contact.
     history: History(history::History),
+    /// A change to several contacts, contact by contact.
+    many: Many(Box<many::ManyReview>),
 }
 
 impl Overlay {

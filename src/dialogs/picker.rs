@@ -62,6 +62,8 @@ pub struct Picker {
     /// How many entries of the list match in all.
     matched: usize,
     selected: usize,
+    /// The contacts marked to be changed together, in the order they were marked.
+    marked: Vec<u64>,
 }
 
 impl Picker {
@@ -75,7 +77,29 @@ impl Picker {
             hits: Vec::new(),
             matched: 0,
             selected: 0,
+            marked: Vec::new(),
         }
+    }
+
+    /// The contacts marked, in the order they were marked.
+    pub fn marked(&self) -> &[u64] {
+        &self.marked
+    }
+
+    pub fn is_marked(&self, id: u64) -> bool {
+        self.marked.contains(&id)
+    }
+
+    /// Marks the selected contact, or unmarks it, and moves down (fzf's Tab).
+    pub fn toggle_mark(&mut self) {
+        let Some(id) = self.chosen() else { return };
+        match self.marked.iter().position(|&m| m == id) {
+            Some(at) => {
+                self.marked.remove(at);
+            }
+            None => self.marked.push(id),
+        }
+        self.move_by(1);
     }
 
     pub fn filtering(&self) -> bool {
@@ -225,6 +249,13 @@ impl Dialog for Picker {
         if action == Some(Action::Reload) {
             return Outcome::ReadIndex;
         }
+        if action == Some(Action::Mark) {
+            self.toggle_mark();
+            return Outcome::Stay;
+        }
+        if action == Some(Action::Choose) && !self.marked.is_empty() {
+            return Outcome::OpenMany(self.marked.clone());
+        }
         if action == Some(Action::Choose) {
             return match self.chosen() {
                 // Already open: nothing to leave.
@@ -302,6 +333,19 @@ mod tests {
         assert_eq!(p.matched(), (2, true));
         type_in(&mut p, "bob");
         assert_eq!(ids(&p), vec![2, 2]);
+    }
+
+    #[test]
+    fn tab_marks_and_moves_down_and_a_second_tab_unmarks() {
+        let list = Shelf::whole(vec![entry(1, "A"), entry(2, "B"), entry(3, "C")]);
+        let mut p = Picker::new(Vec::new(), list, Source::default());
+        p.toggle_mark();
+        p.toggle_mark();
+        assert_eq!((p.marked(), p.selected()), (&[1, 2][..], 2));
+        p.move_by(-1);
+        p.toggle_mark();
+        assert_eq!(p.marked(), &[1]);
+        assert!(p.is_marked(1) && !p.is_marked(2));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod email;
 mod fields;
 pub mod line;
+pub mod many;
 mod phone;
 mod stored;
 

@@ -58,6 +58,8 @@ pub enum Action {
     CreateAnyway,
     /// History: put the values before the selected save back into the form.
     UndoSave,
+    /// Picker: mark or unmark the selected contact, to change several together.
+    Mark,
 }
 
 /// One action, described once.
@@ -177,6 +179,8 @@ const ACTIONS: &[Row] = {
             &[S::Create],            FREE,   "new contact: create it despite a match"),
         row(A::UndoSave,     "undo_save",     &[letter('u')],
             &[S::History],           FREE,   "history: put back the values before that save"),
+        row(A::Mark,         "mark",          &[key(Tab)],
+            &[S::Picker],            FREE,   "picker: mark a contact, to change several together"),
     ]
 };
 

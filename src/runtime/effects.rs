@@ -7,10 +7,12 @@ use super::Session;
 use crate::api::ApiError;
 use crate::api::retry;
 use crate::api::retry::{Backoff, Gate};
-use crate::app::{Effect, Msg};
+use crate::app::{Effect, Msg, WriteEnd};
 use crate::index;
 use crate::journal::Journal;
+use crate::protocol::AfterFailure;
 use crate::target::Target;
+use futures::StreamExt;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -160,6 +162,52 @@ impl EffectRunner {
                 count_down(generation, &tx, delay).await;
                 Msg::Waited { generation }
             }),
+            Effect::LoadMany { generation, ids } => {
+                let gate = self.gate.clone();
+                self.spawn(generation, async move {
+                    let reads = futures::stream::iter(ids)
+                        .map(|id| {
+                            let (client, gate) = (&client, &gate);
+                            async move {
+                                retry::with_retry(
+                                    backoff,
+                                    gate,
+                                    |_, _| {},
+                                    || client.get_contact(id),
+                                )
+                                .await
+                            }
+                        })
+                        .buffered(index::DEFAULT_CONCURRENCY)
+                        .collect::<Vec<_>>()
+                        .await;
+                    Msg::LoadedMany {
+                        generation,
+                        result: reads.into_iter().collect(),
+                    }
+                });
+            }
+            Effect::SaveMany { generation, saves } => {
+                let gate = self.gate.clone();
+                let batch = crate::journal::new_id();
+                let task = tokio::spawn(async move {
+                    futures::stream::iter(saves)
+                        .for_each_concurrent(index::DEFAULT_CONCURRENCY, |(id, patch)| {
+                            let (client, gate, tx, batch) = (&client, &gate, &tx, &batch);
+                            async move {
+                                let end = write_one(client, gate, backoff, id, &patch).await;
+                                let _ = tx.send(Msg::SavedOne {
+                                    generation,
+                                    id,
+                                    batch: batch.clone(),
+                                    end,
+                                });
+                            }
+                        })
+                        .await;
+                });
+                self.tasks.insert(generation, task.abort_handle());
+            }
             Effect::LoadIndex => self.load_index(),
             Effect::ReadIndex { generation } => self.read_index(generation),
             Effect::KeepInIndex(entry) => self.keep_in_index(move |mut entries| {
@@ -379,6 +427,39 @@ impl EffectRunner {
     pub fn abort_all(&mut self) {
         for (_, task) in self.tasks.drain() {
             task.abort();
+        }
+    }
+}
+
+/// One PUT of several, following the protocol's decision after a failure: a short
+/// pause asked by a 429 is waited out once (holding every other write of the batch
+/// too), and an answer after which the server may have acted is found out by reading,
+/// never by sending again.
+async fn write_one(
+    client: &crate::api::LinqClient,
+    gate: &Gate,
+    backoff: Backoff,
+    id: u64,
+    patch: &crate::api::ContactPatch,
+) -> WriteEnd {
+    let mut resent = false;
+    loop {
+        gate.wait().await;
+        let e = match client.update_contact(id, patch).await {
+            Ok(stored) => return WriteEnd::Answered(stored),
+            Err(e) => e,
+        };
+        match crate::protocol::after_failure(&e, resent) {
+            AfterFailure::WaitAndResend(wait) => {
+                gate.hold(wait);
+                resent = true;
+            }
+            AfterFailure::Verify => {
+                let result =
+                    retry::with_retry(backoff, gate, |_, _| {}, || client.get_contact(id)).await;
+                return WriteEnd::Reread { lost: e, result };
+            }
+            AfterFailure::Refused | AfterFailure::ComeBack(_) => return WriteEnd::Failed(e),
         }
     }
 }

@@ -18,7 +18,15 @@ const PREFIX_COLS: usize = 2 + LABEL_COLS + 1 + 2;
 
 /// Draws the form; returns where the terminal cursor belongs (in the focused field).
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<Position> {
-    let block = Block::bordered().title(" Contact ");
+    let many = app.editing().and_then(|e| e.many.as_deref());
+    let title = match many {
+        Some(many) => format!(
+            " {} contacts: what you type changes all of them ",
+            many.read.len()
+        ),
+        None => " Contact ".to_string(),
+    };
+    let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let (Some(form), Some(record)) = (app.form(), app.record()) else {
@@ -95,7 +103,10 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<P
         lines.push(Line::from(""));
     }
     let owner = sanitize(record.owner_name());
-    let facts = if app.is_new_contact() {
+    let facts = if let Some(many) = many {
+        let ids: Vec<String> = many.read.iter().map(|c| c.id.to_string()).collect();
+        format!("  ids {}", ids.join(", "))
+    } else if app.is_new_contact() {
         "  new contact · not on the server yet".to_string()
     } else {
         format!(

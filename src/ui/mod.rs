@@ -132,6 +132,12 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
 fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = match app.record() {
         Some(_) if app.is_new_contact() => " linq-contact · new contact".to_string(),
+        Some(_) if app.is_many() => format!(
+            " linq-contact · {} contacts",
+            app.editing()
+                .and_then(|e| e.many.as_ref())
+                .map_or(0, |m| m.read.len())
+        ),
         Some(c) if c.full_name.trim().is_empty() => format!(" linq-contact · contact {}", c.id),
         Some(c) => format!(
             " linq-contact · contact {} · {}",

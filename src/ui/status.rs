@@ -180,6 +180,10 @@ fn busy(activity: Activity<'_>, spin: &str, theme: &Theme) -> Vec<Line<'static>>
                 "{spin} Re-reading the contact to see whether it landed…"
             )),
         ],
+        Activity::LoadingMany(n) => vec![Line::from(format!("{spin} Reading {n} contacts…"))],
+        Activity::SavingMany { done, of } => vec![Line::from(format!(
+            "{spin} Saving {of} contacts: {done} answered… (Esc stops sending to the rest)"
+        ))],
         Activity::Finding(target) => vec![Line::from(format!(
             "{spin} Looking up {}…",
             sanitize(&target.describe())
@@ -386,6 +390,17 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             "New contact: fill in at least a first name, last name, e-mail or phone, then \
              {review} to check for duplicates and review.",
         ))],
+        Status::ManyOpen => vec![Line::from(keys(
+            app,
+            "Several contacts are open together: type only the fields to change in all of \
+             them (the others stay as each contact has them), then {review} to review each.",
+        ))],
+        Status::ManyBlocked => vec![Line::from(keys(
+            app,
+            "Save or discard the edits on screen first ({revert} reverts a field); then open \
+             the marked contacts.",
+        ))],
+        Status::SentMany { done, batch } => sent_many(app, done, batch, theme),
         Status::NewBlocked => vec![Line::from(keys(
             app,
             "Wait for the request in flight ({revert} cancels it); then {new} starts a new contact.",
@@ -668,4 +683,66 @@ fn blocked(e: &PlanError, theme: &Theme) -> Vec<Line<'static>> {
             out
         }
     }
+}
+
+/// Each contact's outcome of a change sent to several.
+fn sent_many(
+    app: &App,
+    done: &[(u64, crate::app::Sent)],
+    batch: &str,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    use crate::app::Sent;
+    let stored = done.iter().filter(|(_, s)| *s == Sent::Stored).count();
+    let head = format!(
+        "Sent to {} contacts: {stored} stored. Journal batch {batch} (`linq-contact revert \
+         --batch {batch}` takes it back).",
+        done.len()
+    );
+    let names = app.editing().and_then(|e| e.many.as_deref());
+    let who = |id: &u64| {
+        let name = names
+            .and_then(|m| m.read.iter().find(|c| c.id == *id))
+            .map(|c| sanitize(&c.full_name))
+            .unwrap_or_default();
+        format!("{id} {name}").trim_end().to_string()
+    };
+    let mut lines = vec![if stored == done.len() {
+        Line::styled(format!("✓ {head}"), theme.ok())
+    } else {
+        Line::styled(format!("✗ {head}"), theme.error())
+    }];
+    for (id, sent) in done {
+        lines.push(match sent {
+            Sent::Stored => Line::from(format!("  ✓ {}", who(id))),
+            Sent::Partial(fields) => Line::styled(
+                format!(
+                    "  ✗ {}: not stored as sent: {}",
+                    who(id),
+                    fields
+                        .iter()
+                        .map(|f| f.label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                theme.error(),
+            ),
+            Sent::NotStored => Line::styled(
+                format!(
+                    "  ✗ {}: the answer was lost and a read shows the change is not there",
+                    who(id)
+                ),
+                theme.error(),
+            ),
+            Sent::Failed(e) => Line::styled(
+                format!(
+                    "  ✗ {}: {}",
+                    who(id),
+                    sanitize(&crate::ui::errors::headline(e))
+                ),
+                theme.error(),
+            ),
+        });
+    }
+    lines
 }

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use linq_contact::api::{ApiError, Contact, LinqClient};
-use linq_contact::app::{App, Effect, Msg};
+use linq_contact::app::{App, Effect, Msg, WriteEnd};
 use linq_contact::index::{Entry, Index};
 use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::secret::Token;
@@ -35,6 +35,39 @@ pub async fn perform(client: &LinqClient, effect: &Effect) -> Vec<Msg> {
             .into_iter()
             .collect(),
         Effect::LoadIndex => vec![Msg::IndexLoaded(None)],
+        Effect::LoadMany { generation, ids } => {
+            let mut result = Ok(Vec::new());
+            for id in ids {
+                result = match (result, client.get_contact(*id).await) {
+                    (Ok(mut all), Ok(c)) => {
+                        all.push(c);
+                        Ok(all)
+                    }
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+            }
+            vec![Msg::LoadedMany {
+                generation: *generation,
+                result,
+            }]
+        }
+        // One PUT after another, each answer handed over as it is (no pause, no read).
+        Effect::SaveMany { generation, saves } => {
+            let mut msgs = Vec::new();
+            for (id, patch) in saves {
+                let end = match client.update_contact(*id, patch).await {
+                    Ok(c) => WriteEnd::Answered(c),
+                    Err(e) => WriteEnd::Failed(e),
+                };
+                msgs.push(Msg::SavedOne {
+                    generation: *generation,
+                    id: *id,
+                    batch: format!("batch-{generation}"),
+                    end,
+                });
+            }
+            msgs
+        }
         Effect::ReadIndex { generation } => read_index(client, *generation).await,
         _ => Vec::new(),
     }

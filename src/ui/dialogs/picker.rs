@@ -22,7 +22,8 @@ impl Draw for Picker {
             vec![
                 Hint::keys([Keys::Move], "move"),
                 Hint::keys([Keys::Typing], "search"),
-                Hint::of(Action::Choose, "open"),
+                Hint::of(Action::Mark, "mark"),
+                Hint::of(Action::Choose, if self.marked().is_empty() { "open" } else { "open marked" }),
             ],
         );
         look.note = Some(format!(" {} ", freshness(self, view.now)));
@@ -126,7 +127,7 @@ fn draw_table(
         .into_iter()
         .enumerate()
         .map(|(i, row)| {
-            let line = row_line(&cells(row), &cols, marks.as_mut(), theme);
+            let line = row_line(&cells(row, picker), &cols, marks.as_mut(), theme);
             if offset + i == picker.selected() {
                 line.style(theme.bar())
             } else {
@@ -163,8 +164,15 @@ fn draw_table(
                 None => "No contact matches.",
             })
         }
+        _ if !picker.marked().is_empty() => Line::styled(
+            format!(
+                "✓ {} marked · Enter opens them together to change them at once",
+                picker.marked().len()
+            ),
+            theme.heading(),
+        ),
         _ => Line::styled(
-            "★ recent · type a name, e-mail, phone or company",
+            "★ recent · type a name, e-mail, phone or company · Tab marks",
             theme.dim(),
         ),
     };
@@ -174,12 +182,13 @@ fn draw_table(
     (x < filter_row.right()).then(|| Position::new(x, filter_row.y))
 }
 
-/// The cells of a row: the recent mark, name, e-mail, phone, company.
-fn cells(row: Row<'_>) -> [String; 5] {
+/// The cells of a row: its mark (✓ marked, ★ recent), name, e-mail, phone, company.
+fn cells(row: Row<'_>, picker: &Picker) -> [String; 5] {
     let (mark, name, email, phone, company) = match row {
         Row::Recent(s) => ("★", &*s.name, &*s.email, &*s.phone, &*s.company),
         Row::Listed(e) => ("", e.name(), e.email(), e.phone(), e.company()),
     };
+    let mark = if picker.is_marked(row.id()) { "✓" } else { mark };
     let name = if name.trim().is_empty() {
         "(no name)".to_string()
     } else {

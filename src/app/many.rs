@@ -1,0 +1,248 @@
+//! Several contacts changed together: the contacts marked in the picker are read fresh
+//! and an empty form titled "N contacts" opens; only the fields typed are changed. Ctrl-S
+//! reads them all again and reviews each (old → new per field, "already so", and a
+//! conflict where a colleague changed a typed field since they were read); Enter sends
+//! the PUTs, several at once, each judged by the protocol as a single save is.
+
+use super::requests::Pending;
+use super::{App, Editing, Effect, Overlay, Status};
+use crate::api::{ApiError, Contact};
+use crate::dialogs::many::{Item, ManyReview};
+use crate::form::many::plan_one;
+use crate::form::{Field, Plan};
+use crate::protocol::{Settled, Verdict};
+
+/// The contacts being changed together.
+#[derive(Debug, Clone)]
+pub struct Many {
+    /// As read when they were opened together, in the order they were marked.
+    pub read: Vec<Contact>,
+}
+
+/// How one contact's write ended, as the runtime found it following the protocol.
+#[derive(Debug, Clone)]
+pub enum WriteEnd {
+    /// The server's answer, with the record it stored.
+    Answered(Contact),
+    /// No usable answer (`lost`): the contact read back instead, or why it could not be.
+    Reread {
+        lost: ApiError,
+        result: Result<Contact, ApiError>,
+    },
+    /// Not sent, or refused: nothing changed.
+    Failed(ApiError),
+}
+
+/// One contact's outcome, for the status pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    Stored,
+    /// Some of the fields sent are not stored as sent.
+    Partial(Vec<Field>),
+    /// Read back after a lost answer: the change is not there.
+    NotStored,
+    Failed(ApiError),
+}
+
+/// A save of one of several, in flight.
+#[derive(Debug, Clone)]
+pub(super) struct OneSave {
+    pub before: Contact,
+    pub plan: Plan,
+}
+
+impl App {
+    pub fn is_many(&self) -> bool {
+        self.editing.as_ref().is_some_and(|e| e.many.is_some())
+    }
+
+    /// Enter in the picker with contacts marked.
+    pub(super) fn open_many(&mut self, ids: Vec<u64>) -> Vec<Effect> {
+        self.dialogs.close();
+        if self.has_unsaved_changes() || self.is_saving() {
+            self.status = Status::ManyBlocked;
+            return Vec::new();
+        }
+        let (generation, mut effects) = self.requests.begin(0, Pending::OpenMany(ids.clone()));
+        effects.push(Effect::LoadMany { generation, ids });
+        effects
+    }
+
+    pub(super) fn on_loaded_many(
+        &mut self,
+        generation: u64,
+        result: Result<Vec<Contact>, ApiError>,
+    ) -> Vec<Effect> {
+        let Some(what) = self.requests.take_many(generation) else {
+            return Vec::new();
+        };
+        let contacts = match result {
+            Ok(contacts) => contacts,
+            Err(e) => {
+                self.status = Status::LoadFailed(e);
+                return Vec::new();
+            }
+        };
+        match what {
+            Pending::OpenMany(_) => {
+                let mut editing = Editing::new(Contact::default(), Vec::new(), self.options.region);
+                editing.many = Some(Box::new(Many { read: contacts }));
+                self.contact_id = 0;
+                self.editing = Some(editing);
+                self.status = Status::ManyOpen;
+                Vec::new()
+            }
+            Pending::CheckMany => self.review_many(contacts),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Ctrl-S over several contacts: read them all again first.
+    pub(super) fn check_many(&mut self) -> Vec<Effect> {
+        let Some(many) = self.editing.as_ref().and_then(|e| e.many.as_ref()) else {
+            return Vec::new();
+        };
+        if self.typed_values().is_empty() {
+            self.status = Status::Blocked(crate::form::PlanError::NothingChanged);
+            return Vec::new();
+        }
+        let ids = many.read.iter().map(|c| c.id).collect();
+        let (generation, mut effects) = self.requests.begin(0, Pending::CheckMany);
+        effects.push(Effect::LoadMany { generation, ids });
+        effects
+    }
+
+    /// The fields typed into the form, with their values.
+    fn typed_values(&self) -> Vec<(Field, String)> {
+        self.form().map_or_else(Vec::new, |form| {
+            form.dirty_fields()
+                .into_iter()
+                .map(|f| (f, form.value(f).to_string()))
+                .collect()
+        })
+    }
+
+    fn review_many(&mut self, now: Vec<Contact>) -> Vec<Effect> {
+        let typed = self.typed_values();
+        let Some(many) = self.editing.as_ref().and_then(|e| e.many.as_ref()) else {
+            return Vec::new();
+        };
+        let items = many
+            .read
+            .iter()
+            .filter_map(|then| {
+                let now = now.iter().find(|c| c.id == then.id)?;
+                Some(Item {
+                    then: then.clone(),
+                    one: plan_one(&typed, then, now, self.options.region),
+                })
+            })
+            .collect();
+        self.dialogs
+            .show(Overlay::Many(Box::new(ManyReview::new(typed, items))));
+        Vec::new()
+    }
+
+    /// Enter in the review: every contact with something to send gets its PUT.
+    pub(super) fn send_many(&mut self) -> Vec<Effect> {
+        let Some(Overlay::Many(review)) = self.dialogs.close() else {
+            return Vec::new();
+        };
+        let saves: Vec<OneSave> = review
+            .items
+            .into_iter()
+            .filter_map(|item| {
+                Some(OneSave {
+                    plan: item.one.plan?,
+                    before: item.one.now,
+                })
+            })
+            .collect();
+        if saves.is_empty() {
+            self.status = Status::NothingLeft;
+            return Vec::new();
+        }
+        let bodies = saves
+            .iter()
+            .map(|s| (s.before.id, s.plan.patch.clone()))
+            .collect();
+        let (generation, mut effects) = self.requests.begin(
+            0,
+            Pending::SaveMany {
+                saves,
+                done: Vec::new(),
+            },
+        );
+        effects.push(Effect::SaveMany {
+            generation,
+            saves: bodies,
+        });
+        effects
+    }
+
+    /// One contact's write ended: judged as a single save is, journalled under the
+    /// send's batch (named by the runtime: the core makes no ids).
+    pub(super) fn on_saved_one(
+        &mut self,
+        generation: u64,
+        id: u64,
+        batch: String,
+        end: WriteEnd,
+    ) -> Vec<Effect> {
+        let Some(Pending::SaveMany { saves, done }) = self.requests.awaited_mut(generation) else {
+            return Vec::new();
+        };
+        let Some(save) = saves.iter().find(|s| s.before.id == id) else {
+            return Vec::new();
+        };
+        let patch = &save.plan.patch;
+        let (sent, stored) = match end {
+            WriteEnd::Answered(contact) => {
+                let settled = Settled::after_answer(patch, &save.before, &contact);
+                (verdict(&settled), Some((contact, settled)))
+            }
+            WriteEnd::Reread {
+                result: Ok(contact),
+                ..
+            } => {
+                let settled = Settled::after_reread(patch, &save.before, &contact);
+                (verdict(&settled), Some((contact, settled)))
+            }
+            WriteEnd::Reread { result: Err(e), .. } | WriteEnd::Failed(e) => {
+                (Sent::Failed(e), None)
+            }
+        };
+        let mut effects = Vec::new();
+        if let Some((contact, settled)) = &stored
+            && let Some(entry) = settled.journal(patch, &save.before, contact)
+        {
+            effects.push(Effect::Journal(Box::new(entry.in_batch(Some(&batch)))));
+        }
+        done.push((id, sent));
+        let finished = done.len() == saves.len();
+        if let Some((contact, _)) = stored {
+            effects.extend(self.index_changed(&contact));
+        }
+        if finished
+            && let Some(Pending::SaveMany { done, .. }) = self.requests.take_awaited(generation)
+        {
+            // All stored: the form starts empty again; otherwise what was typed stays,
+            // for another review (what is already so is then said so, not sent).
+            if done.iter().all(|(_, s)| *s == Sent::Stored)
+                && let Some(editing) = &mut self.editing
+            {
+                editing.form = crate::form::Form::new(&editing.record, self.options.region);
+            }
+            self.status = Status::SentMany { done, batch };
+        }
+        effects
+    }
+}
+
+fn verdict(settled: &Settled) -> Sent {
+    match settled.verdict {
+        Verdict::Stored => Sent::Stored,
+        Verdict::Partial => Sent::Partial(settled.not_stored_fields()),
+        Verdict::NotStored => Sent::NotStored,
+    }
+}

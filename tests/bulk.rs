@@ -1,0 +1,239 @@
+//! Several contacts changed together in the editor: marked in the picker, one form for
+//! all, a review per contact, the PUTs each judged and journalled under one batch. The
+//! app is driven with messages; its requests go to the demo API on loopback.
+
+mod common;
+
+use common::effects::Runner;
+use linq_contact::api::ContactPatch;
+use linq_contact::app::{App, AppOptions, Effect, Hit, Msg, Overlay, Sent, Status};
+use linq_contact::demo::DemoServer;
+use linq_contact::form::Field;
+use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
+use linq_contact::target::Target;
+use serde_json::{Value, json};
+
+async fn open(server: &DemoServer) -> Runner {
+    let options = AppOptions {
+        api_url: server.url(),
+        ..AppOptions::default()
+    };
+    Runner::start(
+        &server.url(),
+        server.token(),
+        App::open(options, Target::Id(1001)),
+    )
+    .await
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Ctrl-P, past the recent row, then Tab on the first `n` contacts of the list and Enter.
+async fn open_marked(h: &mut Runner, n: usize) {
+    h.ctrl('p').await;
+    h.key(KeyCode::Down).await;
+    for _ in 0..n {
+        h.key(KeyCode::Tab).await;
+    }
+    let text = h.screen(100, 30);
+    assert!(text.contains(&format!("✓ {n} marked")), "{text}");
+    h.key(KeyCode::Enter).await;
+}
+
+async fn type_into(h: &mut Runner, field: Field, text: &str) {
+    h.send(Msg::Click(Hit::Field(field))).await;
+    h.type_text(text).await;
+}
+
+/// The PUTs the demo received, as (contact path, body).
+fn puts(server: &DemoServer) -> Vec<(String, Value)> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| (r.path, serde_json::from_str(&r.body).unwrap()))
+        .collect()
+}
+
+/// Sends what the review shows, handing the PUTs to the demo one after another, and
+/// returns the journal entries the app asks for.
+async fn send(h: &mut Runner) -> Vec<linq_contact::journal::Entry> {
+    let effects = h.app.update(Msg::Key(key(KeyCode::Enter)));
+    let mut journal = Vec::new();
+    for effect in effects {
+        for next in h.perform(effect).await {
+            match next {
+                Effect::Journal(entry) => journal.push(*entry),
+                other => h.settle(vec![other]).await,
+            }
+        }
+    }
+    journal
+}
+
+#[tokio::test]
+async fn marked_contacts_change_together_and_each_gets_only_the_typed_field() {
+    let server = DemoServer::start(0).await.unwrap();
+    let mut h = open(&server).await;
+    open_marked(&mut h, 3).await;
+    assert!(matches!(h.app.status(), Status::ManyOpen));
+    let text = h.screen(100, 30);
+    assert!(text.contains("linq-contact · 3 contacts"), "{text}");
+
+    type_into(&mut h, Field::Title, "Engineer").await;
+    h.ctrl('s').await;
+    let text = h.screen(100, 40);
+    assert!(text.contains("Review: 3 contacts"), "{text}");
+    assert!(text.contains("3 contacts get a PUT"), "{text}");
+
+    let journal = send(&mut h).await;
+    let put = puts(&server);
+    let expected: Vec<(String, Value)> = [1001, 1002, 1003]
+        .iter()
+        .map(|id| {
+            let c = server.contact(*id).unwrap();
+            // The API needs an identity field in every body: the first name, unchanged.
+            let body = json!({"contact": {"first_name": c.first_name, "title": "Engineer"}});
+            (format!("/api/partner/v2/contacts/{id}"), body)
+        })
+        .collect();
+    let mut sorted = put.clone();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(sorted, expected);
+    for id in [1001, 1002, 1003] {
+        assert_eq!(server.contact(id).unwrap().title, "Engineer");
+    }
+    let Status::SentMany { done, .. } = h.app.status() else {
+        panic!("{:?}", h.app.status());
+    };
+    assert_eq!(done.len(), 3);
+    assert!(done.iter().all(|(_, s)| *s == Sent::Stored), "{done:?}");
+
+    // One batch: every entry carries it, and it names this send alone.
+    assert_eq!(journal.len(), 3);
+    let batch = journal[0].batch.clone();
+    assert!(batch.is_some());
+    assert!(journal.iter().all(|e| e.batch == batch), "{journal:?}");
+}
+
+#[tokio::test]
+async fn a_colleagues_change_is_a_conflict_and_a_contact_already_so_gets_nothing() {
+    let server = DemoServer::start(0).await.unwrap();
+    let mut h = open(&server).await;
+    let set_title = |title: &str| ContactPatch {
+        title: Some(title.into()),
+        ..ContactPatch::default()
+    };
+    // Already so before the contacts are read.
+    h.client
+        .update_contact(
+            1003,
+            &ContactPatch {
+                email: Some(server.contact(1003).unwrap().email),
+                ..set_title("Engineer")
+            },
+        )
+        .await
+        .unwrap();
+    open_marked(&mut h, 3).await;
+    // A colleague changes 1002's title after the contacts were read.
+    h.client
+        .update_contact(
+            1002,
+            &ContactPatch {
+                email: Some(server.contact(1002).unwrap().email),
+                ..set_title("Manager")
+            },
+        )
+        .await
+        .unwrap();
+    let before = puts(&server).len();
+
+    type_into(&mut h, Field::Title, "Engineer").await;
+    type_into(&mut h, Field::Location, "Berlin").await;
+    h.ctrl('s').await;
+    let Some(Overlay::Many(review)) = h.app.overlay() else {
+        panic!("{:?}", h.app.overlay());
+    };
+    let conflicts: Vec<_> = review
+        .items
+        .iter()
+        .map(|i| (i.one.now.id, i.one.conflicts.len(), i.one.already.clone()))
+        .collect();
+    assert_eq!(
+        conflicts,
+        vec![
+            (1001, 0, vec![]),
+            (1002, 1, vec![]),
+            (1003, 0, vec![Field::Title]),
+        ]
+    );
+    let text = h.screen(120, 40);
+    assert!(text.contains("Title changed by someone else"), "{text}");
+    assert!(text.contains("already so"), "{text}");
+
+    send(&mut h).await;
+    let sent: Vec<(String, Value)> = puts(&server)[before..].to_vec();
+    let body_of = |id: u64| {
+        sent.iter()
+            .find(|(p, _)| p.ends_with(&format!("/{id}")))
+            .map(|(_, b)| b["contact"].clone())
+    };
+    let first = |id: u64| server.contact(id).unwrap().first_name;
+    assert_eq!(
+        body_of(1001),
+        Some(json!({"first_name": first(1001), "title": "Engineer", "location": "Berlin"}))
+    );
+    assert_eq!(
+        body_of(1002),
+        Some(json!({"first_name": first(1002), "location": "Berlin"})),
+        "the colleague's title is not overwritten"
+    );
+    assert_eq!(
+        body_of(1003),
+        Some(json!({"first_name": first(1003), "location": "Berlin"}))
+    );
+    assert_eq!(server.contact(1002).unwrap().title, "Manager");
+}
+
+/// The real event loop: a PUT whose answer is lost is read back, never sent again, and
+/// the contact counts as stored when the read shows the change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_in_a_batch_is_read_back_not_sent_again() {
+    use common::looped::Looped;
+    use crossterm::event::KeyCode as K;
+    let server = DemoServer::start(0).await.unwrap();
+    let ui = Looped::demo_sized_loaded(&server, 1001, 100, 30).await;
+    ui.ctrl('p');
+    ui.wait_for("32 contacts").await;
+    ui.key(K::Down);
+    ui.key(K::Tab);
+    ui.key(K::Tab);
+    ui.wait_for("✓ 2 marked").await;
+    ui.key(K::Enter);
+    ui.wait_for("2 contacts: what you type").await;
+    for _ in 0..5 {
+        ui.key(K::Tab);
+    }
+    ui.type_text("Engineer");
+    ui.ctrl('s');
+    ui.wait_for("Review: 2 contacts").await;
+    server.fail_next_for("PUT", 1, linq_contact::demo::Fault::StoredThenServerError);
+    ui.key(K::Enter);
+    ui.wait_for("Sent to 2 contacts: 2 stored").await;
+    let writes: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(writes.len(), 2, "each contact's PUT once: {writes:?}");
+    for id in [1001, 1002] {
+        assert_eq!(server.contact(id).unwrap().title, "Engineer");
+    }
+    // The form is empty again: everything typed was stored.
+    assert!(!ui.contents().contains("unsaved"), "{}", ui.contents());
+    ui.finish().await;
+}
