@@ -8,7 +8,8 @@
 //! to stdout, every message to stderr; the exit codes are in [`exit`].
 
 mod apply;
-mod ask;
+pub mod ask;
+mod auth;
 mod cache;
 mod create;
 mod edit;
@@ -48,6 +49,10 @@ pub(crate) struct Context {
     pub target: Option<Target>,
     /// Where each save and create is recorded.
     pub journal: Recorder,
+    /// The profile in use, and its server's base URL: for the confirmation a production
+    /// profile asks for ([`ask::confirm_production`]).
+    pub profile: crate::config::Profile,
+    pub api_url: String,
     /// With `--demo`: the embedded API, alive as long as the command runs.
     _demo: Option<DemoServer>,
 }
@@ -78,6 +83,7 @@ async fn dispatch(cli: &Cli) -> Result<Code, Failure> {
         Some(Command::Cache(args)) => cache::run(cli, args),
         Some(Command::Completions { shell }) => shell::completions(*shell),
         Some(Command::Man) => shell::man(),
+        Some(Command::Auth(command)) => auth::run(cli, command).await,
         Some(Command::DemoServer { .. } | Command::Config) | None => {
             Err(Failure::usage("not a scripting command"))
         }
@@ -122,6 +128,8 @@ pub(crate) async fn context(
         demo,
     } = loaded.start().await?;
     Ok(Context {
+        profile: config.profile,
+        api_url: config.api_url,
         api: Api::new(client, on_retry),
         region: config.region,
         target: config.target,

@@ -134,6 +134,10 @@ impl World {
             ("XDG_CACHE_HOME", Some(self.dir.join("cache").into())),
             ("LINQ_CONTACT_CONFIG", None),
             ("NO_COLOR", None),
+            // No profile from the shell, and no desktop keyring: a test never reaches
+            // the tester's own tokens.
+            ("LINQ_PROFILE", None),
+            ("DBUS_SESSION_BUS_ADDRESS", None),
         ]
     }
 
