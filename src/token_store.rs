@@ -118,9 +118,13 @@ impl Tokens {
             return Ok(Kept::File(path));
         }
         let store = keyring()?;
-        entry(profile)?
-            .set_password(token.expose())
-            .map_err(|e| described(store, &e))?;
+        let entry = entry(profile)?;
+        if let Err(e) = entry.set_password(token.expose()) {
+            // A store can fail halfway (keyutils: added to the session keyring, refused by
+            // the persistent one): what it did keep is taken back, as nothing was stored.
+            let _ = entry.delete_credential();
+            return Err(described(store, &e));
+        }
         self.remove_file(profile)?;
         Ok(Kept::Keyring(store))
     }

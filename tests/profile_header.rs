@@ -27,7 +27,9 @@ fn header(profile: Profile, monochrome: bool, width: u16) -> String {
     });
     let mut terminal = Terminal::new(TestBackend::new(width, 24)).unwrap();
     terminal
-        .draw(|f| linq_contact::ui::draw(&app, f))
+        .draw(|f| {
+            linq_contact::ui::draw(&app, f);
+        })
         .unwrap();
     let buffer = terminal.backend().buffer();
     let (mut text, mut codes) = (String::new(), String::new());
