@@ -59,8 +59,8 @@ EXAMPLES:
 {KEYS}
 EXIT CODES (each scripting command lists its own in its --help):
   0 success, 1 API or network error (apply: a row failed), 2 usage or validation error,
-  3 conflict (create: the contact exists already), 4 not found, 130 apply interrupted by
-  Ctrl-C";
+  3 conflict (create: the contact exists already), 4 not found (or no token for the
+  profile: every command and the editor), 130 apply interrupted by Ctrl-C";
 
 /// The whole command line, its help naming the editor's keys from the keymap (the one
 /// place key names are written).

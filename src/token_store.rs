@@ -293,7 +293,9 @@ mod tests {
         use_mock_keyring();
         let tokens = Tokens::in_dir(temp_dir("keyring"));
         assert_eq!(tokens.find("ts-kept"), Ok(None));
-        let kept = tokens.store("ts-kept", &Token::new("tok-1"), false).unwrap();
+        let kept = tokens
+            .store("ts-kept", &Token::new("tok-1"), false)
+            .unwrap();
         assert_eq!(kept, Kept::Keyring("mock store"));
         let found = tokens.find("ts-kept").unwrap().unwrap();
         assert_eq!(found.token.expose(), "tok-1");
@@ -301,8 +303,13 @@ mod tests {
         // Another profile's entry is another entry.
         assert_eq!(tokens.find("ts-other"), Ok(None));
         // A second login replaces the token.
-        tokens.store("ts-kept", &Token::new("tok-2"), false).unwrap();
-        assert_eq!(tokens.find("ts-kept").unwrap().unwrap().token.expose(), "tok-2");
+        tokens
+            .store("ts-kept", &Token::new("tok-2"), false)
+            .unwrap();
+        assert_eq!(
+            tokens.find("ts-kept").unwrap().unwrap().token.expose(),
+            "tok-2"
+        );
         assert_eq!(tokens.forget("ts-kept"), Ok(vec![kept]));
         assert_eq!(tokens.find("ts-kept"), Ok(None));
         assert_eq!(tokens.forget("ts-kept"), Ok(vec![]));
@@ -313,8 +320,12 @@ mod tests {
         use_mock_keyring();
         let dir = temp_dir("insecure");
         let tokens = Tokens::in_dir(&dir);
-        tokens.store("ts-file", &Token::new("in-keyring"), false).unwrap();
-        let kept = tokens.store("ts-file", &Token::new("in-file"), true).unwrap();
+        tokens
+            .store("ts-file", &Token::new("in-keyring"), false)
+            .unwrap();
+        let kept = tokens
+            .store("ts-file", &Token::new("in-file"), true)
+            .unwrap();
         let path = dir.join("ts-file");
         assert_eq!(kept, Kept::File(path.clone()));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "in-file");
@@ -330,7 +341,10 @@ mod tests {
         tokens.store("ts-file", &Token::new("f"), true).unwrap();
         tokens.store("ts-file", &Token::new("k"), false).unwrap();
         assert!(!path.exists());
-        assert_eq!(tokens.find("ts-file").unwrap().unwrap().kept, Kept::Keyring("mock store"));
+        assert_eq!(
+            tokens.find("ts-file").unwrap().unwrap().kept,
+            Kept::Keyring("mock store")
+        );
         tokens.forget("ts-file").unwrap();
     }
 }

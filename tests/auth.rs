@@ -97,18 +97,38 @@ fn login_checks_the_token_with_one_request_then_keeps_it() {
         })),
     )]);
     let url = server.uri();
-    run(&world, &url, &["auth", "login", "--with-token", "--insecure-storage"], &format!("{GOOD}\n"), &[])
-        .expect(0, "", StartsWith("linq-contact: logged in to profile `default` ("));
+    run(
+        &world,
+        &url,
+        &["auth", "login", "--with-token", "--insecure-storage"],
+        &format!("{GOOD}\n"),
+        &[],
+    )
+    .expect(
+        0,
+        "",
+        StartsWith("linq-contact: logged in to profile `default` ("),
+    );
     let requests = world.rt.block_on(server.received_requests()).unwrap();
     let asked: Vec<String> = requests
         .iter()
-        .map(|r| format!("{} {}?{}", r.method, r.url.path(), r.url.query().unwrap_or("")))
+        .map(|r| {
+            format!(
+                "{} {}?{}",
+                r.method,
+                r.url.path(),
+                r.url.query().unwrap_or("")
+            )
+        })
         .collect();
     assert_eq!(asked, [format!("GET {CONTACTS}?page=1&per_page=1")]);
     let path = token_file(&world, "default");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), GOOD);
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
 
     // Found again by the next command, printed only by `auth token`.
     run(&world, &url, &["auth", "token"], "", &[]).expect(0, format!("{GOOD}\n").as_str(), "");
@@ -130,13 +150,30 @@ fn login_checks_the_token_with_one_request_then_keeps_it() {
 #[test]
 fn a_refused_token_is_not_stored_and_the_next_command_says_how_to_log_in() {
     let world = World::new();
-    let server = world.mock(vec![reply(given("GET", CONTACTS), 401, Some(serde_json::json!({"error": "unauthorized"})))]);
+    let server = world.mock(vec![reply(
+        given("GET", CONTACTS),
+        401,
+        Some(serde_json::json!({"error": "unauthorized"})),
+    )]);
     let url = server.uri();
-    let refused = run(&world, &url, &["auth", "login", "--with-token", "--insecure-storage"], "bad-token-123456\n", &[]);
-    refused.expect(1, "", StartsWith("linq-contact: the token was not stored: "));
+    let refused = run(
+        &world,
+        &url,
+        &["auth", "login", "--with-token", "--insecure-storage"],
+        "bad-token-123456\n",
+        &[],
+    );
+    refused.expect(
+        1,
+        "",
+        StartsWith("linq-contact: the token was not stored: "),
+    );
     refused.err_has("401");
     assert!(!token_file(&world, "default").exists());
-    assert_eq!(world.rt.block_on(server.received_requests()).unwrap().len(), 1);
+    assert_eq!(
+        world.rt.block_on(server.received_requests()).unwrap().len(),
+        1
+    );
     // No token at all: exit 4, with what to run. The editor says it before it needs a
     // terminal (this run has none).
     for args in [&["get", "7"][..], &["7"], &["auth", "token"]] {
@@ -150,15 +187,24 @@ fn a_refused_token_is_not_stored_and_the_next_command_says_how_to_log_in() {
         );
     }
     // No token given at all is a usage error, and nothing is asked of the server.
-    run(&world, &url, &["auth", "login", "--with-token"], "\n\n", &[])
-        .expect(2, "", "linq-contact: no token given: nothing was stored\n");
+    run(
+        &world,
+        &url,
+        &["auth", "login", "--with-token"],
+        "\n\n",
+        &[],
+    )
+    .expect(2, "", "linq-contact: no token given: nothing was stored\n");
     run(&world, &url, &["auth", "login"], "", &[]).expect(
         2,
         "",
         "linq-contact: stdin is not a terminal to type the token on: pass it on stdin with \
          --with-token\n",
     );
-    assert_eq!(world.rt.block_on(server.received_requests()).unwrap().len(), 1);
+    assert_eq!(
+        world.rt.block_on(server.received_requests()).unwrap().len(),
+        1
+    );
 }
 
 #[test]
@@ -174,14 +220,28 @@ fn the_environment_beats_token_command_which_beats_the_stored_token() {
         run(
             &world,
             &url,
-            &["auth", "login", "--profile", profile, "--with-token", "--insecure-storage"],
+            &[
+                "auth",
+                "login",
+                "--profile",
+                profile,
+                "--with-token",
+                "--insecure-storage",
+            ],
             demo.token(),
             &[],
         )
         .code(0);
     }
     let token = |profile: &str, env: &[(&str, &str)]| {
-        run(&world, &url, &["auth", "token", "--profile", profile], "", env).stdout
+        run(
+            &world,
+            &url,
+            &["auth", "token", "--profile", profile],
+            "",
+            env,
+        )
+        .stdout
     };
     assert_eq!(token("qa", &[]), format!("{}\n", demo.token()));
     assert_eq!(token("staging", &[]), "from-command\n");
@@ -189,10 +249,19 @@ fn the_environment_beats_token_command_which_beats_the_stored_token() {
     assert_eq!(token("staging", &env), "from-env\n");
     assert_eq!(token("qa", &env), "from-env\n");
     // LINQ_PROFILE chooses as --profile does.
-    let by_env = run(&world, &url, &["auth", "token"], "", &[("LINQ_PROFILE", "staging")]);
+    let by_env = run(
+        &world,
+        &url,
+        &["auth", "token"],
+        "",
+        &[("LINQ_PROFILE", "staging")],
+    );
     assert_eq!(by_env.stdout, "from-command\n");
-    run(&world, &url, &["config", "--profile", "staging"], "", &[])
-        .expect(0, Has("token = \"<from token_command>\"\n"), "");
+    run(&world, &url, &["config", "--profile", "staging"], "", &[]).expect(
+        0,
+        Has("token = \"<from token_command>\"\n"),
+        "",
+    );
 }
 
 #[test]
@@ -201,23 +270,74 @@ fn logout_forgets_and_the_next_command_names_the_profile_to_log_in_to() {
     let demo = world.demo();
     let url = demo.url();
     write_config(&world, "[profiles.staging]\n");
-    let login = ["auth", "login", "--profile", "staging", "--with-token", "--insecure-storage"];
+    let login = [
+        "auth",
+        "login",
+        "--profile",
+        "staging",
+        "--with-token",
+        "--insecure-storage",
+    ];
     run(&world, &url, &login, demo.token(), &[]).code(0);
-    run(&world, &url, &["get", "1001", "--profile", "staging"], "", &[]).code(0);
-    run(&world, &url, &["auth", "logout", "--profile", "staging"], "", &[])
-        .expect(0, "", StartsWith("linq-contact: forgot the token of profile `staging` kept in an unencrypted file"));
+    run(
+        &world,
+        &url,
+        &["get", "1001", "--profile", "staging"],
+        "",
+        &[],
+    )
+    .code(0);
+    run(
+        &world,
+        &url,
+        &["auth", "logout", "--profile", "staging"],
+        "",
+        &[],
+    )
+    .expect(
+        0,
+        "",
+        StartsWith(
+            "linq-contact: forgot the token of profile `staging` kept in an unencrypted file",
+        ),
+    );
     assert!(!token_file(&world, "staging").exists());
-    run(&world, &url, &["get", "1001", "--profile", "staging"], "", &[]).expect(
+    run(
+        &world,
+        &url,
+        &["get", "1001", "--profile", "staging"],
+        "",
+        &[],
+    )
+    .expect(
         4,
         "",
         "linq-contact: no token for profile `staging`: run `linq-contact auth login --profile \
          staging`\n",
     );
-    run(&world, &url, &["auth", "status", "--profile", "staging"], "", &[])
-        .expect(1, Has("staging (in use)\n  server: "), "")
-        .out_has("  token:  none\n  works:  no token: run `linq-contact auth login --profile staging`\n");
-    run(&world, &url, &["auth", "logout", "--profile", "staging"], "", &[])
-        .expect(0, "", "linq-contact: no token was stored for profile `staging`\n");
+    run(
+        &world,
+        &url,
+        &["auth", "status", "--profile", "staging"],
+        "",
+        &[],
+    )
+    .expect(1, Has("staging (in use)\n  server: "), "")
+    .out_has(
+        "  token:  none\n  works:  no token: run `linq-contact auth login --profile staging`\n",
+    );
+    run(
+        &world,
+        &url,
+        &["auth", "logout", "--profile", "staging"],
+        "",
+        &[],
+    )
+    .expect(
+        0,
+        "",
+        "linq-contact: no token was stored for profile `staging`\n",
+    );
 }
 
 #[test]
@@ -226,7 +346,14 @@ fn a_new_profile_is_added_to_the_config_file_and_an_unknown_one_is_refused() {
     let demo = world.demo();
     let url = demo.url();
     write_config(&world, "mouse = true\n[profiles.staging]\n");
-    run(&world, &url, &["get", "1001", "--profile", "stagnig"], "", &[("LINQ_INTEGRATION_TOKEN", "x")]).expect(
+    run(
+        &world,
+        &url,
+        &["get", "1001", "--profile", "stagnig"],
+        "",
+        &[("LINQ_INTEGRATION_TOKEN", "x")],
+    )
+    .expect(
         2,
         "",
         "linq-contact: no profile `stagnig` in the config file (it has `staging`); \
@@ -235,7 +362,14 @@ fn a_new_profile_is_added_to_the_config_file_and_an_unknown_one_is_refused() {
     run(
         &world,
         &url,
-        &["auth", "login", "--profile", "eu", "--with-token", "--insecure-storage"],
+        &[
+            "auth",
+            "login",
+            "--profile",
+            "eu",
+            "--with-token",
+            "--insecure-storage",
+        ],
         demo.token(),
         &[],
     )
@@ -248,7 +382,9 @@ fn a_new_profile_is_added_to_the_config_file_and_an_unknown_one_is_refused() {
     );
     // Now known, with its server, and no LINQ_API_URL needed.
     let mut command = world.command("", &["get", "1001", "--profile", "eu"]);
-    command.env_remove("LINQ_API_URL").env_remove("LINQ_INTEGRATION_TOKEN");
+    command
+        .env_remove("LINQ_API_URL")
+        .env_remove("LINQ_INTEGRATION_TOKEN");
     let out = command.output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
@@ -268,22 +404,51 @@ fn two_profiles_on_two_servers_stay_apart() {
         ),
     );
     for (name, server) in [("staging", &staging), ("prod", &prod)] {
-        let mut login = world.command("", &["auth", "login", "--profile", name, "--with-token", "--insecure-storage"]);
-        login.env_remove("LINQ_API_URL").env_remove("LINQ_INTEGRATION_TOKEN");
+        let mut login = world.command(
+            "",
+            &[
+                "auth",
+                "login",
+                "--profile",
+                name,
+                "--with-token",
+                "--insecure-storage",
+            ],
+        );
+        login
+            .env_remove("LINQ_API_URL")
+            .env_remove("LINQ_INTEGRATION_TOKEN");
         let out = piped(login, server.token());
         assert_eq!(out.status.code(), Some(0), "{out:?}");
     }
     let set = |profile: &str, title: &str| {
-        let mut c = world.command("", &["set", "1001", &format!("title={title}"), "--yes", "--profile", profile]);
-        c.env_remove("LINQ_API_URL").env_remove("LINQ_INTEGRATION_TOKEN");
+        let mut c = world.command(
+            "",
+            &[
+                "set",
+                "1001",
+                &format!("title={title}"),
+                "--yes",
+                "--profile",
+                profile,
+            ],
+        );
+        c.env_remove("LINQ_API_URL")
+            .env_remove("LINQ_INTEGRATION_TOKEN");
         let out = c.output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{out:?}");
     };
     set("staging", "Staging title");
     set("prod", "Prod title");
     let puts = |server: &DemoServer| common::bodies(server, "PUT");
-    assert_eq!(puts(&staging), [r#"{"contact":{"first_name":"Avery","title":"Staging title"}}"#]);
-    assert_eq!(puts(&prod), [r#"{"contact":{"first_name":"Avery","title":"Prod title"}}"#]);
+    assert_eq!(
+        puts(&staging),
+        [r#"{"contact":{"first_name":"Avery","title":"Staging title"}}"#]
+    );
+    assert_eq!(
+        puts(&prod),
+        [r#"{"contact":{"first_name":"Avery","title":"Prod title"}}"#]
+    );
     let servers: Vec<String> = world
         .journal()
         .iter()
@@ -298,12 +463,18 @@ fn two_profiles_on_two_servers_stay_apart() {
     );
     // `history` of each profile shows its own save alone.
     let mut history = world.command("", &["history", "1001", "--json", "--profile", "prod"]);
-    history.env_remove("LINQ_API_URL").env_remove("LINQ_INTEGRATION_TOKEN");
+    history
+        .env_remove("LINQ_API_URL")
+        .env_remove("LINQ_INTEGRATION_TOKEN");
     let out = history.output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("Prod title"), "{text}");
-    assert!(files_holding(&world, staging.token()).iter().all(|p| p.starts_with(world.dir.join("state/linq-contact/tokens"))));
+    assert!(
+        files_holding(&world, staging.token())
+            .iter()
+            .all(|p| p.starts_with(world.dir.join("state/linq-contact/tokens")))
+    );
 }
 
 fn piped(mut command: std::process::Command, stdin: &str) -> std::process::Output {
@@ -328,17 +499,29 @@ fn apply_to_a_production_profile_without_a_terminal_needs_yes() {
     write_config(&world, PROD);
     let rows = world.file("rows.jsonl", b"{\"id\": 1001, \"title\": \"CTO\"}\n");
     let rows = rows.to_str().unwrap();
-    world.run(&demo.url(), &["apply", rows, "--profile", "prod"]).expect(
-        2,
-        "",
-        "linq-contact: nothing sent: profile `prod` is production, and stdin is not a terminal \
+    world
+        .run(&demo.url(), &["apply", rows, "--profile", "prod"])
+        .expect(
+            2,
+            "",
+            "linq-contact: nothing sent: profile `prod` is production, and stdin is not a terminal \
          on which to type its name; add --yes to apply without asking\n",
-    );
+        );
     assert!(common::bodies(&demo, "PUT").is_empty());
     // A dry run sends nothing, so it asks nothing.
-    world.run(&demo.url(), &["apply", rows, "--profile", "prod", "--dry-run"]).code(0);
-    world.run(&demo.url(), &["apply", rows, "--profile", "prod", "--yes"]).expect(0, Any, Any);
-    assert_eq!(common::bodies(&demo, "PUT"), [r#"{"contact":{"first_name":"Avery","title":"CTO"}}"#]);
+    world
+        .run(
+            &demo.url(),
+            &["apply", rows, "--profile", "prod", "--dry-run"],
+        )
+        .code(0);
+    world
+        .run(&demo.url(), &["apply", rows, "--profile", "prod", "--yes"])
+        .expect(0, Any, Any);
+    assert_eq!(
+        common::bodies(&demo, "PUT"),
+        [r#"{"contact":{"first_name":"Avery","title":"CTO"}}"#]
+    );
 }
 
 #[test]
@@ -355,10 +538,16 @@ fn apply_to_a_production_profile_on_a_terminal_asks_for_its_name() {
     assert!(common::bodies(&demo, "PUT").is_empty());
 
     let mut right = world.pty(&demo.url(), &["apply", rows, "--profile", "prod"]);
-    right.wait_for(&format!("Profile `prod` is production ({}). Type its name to apply:", demo.url()));
+    right.wait_for(&format!(
+        "Profile `prod` is production ({}). Type its name to apply:",
+        demo.url()
+    ));
     right.send(&format!("prod{ENTER}"));
     assert_eq!(right.wait_exit(), 0);
-    assert_eq!(common::bodies(&demo, "PUT"), [r#"{"contact":{"first_name":"Avery","title":"CTO"}}"#]);
+    assert_eq!(
+        common::bodies(&demo, "PUT"),
+        [r#"{"contact":{"first_name":"Avery","title":"CTO"}}"#]
+    );
 }
 
 /// Runs the binary in a session keyring of its own, as a login (pam_keyinit) gives each
@@ -402,13 +591,18 @@ fn kept_in_the_kernel_keyring() {
     let profile = format!("lc-test-{}", std::process::id());
     write_config(&world, &format!("[profiles.{profile}]\n"));
     let run = |args: &[&str], stdin: &str| in_new_session(&world, &url, args, stdin);
-    let Some(login) = run(&["auth", "login", "--profile", &profile, "--with-token"], demo.token())
-    else {
+    let Some(login) = run(
+        &["auth", "login", "--profile", &profile, "--with-token"],
+        demo.token(),
+    ) else {
         println!("skipped: no python3 here to give the binary a session keyring of its own");
         return;
     };
     if login.code == Some(1) && login.stderr.contains("no keyring could keep it") {
-        println!("skipped: the kernel keyring is not usable here: {}", login.stderr.trim());
+        println!(
+            "skipped: the kernel keyring is not usable here: {}",
+            login.stderr.trim()
+        );
         return;
     }
     login.expect(
@@ -420,8 +614,11 @@ fn kept_in_the_kernel_keyring() {
         )),
     );
     let again = |args: &[&str]| run(args, "").unwrap();
-    again(&["auth", "token", "--profile", &profile])
-        .expect(0, format!("{}\n", demo.token()).as_str(), "");
+    again(&["auth", "token", "--profile", &profile]).expect(
+        0,
+        format!("{}\n", demo.token()).as_str(),
+        "",
+    );
     again(&["get", "1001", "--profile", &profile]).code(0);
     again(&["auth", "status", "--profile", &profile]).expect(
         0,

@@ -80,5 +80,8 @@ fn a_production_header_is_red_and_says_so() {
 fn the_default_profile_leaves_the_header_as_it_was() {
     let line = header(Profile::default(), false, 80);
     assert!(!line.contains("default"), "{line}");
-    assert!(line.lines().nth(1).unwrap().chars().all(|c| c == 'R'), "{line}");
+    assert!(
+        line.lines().nth(1).unwrap().chars().all(|c| c == 'R'),
+        "{line}"
+    );
 }

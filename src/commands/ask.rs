@@ -100,12 +100,18 @@ mod tests {
             ..Profile::default()
         };
         // Neither reads stdin, which in a test is no terminal.
-        assert_eq!(confirm_production(&staging, "https://s", false, "apply"), Ok(()));
+        assert_eq!(
+            confirm_production(&staging, "https://s", false, "apply"),
+            Ok(())
+        );
         let prod = Profile {
             name: "prod".into(),
             production: true,
             ..Profile::default()
         };
-        assert_eq!(confirm_production(&prod, "https://p", true, "apply"), Ok(()));
+        assert_eq!(
+            confirm_production(&prod, "https://p", true, "apply"),
+            Ok(())
+        );
     }
 }

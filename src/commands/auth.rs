@@ -33,12 +33,17 @@ fn config_failure(e: ConfigError) -> Failure {
 }
 
 fn env_token() -> Option<String> {
-    std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty())
+    std::env::var(TOKEN_ENV)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
 }
 
 /// The active profile's settings, which need not be in the file yet, with its
 /// `token_command`; warnings go to stderr.
-fn active(cli: &Cli, file: Result<FileConfig, String>) -> Result<(Config, Option<String>), Failure> {
+fn active(
+    cli: &Cli,
+    file: Result<FileConfig, String>,
+) -> Result<(Config, Option<String>), Failure> {
     let (config, command) = Config::of_profile(cli, file, None, false).map_err(config_failure)?;
     for warning in &config.warnings {
         eprintln!("linq-contact: warning: {warning}");
@@ -71,7 +76,10 @@ async fn login(cli: &Cli, args: &LoginArgs) -> Result<Code, Failure> {
             "the token was not stored: {}{}",
             one_line(&e),
             if matches!(e.status(), Some(401 | 403)) {
-                format!("\nhint: check that it is an integration token for {}", config.api_url)
+                format!(
+                    "\nhint: check that it is an integration token for {}",
+                    config.api_url
+                )
             } else {
                 String::new()
             }
@@ -133,7 +141,11 @@ fn read_token(with_token: bool, profile: &str, api_url: &str) -> Result<Token, F
             "stdin is not a terminal to type the token on: pass it on stdin with --with-token",
         ));
     };
-    let token = raw.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let token = raw
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     if token.is_empty() {
         return Err(Failure::usage("no token given: nothing was stored"));
     }
@@ -227,12 +239,7 @@ struct Source {
     token: Option<Token>,
 }
 
-fn source(
-    tokens: &Tokens,
-    name: &str,
-    in_use: bool,
-    token_command: Option<&str>,
-) -> Source {
+fn source(tokens: &Tokens, name: &str, in_use: bool, token_command: Option<&str>) -> Source {
     if in_use && let Some(token) = env_token() {
         return Source {
             what: format!("{TOKEN_ENV} (in the environment)"),
@@ -295,8 +302,8 @@ async fn status(cli: &Cli) -> Result<Code, Failure> {
     for (i, name) in names.iter().enumerate() {
         let active = *name == in_use;
         let flags = if active { cli } else { &others };
-        let (config, command) = Config::of_profile(flags, file.clone(), Some(name), false)
-            .map_err(config_failure)?;
+        let (config, command) =
+            Config::of_profile(flags, file.clone(), Some(name), false).map_err(config_failure)?;
         let from = source(&tokens, name, active, command.as_deref());
         let mut tags = Vec::new();
         if active {
@@ -376,7 +383,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("lc-auth-add-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let path = dir.join("linq-contact/config.toml");
-        add_profile(Some(&path), Ok(FileConfig::default()), "eu.west", "https://eu.example");
+        add_profile(
+            Some(&path),
+            Ok(FileConfig::default()),
+            "eu.west",
+            "https://eu.example",
+        );
         let file = file::load(&path).unwrap();
         assert_eq!(
             file.profiles["eu.west"].api_url.as_deref(),

@@ -14,8 +14,8 @@ use crate::keymap::{Action, Keymap};
 use crate::secret::Token;
 use crate::target::{Target, parse_target};
 use file::{Age, FileConfig, IndexStore, ThemeName};
-pub use profile::{DEFAULT_PROFILE, PROFILE_ENV, Profile};
 use phonenumber::country::Id as Region;
+pub use profile::{DEFAULT_PROFILE, PROFILE_ENV, Profile};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -173,7 +173,10 @@ fn unknown_profile(name: &str, file: &FileConfig, skipped: &[String]) -> ConfigE
         "; `linq-contact auth login --profile {name} --api-url URL` adds it"
     ));
     if !skipped.is_empty() {
-        text.push_str(&format!("; the config file was not used: {}", skipped.join("; ")));
+        text.push_str(&format!(
+            "; the config file was not used: {}",
+            skipped.join("; ")
+        ));
     }
     ConfigError::UnknownProfile(text)
 }
@@ -234,7 +237,14 @@ impl Config {
         if cli.contact.is_none() && !cli.demo {
             return Err(ConfigError::MissingContact);
         }
-        Self::with_contact(cli, cli.contact.as_deref(), file, token_env, no_color, stored)
+        Self::with_contact(
+            cli,
+            cli.contact.as_deref(),
+            file,
+            token_env,
+            no_color,
+            stored,
+        )
     }
 
     /// [`Config::from_parts`] for the contact `contact` (a command's own argument, or
@@ -831,8 +841,12 @@ mod tests {
 
     /// A machine whose keyring holds a token for `staging` and `prod` alone.
     fn keyring(profile: &str) -> Result<Option<(Token, String)>, String> {
-        Ok(matches!(profile, "staging" | "prod")
-            .then(|| (Token::new(format!("{profile}-kept")), "the mock keyring".into())))
+        Ok(matches!(profile, "staging" | "prod").then(|| {
+            (
+                Token::new(format!("{profile}-kept")),
+                "the mock keyring".into(),
+            )
+        }))
     }
 
     fn with_profile(args: &[&str], env: Option<&str>) -> Result<Config, ConfigError> {
@@ -860,45 +874,77 @@ mod tests {
             }
         );
         // The flag still beats the profile.
-        let c = with_profile(&["--profile", "staging", "--api-url", "http://127.0.0.1:1", "7"], None)
-            .unwrap();
+        let c = with_profile(
+            &[
+                "--profile",
+                "staging",
+                "--api-url",
+                "http://127.0.0.1:1",
+                "7",
+            ],
+            None,
+        )
+        .unwrap();
         assert_eq!(c.api_url, "http://127.0.0.1:1");
         // Without a profile: the top-level settings, as before profiles existed.
         let c = with_profile(&["7"], None).unwrap();
-        assert_eq!((c.api_url.as_str(), c.profile.name.as_str()), ("https://top.example", "default"));
+        assert_eq!(
+            (c.api_url.as_str(), c.profile.name.as_str()),
+            ("https://top.example", "default")
+        );
     }
 
     #[test]
     fn a_production_profile_always_reviews() {
         let c = with_profile(&["--profile", "prod", "7"], None).unwrap();
         assert!(c.profile.production);
-        assert!(c.confirm_before_save, "the file says false, production says true");
+        assert!(
+            c.confirm_before_save,
+            "the file says false, production says true"
+        );
     }
 
     #[test]
     fn the_token_is_the_environments_then_the_profiles_command_then_its_keyring_entry() {
-        let token = |args: &[&str], env| with_profile(args, env).unwrap().token.expose().to_string();
-        assert_eq!(token(&["--profile", "prod", "7"], Some("env-tok")), "env-tok");
-        assert_eq!(token(&["--profile", "prod", "7"], None), "prod-command-token");
+        let token =
+            |args: &[&str], env| with_profile(args, env).unwrap().token.expose().to_string();
+        assert_eq!(
+            token(&["--profile", "prod", "7"], Some("env-tok")),
+            "env-tok"
+        );
+        assert_eq!(
+            token(&["--profile", "prod", "7"], None),
+            "prod-command-token"
+        );
         // The top-level token_command is the default profile's, never staging's.
         assert_eq!(token(&["--profile", "staging", "7"], None), "staging-kept");
         assert_eq!(token(&["7"], None), "top-token");
         // The demo takes its own whatever the profile.
-        assert_eq!(token(&["--profile", "prod", "--demo"], None), crate::demo::DEMO_TOKEN);
+        assert_eq!(
+            token(&["--profile", "prod", "--demo"], None),
+            crate::demo::DEMO_TOKEN
+        );
     }
 
     #[test]
     fn a_profile_without_a_token_says_how_to_log_in() {
         let f = file("[profiles.qa]\napi_url = \"https://qa.example\"\n");
-        let none = Config::from_parts_with(&cli(&["--profile", "qa", "7"]), Ok(f.clone()), None, false, &keyring)
-            .unwrap_err();
+        let none = Config::from_parts_with(
+            &cli(&["--profile", "qa", "7"]),
+            Ok(f.clone()),
+            None,
+            false,
+            &keyring,
+        )
+        .unwrap_err();
         assert_eq!(
             none.to_string(),
             "no token for profile `qa`: run `linq-contact auth login --profile qa`"
         );
         let broken = |_: &str| Err("the kernel keyring, keyutils: Permission denied".to_string());
-        let err = Config::from_parts_with(&cli(&["--profile", "qa", "7"]), Ok(f), None, false, &broken)
-            .unwrap_err();
+        let err =
+            Config::from_parts_with(&cli(&["--profile", "qa", "7"]), Ok(f), None, false, &broken)
+                .unwrap_err();
         assert!(
             err.to_string()
                 .ends_with("\nthe system keyring could not be read: the kernel keyring, keyutils: Permission denied"),
@@ -936,6 +982,9 @@ mod tests {
         let text = render_effective(&c, &source);
         assert!(!text.contains("staging-kept"), "{text}");
         assert!(text.contains("# profile: staging\n"), "{text}");
-        assert!(text.contains("token = \"<kept in the mock keyring>\"\n"), "{text}");
+        assert!(
+            text.contains("token = \"<kept in the mock keyring>\"\n"),
+            "{text}"
+        );
     }
 }

@@ -53,7 +53,10 @@ impl Profile {
 pub fn chosen_name(flag: Option<&str>, file: &FileConfig) -> Result<String, String> {
     let raw = flag
         .filter(|s| !s.trim().is_empty())
-        .or(file.default_profile.as_deref().filter(|s| !s.trim().is_empty()))
+        .or(file
+            .default_profile
+            .as_deref()
+            .filter(|s| !s.trim().is_empty()))
         .unwrap_or(DEFAULT_PROFILE)
         .trim();
     check_name(raw)?;
@@ -120,7 +123,10 @@ mod tests {
         assert_eq!(chosen_name(Some("prod"), &f).unwrap(), "prod");
         assert_eq!(chosen_name(None, &f).unwrap(), "staging");
         assert_eq!(chosen_name(Some(" "), &f).unwrap(), "staging");
-        assert_eq!(chosen_name(None, &FileConfig::default()).unwrap(), "default");
+        assert_eq!(
+            chosen_name(None, &FileConfig::default()).unwrap(),
+            "default"
+        );
     }
 
     #[test]

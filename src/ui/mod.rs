@@ -156,7 +156,13 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         } else {
             format!(" {} ", profile.name)
         };
-        profile_line(&title, &badge, theme.profile_badge(profile.color), &right, area.width)
+        profile_line(
+            &title,
+            &badge,
+            theme.profile_badge(profile.color),
+            &right,
+            area.width,
+        )
     } else {
         widgets::spread(&title, &right, area.width)
     };
