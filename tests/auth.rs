@@ -9,7 +9,7 @@
 
 mod common;
 use common::cli::Out::{Any, Has, StartsWith};
-use common::cli::{CONTACTS, Run, World, given, reply};
+use common::cli::{CONTACTS, Run, World, given, reply, run_command};
 use common::pty::ENTER;
 use linq_contact::demo::DemoServer;
 use std::io::Write;
@@ -25,21 +25,15 @@ fn run(world: &World, url: &str, args: &[&str], stdin: &str, env: &[(&str, &str)
     for (key, value) in env {
         command.env(key, value);
     }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    run_command(command, stdin)
+}
+
+/// A scratch world with a demo API and the config file `text`.
+fn configured(text: &str) -> (World, DemoServer) {
+    let world = World::new();
+    let demo = world.demo();
+    write_config(&world, text);
+    (world, demo)
 }
 
 fn config_path(world: &World) -> PathBuf {
@@ -209,13 +203,9 @@ fn a_refused_token_is_not_stored_and_the_next_command_says_how_to_log_in() {
 
 #[test]
 fn the_environment_beats_token_command_which_beats_the_stored_token() {
-    let world = World::new();
-    let demo = world.demo();
+    let (world, demo) =
+        configured("[profiles.staging]\ntoken_command = \"printf from-command\"\n[profiles.qa]\n");
     let url = demo.url();
-    write_config(
-        &world,
-        "[profiles.staging]\ntoken_command = \"printf from-command\"\n[profiles.qa]\n",
-    );
     for profile in ["staging", "qa"] {
         run(
             &world,
@@ -266,35 +256,20 @@ fn the_environment_beats_token_command_which_beats_the_stored_token() {
 
 #[test]
 fn logout_forgets_and_the_next_command_names_the_profile_to_log_in_to() {
-    let world = World::new();
-    let demo = world.demo();
+    let (world, demo) = configured("[profiles.staging]\n");
     let url = demo.url();
-    write_config(&world, "[profiles.staging]\n");
-    let login = [
-        "auth",
-        "login",
-        "--profile",
-        "staging",
-        "--with-token",
-        "--insecure-storage",
-    ];
-    run(&world, &url, &login, demo.token(), &[]).code(0);
-    run(
-        &world,
-        &url,
-        &["get", "1001", "--profile", "staging"],
-        "",
-        &[],
-    )
-    .code(0);
-    run(
-        &world,
-        &url,
-        &["auth", "logout", "--profile", "staging"],
-        "",
-        &[],
-    )
-    .expect(
+    let staging = |words: &[&str], stdin: &str| {
+        let args: Vec<&str> = words
+            .iter()
+            .copied()
+            .chain(["--profile", "staging"])
+            .collect();
+        run(&world, &url, &args, stdin, &[])
+    };
+    let login = ["auth", "login", "--with-token", "--insecure-storage"];
+    staging(&login, demo.token()).code(0);
+    staging(&["get", "1001"], "").code(0);
+    staging(&["auth", "logout"], "").expect(
         0,
         "",
         StartsWith(
@@ -302,38 +277,18 @@ fn logout_forgets_and_the_next_command_names_the_profile_to_log_in_to() {
         ),
     );
     assert!(!token_file(&world, "staging").exists());
-    run(
-        &world,
-        &url,
-        &["get", "1001", "--profile", "staging"],
-        "",
-        &[],
-    )
-    .expect(
+    staging(&["get", "1001"], "").expect(
         4,
         "",
         "linq-contact: no token for profile `staging`: run `linq-contact auth login --profile \
          staging`\n",
     );
-    run(
-        &world,
-        &url,
-        &["auth", "status", "--profile", "staging"],
-        "",
-        &[],
-    )
-    .expect(1, Has("staging (in use)\n  server: "), "")
-    .out_has(
-        "  token:  none\n  works:  no token: run `linq-contact auth login --profile staging`\n",
-    );
-    run(
-        &world,
-        &url,
-        &["auth", "logout", "--profile", "staging"],
-        "",
-        &[],
-    )
-    .expect(
+    staging(&["auth", "status"], "")
+        .expect(1, Has("staging (in use)\n  server: "), "")
+        .out_has(
+            "  token:  none\n  works:  no token: run `linq-contact auth login --profile staging`\n",
+        );
+    staging(&["auth", "logout"], "").expect(
         0,
         "",
         "linq-contact: no token was stored for profile `staging`\n",
@@ -342,10 +297,8 @@ fn logout_forgets_and_the_next_command_names_the_profile_to_log_in_to() {
 
 #[test]
 fn a_new_profile_is_added_to_the_config_file_and_an_unknown_one_is_refused() {
-    let world = World::new();
-    let demo = world.demo();
+    let (world, demo) = configured("mouse = true\n[profiles.staging]\n");
     let url = demo.url();
-    write_config(&world, "mouse = true\n[profiles.staging]\n");
     run(
         &world,
         &url,
@@ -381,12 +334,16 @@ fn a_new_profile_is_added_to_the_config_file_and_an_unknown_one_is_refused() {
         format!("mouse = true\n[profiles.staging]\n\n[profiles.\"eu\"]\napi_url = \"{url}\"\n")
     );
     // Now known, with its server, and no LINQ_API_URL needed.
-    let mut command = world.command("", &["get", "1001", "--profile", "eu"]);
+    by_profile(&world, &["get", "1001", "--profile", "eu"], "").code(0);
+}
+
+/// The binary with neither a server nor a token from the environment: the profile's.
+fn by_profile(world: &World, args: &[&str], stdin: &str) -> Run {
+    let mut command = world.command("", args);
     command
         .env_remove("LINQ_API_URL")
         .env_remove("LINQ_INTEGRATION_TOKEN");
-    let out = command.output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    run_command(command, stdin)
 }
 
 /// Two profiles on two servers: each command goes to its profile's server, and the
@@ -404,39 +361,24 @@ fn two_profiles_on_two_servers_stay_apart() {
         ),
     );
     for (name, server) in [("staging", &staging), ("prod", &prod)] {
-        let mut login = world.command(
-            "",
-            &[
-                "auth",
-                "login",
-                "--profile",
-                name,
-                "--with-token",
-                "--insecure-storage",
-            ],
-        );
-        login
-            .env_remove("LINQ_API_URL")
-            .env_remove("LINQ_INTEGRATION_TOKEN");
-        let out = piped(login, server.token());
-        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let login = [
+            "auth",
+            "login",
+            "--profile",
+            name,
+            "--with-token",
+            "--insecure-storage",
+        ];
+        by_profile(&world, &login, server.token()).code(0);
     }
     let set = |profile: &str, title: &str| {
-        let mut c = world.command(
+        let title = format!("title={title}");
+        by_profile(
+            &world,
+            &["set", "1001", &title, "--yes", "--profile", profile],
             "",
-            &[
-                "set",
-                "1001",
-                &format!("title={title}"),
-                "--yes",
-                "--profile",
-                profile,
-            ],
-        );
-        c.env_remove("LINQ_API_URL")
-            .env_remove("LINQ_INTEGRATION_TOKEN");
-        let out = c.output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        )
+        .code(0);
     };
     set("staging", "Staging title");
     set("prod", "Prod title");
@@ -462,12 +404,12 @@ fn two_profiles_on_two_servers_stay_apart() {
         ]
     );
     // `history` of each profile shows its own save alone.
-    let mut history = world.command("", &["history", "1001", "--json", "--profile", "prod"]);
-    history
-        .env_remove("LINQ_API_URL")
-        .env_remove("LINQ_INTEGRATION_TOKEN");
-    let out = history.output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = by_profile(
+        &world,
+        &["history", "1001", "--json", "--profile", "prod"],
+        "",
+    )
+    .stdout;
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("Prod title"), "{text}");
     assert!(
@@ -477,26 +419,11 @@ fn two_profiles_on_two_servers_stay_apart() {
     );
 }
 
-fn piped(mut command: std::process::Command, stdin: &str) -> std::process::Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
 const PROD: &str = "[profiles.prod]\nproduction = true\n";
 
 #[test]
 fn apply_to_a_production_profile_without_a_terminal_needs_yes() {
-    let world = World::new();
-    let demo = world.demo();
-    write_config(&world, PROD);
+    let (world, demo) = configured(PROD);
     let rows = world.file("rows.jsonl", b"{\"id\": 1001, \"title\": \"CTO\"}\n");
     let rows = rows.to_str().unwrap();
     world
@@ -526,9 +453,7 @@ fn apply_to_a_production_profile_without_a_terminal_needs_yes() {
 
 #[test]
 fn apply_to_a_production_profile_on_a_terminal_asks_for_its_name() {
-    let world = World::new();
-    let demo = world.demo();
-    write_config(&world, PROD);
+    let (world, demo) = configured(PROD);
     let rows = world.file("rows.jsonl", b"{\"id\": 1001, \"title\": \"CTO\"}\n");
     let rows = rows.to_str().unwrap();
     let mut wrong = world.pty(&demo.url(), &["apply", rows, "--profile", "prod"]);
@@ -572,12 +497,8 @@ fn in_new_session(world: &World, url: &str, args: &[&str], stdin: &str) -> Optio
         };
     }
     command.env_remove("LINQ_INTEGRATION_TOKEN");
-    let out = piped(command, stdin);
-    (out.status.code() != Some(99)).then(|| Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    })
+    let run = run_command(command, stdin);
+    (run.code != Some(99)).then_some(run)
 }
 
 /// The one run against the real kernel keyring (keyutils), as on a headless Linux box:

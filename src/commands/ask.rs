@@ -18,17 +18,23 @@ pub fn can_ask() -> Result<(), Failure> {
 
 /// `question [y/N]` on stderr; only "y" or "yes" is a yes.
 pub fn confirm(question: &str) -> Result<bool, Failure> {
-    eprint!("{question} [y/N] ");
+    let answer = answer(&format!("{question} [y/N] "))?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// `prompt` on stderr, then the line typed on stdin.
+fn answer(prompt: &str) -> Result<String, Failure> {
+    eprint!("{prompt}");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
         .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
+    Ok(answer)
 }
 
 /// Before a command sends a batch with a production profile: the user types the
@@ -52,17 +58,11 @@ pub fn confirm_production(
              which to type its name; add --yes to {what} without asking"
         )));
     }
-    eprint!(
+    let typed = answer(&format!(
         "Profile `{name}` is production ({}). Type its name to {what}: ",
         crate::text::sanitize(api_url)
-    );
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
-    production_answer(name, &answer, what)
+    ))?;
+    production_answer(name, &typed, what)
 }
 
 /// Whether `answer` (a line as typed) is the profile's name.
