@@ -347,4 +347,19 @@ mod tests {
         );
         tokens.forget("ts-file").unwrap();
     }
+
+    #[test]
+    fn a_keyring_that_refuses_keeps_nothing_and_says_why() {
+        use_mock_keyring();
+        let tokens = Tokens::in_dir(temp_dir("refused"));
+        let entry = entry("ts-refused").unwrap();
+        let mock: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
+        mock.set_error(Error::NoStorageAccess("locked".into()));
+        let err = tokens
+            .store("ts-refused", &Token::new("t"), false)
+            .unwrap_err();
+        assert!(err.starts_with("mock store: "), "{err}");
+        assert!(err.contains("locked"), "{err}");
+        assert_eq!(tokens.find("ts-refused"), Ok(None));
+    }
 }

@@ -88,17 +88,7 @@ async fn login(cli: &Cli, args: &LoginArgs) -> Result<Code, Failure> {
     })?;
     let kept = Tokens::from_env()
         .store(&name, &token, args.insecure_storage)
-        .map_err(|why| {
-            Failure::new(
-                Code::Api,
-                format!(
-                    "the token works, but no keyring could keep it: {why}\nInstead: set \
-                     token_command in the config file to a command that prints it (e.g. \
-                     `pass show linq`), or run `auth login --insecure-storage` to keep it in a \
-                     file readable by you alone, or set {TOKEN_ENV} in the environment"
-                ),
-            )
-        })?;
+        .map_err(|why| no_keyring(&why))?;
     eprintln!(
         "linq-contact: logged in to profile `{name}` ({}); the token is kept in {kept}",
         crate::text::sanitize(&config.api_url)
@@ -118,6 +108,19 @@ async fn login(cli: &Cli, args: &LoginArgs) -> Result<Code, Failure> {
         );
     }
     Ok(Code::Ok)
+}
+
+/// No keyring could keep a token that works: why, and the other ways to give it.
+fn no_keyring(why: &str) -> Failure {
+    Failure::new(
+        Code::Api,
+        format!(
+            "the token works, but no keyring could keep it: {why}\nInstead: set token_command \
+             in the config file to a command that prints it (e.g. `pass show linq`), or run \
+             `auth login --insecure-storage` to keep it in a file readable by you alone, or \
+             set {TOKEN_ENV} in the environment"
+        ),
+    )
 }
 
 /// The token from stdin with `--with-token`, else from a prompt that does not echo.
@@ -371,6 +374,20 @@ fn token(cli: &Cli) -> Result<Code, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_a_keyring_login_names_the_other_ways() {
+        let failure = no_keyring("the kernel keyring, keyutils: AccessDenied");
+        assert_eq!(failure.code, Code::Api);
+        for way in [
+            "token_command",
+            "--insecure-storage",
+            TOKEN_ENV,
+            "AccessDenied",
+        ] {
+            assert!(failure.message.contains(way), "{way}: {}", failure.message);
+        }
+    }
 
     #[test]
     fn only_the_end_of_a_long_token_is_shown() {
