@@ -12,9 +12,7 @@ use common::cli::Out::{Any, Has, StartsWith};
 use common::cli::{CONTACTS, Run, World, given, reply, run_command};
 use common::pty::ENTER;
 use linq_contact::demo::DemoServer;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::Stdio;
 use wiremock::matchers::{header, query_param};
 
 /// The binary in `world` with no token in the environment (unless `env` sets one), at

@@ -8,7 +8,7 @@
 //! to stdout, every message to stderr; the exit codes are in [`exit`].
 
 mod apply;
-pub mod ask;
+mod ask;
 mod auth;
 mod cache;
 mod create;
