@@ -311,11 +311,17 @@ retried on 429 and 5xx (Retry-After is honoured by every worker); a save is retr
 on 429. A save whose answer is lost is never re-sent: the contact is read again and the
 row marked by what the server holds.
 
+AN EXPORT BACK (rows with the updated_at `export` wrote): only the cells changed since
+the export are sent, compared with what the export kept; a row left as exported costs
+no request. A colleague's change since is kept; a cell changed on both sides to
+different values is a conflict: not sent, and said (exit 3).
+
 REPORT (--report FILE): one JSON object per row, written as each row finishes:
   {\"line\":2,\"id\":1002,\"status\":\"updated\",\"sent\":{\"contact\":{..}},\"stored\":{..}}
   status: updated; partial (saved, but the server did not store the fields listed in
   \"not_stored\": a failure, run again by --resume); unchanged; failed (with \"error\");
-  skipped (done in the --resume report). Each entry has the row's \"fingerprint\".
+  skipped (done in the --resume report); conflict (the cells in \"conflicts\" were not
+  sent). Each entry has the row's \"fingerprint\".
   --resume FILE skips a row only when that report has it updated, unchanged or skipped
   on the same line, with the same id and the same cells; a report of another file skips
   nothing, and a file that is not a report is refused. --report may not name the input
@@ -334,6 +340,7 @@ EXIT CODES:
   1    at least one row failed or was partial (or an API or network error)
   2    usage error (unreadable input, report or --resume file; a --report that is the
        input or the --resume file); nothing was sent
+  3    a cell of an export changed on both sides (and no row failed)
   130  interrupted by Ctrl-C; the report holds every row that finished";
 
 const CREATE_HELP: &str = "\

@@ -89,6 +89,7 @@ async fn edit(loaded: Loaded) -> ExitCode {
         keymap: config.keymap.clone(),
         confirm_before_save: config.confirm_before_save,
         notices: config.warnings.clone(),
+        index_max_age: config.index_max_age,
         paths: Paths {
             config: display_path(config.config_path.clone()),
             log: display_path(linq_contact::logging::log_path()),
@@ -101,6 +102,7 @@ async fn edit(loaded: Loaded) -> ExitCode {
         target,
         drafts,
         recent_path: linq_contact::recent::path(&server_key),
+        index_file: linq_contact::index::store::place(config.index, &server_key),
         journal,
         server_key,
         mouse: config.mouse,

@@ -88,7 +88,11 @@ impl Setup {
     /// token, no network and no demo API.
     pub fn offline(cli: &Cli) -> Result<Offline, SetupError> {
         let env = Environment::read();
-        let config = Config::offline(cli, env.no_color)?;
+        let mut config = Config::offline(cli, env.no_color)?;
+        if cli.demo {
+            // As in `start`: the demo's contacts are never kept on disk.
+            config.index = crate::config::file::IndexStore::Memory;
+        }
         // The client normalises the address exactly as it does when a save is journalled.
         let client = client(&config, Token::new(""))?;
         Ok(Offline {
@@ -108,6 +112,9 @@ impl Loaded {
                 .await
                 .map_err(SetupError::Demo)?;
             config.api_url = server.url();
+            // The demo's contacts live only as long as this run: an index of them kept
+            // on disk would show another run's contacts.
+            config.index = crate::config::file::IndexStore::Memory;
             Some(server)
         } else {
             None

@@ -478,6 +478,7 @@ fn review_lines(app: &App) -> Vec<String> {
         saving: false,
         paths: &app.options().paths,
         scroll: 0,
+        now: 0,
     };
     let Body::Text(lines) = look(overlay, &view).body else {
         panic!("the review is text")

@@ -22,7 +22,7 @@ mod common;
 use common::ada;
 use common::app::{ctrl, key, loaded};
 
-use linq_contact::api::{ApiError, Contact, ContactOwner, ContactPage, ContactPatch, ErrorBody};
+use linq_contact::api::{ApiError, Contact, ContactOwner, ContactPatch, ErrorBody};
 use linq_contact::app::{App, Departure, Effect, Msg, Overlay, Status};
 use linq_contact::dialogs::{confirm::Confirm, review::Review};
 use linq_contact::form::Field;
@@ -210,14 +210,14 @@ fn generation_of(e: &Effect) -> Option<u64> {
         | Effect::LoadLater { generation, .. }
         | Effect::Save { generation, .. }
         | Effect::Find { generation, .. }
-        | Effect::ListPage { generation, .. } => Some(*generation),
+        | Effect::ReadIndex { generation } => Some(*generation),
         _ => None,
     }
 }
 
-/// A request that occupies the app's one slot (the picker's pages do not).
+/// A request that occupies the app's one slot (the picker's reading does not).
 fn occupies(e: &Effect) -> bool {
-    !matches!(e, Effect::ListPage { .. })
+    !matches!(e, Effect::ReadIndex { .. })
 }
 
 /// The user confirmed a review: the read that takes the last look, the body the review
@@ -516,11 +516,14 @@ impl World {
                 },
                 None,
             ),
-            Effect::ListPage { generation, page } => (
-                Msg::Page {
+            Effect::ReadIndex { generation } => (
+                Msg::IndexRead {
                     generation: *generation,
-                    page: *page,
-                    result: Ok(ContactPage::default()),
+                    result: Ok(Box::new(linq_contact::index::Index::new(
+                        "test".into(),
+                        0,
+                        Vec::new(),
+                    ))),
                 },
                 None,
             ),

@@ -4,17 +4,12 @@
 
 mod common;
 
+use common::ada;
 use common::app::screen_at;
 use common::effects::Runner;
-use common::{ada, paths_where};
-use linq_contact::api::LinqClient;
-use linq_contact::app::{App, AppOptions, Effect, Msg, Overlay, Status};
-use linq_contact::demo::{DemoServer, Fault};
-use linq_contact::dialogs::picker::{MAX_KEPT, Picker};
+use linq_contact::app::{App, AppOptions, Msg, Overlay, Status};
 use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
-use linq_contact::recent::Summary;
 use linq_contact::target::Target;
-use std::collections::BTreeMap;
 
 /// The app on contact 1001 of the API at `url`, its requests performed one at a time,
 /// exactly once.
@@ -26,223 +21,12 @@ async fn open(url: &str, token: &str, options: AppOptions) -> Runner {
     Runner::start(url, token, App::open(options, Target::Id(1001))).await
 }
 
-/// [`open`] on the demo, with the picker open.
-async fn picker_open(server: &DemoServer) -> Runner {
-    let mut h = open(&server.url(), server.token(), AppOptions::default()).await;
-    h.press(ctrl('p')).await;
-    h
-}
-
-fn picker(h: &Runner) -> &Picker {
-    match h.app.overlay() {
-        Some(Overlay::Picker(p)) => p,
-        other => panic!("expected the picker, got {other:?}"),
-    }
-}
-
-/// The ids the picker lists, in order.
-fn listed(h: &Runner) -> Vec<u64> {
-    let p = picker(h);
-    (0..p.len())
-        .map(|i| p.row(i).and_then(|r| r.summary()).map_or(0, |s| s.id))
-        .collect()
-}
-
 fn plain(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-fn list_pages(effects: &[Effect]) -> Vec<u32> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::ListPage { page, .. } => Some(*page),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Every contact of the server matching `filter`, in list order.
-async fn all_matching(client: &LinqClient, filter: &str) -> Vec<u64> {
-    let mut ids = Vec::new();
-    for page in 1.. {
-        let p = client.list_contacts(page, 100).await.unwrap();
-        ids.extend(
-            p.contacts
-                .iter()
-                .map(Summary::from)
-                .filter(|s| s.matches(filter))
-                .map(|s| s.id),
-        );
-        if page >= p.pagination.total_pages {
-            break;
-        }
-    }
-    ids
-}
-
-#[tokio::test]
-async fn the_picker_keeps_what_it_found_when_pages_are_evicted() {
-    let server = DemoServer::start_with_generated(0, 868).await.unwrap();
-    let mut h = picker_open(&server).await;
-    // Reading on to the end of the matches: all nine pages, five held at a time.
-    h.type_text("kofi").await;
-    for _ in 0..20 {
-        h.press(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL))
-            .await;
-    }
-    let page_requests =
-        || paths_where(&server, |p| p.starts_with("/api/partner/v2/contacts?")).len();
-    assert_eq!(page_requests(), 9, "each page read once");
-    let expected = all_matching(&h.client, "kofi").await;
-    assert!(expected.len() > 20, "{expected:?}");
-    let p = picker(&h);
-    assert!(
-        !p.loaded_pages().any(|pg| pg == 1),
-        "page 1 should have been evicted"
-    );
-    assert!(p.kept_len() > 0);
-    assert_eq!(listed(&h), expected, "matches of evicted pages are lost");
-    assert!(
-        !h.screen(100, 30).contains("No loaded contact matches"),
-        "{}",
-        h.screen(100, 30)
-    );
-
-    // A narrower filter keeps only what still matches, loaded or kept.
-    h.type_text(" barnes").await;
-    let narrower = all_matching(&h.client, "kofi barnes").await;
-    assert!(!narrower.is_empty());
-    assert_eq!(listed(&h), narrower);
-    let p = picker(&h);
-    assert!(p.kept_len() < expected.len());
-
-    // Cleared: the whole list again, nothing kept.
-    for _ in 0.."kofi barnes".len() {
-        h.press(plain(KeyCode::Backspace)).await;
-    }
-    assert_eq!(picker(&h).kept_len(), 0);
-    assert_eq!(picker(&h).total_count(), Some(900));
-}
-
-#[tokio::test]
-async fn kept_matches_are_bounded_and_the_selection_stays_put() {
-    let server = DemoServer::start_with_generated(0, 2968).await.unwrap();
-    let mut h = picker_open(&server).await;
-    // Every generated contact matches: walk to the end, one page at a time.
-    h.type_text("example.net").await;
-    let end = KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL);
-    for _ in 0..40 {
-        let effects = h.app.update(Msg::Key(end));
-        let pages = list_pages(&effects);
-        if pages.is_empty() {
-            break;
-        }
-        let chosen = picker(&h).chosen().map(|s| s.id);
-        h.settle(effects).await;
-        assert_eq!(
-            picker(&h).chosen().map(|s| s.id),
-            chosen,
-            "a page arriving moved the selection (pages {pages:?})"
-        );
-    }
-    let p = picker(&h);
-    assert_eq!(p.loaded_pages().last(), Some(30), "not at the end");
-    assert_eq!(p.kept_len(), MAX_KEPT);
-    assert!(p.kept_full());
-    let text = h.screen(100, 30);
-    assert!(
-        text.contains("Over 2000 matches: not all are listed"),
-        "{text}"
-    );
-}
-
-#[tokio::test]
-async fn a_failing_first_page_is_not_asked_for_again_until_the_retry_key() {
-    let server = DemoServer::start(0).await.unwrap();
-    let mut h = open(&server.url(), server.token(), AppOptions::default()).await;
-    server.fail_next(1, Fault::ServerError);
-    let effects = h.app.update(Msg::Key(ctrl('p')));
-    assert_eq!(list_pages(&effects), vec![1]);
-    let mut after_failure = Vec::new();
-    for e in effects {
-        after_failure.extend(h.perform(e).await);
-    }
-    assert_eq!(after_failure, vec![], "the failed page was asked for again");
-    assert!(picker(&h).error.is_some());
-    // Nothing the user does, short of the retry key, asks again.
-    for key in [
-        plain(KeyCode::Down),
-        plain(KeyCode::PageDown),
-        plain(KeyCode::Char('a')),
-        plain(KeyCode::Backspace),
-    ] {
-        assert_eq!(h.app.update(Msg::Key(key)), vec![], "{key:?}");
-    }
-    assert_eq!(h.app.update(Msg::Scroll(3)), vec![]);
-    let text = h.screen(100, 30);
-    assert!(text.contains("HTTP 500"), "{text}");
-    assert!(text.contains("Ctrl-R to try again"), "{text}");
-
-    let effects = h.app.update(Msg::Key(ctrl('r')));
-    assert_eq!(list_pages(&effects), vec![1]);
-    h.settle(effects).await;
-    let p = picker(&h);
-    assert!(p.error.is_none());
-    assert_eq!(p.loaded_pages().collect::<Vec<_>>(), vec![1]);
-}
-
-#[tokio::test]
-async fn a_failing_later_page_stops_the_picker_instead_of_looping() {
-    let server = DemoServer::start_with_generated(0, 268).await.unwrap();
-    let mut h = picker_open(&server).await;
-    assert_eq!(picker(&h).loaded_pages().collect::<Vec<_>>(), vec![1]);
-
-    // Jump to the last row: its page (3) is needed, and it fails.
-    server.fail_next(1, Fault::BadGatewayHtml);
-    let effects = h
-        .app
-        .update(Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL)));
-    assert_eq!(list_pages(&effects), vec![3]);
-    let mut next = Vec::new();
-    for e in effects {
-        next.extend(h.perform(e).await);
-    }
-    assert_eq!(next, vec![], "the failed page was asked for again at once");
-    for key in [plain(KeyCode::Up), plain(KeyCode::Down)] {
-        assert_eq!(h.app.update(Msg::Key(key)), vec![], "{key:?}");
-    }
-    let requests_of_page_3 = || paths_where(&server, |p| p.contains("page=3")).len();
-    assert_eq!(requests_of_page_3(), 1);
-
-    h.press(ctrl('r')).await;
-    assert_eq!(requests_of_page_3(), 2);
-    assert!(picker(&h).error.is_none());
-    assert!(picker(&h).chosen().is_some(), "the last row is there now");
-}
-
-#[tokio::test]
-async fn the_retry_key_is_the_configured_reload_key() {
-    let server = DemoServer::start(0).await.unwrap();
-    let (keymap, errors) = linq_contact::keymap::Keymap::default()
-        .with_overrides(&BTreeMap::from([("reload".into(), vec!["f5".into()])]));
-    assert!(errors.is_empty(), "{errors:?}");
-    let options = AppOptions {
-        keymap,
-        ..AppOptions::default()
-    };
-    let mut h = open(&server.url(), server.token(), options).await;
-    server.fail_next(1, Fault::ServerError);
-    h.press(ctrl('p')).await;
-    let text = h.screen(100, 30);
-    assert!(text.contains("F5 to try again"), "{text}");
-    assert_eq!(h.app.update(Msg::Key(ctrl('r'))), vec![]);
-    let effects = h.app.update(Msg::Key(plain(KeyCode::F(5))));
-    assert_eq!(list_pages(&effects), vec![1]);
 }
 
 /// A 422 whose `errors[]` has `n` lines.

@@ -103,7 +103,7 @@ async fn leaving_unsaved_changes_asks_first() {
     assert!(paths(&server, "/api/partner/v2/contacts/1004").is_empty());
     ui.ctrl('p');
     // Row 0 is 1001 as a recent contact, row 1 is 1001 in the list: row 2 is 1002.
-    ui.wait_for("contacts ┘").await;
+    ui.wait_for("just read ┘").await;
     ui.key(KeyCode::Down);
     ui.key(KeyCode::Down);
     ui.key(KeyCode::Enter);
@@ -115,52 +115,27 @@ async fn leaving_unsaved_changes_asks_first() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn picker_pages_lazily_and_keeps_a_bounded_window() {
+async fn picker_reads_the_organisation_once_and_opens_a_contact_fresh() {
     let server = DemoServer::start_with_generated(0, 868).await.unwrap();
     let pages = |s: &DemoServer| paths(s, "/api/partner/v2/contacts?");
     let ui = Looped::demo_sized_loaded(&server, 1001, 100, 30).await;
     ui.ctrl('p');
-    ui.wait_for("900 contacts").await;
-    assert_eq!(pages(&server).len(), 1);
+    ui.wait_for("900 contacts · just read").await;
     assert_snapshot!("picker", ui.screen(100, 30));
+    let requested = pages(&server);
+    assert!(requested.iter().all(|p| p.contains("per_page=100")));
+    assert_eq!(requested.len(), 9, "each page read once: {requested:?}");
 
-    // Near the end of page 1 the next page is fetched ahead.
-    for _ in 0..85 {
-        ui.key(KeyCode::Down);
-    }
-    ui.wait_until("page 2 asked for", || pages(&server).len() == 2)
-        .await;
-
-    // Walk to the very end, letting each page arrive: never more than five held.
-    let picker = |ui: &Looped| match ui.app().overlay() {
-        Some(linq_contact::app::Overlay::Picker(p)) => (**p).clone(),
-        other => panic!("expected the picker, got {other:?}"),
-    };
-    let held = |ui: &Looped| picker(ui).loaded_pages().collect::<Vec<_>>();
-    for _ in 0..100 {
-        let before = picker(&ui).selected();
-        ui.key(KeyCode::PageDown);
-        ui.wait_until("the selection moved", || {
-            before >= 900 || picker(&ui).selected() != before
-        })
-        .await;
-        ui.wait_until("the page arrived", || picker(&ui).loading.is_none())
-            .await;
-        assert!(held(&ui).len() <= 5, "{:?}", held(&ui));
-    }
-    assert_eq!(
-        picker(&ui).selected(),
-        900,
-        "one recent row plus 900 listed rows"
-    );
-    assert!(!held(&ui).contains(&1), "page 1 should be evicted");
+    // The last contact, opened: read from the server, not from the index.
     ui.send(KeyCode::End, KeyModifiers::CONTROL);
     ui.key(KeyCode::Enter);
     let last = server.last_id();
     ui.wait_for(&format!("Loaded contact {last}")).await;
-    let requested = pages(&server);
-    assert!(requested.iter().all(|p| p.contains("per_page=100")));
-    assert_eq!(requested.len(), 9, "each page fetched once: {requested:?}");
+    assert_eq!(
+        paths(&server, &format!("/api/partner/v2/contacts/{last}")).len(),
+        1
+    );
+    assert_eq!(pages(&server).len(), 9, "nothing read again");
     ui.finish().await;
 }
 
@@ -172,9 +147,9 @@ async fn picker_filters_what_is_loaded_and_lists_recent_first() {
     ui.wait_for("Loaded contact 1003").await;
     ui.ctrl('p');
     ui.type_text("okafor");
-    ui.wait_for("Filter: okafor").await;
+    ui.wait_for("Search: okafor").await;
     // Every page in: the snapshot shows the whole list's count, not a page still loading.
-    ui.wait_for("282 contacts").await;
+    ui.wait_for("282 contacts · just read").await;
     let text = ui.screen(80, 24);
     assert!(text.contains("★ Samira Okafor"), "recent first:\n{text}");
     assert_snapshot!("picker_filtered", text);
@@ -263,4 +238,49 @@ async fn config_key_overrides_change_only_what_is_listed() {
     ui.wait_for("Loaded contact 1001").await;
     assert!(!ui.contents().contains("unsaved"), "{}", ui.contents());
     ui.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_index_on_disk_is_written_by_ctrl_p_and_updated_by_a_save() {
+    use linq_contact::index::store;
+    let server = DemoServer::start(0).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("lc-index-{}", std::process::id()));
+    let file = dir.join("index.jsonl");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut s = session(&server.url(), server.token(), Target::Id(1001));
+    s.index_file = Some(file.clone());
+    let key = s.server_key.clone();
+    let ui = Looped::run_sized(s, 100, 30);
+    ui.wait_for("Loaded contact 1001").await;
+    ui.ctrl('p');
+    ui.wait_for("32 contacts · just read").await;
+    let names = || -> Vec<(u64, String)> {
+        store::load(&file, &key)
+            .ok()
+            .flatten()
+            .map(|index| {
+                index
+                    .entries()
+                    .iter()
+                    .map(|e| (e.id(), e.name().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    ui.wait_until("the index is on disk", || names().len() == 32)
+        .await;
+    ui.key(KeyCode::Esc);
+    ui.ctrl('u');
+    ui.type_text("Zebulon");
+    ui.ctrl('s');
+    ui.wait_for("Review: what will be sent").await;
+    ui.key(KeyCode::Enter);
+    ui.wait_for("Saved").await;
+    ui.wait_until("the save is in the index on disk", || {
+        names().contains(&(1001, "Zebulon Chen".to_string()))
+    })
+    .await;
+    assert_eq!(names().len(), 32, "{:?}", names());
+    ui.finish().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

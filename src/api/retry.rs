@@ -2,7 +2,10 @@
 //! reached the server even when its answer did not, so it is never re-sent blindly.
 
 use super::ApiError;
+use std::future::Future;
+use std::sync::Mutex;
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// The longest pause a server's `Retry-After` is waited out, for a read or a write:
 /// beyond it the user is better served by being told when to come back.
@@ -55,10 +58,70 @@ impl Backoff {
     }
 }
 
+/// "Not before": a 429's `Retry-After` speaks to the whole client, not to the one
+/// request that happened to get it, so every worker waits here before its next request.
+#[derive(Debug, Default)]
+pub struct Gate {
+    not_before: Mutex<Option<Instant>>,
+}
+
+impl Gate {
+    pub async fn wait(&self) {
+        loop {
+            let until = *self.not_before.lock().unwrap_or_else(|e| e.into_inner());
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
+                _ => return,
+            }
+        }
+    }
+
+    /// Closes the gate for `wait` from now, unless it is already closed for longer.
+    pub fn hold(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut slot = self.not_before.lock().unwrap_or_else(|e| e.into_inner());
+        *slot = Some(slot.map_or(until, |t| t.max(until)));
+    }
+}
+
+/// Runs `request`, waiting at `gate` before each attempt; on failure waits as
+/// [`Backoff::delay`] says (told to `on_retry` first) and tries again while attempts
+/// remain. A 429's pause closes the gate for every request that shares it.
+pub async fn with_retry<T, F, Fut>(
+    backoff: Backoff,
+    gate: &Gate,
+    on_retry: impl Fn(&ApiError, Duration),
+    request: F,
+) -> Result<T, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut failed = 0;
+    loop {
+        gate.wait().await;
+        let e = match request().await {
+            Ok(value) => return Ok(value),
+            Err(e) => e,
+        };
+        failed += 1;
+        let Some(delay) = backoff.delay(failed, &e) else {
+            return Err(e);
+        };
+        on_retry(&e, delay);
+        if e.status() == Some(429) {
+            gate.hold(delay);
+        } else {
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::api::error::http_error;
+    use std::sync::Arc;
 
     #[test]
     fn doubles_up_to_the_cap_then_gives_up() {
@@ -98,5 +161,34 @@ mod tests {
             reason: "connection refused".into(),
         };
         assert_eq!(b.delay(1, &refused), Some(Duration::from_millis(500)));
+    }
+
+    fn deadline(gate: &Gate) -> Option<Instant> {
+        *gate.not_before.lock().unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_waiter_waits_out_the_longest_hold() {
+        let gate = Arc::new(Gate::default());
+        gate.hold(Duration::from_millis(150));
+        let longest = deadline(&gate).unwrap();
+        gate.hold(Duration::from_millis(10));
+        assert_eq!(
+            deadline(&gate),
+            Some(longest),
+            "a shorter hold never shortens it"
+        );
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let gate = gate.clone();
+                tokio::spawn(async move {
+                    gate.wait().await;
+                    Instant::now()
+                })
+            })
+            .collect();
+        for waiter in waiters {
+            assert!(waiter.await.unwrap() >= longest);
+        }
     }
 }

@@ -230,6 +230,7 @@ impl App {
             .unwrap_or_default();
         self.cleaned_now = cleaned;
         let mut effects = vec![Effect::DeleteDraft { id: 0 }];
+        effects.extend(self.index_changed(&created));
         effects.extend(self.take_contact(created));
         if let Some(editing) = &mut self.editing {
             for (f, value) in typed {

@@ -166,7 +166,7 @@ impl App {
                 self.dialogs.close();
                 self.leave_to(target)
             }
-            Outcome::Fetch => self.fetch_for_picker(),
+            Outcome::ReadIndex => self.read_index(),
             Outcome::Create => self.send_create(),
             Outcome::UndoSave(entry) => {
                 self.put_back(&entry);

@@ -10,6 +10,7 @@ mod editing;
 mod keys;
 mod load;
 mod navigate;
+mod org;
 mod queue;
 mod requests;
 mod save;
@@ -17,7 +18,7 @@ mod screen;
 mod undo;
 mod update;
 
-use crate::api::{ApiError, Contact, ContactPage, ContactPatch};
+use crate::api::{ApiError, Contact, ContactPatch};
 use crate::drafts::Draft;
 use crate::form::{Field, Form, PlanError};
 use crate::keymap::KeyEvent;
@@ -79,11 +80,19 @@ pub enum Msg {
     Waited {
         generation: u64,
     },
-    /// One page of the contact list, for the picker.
-    Page {
+    /// The organisation's index as kept on disk, if there is one (it may be old).
+    IndexLoaded(Option<Box<crate::index::Index>>),
+    /// A page of the organisation's contacts arrived, of a reading of every page;
+    /// `pages`: how many have arrived, of how many.
+    IndexPage {
         generation: u64,
-        page: u32,
-        result: Result<ContactPage, ApiError>,
+        entries: Vec<crate::index::Entry>,
+        pages: (u32, u32),
+    },
+    /// A reading of every page ended: the new index, or why it failed.
+    IndexRead {
+        generation: u64,
+        result: Result<Box<crate::index::Index>, ApiError>,
     },
     /// A mouse click (only with `mouse = true`): on a field it focuses the field.
     Click(Hit),
@@ -168,10 +177,15 @@ pub enum Effect {
     LoadHistory {
         id: u64,
     },
-    ListPage {
+    /// Read the organisation's index from disk (answered by `Msg::IndexLoaded`).
+    LoadIndex,
+    /// Read every page of the contact list, several at once, into a new index (kept on
+    /// disk unless the config says memory only); each page as it arrives.
+    ReadIndex {
         generation: u64,
-        page: u32,
     },
+    /// A contact saved or created here, for the index on disk.
+    KeepInIndex(Box<crate::index::Entry>),
     /// Look for a draft of this contact (it has just been opened).
     CheckDraft {
         id: u64,
@@ -315,6 +329,8 @@ pub struct AppOptions {
     pub confirm_before_save: bool,
     /// Problems with the configuration (and later notices), shown in the status pane.
     pub notices: Vec<String>,
+    /// How old the organisation's index may be before the picker reads it again.
+    pub index_max_age: std::time::Duration,
 }
 
 /// Files the help screen points to (display strings; "(none)" when unknown).
@@ -337,6 +353,7 @@ impl Default for AppOptions {
             keymap: crate::keymap::Keymap::default(),
             confirm_before_save: true,
             notices: Vec::new(),
+            index_max_age: crate::config::DEFAULT_INDEX_MAX_AGE,
         }
     }
 }
@@ -368,6 +385,8 @@ pub struct App {
     recent: Vec<Summary>,
     /// The screen's size, the spinner, scrolling.
     screen: screen::Screen,
+    /// The organisation's contacts, for the picker.
+    org: org::Org,
     quitting: bool,
 }
 
@@ -396,6 +415,7 @@ impl App {
             draft: None,
             recent: Vec::new(),
             screen: screen::Screen::default(),
+            org: org::Org::default(),
             quitting: false,
         };
         let effects = match target {

@@ -3,10 +3,9 @@
 
 use super::requests::Pending;
 use super::{App, Departure, Effect, Overlay, Status};
-use crate::api::{ApiError, Contact, ContactPage};
+use crate::api::{ApiError, Contact};
 use crate::dialogs::confirm::Confirm;
 use crate::dialogs::open::OpenPrompt;
-use crate::dialogs::picker::Picker;
 use crate::target::Target;
 
 impl App {
@@ -117,48 +116,8 @@ impl App {
         }
     }
 
-    /// A page for the picker. A failed one is not asked for again (the runtime has
-    /// retried it already): the picker shows the error until the user's retry key.
-    pub(super) fn on_page(
-        &mut self,
-        generation: u64,
-        page: u32,
-        result: Result<ContactPage, ApiError>,
-    ) -> Vec<Effect> {
-        let Some(Overlay::Picker(picker)) = self.dialogs.open_mut() else {
-            return Vec::new();
-        };
-        if picker.loading != Some((generation, page)) {
-            return Vec::new();
-        }
-        picker.accept_page(page, result);
-        self.fetch_for_picker()
-    }
-
     pub(super) fn open_prompt(&mut self) {
         self.dialogs.show(Overlay::Open(OpenPrompt::default()));
-    }
-
-    pub(super) fn open_picker(&mut self) -> Vec<Effect> {
-        self.dialogs
-            .show(Overlay::Picker(Box::new(Picker::new(self.recent.clone()))));
-        self.fetch_for_picker()
-    }
-
-    /// Asks for the page the picker needs next, if any; never while a page is out or
-    /// after a failure.
-    pub(super) fn fetch_for_picker(&mut self) -> Vec<Effect> {
-        let Some(Overlay::Picker(picker)) = self.dialogs.open() else {
-            return Vec::new();
-        };
-        let Some(page) = picker.needed_page() else {
-            return Vec::new();
-        };
-        let generation = self.requests.next_generation();
-        if let Some(Overlay::Picker(picker)) = self.dialogs.open_mut() {
-            picker.loading = Some((generation, page));
-        }
-        vec![Effect::ListPage { generation, page }]
     }
 
     pub(super) fn on_scroll(&mut self, lines: i16) -> Vec<Effect> {

@@ -295,13 +295,14 @@ impl App {
         editing.cleaned = cleaned;
         let id = contact.id;
         crate::recent::push(&mut self.recent, crate::recent::Summary::from(&contact));
-        editing.record = contact;
+        editing.record = contact.clone();
         self.status = Status::Saved {
             changed,
             taken: std::mem::take(&mut editing.taken_meanwhile),
             unapplied,
         };
         let mut effects = vec![Effect::SaveRecent(self.recent.clone())];
+        effects.extend(self.index_changed(&contact));
         if settled.not_stored.is_empty() {
             effects.insert(0, Effect::DeleteDraft { id });
         }

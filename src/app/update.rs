@@ -161,11 +161,19 @@ impl App {
                 self.not_journalled = Some(reason);
                 Vec::new()
             }
-            Msg::Page {
+            Msg::IndexLoaded(index) => self.on_index_loaded(index),
+            Msg::IndexPage {
                 generation,
-                page,
-                result,
-            } => self.on_page(generation, page, result),
+                entries,
+                pages,
+            } => {
+                self.on_index_page(generation, entries, pages);
+                Vec::new()
+            }
+            Msg::IndexRead { generation, result } => {
+                self.on_index_read(generation, result);
+                Vec::new()
+            }
             Msg::Click(Hit::Field(f)) if !self.dialogs.is_open() => {
                 if let Some(editing) = &mut self.editing {
                     editing.focus_on(f);

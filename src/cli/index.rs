@@ -126,9 +126,15 @@ COLUMNS: {COLUMNS}
 
 CSV (the default): a header row, then one row per contact; RFC 4180 quoting and CRLF
 line ends. Written to a file (-o) it starts with a UTF-8 byte order mark, so spreadsheets
-read accents right; on stdout it does not. `apply` reads it back (it skips the
-updated_at column): edit some cells and apply the file. JSON Lines: one object per
-contact with the same keys.
+read accents right; on stdout it does not. JSON Lines: one object per contact with the
+same keys.
+
+ROUND TRIP: edit some cells and `apply` the file. What was exported is kept (every
+field of every contact, by id and updated_at, in the private cache directory beside
+search's index; index = \"memory\" keeps nothing), so apply sends only the cells
+changed since, spends no request on a row left as it was, and never reverts a
+colleague's change made meanwhile: a cell changed on both sides is a conflict, not
+sent (exit 3).
 
 Text is cleaned of control characters. A cell is written as stored: a spreadsheet may
 read a value that starts with =, +, - or @ as a formula, so import the columns as text.
@@ -153,8 +159,8 @@ pub(super) const CACHE_HELP: &str = "\
 The index of the organisation's contacts that `search` uses is kept in the cache
 directory ($XDG_CACHE_HOME/linq-contact/, else ~/.cache/linq-contact/), one private file
 per server (0600, in a 0700 directory), never with the token. `status` reads its
-header; `clear` deletes it, so the next search reads every contact again. Neither sends
-anything or needs a token.
+header; `clear` deletes it (and what the last export kept for `apply`), so the next
+search reads every contact again. Neither sends anything or needs a token.
 
 EXIT CODES:
   0  done (also when there is no index)

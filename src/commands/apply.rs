@@ -8,14 +8,15 @@
 
 use super::edit::{self, Outcome};
 use super::exit::{Code, Failure, one_line};
-use super::input::{self, Item, Rules};
+use super::input::{self, Item, Row, Rules};
 use super::order::{Queue, Turn};
 use super::progress::{Notes, Progress};
 use super::read::Api;
 use super::record::Recorder;
 use super::report::{Entry, Report, Status, Stored};
 use super::resume::Resume;
-use crate::api::{LinqClient, UpdateRequest};
+use super::roundtrip::{self, Decision, RoundTrip};
+use crate::api::{ApiError, Contact, LinqClient, UpdateRequest};
 use crate::cli::{ApplyArgs, Cli};
 use crate::form::PlanError;
 use crate::protocol::Verdict;
@@ -64,6 +65,18 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
         region: ctx.region,
         empty_clears: args.empty_clears,
     };
+    let trip = RoundTrip::new(
+        roundtrip::kept_path(&ctx),
+        ctx.journal.server().to_string(),
+        ctx.region,
+    );
+    if input::is_stdin(&args.file) {
+        // No looking ahead in a stream: its rows read their contacts one by one.
+        trip.load();
+    } else {
+        trip.look_ahead(&ctx.api, &args.file, args.format, rules, concurrency)
+            .await?;
+    }
     let input = input::spawn(&args.file, args.format, rules, concurrency * 2)?;
     let report: SharedReport = Arc::new(Mutex::new(match &args.report {
         Some(path) => Some(Report::create(path)?),
@@ -93,6 +106,7 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
         resume: resume.as_ref(),
         dry_run: args.dry_run,
         resumed_from: resumed_from.as_deref(),
+        trip: &trip,
     };
     // Rows start in file order (`map` runs as each is taken), so each takes its turn
     // behind the earlier rows for its contact.
@@ -222,6 +236,7 @@ struct Job<'a> {
     resume: Option<&'a Resume>,
     dry_run: bool,
     resumed_from: Option<&'a str>,
+    trip: &'a RoundTrip,
 }
 
 /// A finished row: its report line, its line on stderr, and for `--dry-run` the body.
@@ -246,11 +261,20 @@ impl Job<'_> {
     /// contact. Its report entry carries its fingerprint whatever the outcome.
     async fn in_turn(&self, item: Item, mut turn: Turn) -> Finished {
         let fingerprint = input::fingerprint_of(&item).map(str::to_string);
-        let mut finished = match self.done_before(&item).or_else(|| nothing_to_send(&item)) {
+        let mut base = None;
+        let done = self
+            .done_before(&item)
+            .or_else(|| nothing_to_send(&item))
+            .or_else(|| {
+                let row = item.as_ref().ok()?;
+                base = self.trip.base(row);
+                self.unchanged_since_export(row, base.as_ref()?)
+            });
+        let mut finished = match done {
             Some(finished) => finished,
             None => {
                 turn.wait().await;
-                self.row(item).await
+                self.row(item, base).await
             }
         };
         // The next row for this contact may go.
@@ -271,13 +295,36 @@ impl Job<'_> {
         ))
     }
 
-    async fn row(&self, item: Item) -> Finished {
+    /// A row of an export equal to what was exported: nothing read or sent.
+    fn unchanged_since_export(&self, row: &Row, base: &Contact) -> Option<Finished> {
+        self.trip.unchanged(row, base).then(|| {
+            Finished::plain(
+                Entry::new(row.line, id_of(&row.target), Status::Unchanged),
+                format!(
+                    "line {}: {} unchanged since the export (nothing to send)",
+                    row.line,
+                    row.target.describe()
+                ),
+            )
+        })
+    }
+
+    /// The row's contact as the server holds it: read ahead with the list, or now.
+    async fn read(&self, row: &Row) -> Result<Option<Contact>, ApiError> {
+        let ahead = roundtrip::exported(row).and_then(|(id, _)| self.trip.take(id));
+        match ahead {
+            Some(contact) => Ok(Some(contact)),
+            None => self.api.resolve(&row.target).await,
+        }
+    }
+
+    async fn row(&self, item: Item, base: Option<Contact>) -> Finished {
         let (line, id) = line_and_id(&item);
         let row = match item {
             Ok(row) => row,
             Err(bad) => return failed(Entry::new(line, id, Status::Failed), bad.message),
         };
-        let raw = match self.api.resolve(&row.target).await {
+        let raw = match self.read(&row).await {
             Ok(Some(contact)) => contact,
             Ok(None) => {
                 return failed(
@@ -292,12 +339,33 @@ impl Job<'_> {
                 );
             }
         };
-        let prepared = edit::prepare(&raw, &row.edits, self.region);
+        let Decision {
+            prepared,
+            conflicts,
+        } = match roundtrip::exported(&row) {
+            Some(_) => roundtrip::decide(base.as_ref(), &row, &raw, self.region),
+            None => Decision {
+                prepared: edit::prepare(&raw, &row.edits, self.region),
+                conflicts: Vec::new(),
+            },
+        };
         let before = &prepared.before;
         let who = format!("contact {}", before.id);
+        // Said after what became of the other cells.
+        let clash = if conflicts.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", roundtrip::describe(&conflicts, &row, before))
+        };
         let mut entry = Entry::new(line, Some(before.id), Status::Failed);
+        entry.conflicts = conflicts;
         let plan = match prepared.plan {
             Ok(plan) => plan,
+            Err(PlanError::NothingChanged) if !clash.is_empty() => {
+                entry.status = Status::Conflict;
+                entry.stored = Some(Stored::of(before));
+                return Finished::plain(entry, format!("line {line}: {who}: nothing sent{clash}"));
+            }
             Err(PlanError::NothingChanged) => {
                 entry.status = Status::Unchanged;
                 entry.stored = Some(Stored::of(before));
@@ -316,7 +384,11 @@ impl Job<'_> {
             contact: plan.patch.clone(),
         };
         if self.dry_run {
-            entry.status = Status::Planned;
+            entry.status = if clash.is_empty() {
+                Status::Planned
+            } else {
+                Status::Conflict
+            };
             let shown = serde_json::to_string(&DryRunLine {
                 line,
                 id: before.id,
@@ -325,7 +397,7 @@ impl Job<'_> {
             .unwrap_or_else(|_| LinqClient::update_body(&plan.patch));
             return Finished {
                 entry,
-                line: format!("line {line}: {who} would be updated ({changed})"),
+                line: format!("line {line}: {who} would be updated ({changed}){clash}"),
                 warnings: Vec::new(),
                 dry_run_body: Some(shown),
             };
@@ -381,6 +453,8 @@ impl Job<'_> {
         let partial = settled.verdict == Verdict::Partial;
         entry.status = if partial {
             Status::Partial
+        } else if !clash.is_empty() {
+            Status::Conflict
         } else {
             Status::Updated
         };
@@ -392,7 +466,7 @@ impl Job<'_> {
         entry.stored = Some(Stored::of(&contact));
         entry.warnings = edit::unapplied_lines(&settled.warnings());
         let journal_problem = match settled.journal(&plan.patch, before, &contact) {
-            Some(journal_entry) => self.journal.append(journal_entry).await,
+            Some(journal_entry) => self.journal.append(journal_entry, &contact).await,
             None => None,
         };
         let warnings = entry
@@ -405,11 +479,11 @@ impl Job<'_> {
             entry,
             line: if partial {
                 format!(
-                    "line {line}: {who} partly saved{note}: not stored: {}",
+                    "line {line}: {who} partly saved{note}: not stored: {}{clash}",
                     edit::names(&settled.not_stored_fields())
                 )
             } else {
-                format!("line {line}: {who} updated ({changed}){note}")
+                format!("line {line}: {who} updated ({changed}){note}{clash}")
             },
             warnings,
             dry_run_body: None,

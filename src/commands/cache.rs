@@ -5,7 +5,7 @@ use super::exit::{Code, Failure};
 use super::paging;
 use crate::cli::{CacheArgs, CacheCommand, Cli};
 use crate::config::file::{Age, IndexStore};
-use crate::index::{self, store};
+use crate::index::{self, kept, store};
 use crate::setup::Setup;
 use std::time::SystemTime;
 
@@ -30,7 +30,7 @@ pub(super) fn run(cli: &Cli, args: &CacheArgs) -> Result<Code, Failure> {
                     Age::text(offline.config.index_max_age)
                 ),
                 IndexStore::Memory => {
-                    "memory (index = \"memory\": search keeps nothing on disk)".to_string()
+                    "memory (index = \"memory\", or the demo: nothing is kept on disk)".to_string()
                 }
             };
             let mut lines = vec![("server", server.clone()), ("path", shown.clone())];
@@ -60,10 +60,19 @@ pub(super) fn run(cli: &Cli, args: &CacheArgs) -> Result<Code, Failure> {
             if all {
                 let removed = store::remove_all(&dir).map_err(cannot)?;
                 eprintln!("Removed {removed} index files from {}.", dir.display());
-            } else if store::remove(&path).map_err(cannot)? {
-                eprintln!("Removed the index of {server} ({shown}).");
             } else {
-                eprintln!("No index of {server} to remove ({shown}).");
+                if store::remove(&path).map_err(cannot)? {
+                    eprintln!("Removed the index of {server} ({shown}).");
+                } else {
+                    eprintln!("No index of {server} to remove ({shown}).");
+                }
+                let exported = kept::path_in(&dir, &server);
+                if store::remove(&exported).map_err(cannot)? {
+                    eprintln!(
+                        "Removed what the last export kept ({}).",
+                        exported.display()
+                    );
+                }
             }
             Ok(Code::Ok)
         }

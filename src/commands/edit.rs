@@ -28,10 +28,15 @@ pub struct Prepared {
 /// values are cleaned as a paste into the editor is (a newline becomes a space).
 pub fn prepare(raw: &Contact, edits: &Edits, region: Region) -> Prepared {
     let (before, cleaned) = crate::form::clean_record(raw);
-    let mut form = Form::new(&before, region);
-    fill(&mut form, edits);
-    let plan = form.plan_avoiding(&cleaned);
+    let plan = edited(&before, edits, region).plan_avoiding(&cleaned);
     Prepared { before, plan }
+}
+
+/// The form loaded with `record` (already cleaned) and filled with the edits.
+pub fn edited(record: &Contact, edits: &Edits, region: Region) -> Form {
+    let mut form = Form::new(record, region);
+    fill(&mut form, edits);
+    form
 }
 
 /// The body that creates a contact from the edits, as the editor's create builds it:

@@ -12,7 +12,7 @@ use super::paging::{self, PageBar};
 use crate::api::Contact;
 use crate::cli::{Cli, ExportArgs, ExportFormat, export_columns};
 use crate::form::Field;
-use crate::index::{Page, Stop, pages};
+use crate::index::{Page, Stop, kept, pages};
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, IsTerminal, Write};
@@ -102,6 +102,7 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<Code, Failure> {
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let bar = PageBar::new(io::stderr().is_terminal() && !to_terminal);
     let ctx = super::context(cli, None, bar.retry_note()).await?;
+    let mut kept = Keeping::start(&ctx);
     let mut rows = Rows::new(args.format, columns, out, target.is_some());
     let mut written = 0_usize;
     // The ids of the page before: a contact created meanwhile shifts the pages, and the
@@ -112,7 +113,9 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<Code, Failure> {
         let ids: HashSet<u64> = page.contacts.iter().map(|c| c.id).collect();
         for contact in page.contacts {
             if !previous.contains(&contact.id) {
-                rows.row(&contact.sanitized())?;
+                let contact = contact.sanitized();
+                rows.row(&contact)?;
+                kept.write(&contact);
                 written += 1;
             }
         }
@@ -180,6 +183,7 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<Code, Failure> {
             .commit()
             .map_err(|e| Failure::new(Code::Api, format!("cannot write {}: {e}", name())))?;
     }
+    kept.commit();
     if written as u64 != pagination.total_count {
         eprintln!(
             "linq-contact: warning: {written} contacts written, but the server counted {} \
@@ -195,6 +199,53 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<Code, Failure> {
         );
     }
     Ok(Code::Ok)
+}
+
+/// What is exported, kept for `apply` (see [`crate::index::kept`]) unless the config
+/// keeps contact data in memory only. Not being able to keep it does not fail the
+/// export: `apply` then compares the file with the server alone, and says so.
+struct Keeping {
+    writer: Option<(PathBuf, kept::Writer)>,
+}
+
+impl Keeping {
+    fn start(ctx: &super::Context) -> Self {
+        let writer = super::roundtrip::kept_path(ctx).and_then(|path| {
+            match kept::Writer::create(&path, ctx.journal.server()) {
+                Ok(writer) => Some((path, writer)),
+                Err(e) => {
+                    Self::warn(&path, &e);
+                    None
+                }
+            }
+        });
+        Self { writer }
+    }
+
+    fn write(&mut self, contact: &Contact) {
+        if let Some((path, writer)) = &mut self.writer
+            && let Err(e) = writer.write(contact)
+        {
+            Self::warn(path, &e);
+            self.writer = None;
+        }
+    }
+
+    fn commit(self) {
+        if let Some((path, writer)) = self.writer
+            && let Err(e) = writer.commit()
+        {
+            Self::warn(&path, &e);
+        }
+    }
+
+    fn warn(path: &Path, e: &io::Error) {
+        eprintln!(
+            "linq-contact: warning: cannot keep what is exported in {}: {e}; applying the \
+             file back will compare it with the server alone",
+            path.display()
+        );
+    }
 }
 
 /// A file being exported to: written under a private temporary name beside it, then

@@ -36,6 +36,9 @@ pub struct Row {
     pub edits: Edits,
     /// The row's cells as written, hashed (see [`Fingerprint`]).
     pub fingerprint: String,
+    /// The `updated_at` of a row `export` wrote: the version of the contact the row
+    /// was edited from (`roundtrip.rs`). `None` for a row written by hand.
+    pub updated_at: Option<String>,
 }
 
 /// A row that cannot be applied, and why.
@@ -121,11 +124,7 @@ pub fn spawn(
     rules: Rules,
     capacity: usize,
 ) -> Result<Input, Failure> {
-    let mut reader = open(path)?;
-    let format = match format {
-        Some(f) => f,
-        None => sniff(&mut reader).map_err(|e| cannot_read(path, &e))?,
-    };
+    let (reader, format) = opened(path, format)?;
     let total = (!is_stdin(path)).then(|| count(path, format)).flatten();
     let (tx, rx) = mpsc::channel(capacity.max(1));
     std::thread::spawn(move || {
@@ -137,6 +136,26 @@ pub fn spawn(
         }
     });
     Ok(Input { rows: rx, total })
+}
+
+/// Every row of a file, read once more in constant memory (a look ahead before the
+/// rows are sent: `roundtrip.rs`).
+pub fn scan(
+    path: &Path,
+    format: Option<InputFormat>,
+    rules: Rules,
+) -> Result<impl Iterator<Item = Item>, Failure> {
+    let (reader, format) = opened(path, format)?;
+    Ok(rows(reader, format, rules))
+}
+
+fn opened(path: &Path, format: Option<InputFormat>) -> Result<(Reader, InputFormat), Failure> {
+    let mut reader = open(path)?;
+    let format = match format {
+        Some(f) => f,
+        None => sniff(&mut reader).map_err(|e| cannot_read(path, &e))?,
+    };
+    Ok((reader, format))
 }
 
 pub fn is_stdin(path: &Path) -> bool {
@@ -566,6 +585,7 @@ fn to_row(
     fingerprint: String,
 ) -> Result<Row, String> {
     let mut id = None;
+    let mut updated_at = None;
     let mut edits: Edits = Vec::with_capacity(cells.len());
     for (name, value) in cells {
         if name == "id" {
@@ -573,6 +593,8 @@ fn to_row(
             continue;
         }
         if name == UPDATED_AT {
+            let value = value.trim();
+            updated_at = (!value.is_empty()).then(|| value.to_string());
             continue;
         }
         let field = edit::field_named(&name).ok_or_else(|| unknown(noun, &name))?;
@@ -593,6 +615,7 @@ fn to_row(
         target,
         edits,
         fingerprint,
+        updated_at,
     })
 }
 
@@ -961,12 +984,22 @@ mod tests {
             (InputFormat::Csv, csv, true, 2),
             (InputFormat::Jsonl, json, false, 1),
         ] {
+            let items = read_with(format, text, empty_clears);
             assert_eq!(
-                plain(&read_with(format, text, empty_clears)),
+                plain(&items),
                 vec![(line, Target::Id(7), vec![(Field::Title, "CTO".to_string())])],
                 "{format:?}"
             );
+            // Kept aside: the version of the contact the row was edited from.
+            let kept = items[0].as_ref().ok().and_then(|r| r.updated_at.as_deref());
+            assert!(
+                kept.is_some_and(|at| at.starts_with("2025-07-30")),
+                "{kept:?}"
+            );
         }
+        // An empty cell (a row added by hand to an export) is no version.
+        let added = read_with(InputFormat::Csv, "id,title,updated_at\n7,CTO, \n", true);
+        assert_eq!(added[0].as_ref().map(|r| r.updated_at.clone()), Ok(None));
     }
 
     #[test]

@@ -26,12 +26,14 @@ mod read;
 mod record;
 mod report;
 mod resume;
+mod roundtrip;
 mod search;
 mod set;
 mod shell;
 
 use crate::cli::{Cli, Command};
 use crate::config::Subject;
+use crate::config::file::IndexStore;
 use crate::demo::DemoServer;
 use crate::setup::Setup;
 use crate::target::Target;
@@ -53,6 +55,8 @@ pub(crate) struct Context {
     /// profile asks for ([`ask::confirm_production`]).
     pub profile: crate::config::Profile,
     pub api_url: String,
+    /// Whether contact data may be kept on disk (the index, what an export wrote).
+    pub index: IndexStore,
     /// With `--demo`: the embedded API, alive as long as the command runs.
     _demo: Option<DemoServer>,
 }
@@ -133,7 +137,12 @@ pub(crate) async fn context(
         api: Api::new(client, on_retry),
         region: config.region,
         target: config.target,
-        journal: Recorder::new(journal, server_key),
+        journal: Recorder::new(
+            journal,
+            server_key.clone(),
+            crate::index::store::place(config.index, &server_key),
+        ),
+        index: config.index,
         _demo: demo,
     })
 }

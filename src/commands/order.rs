@@ -113,6 +113,7 @@ mod tests {
             target,
             edits: Vec::new(),
             fingerprint: String::new(),
+            updated_at: None,
         })
     }
 

@@ -92,11 +92,18 @@ pub struct Counts {
     pub failed: u64,
     pub skipped: u64,
     pub planned: u64,
+    pub conflict: u64,
 }
 
 impl Counts {
     pub fn total(&self) -> u64 {
-        self.updated + self.partial + self.unchanged + self.failed + self.skipped + self.planned
+        self.updated
+            + self.partial
+            + self.unchanged
+            + self.failed
+            + self.skipped
+            + self.planned
+            + self.conflict
     }
 
     /// Rows that did not do all they asked.
@@ -105,10 +112,12 @@ impl Counts {
     }
 
     /// The exit code of a run that went through its input: 1 when a row failed or was
-    /// partial.
+    /// partial, else 3 when a cell changed on both sides since the export.
     pub fn exit_code(&self) -> Code {
         if self.failures() > 0 {
             Code::Api
+        } else if self.conflict > 0 {
+            Code::Conflict
         } else {
             Code::Ok
         }
@@ -173,15 +182,22 @@ impl Progress {
             Status::Failed => c.failed += 1,
             Status::Skipped => c.skipped += 1,
             Status::Planned => c.planned += 1,
+            Status::Conflict => c.conflict += 1,
         }
         match &*self.notes.bar() {
             Some(bar) => {
                 bar.inc(1);
-                bar.set_message(match self.counts.partial {
-                    0 => format!("{} failed", self.counts.failed),
-                    partial => format!("{} failed, {partial} partial", self.counts.failed),
-                });
-                if matches!(status, Status::Failed | Status::Partial) {
+                let mut message = format!("{} failed", self.counts.failed);
+                for (n, what) in [
+                    (self.counts.partial, "partial"),
+                    (self.counts.conflict, "conflicts"),
+                ] {
+                    if n > 0 {
+                        message.push_str(&format!(", {n} {what}"));
+                    }
+                }
+                bar.set_message(message);
+                if matches!(status, Status::Failed | Status::Partial | Status::Conflict) {
                     bar.println(line);
                 }
                 for w in warnings {
@@ -211,9 +227,16 @@ fn summary(c: Counts, elapsed: f64, dry_run: bool) -> String {
     } else {
         0.0
     };
+    // Said only when there are some: most files are not exports with conflicts.
+    let conflicts = match c.conflict {
+        0 => String::new(),
+        1 => ", 1 conflict".to_string(),
+        n => format!(", {n} conflicts"),
+    };
     if dry_run {
         format!(
-            "Dry run: {} rows: {} would be updated, {} unchanged, {} failed; nothing was sent.",
+            "Dry run: {} rows: {} would be updated, {} unchanged, {} failed{conflicts}; nothing \
+             was sent.",
             c.total(),
             c.planned,
             c.unchanged,
@@ -222,7 +245,7 @@ fn summary(c: Counts, elapsed: f64, dry_run: bool) -> String {
     } else {
         format!(
             "{} rows in {elapsed:.1} s ({rate:.1} rows/s): {} updated, {} partial, {} \
-             unchanged, {} failed, {} skipped.",
+             unchanged, {} failed, {} skipped{conflicts}.",
             c.total(),
             c.updated,
             c.partial,
@@ -258,5 +281,32 @@ mod tests {
         };
         assert_eq!(only_partial.exit_code(), Code::Api);
         assert_eq!(Counts::default().exit_code(), Code::Ok);
+    }
+
+    #[test]
+    fn conflicts_are_counted_said_only_when_there_are_some_and_exit_3() {
+        let mut progress = Progress::new(Some(2));
+        progress.row(Status::Unchanged, "line 2: unchanged", &[]);
+        progress.row(Status::Conflict, "line 3: conflict", &[]);
+        let c = progress.counts;
+        assert_eq!((c.conflict, c.total(), c.failures()), (1, 2, 0));
+        assert_eq!(c.exit_code(), Code::Conflict);
+        assert_eq!(
+            summary(c, 1.0, false),
+            "2 rows in 1.0 s (2.0 rows/s): 0 updated, 0 partial, 1 unchanged, 0 failed, 0 \
+             skipped, 1 conflict."
+        );
+        let failed_too = Counts { failed: 1, ..c };
+        assert_eq!(failed_too.exit_code(), Code::Api, "a failure says more");
+        let dry = Counts {
+            planned: 1,
+            conflict: 2,
+            ..Counts::default()
+        };
+        assert_eq!(
+            summary(dry, 1.0, true),
+            "Dry run: 3 rows: 1 would be updated, 0 unchanged, 0 failed, 2 conflicts; \
+             nothing was sent."
+        );
     }
 }

@@ -2,39 +2,12 @@
 //! retried only when the server refused them before acting, and a gate that holds every
 //! worker back while the server asks for a pause.
 
-use crate::api::retry::Backoff;
+use crate::api::retry::{self, Backoff, Gate};
 use crate::api::{ApiError, Contact, ContactPatch, LinqClient};
 use crate::target::Target;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::time::Instant;
-
-/// "Not before": a 429's `Retry-After` speaks to the whole client, not to the one
-/// request that happened to get it, so every worker waits here before its next request.
-#[derive(Debug, Default)]
-pub struct Gate {
-    not_before: Mutex<Option<Instant>>,
-}
-
-impl Gate {
-    pub async fn wait(&self) {
-        loop {
-            let until = *self.not_before.lock().unwrap_or_else(|e| e.into_inner());
-            match until {
-                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
-                _ => return,
-            }
-        }
-    }
-
-    /// Closes the gate for `wait` from now, unless it is already closed for longer.
-    pub fn hold(&self, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut slot = self.not_before.lock().unwrap_or_else(|e| e.into_inner());
-        *slot = Some(slot.map_or(until, |t| t.max(until)));
-    }
-}
 
 /// Told about each wait before a retry: the reason and how long.
 pub type RetryNote = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
@@ -68,32 +41,20 @@ impl Api {
         self.with_retry(read).await
     }
 
-    /// Runs `request`; on failure waits as [`Backoff::delay`] says and tries again while
-    /// attempts remain. A 429 closes the gate for everyone.
+    /// Runs `request` with [`retry::with_retry`]: waits as [`Backoff::delay`] says, and a
+    /// 429 closes the gate for everyone.
     async fn with_retry<T, F, Fut>(&self, request: F) -> Result<T, ApiError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        let mut failed = 0;
-        loop {
-            self.gate.wait().await;
-            let e = match request().await {
-                Ok(value) => return Ok(value),
-                Err(e) => e,
-            };
-            failed += 1;
-            let delay = match self.backoff.delay(failed, &e) {
-                Some(delay) => delay,
-                _ => return Err(e),
-            };
-            (self.on_retry)(&e, delay);
-            if e.status() == Some(429) {
-                self.gate.hold(delay);
-            } else {
-                tokio::time::sleep(delay).await;
-            }
-        }
+        retry::with_retry(
+            self.backoff,
+            &self.gate,
+            |e, d| (self.on_retry)(e, d),
+            request,
+        )
+        .await
     }
 
     /// The contact `target` names, or `None` when there is none. A record other than
@@ -174,39 +135,5 @@ fn same_id(id: u64, contact: Contact) -> Result<Contact, ApiError> {
                 contact.id
             ),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn deadline(gate: &Gate) -> Option<Instant> {
-        *gate.not_before.lock().unwrap()
-    }
-
-    #[tokio::test]
-    async fn every_waiter_waits_out_the_longest_hold() {
-        let gate = Arc::new(Gate::default());
-        gate.hold(Duration::from_millis(150));
-        let longest = deadline(&gate).unwrap();
-        gate.hold(Duration::from_millis(10));
-        assert_eq!(
-            deadline(&gate),
-            Some(longest),
-            "a shorter hold never shortens it"
-        );
-        let waiters: Vec<_> = (0..3)
-            .map(|_| {
-                let gate = gate.clone();
-                tokio::spawn(async move {
-                    gate.wait().await;
-                    Instant::now()
-                })
-            })
-            .collect();
-        for waiter in waiters {
-            assert!(waiter.await.unwrap() >= longest);
-        }
     }
 }

@@ -23,6 +23,10 @@ pub enum Status {
     Skipped,
     /// `--dry-run` only, which writes no report: the row would be sent.
     Planned,
+    /// A row of an export with a cell changed both in the file and on the server since
+    /// the export (`conflicts` names them): those cells were not sent, the others were.
+    /// Not done: after the file is settled, `--resume` runs it again.
+    Conflict,
 }
 
 impl Status {
@@ -57,6 +61,21 @@ pub struct Entry {
     /// For `partial`: the fields (API names) the server did not store as sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_stored: Vec<String>,
+    /// For `conflict`: each cell changed on both sides, not sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A cell changed in the file and on the server since the export, to different values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The API name.
+    pub field: String,
+    /// The value exported; `None` when what was exported is not kept here, so that only
+    /// the contact's `updated_at` tells that the server changed it.
+    pub exported: Option<String>,
+    pub server: String,
+    pub yours: String,
 }
 
 impl Entry {
@@ -71,6 +90,7 @@ impl Entry {
             error: None,
             warnings: Vec::new(),
             not_stored: Vec::new(),
+            conflicts: Vec::new(),
         }
     }
 }
@@ -143,6 +163,7 @@ mod tests {
             Status::Failed,
             Status::Skipped,
             Status::Planned,
+            Status::Conflict,
         ]
         .into_iter()
         .filter(|s| s.is_done())

@@ -10,7 +10,6 @@ use super::exit::{Code, Failure};
 use super::get::escape_c1;
 use super::paging::{self, PageBar};
 use crate::cli::{Cli, SearchArgs};
-use crate::config::file::IndexStore;
 use crate::index::{self, Hit, Index, store};
 use crate::setup::Setup;
 use std::io::IsTerminal;
@@ -29,10 +28,7 @@ pub(super) async fn run(cli: &Cli, args: &SearchArgs) -> Result<Code, Failure> {
     // The settings and the server key need no token: a fresh index answers offline.
     let offline = Setup::offline(cli)?;
     let server = offline.server_key;
-    let path = match offline.config.index {
-        IndexStore::Disk => store::dir().map(|dir| store::path_in(&dir, &server)),
-        IndexStore::Memory => None,
-    };
+    let path = store::place(offline.config.index, &server);
     let cached = match &path {
         Some(path) if !args.refresh => store::load(path, &server).unwrap_or_else(|e| {
             eprintln!("linq-contact: {e}; reading the contacts again");

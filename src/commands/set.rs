@@ -74,7 +74,7 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
             checked_at,
         } => {
             if let Some(entry) = settled.journal(&plan.patch, before, &contact) {
-                record::say(ctx.journal.append(entry).await);
+                record::say(ctx.journal.append(entry, &contact).await);
             }
             let lost_line = lost.as_ref().map(|e| {
                 format!(

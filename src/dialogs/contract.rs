@@ -42,8 +42,8 @@ pub enum Outcome {
     LeaveNow,
     /// Open this contact (typed or picked); asks first if the edits would be lost.
     Open(Target),
-    /// The picker moved: fetch the page it now needs, if any.
-    Fetch,
+    /// Picker: read the organisation's contacts again.
+    ReadIndex,
     /// New contact review: create it.
     Create,
     /// History: put the values from before this save back into the form.

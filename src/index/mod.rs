@@ -5,16 +5,20 @@
 //!
 //! The index is a cache, not a truth: what it shows may be minutes old, so opening or
 //! saving a contact always reads it fresh. It holds only what a search shows and
-//! matches (name, e-mail, phone, company, title, location), never the token.
+//! matches (name, e-mail, phone, company, title, location), never the token. What an
+//! export wrote is kept apart, for `apply` ([`kept`]).
 
 mod entry;
+pub mod kept;
 pub mod pages;
 pub mod search;
+mod shelf;
 pub mod store;
 
 pub use entry::{COLUMNS, Entry};
 pub use pages::{DEFAULT_CONCURRENCY, PER_PAGE, Page, Stop};
-pub use search::{Found, Hit};
+pub use search::{Found, Highlighter, Hit};
+pub use shelf::{Scored, Shelf, best_first};
 
 use crate::api::{ApiError, ContactPage};
 use std::future::Future;
@@ -55,6 +59,11 @@ impl Index {
 
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// Its entries, sorted by id.
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
     }
 
     pub fn len(&self) -> usize {

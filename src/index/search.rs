@@ -80,6 +80,43 @@ pub fn search<'a>(entries: &'a [Entry], query: &str, limit: usize) -> Found<'a> 
     Found { hits, matched }
 }
 
+/// Where a query matches in text, for highlighting what was found.
+pub struct Highlighter {
+    pattern: Pattern,
+    matcher: Matcher,
+    buf: Vec<char>,
+}
+
+impl Highlighter {
+    pub fn new(query: &str) -> Self {
+        Self {
+            pattern: pattern(query),
+            matcher: Matcher::new(Config::DEFAULT),
+            buf: Vec::new(),
+        }
+    }
+
+    /// The positions in `text` of the characters the query's words match there
+    /// (counted as the matcher counts them, one per grapheme), in order, each once.
+    pub fn positions(&mut self, text: &str) -> Vec<u32> {
+        let haystack = Utf32Str::new(text, &mut self.buf);
+        let mut all = Vec::new();
+        let mut found = Vec::new();
+        for atom in self.pattern.atoms.iter().filter(|a| !a.negative) {
+            found.clear();
+            if atom
+                .indices(haystack, &mut self.matcher, &mut found)
+                .is_some()
+            {
+                all.extend_from_slice(&found);
+            }
+        }
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
 /// Best first: the higher score, then the lower id.
 fn rank(hit: &Hit<'_>) -> (Reverse<u32>, u64) {
     (Reverse(hit.score), hit.entry.id())

@@ -10,6 +10,7 @@
 //! another server, a count that does not match) is no index: it is built again.
 
 use super::{Entry, Index};
+use crate::config::file::IndexStore;
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io::{self, BufRead, BufWriter, Write};
@@ -44,6 +45,15 @@ pub fn path_in(dir: &Path, server: &str) -> PathBuf {
     ))
 }
 
+/// Where `server`'s index is kept under the config's `index` setting: its file in the
+/// cache directory, or `None` for memory only (or no cache directory).
+pub fn place(kept: IndexStore, server: &str) -> Option<PathBuf> {
+    match kept {
+        IndexStore::Disk => dir().map(|dir| path_in(&dir, server)),
+        IndexStore::Memory => None,
+    }
+}
+
 /// What a look at the file found, without reading its contacts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -57,6 +67,18 @@ pub struct Status {
 /// Writes `index` to `path`, creating its directory (0700) and the file (0600). The
 /// directory, the program's own, is tightened to 0700 if someone loosened it.
 pub fn save(index: &Index, path: &Path) -> io::Result<()> {
+    private_dir(path)?;
+    let tmp = path.with_extension(format!("{EXTENSION}.{}.tmp", std::process::id()));
+    let written = write_to(index, &tmp).and_then(|()| fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Creates the directory of `path` (0700), or tightens it to 0700 if someone loosened
+/// it: it is the program's own, and holds contact data.
+pub(super) fn private_dir(path: &Path) -> io::Result<()> {
     if let Some(dir) = path.parent() {
         fs::DirBuilder::new()
             .recursive(true)
@@ -66,12 +88,7 @@ pub fn save(index: &Index, path: &Path) -> io::Result<()> {
             fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
         }
     }
-    let tmp = path.with_extension(format!("{EXTENSION}.{}.tmp", std::process::id()));
-    let written = write_to(index, &tmp).and_then(|()| fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
+    Ok(())
 }
 
 fn write_to(index: &Index, tmp: &Path) -> io::Result<()> {
@@ -98,35 +115,72 @@ fn write_to(index: &Index, tmp: &Path) -> io::Result<()> {
     file.sync_all()
 }
 
-/// Why a file is not an index to use.
+/// Why a file of the cache is not one to use.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
     Io { path: String, source: io::Error },
-    #[error("{path} is not an index of {server} ({reason})")]
+    #[error("{path} is not {what} of {server} ({reason})")]
     Invalid {
         path: String,
+        /// What it should have been: "an index", "what an export kept".
+        what: &'static str,
         server: String,
         reason: String,
     },
 }
 
+/// A file of the cache being read, for its errors.
+pub(super) struct Reading<'a> {
+    pub shown: String,
+    pub what: &'static str,
+    pub server: &'a str,
+}
+
+impl<'a> Reading<'a> {
+    pub fn new(path: &Path, what: &'static str, server: &'a str) -> Self {
+        Self {
+            shown: path.display().to_string(),
+            what,
+            server,
+        }
+    }
+
+    pub fn io(&self, source: io::Error) -> LoadError {
+        LoadError::Io {
+            path: self.shown.clone(),
+            source,
+        }
+    }
+
+    pub fn invalid(&self, reason: String) -> LoadError {
+        LoadError::Invalid {
+            path: self.shown.clone(),
+            what: self.what,
+            server: self.server.to_string(),
+            reason,
+        }
+    }
+
+    /// The file at `path`; `Ok(None)` when there is none.
+    pub fn open(&self, path: &Path) -> Result<Option<fs::File>, LoadError> {
+        match fs::File::open(path) {
+            Ok(file) => Ok(Some(file)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io(e)),
+        }
+    }
+}
+
+const AN_INDEX: &str = "an index";
+
 /// The index of `server` in `path`; `Ok(None)` when there is no file.
 pub fn load(path: &Path, server: &str) -> Result<Option<Index>, LoadError> {
-    let shown = path.display().to_string();
-    let io_error = |source| LoadError::Io {
-        path: shown.clone(),
-        source,
-    };
-    let invalid = |reason: String| LoadError::Invalid {
-        path: shown.clone(),
-        server: server.to_string(),
-        reason,
-    };
-    let file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_error(e)),
+    let reading = Reading::new(path, AN_INDEX, server);
+    let io_error = |e| reading.io(e);
+    let invalid = |reason| reading.invalid(reason);
+    let Some(file) = reading.open(path)? else {
+        return Ok(None);
     };
     let mut lines = io::BufReader::new(file).lines();
     let header = read_header(lines.next(), server).map_err(invalid)?;
@@ -171,26 +225,49 @@ fn read_header(line: Option<io::Result<String>>, server: &str) -> Result<Header,
     Ok(header)
 }
 
+/// Changes the index of `server` in `path`, if there is one: `change` gets its entries
+/// and returns the new ones (a later entry of an id wins over an earlier one), or
+/// `None` to leave the file as it is. It keeps the time it was read: the other entries
+/// are as old as they were. `Ok(false)` when there is no file, or nothing changed.
+pub fn change(
+    path: &Path,
+    server: &str,
+    change: impl FnOnce(Vec<Entry>) -> Option<Vec<Entry>>,
+) -> Result<bool, ChangeError> {
+    let Some(index) = load(path, server)? else {
+        return Ok(false);
+    };
+    let built_at = index.built_at();
+    let Some(entries) = change(index.into_entries()) else {
+        return Ok(false);
+    };
+    save(&Index::new(server.to_string(), built_at, entries), path).map_err(|source| {
+        ChangeError::Write {
+            path: path.display().to_string(),
+            source,
+        }
+    })?;
+    Ok(true)
+}
+
+/// Why the index on disk could not be changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: io::Error },
+}
+
 /// The header and size of the file at `path`; `Ok(None)` when there is none.
 pub fn status(path: &Path, server: &str) -> Result<Option<Status>, LoadError> {
-    let shown = path.display().to_string();
-    let file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(LoadError::Io {
-                path: shown,
-                source,
-            });
-        }
+    let reading = Reading::new(path, AN_INDEX, server);
+    let Some(file) = reading.open(path)? else {
+        return Ok(None);
     };
     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut lines = io::BufReader::new(file).lines();
-    let header = read_header(lines.next(), server).map_err(|reason| LoadError::Invalid {
-        path: shown,
-        server: server.to_string(),
-        reason,
-    })?;
+    let header = read_header(lines.next(), server).map_err(|reason| reading.invalid(reason))?;
     Ok(Some(Status {
         server: header.server,
         built_at: header.built_at,
@@ -208,8 +285,8 @@ pub fn remove(path: &Path) -> io::Result<bool> {
     }
 }
 
-/// Removes every server's index in `dir` (and temporary files a crash left); the count
-/// of index files removed.
+/// Removes every server's index in `dir` (with the temporary files a crash left and
+/// what exports kept); the count of index files removed.
 pub fn remove_all(dir: &Path) -> io::Result<usize> {
     let listing = match fs::read_dir(dir) {
         Ok(listing) => listing,
@@ -219,10 +296,22 @@ pub fn remove_all(dir: &Path) -> io::Result<usize> {
     let mut removed = 0;
     for item in listing {
         let path = item?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let Some(name) = name.filter(|n| n.starts_with(PREFIX)) else {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // What exports kept holds contact data too (`kept.rs`), and goes with them,
+        // with what an export that never finished left (`.exported-….tmp`).
+        if name
+            .trim_start_matches('.')
+            .starts_with(super::kept::PREFIX)
+        {
+            fs::remove_file(&path)?;
             continue;
-        };
+        }
+        if !name.starts_with(PREFIX) {
+            continue;
+        }
         if name.ends_with(&format!(".{EXTENSION}")) {
             fs::remove_file(&path)?;
             removed += 1;

@@ -5,9 +5,10 @@
 
 use super::Session;
 use crate::api::ApiError;
-use crate::api::retry::Backoff;
+use crate::api::retry;
+use crate::api::retry::{Backoff, Gate};
 use crate::app::{Effect, Msg};
-use crate::dialogs::picker::PAGE_SIZE;
+use crate::index;
 use crate::journal::Journal;
 use crate::target::Target;
 use std::collections::HashMap;
@@ -23,6 +24,10 @@ pub struct EffectRunner {
     /// The last of the journal's reads and writes: each waits for the one before, so
     /// entries land in the order of the saves and F3 reads what was written before it.
     journal_work: Option<JoinHandle<()>>,
+    /// The last write of the index file, for the same reason.
+    index_work: Option<JoinHandle<()>>,
+    /// Held shut while the server asks for a pause: every page of a reading waits here.
+    gate: Arc<Gate>,
 }
 
 impl EffectRunner {
@@ -32,6 +37,8 @@ impl EffectRunner {
             tx,
             tasks: HashMap::new(),
             journal_work: None,
+            index_work: None,
+            gate: Arc::default(),
         }
     }
 
@@ -153,16 +160,11 @@ impl EffectRunner {
                 count_down(generation, &tx, delay).await;
                 Msg::Waited { generation }
             }),
-            Effect::ListPage { generation, page } => self.spawn(generation, async move {
-                let result = read_with_retry(backoff, generation, &tx, || {
-                    client.list_contacts(page, PAGE_SIZE)
-                })
-                .await;
-                Msg::Page {
-                    generation,
-                    page,
-                    result,
-                }
+            Effect::LoadIndex => self.load_index(),
+            Effect::ReadIndex { generation } => self.read_index(generation),
+            Effect::KeepInIndex(entry) => self.keep_in_index(move |mut entries| {
+                entries.push(*entry);
+                Some(entries)
             }),
             Effect::Save {
                 generation,
@@ -255,6 +257,122 @@ impl EffectRunner {
             }
             Effect::ClearScreen | Effect::Quit | Effect::Copy(_) => {}
         }
+    }
+
+    /// Reads the index kept on disk, off the loop; none when it is kept in memory.
+    fn load_index(&mut self) {
+        let tx = self.tx.clone();
+        let Some(path) = self.session.index_file.clone() else {
+            let _ = tx.send(Msg::IndexLoaded(None));
+            return;
+        };
+        let server = self.session.server_key.clone();
+        let before = self.index_work.take();
+        self.index_work = Some(tokio::spawn(async move {
+            if let Some(before) = before {
+                let _ = before.await;
+            }
+            let loaded = tokio::task::spawn_blocking(move || index::store::load(&path, &server))
+                .await
+                .ok()
+                .and_then(|read| {
+                    read.map_err(|e| tracing::warn!(error = %e, "the index file cannot be read"))
+                        .ok()
+                })
+                .flatten();
+            let _ = tx.send(Msg::IndexLoaded(loaded.map(Box::new)));
+        }));
+    }
+
+    /// Reads every page of the list, several at once, each page to the app as it
+    /// arrives; the new index is kept on disk (unless memory only) before the app hears
+    /// it is complete.
+    fn read_index(&mut self, generation: u64) {
+        let client = self.session.client.clone();
+        let backoff = self.session.backoff;
+        let gate = self.gate.clone();
+        let server = self.session.server_key.clone();
+        let path = self.session.index_file.clone();
+        let tx = self.tx.clone();
+        self.spawn(generation, async move {
+            let started = index::seconds(std::time::SystemTime::now());
+            let mut all = Vec::new();
+            let mut read = 0;
+            let fetch = |n: u32| {
+                let (client, gate) = (&client, &gate);
+                async move {
+                    retry::with_retry(
+                        backoff,
+                        gate,
+                        |_, _| {},
+                        || client.list_contacts(n, index::PER_PAGE),
+                    )
+                    .await
+                }
+            };
+            let sink = |page: index::Page| -> Result<(), std::convert::Infallible> {
+                let entries: Vec<index::Entry> =
+                    page.contacts.iter().map(index::Entry::of).collect();
+                all.extend(entries.iter().cloned());
+                read += 1;
+                let _ = tx.send(Msg::IndexPage {
+                    generation,
+                    entries,
+                    pages: (read, page.total_pages),
+                });
+                Ok(())
+            };
+            let result = match index::pages::read_all(
+                fetch,
+                index::DEFAULT_CONCURRENCY,
+                false,
+                sink,
+            )
+            .await
+            {
+                Ok(_) => {
+                    let built = index::Index::new(server, started, all);
+                    if let Some(path) = path {
+                        let kept = built.clone();
+                        let saved =
+                            tokio::task::spawn_blocking(move || index::store::save(&kept, &path))
+                                .await;
+                        if let Ok(Err(e)) = saved {
+                            tracing::warn!(error = %e, "the index cannot be kept on disk");
+                        }
+                    }
+                    Ok(Box::new(built))
+                }
+                Err(index::Stop::Api { error, .. }) => Err(error),
+                Err(index::Stop::Sink(never)) => match never {},
+            };
+            Msg::IndexRead { generation, result }
+        });
+    }
+
+    /// Changes the index on disk, if there is one there: `change` gets it and returns
+    /// its new entries (or nothing to leave it). Runs off the loop, after the index
+    /// work before it.
+    fn keep_in_index(
+        &mut self,
+        change: impl FnOnce(Vec<index::Entry>) -> Option<Vec<index::Entry>> + Send + 'static,
+    ) {
+        let Some(path) = self.session.index_file.clone() else {
+            return;
+        };
+        let server = self.session.server_key.clone();
+        let before = self.index_work.take();
+        self.index_work = Some(tokio::spawn(async move {
+            if let Some(before) = before {
+                let _ = before.await;
+            }
+            let _ = tokio::task::spawn_blocking(move || {
+                if let Err(e) = index::store::change(&path, &server, change) {
+                    tracing::warn!(error = %e, "the index on disk cannot be updated");
+                }
+            })
+            .await;
+        }));
     }
 
     /// Abandons every request still in flight (the session is ending).

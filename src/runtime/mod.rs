@@ -63,6 +63,8 @@ pub struct Session {
     pub recent_path: Option<PathBuf>,
     /// Where each save's changes are recorded; `None`: nowhere.
     pub journal: Option<crate::journal::Journal>,
+    /// Where the organisation's index is kept; `None` keeps it in memory only.
+    pub index_file: Option<PathBuf>,
     pub backoff: Backoff,
     /// Capture the mouse (off by default, so text stays selectable).
     pub mouse: bool,
@@ -194,6 +196,7 @@ where
             }
         };
         let Some(msg) = msg else { continue };
+        app.observe_now(crate::index::seconds(std::time::SystemTime::now()));
         let is_edit = !matches!(msg, Msg::Tick);
         for effect in app.update(msg) {
             match effect {

@@ -208,6 +208,7 @@ fn view<'a>(app: &'a App, theme: &'a Theme) -> View<'a> {
         saving: app.is_saving(),
         paths: &app.options().paths,
         scroll: app.overlay_scroll(),
+        now: app.now(),
     }
 }
 

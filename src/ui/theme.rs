@@ -87,6 +87,12 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
+    /// The characters a search matched.
+    pub fn matched(&self) -> Style {
+        self.colour(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
     pub fn heading(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }

@@ -62,13 +62,22 @@ pub fn screen(app: &App) -> String {
 }
 
 pub fn screen_at(app: &App, w: u16, h: u16) -> String {
+    drawn(app, w, h).backend().to_string()
+}
+
+/// The app drawn at `w`×`h`, with its styles.
+pub fn buffer_at(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    drawn(app, w, h).backend().buffer().clone()
+}
+
+fn drawn(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
         .draw(|f| {
             linq_contact::ui::draw(app, f);
         })
         .unwrap();
-    terminal.backend().to_string()
+    terminal
 }
 
 /// An app with contact 1001 loaded; returns the generation of the load.

@@ -5,6 +5,7 @@
 
 use linq_contact::api::{ApiError, Contact, LinqClient};
 use linq_contact::app::{App, Effect, Msg};
+use linq_contact::index::{Entry, Index};
 use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::secret::Token;
 use std::collections::VecDeque;
@@ -22,19 +23,61 @@ pub fn reply(effect: &Effect, result: Result<Contact, ApiError>) -> Option<Msg> 
     }
 }
 
-/// Sends the request `effect` asks for through `client` (a page is 100 contacts) and
-/// returns the message its answer becomes; none for what is no request.
-pub async fn perform(client: &LinqClient, effect: &Effect) -> Option<Msg> {
+/// Sends the requests `effect` asks for through `client` and returns the messages their
+/// answers become; none for what is no request. The index is never on disk here, and
+/// its pages are read one after another (100 contacts each), the new index dated now.
+pub async fn perform(client: &LinqClient, effect: &Effect) -> Vec<Msg> {
     match effect {
-        Effect::Load { id, .. } => reply(effect, client.get_contact(*id).await),
-        Effect::Save { id, patch, .. } => reply(effect, client.update_contact(*id, patch).await),
-        Effect::ListPage { generation, page } => Some(Msg::Page {
-            generation: *generation,
-            page: *page,
-            result: client.list_contacts(*page, 100).await,
-        }),
-        _ => None,
+        Effect::Load { id, .. } => reply(effect, client.get_contact(*id).await)
+            .into_iter()
+            .collect(),
+        Effect::Save { id, patch, .. } => reply(effect, client.update_contact(*id, patch).await)
+            .into_iter()
+            .collect(),
+        Effect::LoadIndex => vec![Msg::IndexLoaded(None)],
+        Effect::ReadIndex { generation } => read_index(client, *generation).await,
+        _ => Vec::new(),
     }
+}
+
+/// Every page of the list as the runtime hands them over, then the whole index.
+async fn read_index(client: &LinqClient, generation: u64) -> Vec<Msg> {
+    let mut msgs = Vec::new();
+    let mut all = Vec::new();
+    let mut page = 1;
+    loop {
+        let read = match client.list_contacts(page, 100).await {
+            Ok(read) => read,
+            Err(e) => {
+                msgs.push(Msg::IndexRead {
+                    generation,
+                    result: Err(e),
+                });
+                return msgs;
+            }
+        };
+        let entries: Vec<Entry> = read.contacts.iter().map(Entry::of).collect();
+        all.extend(entries.iter().cloned());
+        let total = read.pagination.total_pages.max(1);
+        msgs.push(Msg::IndexPage {
+            generation,
+            entries,
+            pages: (page, total),
+        });
+        if page >= total {
+            break;
+        }
+        page += 1;
+    }
+    msgs.push(Msg::IndexRead {
+        generation,
+        result: Ok(Box::new(Index::new(
+            "test".into(),
+            linq_contact::index::seconds(std::time::SystemTime::now()),
+            all,
+        ))),
+    });
+    msgs
 }
 
 /// The app and a client for its requests; what it copies is kept.
@@ -63,10 +106,11 @@ impl Runner {
         if let Effect::Copy(text) = &effect {
             self.copied.push(text.clone());
         }
-        match perform(&self.client, &effect).await {
-            Some(msg) => self.app.update(msg),
-            None => Vec::new(),
+        let mut next = Vec::new();
+        for msg in perform(&self.client, &effect).await {
+            next.extend(self.app.update(msg));
         }
+        next
     }
 
     /// Performs effects, and those they lead to, until none is left.
@@ -106,5 +150,10 @@ impl Runner {
     /// The app's screen at `w`×`h`.
     pub fn screen(&self, w: u16, h: u16) -> String {
         super::app::screen_at(&self.app, w, h)
+    }
+
+    /// The app drawn at `w`×`h`, with its styles.
+    pub fn buffer(&self, w: u16, h: u16) -> ratatui::buffer::Buffer {
+        super::app::buffer_at(&self.app, w, h)
     }
 }

@@ -89,6 +89,7 @@ pub fn session(url: &str, token: &str, target: Target) -> Session {
         drafts: None,
         recent_path: None,
         journal: None,
+        index_file: None,
         backoff: Backoff {
             max_attempts: 2,
             base: Duration::from_millis(50),

@@ -35,6 +35,8 @@ pub struct View<'a> {
     pub paths: &'a Paths,
     /// Rows scrolled, for dialogs that scroll.
     pub scroll: u16,
+    /// Seconds since the epoch, as the runtime last told.
+    pub now: u64,
 }
 
 /// How the frame lays a dialog's contents out.

@@ -2,7 +2,8 @@
 //! its count in the frame's corner, its hints in the footer.
 
 use super::{Body, Draw, Look, View};
-use crate::dialogs::picker::{MAX_KEPT, Picker, Row};
+use crate::dialogs::picker::{MAX_HITS, Picker, Row};
+use crate::index::Highlighter;
 use crate::keymap::{Action, Hint, Keys};
 use crate::text::sanitize;
 use crate::ui::theme::Theme;
@@ -11,23 +12,20 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::time::{Duration, UNIX_EPOCH};
 
 impl Draw for Picker {
-    fn look(&self, _view: &View) -> Look {
+    fn look(&self, view: &View) -> Look {
         let mut look = Look::new(
             "Open a contact",
             Body::Fill,
             vec![
                 Hint::keys([Keys::Move], "move"),
-                Hint::keys([Keys::Typing], "filter"),
+                Hint::keys([Keys::Typing], "search"),
                 Hint::of(Action::Choose, "open"),
             ],
         );
-        look.note = match self.total_count() {
-            Some(n) => Some(format!(" {n} contacts ")),
-            None if self.loading.is_some() => Some(" loading… ".into()),
-            None => None,
-        };
+        look.note = Some(format!(" {} ", freshness(self, view.now)));
         look
     }
 
@@ -37,8 +35,54 @@ impl Draw for Picker {
     }
 }
 
+/// How many contacts the index holds and how fresh it is: "20,000 contacts · 3 min
+/// old", with the pages read while a reading is under way.
+fn freshness(picker: &Picker, now: u64) -> String {
+    let source = &picker.source;
+    let count = format!("{} contacts", count(picker.listed()));
+    // Without the time (never told yet) no age is said rather than a wrong one.
+    let age = source.built_at.filter(|_| now != 0).map(|at| {
+        let age = crate::index::age(at, UNIX_EPOCH + Duration::from_secs(now));
+        match age {
+            Some(age) if age.as_secs() >= 60 => format!("{} old", words(age)),
+            _ => "just read".to_string(),
+        }
+    });
+    let reading = source.reading.map(|(read, all)| match all {
+        0 => "reading…".to_string(),
+        _ => format!("reading {read}/{all} pages"),
+    });
+    [Some(count), age, reading]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// `n` with thousands separated: 20,000.
+fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An age in one word or two: "3 min", "2 h", "4 d".
+fn words(age: Duration) -> String {
+    match age.as_secs() {
+        s @ 0..3600 => format!("{} min", s / 60),
+        s @ 3600..86_400 => format!("{} h", s / 3600),
+        s => format!("{} d", s / 86_400),
+    }
+}
+
 /// Draws the picker inside its dialog frame (`inner`); returns where the cursor goes (the
-/// filter line). `retry` names the key that asks again for a page that failed.
+/// filter line). `retry` names the key that reads the contacts again after a failure.
 fn draw_table(
     picker: &Picker,
     retry: &str,
@@ -54,7 +98,7 @@ fn draw_table(
     ])
     .areas(inner);
 
-    let prompt = "Filter: ";
+    let prompt = "Search: ";
     let value = sanitize(picker.filter.value());
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -64,9 +108,9 @@ fn draw_table(
         filter_row,
     );
     let cols = columns(inner.width);
+    let heads = ["", "Name", "E-mail", "Phone", "Company"].map(String::from);
     frame.render_widget(
-        Paragraph::new(row_line(&["", "Name", "E-mail", "Phone", "Company"], &cols))
-            .style(theme.dim()),
+        Paragraph::new(row_line(&heads, &cols, None, theme)).style(theme.dim()),
         header_row,
     );
 
@@ -74,37 +118,16 @@ fn draw_table(
     // Page-wise, but never past the end: the last screen is full.
     let offset = ((picker.selected() / height.max(1)) * height.max(1))
         .min(picker.len().saturating_sub(height));
-    let rows = picker.rows(offset, height);
-    let lines: Vec<Line> = rows
-        .iter()
+    let mut marks = picker
+        .filtering()
+        .then(|| Highlighter::new(picker.filter.value()));
+    let lines: Vec<Line> = picker
+        .rows(offset, height)
+        .into_iter()
         .enumerate()
         .map(|(i, row)| {
-            let selected = offset + i == picker.selected();
-            let line = match row {
-                Row::Recent(s) | Row::Listed(s) => {
-                    let mark = if matches!(row, Row::Recent(_)) {
-                        "★"
-                    } else {
-                        ""
-                    };
-                    row_line(
-                        &[
-                            mark,
-                            &if s.name.trim().is_empty() {
-                                "(no name)".to_string()
-                            } else {
-                                sanitize(&s.name)
-                            },
-                            &sanitize(&s.email),
-                            &sanitize(&s.phone),
-                            &sanitize(&s.company),
-                        ],
-                        &cols,
-                    )
-                }
-                Row::Missing => Line::styled("  …", theme.dim()),
-            };
-            if selected {
+            let line = row_line(&cells(row), &cols, marks.as_mut(), theme);
+            if offset + i == picker.selected() {
                 line.style(theme.bar())
             } else {
                 line
@@ -113,30 +136,62 @@ fn draw_table(
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
 
-    let note = match (&picker.error, picker.is_empty(), picker.loading) {
-        (Some(e), _, _) => {
+    let note = match (&picker.source.failed, picker.matched()) {
+        (Some(e), _) => {
             // The key stays in sight however long the error is.
             let hint = format!(" · {retry} to try again");
             let room = usize::from(note_row.width).saturating_sub(widgets::width(&hint));
             let error = widgets::fit(
-                &format!("✗ {}", sanitize(&crate::ui::errors::headline(e))),
+                &format!(
+                    "✗ cannot read the contacts: {}",
+                    sanitize(&crate::ui::errors::headline(e))
+                ),
                 room,
             );
             Line::styled(format!("{error}{hint}"), theme.error())
         }
-        (None, _, _) if picker.kept_full() => Line::styled(
-            format!("Over {MAX_KEPT} matches: not all are listed; type more to narrow the filter."),
+        (None, (matched, false)) if picker.filtering() => Line::styled(
+            format!(
+                "The best {MAX_HITS} of {} matches; type more to narrow them.",
+                count(matched)
+            ),
             theme.dim(),
         ),
-        (None, true, None) if !picker.filter.value().is_empty() => {
-            Line::from("No loaded contact matches; scroll or clear the filter.")
+        (None, _) if picker.filtering() && picker.is_empty() => {
+            Line::from(match picker.source.reading {
+                Some(_) => "No match yet; more contacts are on their way.",
+                None => "No contact matches.",
+            })
         }
-        _ => Line::styled("★ recent · type to filter what is loaded", theme.dim()),
+        _ => Line::styled(
+            "★ recent · type a name, e-mail, phone or company",
+            theme.dim(),
+        ),
     };
     frame.render_widget(Paragraph::new(note), note_row);
 
     let x = filter_row.x + (widgets::width(prompt) + picker.filter.visual_cursor()) as u16;
     (x < filter_row.right()).then(|| Position::new(x, filter_row.y))
+}
+
+/// The cells of a row: the recent mark, name, e-mail, phone, company.
+fn cells(row: Row<'_>) -> [String; 5] {
+    let (mark, name, email, phone, company) = match row {
+        Row::Recent(s) => ("★", &*s.name, &*s.email, &*s.phone, &*s.company),
+        Row::Listed(e) => ("", e.name(), e.email(), e.phone(), e.company()),
+    };
+    let name = if name.trim().is_empty() {
+        "(no name)".to_string()
+    } else {
+        sanitize(name)
+    };
+    [
+        mark.to_string(),
+        name,
+        sanitize(email),
+        sanitize(phone),
+        sanitize(company),
+    ]
 }
 
 /// Column widths: a mark, then name / e-mail / phone / company. A phone is never cut
@@ -154,19 +209,44 @@ fn columns(width: u16) -> [usize; 5] {
     [2, name, email, phone, text - name - email]
 }
 
-fn row_line(cells: &[&str; 5], cols: &[usize; 5]) -> Line<'static> {
-    let mut text = String::new();
+/// One row of cells in their columns; with `marks`, the characters the search matched
+/// are drawn in the match style.
+fn row_line(
+    cells: &[String; 5],
+    cols: &[usize; 5],
+    mut marks: Option<&mut Highlighter>,
+    theme: &Theme,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut plain = String::new();
     for (i, (cell, w)) in cells.iter().zip(cols).enumerate() {
         if *w == 0 {
             continue;
         }
         if i > 1 {
-            text.push(' ');
+            plain.push(' ');
         }
         let fitted = widgets::fit(cell, *w);
         let pad = w.saturating_sub(widgets::width(&fitted));
-        text.push_str(&fitted);
-        text.push_str(&" ".repeat(pad));
+        let found = marks
+            .as_deref_mut()
+            .map(|m| m.positions(cell))
+            .unwrap_or_default();
+        if found.is_empty() {
+            plain.push_str(&fitted);
+        } else {
+            for (at, c) in fitted.chars().enumerate() {
+                if u32::try_from(at).is_ok_and(|at| found.binary_search(&at).is_ok()) {
+                    spans.push(Span::raw(std::mem::take(&mut plain)));
+                    spans.push(Span::styled(c.to_string(), theme.matched()));
+                } else {
+                    plain.push(c);
+                }
+            }
+        }
+        plain.push_str(&" ".repeat(pad));
     }
-    Line::from(text)
+    spans.push(Span::raw(plain));
+    spans.retain(|s| !s.content.is_empty());
+    Line::from(spans)
 }
