@@ -11,9 +11,10 @@ use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 ENVIRONMENT:
-  LINQ_INTEGRATION_TOKEN  the organisation's integration token (required unless --demo
-                          or the config file's token_command gives it); never printed,
-                          logged or drawn
+  LINQ_INTEGRATION_TOKEN  the organisation's integration token, for scripts and CI: it
+                          wins over the profile's token_command and over the token
+                          `auth login` stored; never printed, logged or drawn
+  LINQ_PROFILE            the profile to use (as --profile)
   LINQ_API_URL            API base URL (default: the config file's api_url, else
                           https://api.linqapp.com); plain http:// is refused except to a
                           loopback address
@@ -29,12 +30,20 @@ CONFIG FILE (TOML; every setting optional; flags and environment win):
   token_command = \"pass show linq/token\"   # its output is the token
   phone_region = \"US\"
   confirm_before_save = true               # false: Ctrl-S sends unless there is a conflict
+  default_profile = \"staging\"              # else the top-level settings (profile default)
+  [profiles.staging]                       # api_url, token_command, phone_region,
+  api_url = \"https://staging.example.com\"  # confirm_before_save as above, and:
+  color = \"cyan\"                           # the header names the profile in this colour
+  [profiles.prod]
+  production = true                        # red header, review before every save, apply
+                                           # asks for the profile's name
   theme = \"default\"                        # or \"monochrome\"
   mouse = false                            # true: click a field, the wheel scrolls
   [keys]
   review = [\"ctrl-s\", \"f2\"]                # replaces the defaults of that action
 
 EXAMPLES:
+  linq-contact auth login          store your token in the system keyring (once)
   linq-contact --demo              try everything against a built-in demo API, no account
   linq-contact 123                 edit contact 123
   linq-contact ana@example.com     find by e-mail (or by phone: +15550102000)
@@ -52,8 +61,8 @@ EXAMPLES:
 {KEYS}
 EXIT CODES (each scripting command lists its own in its --help):
   0 success, 1 API or network error (apply: a row failed), 2 usage or validation error,
-  3 conflict (create: the contact exists already), 4 not found, 130 apply interrupted by
-  Ctrl-C";
+  3 conflict (create: the contact exists already), 4 not found (or no token for the
+  profile: every command and the editor), 130 apply interrupted by Ctrl-C";
 
 /// The whole command line, its help naming the editor's keys from the keymap (the one
 /// place key names are written).
@@ -115,6 +124,11 @@ pub struct Cli {
     // No clap default: a default here would hide the config file's value.
     #[arg(long, env = "LINQ_API_URL", value_name = "URL", global = true)]
     pub api_url: Option<String>,
+
+    /// The config file's profile to use: its server, its token and its settings
+    /// [default: the file's default_profile, else default].
+    #[arg(long, env = "LINQ_PROFILE", value_name = "NAME", global = true)]
+    pub profile: Option<String>,
 
     /// Seconds to wait for the server before giving up on a request.
     #[arg(long, value_name = "SECONDS", default_value_t = 15, global = true)]
@@ -195,7 +209,62 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `linq-contact man | man -l -`.
     Man,
+    /// Store, check, show or forget a profile's token (kept in the system keyring).
+    #[command(subcommand, after_help = AUTH_HELP)]
+    Auth(AuthCommand),
 }
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuthCommand {
+    /// Check a token with one request to the profile's server, then keep it in the
+    /// system keyring. The token is read from a hidden prompt, or from stdin with
+    /// --with-token. A profile the config file does not have is added to it.
+    Login(LoginArgs),
+    /// For each profile: its server, where its token comes from, the token's last four
+    /// characters, and whether the server takes it now (exit 1 if the active one's does
+    /// not).
+    Status,
+    /// Forget the profile's stored token.
+    Logout,
+    /// Print the profile's token to stdout, for scripts.
+    Token,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// Read the token from stdin (e.g. `pass show linq | linq-contact auth login
+    /// --with-token`).
+    #[arg(long)]
+    pub with_token: bool,
+    /// Keep the token in a file readable by you alone (in the state directory) instead of
+    /// the keyring: for machines without one. The file is not encrypted.
+    #[arg(long)]
+    pub insecure_storage: bool,
+}
+
+const AUTH_HELP: &str = "\
+Each command works on the profile chosen by --profile, LINQ_PROFILE or the config file's
+default_profile (else `default`, the file's top-level settings).
+
+The token a command uses is, in order: LINQ_INTEGRATION_TOKEN; the profile's
+token_command; the token `auth login` stored for the profile. It is kept in the system
+keyring: the Secret Service when a session bus exists, else the kernel keyring on Linux
+(keyutils: it outlives an SSH session, not a reboot); the Keychain on macOS.
+
+EXAMPLES:
+  linq-contact auth login
+  linq-contact auth login --profile staging --api-url https://staging.example.com
+  pass show linq/prod | linq-contact auth login --profile prod --with-token
+  linq-contact auth status
+  curl -H \"X-LINQ-INTEGRATION-TOKEN: $(linq-contact auth token)\" ...
+  linq-contact auth logout --profile staging
+
+EXIT CODES:
+  0  done (status: the active profile's token works)
+  1  the server refused the token or could not be reached (login stored nothing; status:
+     the active profile's token does not work), or no keyring works
+  2  usage error (no token given, a bad profile name, no terminal to prompt on)
+  4  token: the profile has no token";
 
 const GET_HELP: &str = "\
 EXAMPLES:
@@ -450,4 +519,7 @@ pub struct ApplyArgs {
     /// The input format [default: JSON Lines when the first character is `{`, else CSV].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<InputFormat>,
+    /// With a production profile: go on without typing the profile's name.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }

@@ -83,6 +83,7 @@ async fn edit(loaded: Loaded) -> ExitCode {
             api_label(&config.api_url)
         },
         api_url: config.api_url.clone(),
+        profile: config.profile.clone(),
         region: config.region,
         monochrome: config.monochrome,
         keymap: config.keymap.clone(),
@@ -167,7 +168,7 @@ fn display_path(p: Option<std::path::PathBuf>) -> String {
 }
 
 fn setup_failed(e: &SetupError) -> ExitCode {
-    fail(if e.is_usage() { 2 } else { 1 }, &e.to_string())
+    fail(e.exit_code(), &e.to_string())
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {

@@ -10,7 +10,7 @@
 
 use crate::api::{ApiError, LinqClient};
 use crate::cli::Cli;
-use crate::config::{Config, ConfigError, Subject, TOKEN_ENV, render_effective};
+use crate::config::{Config, ConfigError, Profile, Subject, TOKEN_ENV, render_effective};
 use crate::demo::DemoServer;
 use crate::journal::Journal;
 use crate::secret::Token;
@@ -57,6 +57,16 @@ impl SetupError {
     pub fn is_usage(&self) -> bool {
         !matches!(self, SetupError::Demo(_))
     }
+
+    /// The exit code of every front end: 4 for a profile without a token (nothing to
+    /// work with, as for a contact that is not there), 2 for other usage errors, else 1.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            SetupError::Config(ConfigError::MissingToken(_)) => 4,
+            _ if self.is_usage() => 2,
+            _ => 1,
+        }
+    }
 }
 
 impl Setup {
@@ -86,7 +96,7 @@ impl Setup {
         // The client normalises the address exactly as it does when a save is journalled.
         let client = client(&config, Token::new(""))?;
         Ok(Offline {
-            server_key: server_key(cli.demo, &client),
+            server_key: server_key(cli.demo, &client, &config.profile),
             journal: Journal::from_env(),
             config,
         })
@@ -111,7 +121,7 @@ impl Loaded {
         };
         let client = client(&config, config.token.clone())?.with_body_logging(self.log_bodies);
         Ok(Setup {
-            server_key: server_key(demo.is_some(), &client),
+            server_key: server_key(demo.is_some(), &client, &config.profile),
             journal: Journal::from_env(),
             client,
             config,
@@ -136,7 +146,7 @@ pub fn describe(cli: &Cli) -> Result<String, ConfigError> {
     if let Err(e) = client(&config, Token::new("")) {
         config.warnings.push(format!("api_url: {e}"));
     }
-    Ok(render_effective(&config, source))
+    Ok(render_effective(&config, &source))
 }
 
 /// The variables every front end reads.
@@ -160,12 +170,17 @@ fn client(config: &Config, token: Token) -> Result<LinqClient, ApiError> {
 }
 
 /// Which server the journal, the drafts and the recent list file things under: the base
-/// URL, or `demo` for the embedded demo API (whose port changes every run).
-fn server_key(demo: bool, client: &LinqClient) -> String {
+/// URL, or `demo` for the embedded demo API (whose port changes every run). A profile
+/// other than `default` is part of the key: two profiles on one address may be two
+/// organisations, whose contacts, drafts and history must not meet; and so every journal
+/// entry names the profile it was made with.
+pub fn server_key(demo: bool, client: &LinqClient, profile: &Profile) -> String {
     if demo {
         "demo".to_string()
-    } else {
+    } else if profile.name == crate::config::DEFAULT_PROFILE {
         client.base_url().to_string()
+    } else {
+        format!("{} (profile {})", client.base_url(), profile.name)
     }
 }
 
@@ -208,7 +223,9 @@ mod tests {
 
     #[test]
     fn only_a_demo_api_that_cannot_start_is_not_the_users_mistake() {
-        assert!(SetupError::Config(ConfigError::MissingToken).is_usage());
+        let missing = SetupError::Config(ConfigError::MissingToken("none".into()));
+        assert!(missing.is_usage());
+        assert_eq!(missing.exit_code(), 4);
         let insecure = LinqClient::new("http://example.com", Token::new("t"), Default::default());
         assert!(SetupError::from(insecure.unwrap_err()).is_usage());
         let refused = std::io::Error::from(std::io::ErrorKind::AddrInUse);

@@ -33,11 +33,17 @@ async fn edit_email_save_and_the_server_holds_exactly_that_change() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn missing_token_exits_2_before_touching_the_terminal() {
+async fn missing_token_exits_4_before_touching_the_terminal() {
     let mut s = Session::start(&["42"], &[]);
-    assert_eq!(s.wait_exit(), 2);
+    assert_eq!(s.wait_exit(), 4);
     let text = s.contents();
+    assert!(
+        text.contains("no token for profile `default`: run `linq-contact auth login`"),
+        "{text}"
+    );
     assert!(text.contains("LINQ_INTEGRATION_TOKEN"), "{text}");
+    // Said before the editor took the terminal: no switch to the alternate screen.
+    assert!(!s.raw().contains("\x1b[?1049h"), "{:?}", s.raw());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

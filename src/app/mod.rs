@@ -350,6 +350,8 @@ pub enum Status {
 pub struct AppOptions {
     /// Shown in the header so the user knows which server they are editing.
     pub api_label: String,
+    /// The profile in use: the header names it (in its colour; red for production).
+    pub profile: crate::config::Profile,
     /// The API base URL, for the curl command the review can copy.
     pub api_url: String,
     pub region: Region,
@@ -378,6 +380,7 @@ impl Default for AppOptions {
     fn default() -> Self {
         Self {
             api_label: String::new(),
+            profile: crate::config::Profile::default(),
             api_url: "https://api.linqapp.com".into(),
             region: Region::US,
             monochrome: false,

@@ -52,6 +52,14 @@ pub(super) async fn run(cli: &Cli, args: &ApplyArgs) -> Result<Code, Failure> {
     };
     // Nothing is requested before the rows, whose retries are said through the bar.
     let mut ctx = super::context(cli, None, Arc::new(|_, _| {})).await?;
+    // Before any row is read: a production profile's name is typed (a dry run sends
+    // nothing, so it asks nothing).
+    super::ask::confirm_production(
+        &ctx.profile,
+        &ctx.api_url,
+        args.yes || args.dry_run,
+        "apply",
+    )?;
     let concurrency = usize::from(args.concurrency);
     let rules = Rules {
         region: ctx.region,

@@ -84,7 +84,11 @@ impl Failure {
 /// end gives it.
 impl From<SetupError> for Failure {
     fn from(e: SetupError) -> Self {
-        let code = if e.is_usage() { Code::Usage } else { Code::Api };
+        let code = match e.exit_code() {
+            4 => Code::NotFound,
+            2 => Code::Usage,
+            _ => Code::Api,
+        };
         Failure::new(code, e.to_string())
     }
 }
@@ -101,8 +105,9 @@ fn hint(e: &ApiError) -> Option<&'static str> {
     Some(match e.advice()? {
         Advice::Redirect => "hint: redirects are not followed; check --api-url / LINQ_API_URL",
         Advice::Token => {
-            "hint: set LINQ_INTEGRATION_TOKEN (or token_command in the config file) to a token \
-             of the contact's organisation"
+            "hint: `linq-contact auth login` stores a token of the contact's organisation (or \
+             set LINQ_INTEGRATION_TOKEN, or token_command in the config file); `linq-contact \
+             auth status` shows where the token in use comes from"
         }
         Advice::NotFound => "hint: no such contact in this organisation",
         Advice::Slow => "hint: the server or the network is slow; --timeout SECONDS waits longer",

@@ -49,7 +49,7 @@ pub(super) async fn run(ctx: &Context, args: &MergeArgs) -> Result<Code, Failure
         eprintln!("Dry run: nothing sent.");
         return Ok(Code::Ok);
     }
-    confirm_production(ctx)?;
+    ask::confirm_production(&ctx.profile, &ctx.api_url, args.yes, "merge")?;
     if asking {
         let question = format!(
             "Save contact {} and delete {}?",
@@ -76,12 +76,6 @@ pub(super) async fn run(ctx: &Context, args: &MergeArgs) -> Result<Code, Failure
         }
     }
     send(ctx, &plan).await
-}
-
-/// Where a production profile's confirmation (typing the profile's name) belongs once
-/// profiles exist: after the review, before anything is sent, with or without --yes.
-fn confirm_production(_ctx: &Context) -> Result<(), Failure> {
-    Ok(())
 }
 
 /// `title=1040` pairs: a field by its API name, then one of the ids.

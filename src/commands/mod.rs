@@ -9,6 +9,7 @@
 
 mod apply;
 mod ask;
+mod auth;
 mod cache;
 mod create;
 mod duplicates;
@@ -55,6 +56,10 @@ pub(crate) struct Context {
     pub target: Option<Target>,
     /// Where each save and create is recorded.
     pub journal: Recorder,
+    /// The profile in use, and its server's base URL: for the confirmation a production
+    /// profile asks for ([`ask::confirm_production`]).
+    pub profile: crate::config::Profile,
+    pub api_url: String,
     /// Whether contact data may be kept on disk (the index, what an export wrote).
     pub index: IndexStore,
     /// With `--demo`: the embedded API, alive as long as the command runs.
@@ -93,6 +98,7 @@ async fn dispatch(cli: &Cli) -> Result<Code, Failure> {
         Some(Command::Revert(args)) => revert::run(cli, args).await,
         Some(Command::Completions { shell }) => shell::completions(*shell),
         Some(Command::Man) => shell::man(),
+        Some(Command::Auth(command)) => auth::run(cli, command).await,
         Some(Command::DemoServer { .. } | Command::Config) | None => {
             Err(Failure::usage("not a scripting command"))
         }
@@ -131,6 +137,8 @@ pub(crate) async fn context(
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "command start");
     let setup = loaded.start().await?;
     Ok(Context {
+        profile: setup.config.profile,
+        api_url: setup.config.api_url,
         api: Api::new(setup.client, on_retry),
         region: setup.config.region,
         target: setup.config.target,

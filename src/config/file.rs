@@ -39,6 +39,26 @@ pub struct FileConfig {
     pub index_max_age: Option<Age>,
     /// Action name → chords, applied with [`crate::keymap::Keymap::with_overrides`].
     pub keys: BTreeMap<String, Vec<String>>,
+    /// The profile used when neither `--profile` nor `LINQ_PROFILE` names one.
+    pub default_profile: Option<String>,
+    /// `[profiles.NAME]`: a server and its token, with settings of its own.
+    pub profiles: BTreeMap<String, ProfileFile>,
+}
+
+/// One `[profiles.NAME]` table. A setting left out is the file's top-level one, except
+/// `token_command`: another profile's token must never be sent to this one's server.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProfileFile {
+    pub api_url: Option<String>,
+    pub token_command: Option<String>,
+    pub phone_region: Option<String>,
+    /// The colour the editor's header names the profile in (`cyan`, `#ff8800`, …).
+    pub color: Option<String>,
+    pub confirm_before_save: Option<bool>,
+    /// A red header, the review before every save, and the profile's name typed before
+    /// a batch.
+    pub production: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

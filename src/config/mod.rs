@@ -7,6 +7,7 @@
 
 pub mod file;
 pub mod paths;
+pub mod profile;
 
 use crate::cli::Cli;
 use crate::keymap::{Action, Keymap};
@@ -14,6 +15,7 @@ use crate::secret::Token;
 use crate::target::{Target, parse_target};
 use file::{Age, FileConfig, IndexStore, ThemeName};
 use phonenumber::country::Id as Region;
+pub use profile::{DEFAULT_PROFILE, PROFILE_ENV, Profile};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -28,15 +30,30 @@ pub const TOKEN_FROM_ENV: &str = "<set from LINQ_INTEGRATION_TOKEN>";
 pub const TOKEN_FROM_COMMAND: &str = "<from token_command>";
 pub const TOKEN_MISSING: &str = "<missing>";
 
+/// Where a profile's stored token is, looked up by the profile's name: the token and a
+/// description of where it is kept, or why the keyring could not be read. What the setup
+/// passes is [`crate::token_store::find`]; tests pass their own.
+pub type StoredToken<'a> = &'a dyn Fn(&str) -> Result<Option<(Token, String)>, String>;
+
+/// No stored token, as for a machine where nothing was ever stored.
+pub fn nothing_stored(_profile: &str) -> Result<Option<(Token, String)>, String> {
+    Ok(None)
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
+    /// No token for the profile: the message says how to store one.
+    #[error("{0}")]
+    MissingToken(String),
+    /// `--profile`, `LINQ_PROFILE` or `default_profile` names no profile of the file.
+    #[error("{0}")]
+    UnknownProfile(String),
+    #[error("{0}")]
+    BadProfile(String),
     #[error(
-        "no API token: set {TOKEN_ENV} to your organisation's integration token, or set \
-         token_command in the config file (`linq-contact config` shows where it is); \
-         or try `linq-contact --demo`, which needs none"
+        "no API token: set {TOKEN_ENV} or run `linq-contact auth login`; the config file was \
+         not used: {0}"
     )]
-    MissingToken,
-    #[error("no API token: set {TOKEN_ENV}; the config file was not used: {0}")]
     MissingTokenConfigSkipped(String),
     /// The message of [`file::run_token_command`]: never the command's output.
     #[error("could not get the API token: {0}")]
@@ -73,6 +90,8 @@ pub struct Config {
     /// The contact of the [`Subject`]; `None` when it names none (the editor with --demo
     /// and no id: the first demo contact is opened).
     pub target: Option<Target>,
+    /// The profile in use (`default` with --demo, whose server is no profile's).
+    pub profile: Profile,
     pub timeout: Duration,
     pub region: Region,
     pub monochrome: bool,
@@ -122,6 +141,46 @@ fn token_from_env(token_env: Option<String>) -> Option<Token> {
         .map(|t| Token::new(t.trim()))
 }
 
+/// What to do when `profile` has no token; `keyring` is why the keyring could not be read.
+fn missing_token(profile: &Profile, keyring: Option<String>) -> ConfigError {
+    let mut text = format!(
+        "no token for profile `{}`: run `{}`",
+        profile.name,
+        profile.login_command()
+    );
+    if profile.name == DEFAULT_PROFILE {
+        text.push_str(&format!(
+            " (or set {TOKEN_ENV}, or token_command in the config file; `linq-contact \
+             --demo` needs none)"
+        ));
+    }
+    if let Some(why) = keyring {
+        text.push_str(&format!("\nthe system keyring could not be read: {why}"));
+    }
+    ConfigError::MissingToken(text)
+}
+
+/// The message for a profile the file does not have, naming those it has.
+fn unknown_profile(name: &str, file: &FileConfig, skipped: &[String]) -> ConfigError {
+    let known: Vec<String> = file.profiles.keys().map(|n| format!("`{n}`")).collect();
+    let mut text = format!("no profile `{name}` in the config file");
+    text.push_str(&if known.is_empty() {
+        " (it has no [profiles.NAME] table)".to_string()
+    } else {
+        format!(" (it has {})", known.join(", "))
+    });
+    text.push_str(&format!(
+        "; `linq-contact auth login --profile {name} --api-url URL` adds it"
+    ));
+    if !skipped.is_empty() {
+        text.push_str(&format!(
+            "; the config file was not used: {}",
+            skipped.join("; ")
+        ));
+    }
+    ConfigError::UnknownProfile(text)
+}
+
 impl Config {
     /// `token` is the environment's token, passed in so tests need not set variables. No
     /// config file is read.
@@ -139,10 +198,13 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let path = file::config_path();
         let file = read_file(path.as_deref(), explicit_config_path());
+        let stored: StoredToken<'_> = &crate::token_store::find_described;
         let mut config = match subject {
-            Subject::CommandLine => Self::from_parts(cli, file, token_env, no_color),
-            Subject::Named(raw) => Self::with_contact(cli, Some(raw), file, token_env, no_color),
-            Subject::Unnamed => Self::with_contact(cli, None, file, token_env, no_color),
+            Subject::CommandLine => Self::from_parts_with(cli, file, token_env, no_color, stored),
+            Subject::Named(raw) => {
+                Self::with_contact(cli, Some(raw), file, token_env, no_color, stored)
+            }
+            Subject::Unnamed => Self::with_contact(cli, None, file, token_env, no_color, stored),
         }?;
         config.config_path = path;
         Ok(config)
@@ -152,17 +214,37 @@ impl Config {
     /// environment, for the contact on the command line, which must be given unless
     /// --demo. `file` is the loaded config file or why it could not be loaded (then it
     /// becomes a warning and the defaults apply). With --demo the token is the demo's;
-    /// else it comes from `token_env`, else the file's `token_command`, which is run here.
+    /// else it comes from `token_env`, else the profile's `token_command`, which is run
+    /// here. No token is stored on this machine: see [`Config::from_parts_with`].
     pub fn from_parts(
         cli: &Cli,
         file: Result<FileConfig, String>,
         token_env: Option<String>,
         no_color: bool,
     ) -> Result<Self, ConfigError> {
+        Self::from_parts_with(cli, file, token_env, no_color, &nothing_stored)
+    }
+
+    /// [`Config::from_parts`], with `stored` giving the profile's stored token when
+    /// neither the environment nor `token_command` does.
+    pub fn from_parts_with(
+        cli: &Cli,
+        file: Result<FileConfig, String>,
+        token_env: Option<String>,
+        no_color: bool,
+        stored: StoredToken<'_>,
+    ) -> Result<Self, ConfigError> {
         if cli.contact.is_none() && !cli.demo {
             return Err(ConfigError::MissingContact);
         }
-        Self::with_contact(cli, cli.contact.as_deref(), file, token_env, no_color)
+        Self::with_contact(
+            cli,
+            cli.contact.as_deref(),
+            file,
+            token_env,
+            no_color,
+            stored,
+        )
     }
 
     /// [`Config::from_parts`] for the contact `contact` (a command's own argument, or
@@ -173,8 +255,10 @@ impl Config {
         file: Result<FileConfig, String>,
         token_env: Option<String>,
         no_color: bool,
+        stored: StoredToken<'_>,
     ) -> Result<Self, ConfigError> {
-        let (mut config, token_command) = Self::settle(cli, file, no_color)?;
+        let skipped = file.as_ref().err().cloned();
+        let (mut config, token_command) = Self::settle(cli, file, no_color, Chosen::Flags)?;
         config.target = contact
             .map(|raw| {
                 parse_target(raw, config.region)
@@ -189,24 +273,29 @@ impl Config {
             Some(token) => token,
             None => match token_command {
                 Some(cmd) => file::run_token_command(&cmd).map_err(ConfigError::TokenCommand)?,
-                // A config file that was skipped may be why there is no token: say so.
-                None if !config.warnings.is_empty() => {
-                    return Err(ConfigError::MissingTokenConfigSkipped(
-                        config.warnings.join("; "),
-                    ));
-                }
-                None => return Err(ConfigError::MissingToken),
+                None => match stored(&config.profile.name) {
+                    Ok(Some((token, _))) => token,
+                    // A config file that was skipped may be why there is no token: say so.
+                    _ if skipped.is_some() => {
+                        return Err(ConfigError::MissingTokenConfigSkipped(
+                            skipped.unwrap_or_default(),
+                        ));
+                    }
+                    Ok(None) => return Err(missing_token(&config.profile, None)),
+                    Err(why) => return Err(missing_token(&config.profile, Some(why))),
+                },
             },
         };
         Ok(config)
     }
 
     /// Everything but the contact and the token, which `linq-contact config` does not
-    /// need. Returns the file's `token_command` (not yet run) beside it.
+    /// need. Returns the profile's `token_command` (not yet run) beside it.
     fn settle(
         cli: &Cli,
         file: Result<FileConfig, String>,
         no_color: bool,
+        chosen: Chosen<'_>,
     ) -> Result<(Self, Option<String>), ConfigError> {
         if cli.timeout == 0 {
             return Err(ConfigError::BadTimeout);
@@ -216,9 +305,23 @@ impl Config {
             warnings.push(format!("{e}; using the defaults"));
             FileConfig::default()
         });
+        let name = match chosen {
+            Chosen::Named(name) => name.to_string(),
+            // The demo API is no profile's server: its settings are the file's own.
+            _ if cli.demo => DEFAULT_PROFILE.to_string(),
+            _ => profile::chosen_name(cli.profile.as_deref(), &file)
+                .map_err(ConfigError::BadProfile)?,
+        };
+        let table = match profile::table(&file, &name) {
+            Some(table) => table.into_owned(),
+            None if !matches!(chosen, Chosen::Flags) => file::ProfileFile::default(),
+            None => return Err(unknown_profile(&name, &file, &warnings)),
+        };
         let region = match non_empty(cli.region.as_deref()) {
             Some(flag) => parse_region(flag)?,
-            None => match non_empty(file.phone_region.as_deref()) {
+            None => match non_empty(table.phone_region.as_deref())
+                .or(non_empty(file.phone_region.as_deref()))
+            {
                 Some(raw) => parse_region(raw).unwrap_or_else(|e| {
                     warnings.push(format!(
                         "config file: phone_region: {e}; using {}",
@@ -230,13 +333,20 @@ impl Config {
             },
         };
         let api_url = non_empty(cli.api_url.as_deref())
+            .or(non_empty(table.api_url.as_deref()))
             .or(non_empty(file.api_url.as_deref()))
             .unwrap_or(DEFAULT_API_URL)
             .trim()
             .to_string();
         let (keymap, key_errors) = Keymap::default().with_overrides(&file.keys);
         warnings.extend(key_errors.into_iter().map(|e| format!("config file: {e}")));
-        let token_command = file.token_command.filter(|c| !c.trim().is_empty());
+        // The top-level command gives the default profile's token, never another's.
+        let token_command = if name == DEFAULT_PROFILE {
+            table.token_command.or(file.token_command)
+        } else {
+            table.token_command
+        }
+        .filter(|c| !c.trim().is_empty());
         let index_max_age = match file.index_max_age.as_ref().map(Age::duration) {
             Some(Ok(age)) => age,
             Some(Err(e)) => {
@@ -248,15 +358,31 @@ impl Config {
             }
             None => DEFAULT_INDEX_MAX_AGE,
         };
+        let color = table.color.as_deref().and_then(|raw| {
+            profile::parse_color(raw)
+                .map_err(|e| warnings.push(format!("config file: profile `{name}`: color: {e}")))
+                .ok()
+        });
+        let production = table.production.unwrap_or(false);
         let config = Self {
             api_url,
             token: Token::new(String::new()),
             target: None,
+            profile: Profile {
+                name,
+                color,
+                production,
+            },
             timeout: Duration::from_secs(cli.timeout),
             region,
             monochrome: no_color || file.theme == Some(ThemeName::Monochrome),
             keymap,
-            confirm_before_save: file.confirm_before_save.unwrap_or(true),
+            // A production profile always shows what is about to be sent.
+            confirm_before_save: production
+                || table
+                    .confirm_before_save
+                    .or(file.confirm_before_save)
+                    .unwrap_or(true),
             mouse: file.mouse.unwrap_or(false),
             index: file.index.unwrap_or_default(),
             index_max_age,
@@ -268,20 +394,25 @@ impl Config {
 
     /// The effective configuration for `linq-contact config`, without a contact and
     /// without running `token_command`; the token field stays empty and the second value
-    /// says where a token would come from.
+    /// says where a token would come from (never the token).
     pub fn inspect(
         cli: &Cli,
         file: Result<FileConfig, String>,
         token_env: Option<String>,
         no_color: bool,
-    ) -> Result<(Self, &'static str), ConfigError> {
-        let (config, token_command) = Self::settle(cli, file, no_color)?;
+        stored: StoredToken<'_>,
+    ) -> Result<(Self, String), ConfigError> {
+        let (config, token_command) = Self::settle(cli, file, no_color, Chosen::Flags)?;
         let source = if token_from_env(token_env).is_some() {
-            TOKEN_FROM_ENV
+            TOKEN_FROM_ENV.to_string()
         } else if token_command.is_some() {
-            TOKEN_FROM_COMMAND
+            TOKEN_FROM_COMMAND.to_string()
         } else {
-            TOKEN_MISSING
+            match stored(&config.profile.name) {
+                Ok(Some((_, kept))) => format!("<kept in {kept}>"),
+                Ok(None) => TOKEN_MISSING.to_string(),
+                Err(why) => format!("<missing: the system keyring could not be read: {why}>"),
+            }
         };
         Ok((config, source))
     }
@@ -292,12 +423,40 @@ impl Config {
         cli: &Cli,
         token_env: Option<String>,
         no_color: bool,
-    ) -> Result<(Self, &'static str), ConfigError> {
-        let path = file::config_path();
-        let file = read_file(path.as_deref(), explicit_config_path());
-        let (mut config, source) = Self::inspect(cli, file, token_env, no_color)?;
+    ) -> Result<(Self, String), ConfigError> {
+        let (path, file) = Self::read_file();
+        let (mut config, source) = Self::inspect(
+            cli,
+            file,
+            token_env,
+            no_color,
+            &crate::token_store::find_described,
+        )?;
         config.config_path = path;
         Ok((config, source))
+    }
+
+    /// The config file where [`file::config_path`] says, read or why it could not be.
+    pub fn read_file() -> (Option<PathBuf>, Result<FileConfig, String>) {
+        let path = file::config_path();
+        let file = read_file(path.as_deref(), explicit_config_path());
+        (path, file)
+    }
+
+    /// The settings of the profile `name` (else the one the flags choose), which need
+    /// not be in `file` yet, with its `token_command` (not run): for the `auth`
+    /// commands, which look after the token themselves.
+    pub fn of_profile(
+        cli: &Cli,
+        file: Result<FileConfig, String>,
+        name: Option<&str>,
+        no_color: bool,
+    ) -> Result<(Self, Option<String>), ConfigError> {
+        let chosen = match name {
+            Some(name) => Chosen::Named(name),
+            None => Chosen::New,
+        };
+        Self::settle(cli, file, no_color, chosen)
     }
 
     /// The settings `history` reads the journal with, without a contact or a token. The
@@ -306,8 +465,20 @@ impl Config {
     pub fn offline(cli: &Cli, no_color: bool) -> Result<Self, ConfigError> {
         let path = file::config_path();
         let file = read_file(path.as_deref(), false);
-        Self::inspect(cli, file, None, no_color).map(|(config, _)| config)
+        Self::settle(cli, file, no_color, Chosen::Flags).map(|(config, _)| config)
     }
+}
+
+/// How [`Config::settle`] picks the profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chosen<'a> {
+    /// As the flags, `LINQ_PROFILE` and `default_profile` say; one the file does not
+    /// have is refused.
+    Flags,
+    /// As the flags say, the file's or a new one (`auth login`).
+    New,
+    /// This one, the file's or a new one.
+    Named(&'a str),
 }
 
 fn non_empty(s: Option<&str>) -> Option<&str> {
@@ -337,6 +508,17 @@ pub fn render_effective(config: &Config, token_source: &str) -> String {
             file::CONFIG_ENV
         )),
     }
+    // A comment: the profile is chosen by `default_profile`, not by a key of its own.
+    let profile = &config.profile;
+    out.push_str(&format!(
+        "# profile: {}{}\n",
+        profile.name,
+        if profile.production {
+            " (production)"
+        } else {
+            ""
+        }
+    ));
     let theme = if config.monochrome {
         ThemeName::Monochrome
     } else {
@@ -412,9 +594,14 @@ mod tests {
     #[test]
     fn missing_token_is_refused_outside_demo() {
         let err = Config::from_cli(&cli(&["7"]), None, false).unwrap_err();
-        assert_eq!(err, ConfigError::MissingToken);
-        assert!(err.to_string().contains(TOKEN_ENV));
-        assert!(err.to_string().contains("token_command"));
+        assert!(matches!(err, ConfigError::MissingToken(_)));
+        assert!(
+            err.to_string().starts_with(
+                "no token for profile `default`: run `linq-contact auth login` (or set \
+                 LINQ_INTEGRATION_TOKEN, or token_command in the config file;"
+            ),
+            "{err}"
+        );
         let demo = Config::from_cli(&cli(&["--demo"]), None, false).unwrap();
         assert_eq!(demo.target, None);
     }
@@ -537,11 +724,12 @@ mod tests {
             Ok(f.clone()),
             Some("env-secret".into()),
             false,
+            &nothing_stored,
         )
         .unwrap();
         assert_eq!(source, TOKEN_FROM_ENV);
         c.config_path = Some(PathBuf::from("/nowhere/linq-contact/config.toml"));
-        let text = render_effective(&c, source);
+        let text = render_effective(&c, &source);
         assert!(
             !text.contains("env-secret") && !text.contains("tok-999"),
             "{text}"
@@ -581,10 +769,17 @@ mod tests {
             (c.keymap.clone(), vec![])
         );
 
-        let (_, source) = Config::inspect(&cli(&["config"]), Ok(f), None, false).unwrap();
-        assert_eq!(source, TOKEN_FROM_COMMAND);
         let (_, source) =
-            Config::inspect(&cli(&["config"]), Ok(FileConfig::default()), None, false).unwrap();
+            Config::inspect(&cli(&["config"]), Ok(f), None, false, &nothing_stored).unwrap();
+        assert_eq!(source, TOKEN_FROM_COMMAND);
+        let (_, source) = Config::inspect(
+            &cli(&["config"]),
+            Ok(FileConfig::default()),
+            None,
+            false,
+            &nothing_stored,
+        )
+        .unwrap();
         assert_eq!(source, TOKEN_MISSING);
     }
 
@@ -630,5 +825,166 @@ mod tests {
             );
         }
         assert!(toml::from_str::<FileConfig>("index = \"cloud\"").is_err());
+    }
+
+    const PROFILES: &str = "api_url = \"https://top.example\"\n\
+        token_command = \"printf top-token\"\n\
+        phone_region = \"GB\"\n\
+        confirm_before_save = false\n\
+        [profiles.staging]\n\
+        api_url = \"https://staging.example\"\n\
+        color = \"cyan\"\n\
+        [profiles.prod]\n\
+        api_url = \"https://prod.example\"\n\
+        production = true\n\
+        token_command = \"printf prod-command-token\"\n";
+
+    /// A machine whose keyring holds a token for `staging` and `prod` alone.
+    fn keyring(profile: &str) -> Result<Option<(Token, String)>, String> {
+        Ok(matches!(profile, "staging" | "prod").then(|| {
+            (
+                Token::new(format!("{profile}-kept")),
+                "the mock keyring".into(),
+            )
+        }))
+    }
+
+    fn with_profile(args: &[&str], env: Option<&str>) -> Result<Config, ConfigError> {
+        Config::from_parts_with(
+            &cli(args),
+            Ok(file(PROFILES)),
+            env.map(String::from),
+            false,
+            &keyring,
+        )
+    }
+
+    #[test]
+    fn a_profile_takes_its_own_settings_and_the_files_for_the_rest() {
+        let c = with_profile(&["--profile", "staging", "7"], None).unwrap();
+        assert_eq!(c.api_url, "https://staging.example");
+        assert_eq!(c.region, Region::GB);
+        assert!(!c.confirm_before_save);
+        assert_eq!(
+            c.profile,
+            Profile {
+                name: "staging".into(),
+                color: Some(ratatui::style::Color::Cyan),
+                production: false
+            }
+        );
+        // The flag still beats the profile.
+        let c = with_profile(
+            &[
+                "--profile",
+                "staging",
+                "--api-url",
+                "http://127.0.0.1:1",
+                "7",
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.api_url, "http://127.0.0.1:1");
+        // Without a profile: the top-level settings, as before profiles existed.
+        let c = with_profile(&["7"], None).unwrap();
+        assert_eq!(
+            (c.api_url.as_str(), c.profile.name.as_str()),
+            ("https://top.example", "default")
+        );
+    }
+
+    #[test]
+    fn a_production_profile_always_reviews() {
+        let c = with_profile(&["--profile", "prod", "7"], None).unwrap();
+        assert!(c.profile.production);
+        assert!(
+            c.confirm_before_save,
+            "the file says false, production says true"
+        );
+    }
+
+    #[test]
+    fn the_token_is_the_environments_then_the_profiles_command_then_its_keyring_entry() {
+        let token =
+            |args: &[&str], env| with_profile(args, env).unwrap().token.expose().to_string();
+        assert_eq!(
+            token(&["--profile", "prod", "7"], Some("env-tok")),
+            "env-tok"
+        );
+        assert_eq!(
+            token(&["--profile", "prod", "7"], None),
+            "prod-command-token"
+        );
+        // The top-level token_command is the default profile's, never staging's.
+        assert_eq!(token(&["--profile", "staging", "7"], None), "staging-kept");
+        assert_eq!(token(&["7"], None), "top-token");
+        // The demo takes its own whatever the profile.
+        assert_eq!(
+            token(&["--profile", "prod", "--demo"], None),
+            crate::demo::DEMO_TOKEN
+        );
+    }
+
+    #[test]
+    fn a_profile_without_a_token_says_how_to_log_in() {
+        let f = file("[profiles.qa]\napi_url = \"https://qa.example\"\n");
+        let none = Config::from_parts_with(
+            &cli(&["--profile", "qa", "7"]),
+            Ok(f.clone()),
+            None,
+            false,
+            &keyring,
+        )
+        .unwrap_err();
+        assert_eq!(
+            none.to_string(),
+            "no token for profile `qa`: run `linq-contact auth login --profile qa`"
+        );
+        let broken = |_: &str| Err("the kernel keyring, keyutils: Permission denied".to_string());
+        let err =
+            Config::from_parts_with(&cli(&["--profile", "qa", "7"]), Ok(f), None, false, &broken)
+                .unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("\nthe system keyring could not be read: the kernel keyring, keyutils: Permission denied"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_profile_the_file_does_not_have_is_refused_with_those_it_has() {
+        let err = with_profile(&["--profile", "stagign", "7"], Some("t")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no profile `stagign` in the config file (it has `prod`, `staging`); \
+             `linq-contact auth login --profile stagign --api-url URL` adds it"
+        );
+        let bad = with_profile(&["--profile", "../x", "7"], Some("t")).unwrap_err();
+        assert!(matches!(bad, ConfigError::BadProfile(_)));
+        // The file's default_profile chooses when no flag does.
+        let f = file(&format!("default_profile = \"staging\"\n{PROFILES}"));
+        let c = Config::from_parts_with(&cli(&["7"]), Ok(f), None, false, &keyring).unwrap();
+        assert_eq!(c.profile.name, "staging");
+    }
+
+    #[test]
+    fn the_effective_config_says_where_the_token_is_kept_never_the_token() {
+        let (c, source) = Config::inspect(
+            &cli(&["config", "--profile", "staging"]),
+            Ok(file(PROFILES)),
+            None,
+            false,
+            &keyring,
+        )
+        .unwrap();
+        assert_eq!(source, "<kept in the mock keyring>");
+        let text = render_effective(&c, &source);
+        assert!(!text.contains("staging-kept"), "{text}");
+        assert!(text.contains("# profile: staging\n"), "{text}");
+        assert!(
+            text.contains("token = \"<kept in the mock keyring>\"\n"),
+            "{text}"
+        );
     }
 }

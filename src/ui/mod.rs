@@ -150,8 +150,58 @@ fn draw_header(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
     };
     let right = format!("{} ", app.options().api_label);
-    let line = widgets::spread(&title, &right, area.width);
-    frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
+    let profile = &app.options().profile;
+    let bar = if profile.production {
+        theme.production_bar()
+    } else {
+        theme.bar()
+    };
+    let line = if profile.is_notable() {
+        let badge = if profile.production {
+            format!(" {} · production ", profile.name)
+        } else {
+            format!(" {} ", profile.name)
+        };
+        profile_line(
+            &title,
+            &badge,
+            theme.profile_badge(profile.color),
+            &right,
+            area.width,
+        )
+    } else {
+        widgets::spread(&title, &right, area.width)
+    };
+    frame.render_widget(Paragraph::new(line).style(bar), area);
+}
+
+/// The header with the profile's badge before the server: the server's name goes first
+/// when the width runs short, the profile's last.
+fn profile_line(
+    title: &str,
+    badge: &str,
+    badge_style: ratatui::style::Style,
+    right: &str,
+    width: u16,
+) -> Line<'static> {
+    let cols = usize::from(width);
+    let badge_w = widgets::width(badge);
+    if badge_w >= cols {
+        return widgets::spread(title, "", width);
+    }
+    let title = widgets::fit(title, cols - badge_w);
+    let title_w = widgets::width(&title);
+    let right = if title_w + badge_w + 1 + widgets::width(right) <= cols {
+        format!(" {right}")
+    } else {
+        String::new()
+    };
+    let used = title_w + badge_w + widgets::width(&right);
+    Line::from(vec![
+        Span::raw(format!("{title}{}", " ".repeat(cols - used))),
+        Span::styled(badge.to_string(), badge_style),
+        Span::raw(right),
+    ])
 }
 
 /// What a dialog may read of the app to draw itself.

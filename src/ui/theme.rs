@@ -26,6 +26,31 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
+    /// The header of a production profile: red, so that no one mistakes it for another
+    /// (and the word "production" in it, for whoever does not see the red).
+    pub fn production_bar(&self) -> Style {
+        if self.monochrome {
+            self.bar().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+                .bg(Color::Red)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD)
+        }
+    }
+
+    /// The profile's name in the header: on its colour, when it has one.
+    pub fn profile_badge(&self, colour: Option<Color>) -> Style {
+        match colour {
+            Some(c) if !self.monochrome => Style::new()
+                .bg(c)
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD)
+                .remove_modifier(Modifier::REVERSED),
+            _ => Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+
     pub fn label(&self) -> Style {
         Style::new()
     }

@@ -134,6 +134,10 @@ impl World {
             ("XDG_CACHE_HOME", Some(self.dir.join("cache").into())),
             ("LINQ_CONTACT_CONFIG", None),
             ("NO_COLOR", None),
+            // No profile from the shell, and no desktop keyring: a test never reaches
+            // the tester's own tokens.
+            ("LINQ_PROFILE", None),
+            ("DBUS_SESSION_BUS_ADDRESS", None),
         ]
     }
 
@@ -170,22 +174,26 @@ impl World {
 
     /// Runs the binary to the end with `stdin` (not a terminal).
     pub fn run_input(&self, url: &str, args: &[&str], stdin: &str) -> Run {
-        let mut child = self
-            .command(url, args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
-        drop(input);
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        run_command(self.command(url, args), stdin)
+    }
+}
+
+/// Runs `command` to the end with `stdin` (not a terminal).
+pub fn run_command(mut command: Command, stdin: &str) -> Run {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
     }
 }
 

@@ -42,6 +42,9 @@ impl Session {
         cmd.args(args);
         cmd.env_remove("LINQ_INTEGRATION_TOKEN");
         cmd.env_remove("LINQ_API_URL");
+        // No profile from the shell, and no desktop keyring to find a token in.
+        cmd.env_remove("LINQ_PROFILE");
+        cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
         // The machine's own config file must not change what the tests see.
         cmd.env("LINQ_CONTACT_CONFIG", "/dev/null");
         cmd.env(
