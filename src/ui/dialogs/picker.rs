@@ -23,7 +23,14 @@ impl Draw for Picker {
                 Hint::keys([Keys::Move], "move"),
                 Hint::keys([Keys::Typing], "search"),
                 Hint::of(Action::Mark, "mark"),
-                Hint::of(Action::Choose, if self.marked().is_empty() { "open" } else { "open marked" }),
+                Hint::of(
+                    Action::Choose,
+                    if self.marked().is_empty() {
+                        "open"
+                    } else {
+                        "open marked"
+                    },
+                ),
             ],
         );
         look.note = Some(format!(" {} ", freshness(self, view.now)));
@@ -188,7 +195,11 @@ fn cells(row: Row<'_>, picker: &Picker) -> [String; 5] {
         Row::Recent(s) => ("★", &*s.name, &*s.email, &*s.phone, &*s.company),
         Row::Listed(e) => ("", e.name(), e.email(), e.phone(), e.company()),
     };
-    let mark = if picker.is_marked(row.id()) { "✓" } else { mark };
+    let mark = if picker.is_marked(row.id()) {
+        "✓"
+    } else {
+        mark
+    };
     let name = if name.trim().is_empty() {
         "(no name)".to_string()
     } else {
