@@ -59,7 +59,7 @@ impl Bench {
         command.args(["-s", "-f", "-H", &header, &url]);
         let started = Instant::now();
         let mut session = pty::Session::launch(command, 24, 80);
-        session.wait_for(&self.name);
+        session.wait_drawn(&self.name);
         let took = started.elapsed();
         assert_eq!(session.wait_exit(), 0, "curl failed");
         took
@@ -69,7 +69,7 @@ impl Bench {
     fn editor(&self) -> Duration {
         let started = Instant::now();
         let mut session = pty::editor(&self.demo, &self.state, self.id);
-        session.wait_for(&self.name);
+        session.wait_drawn(&self.name);
         let took = started.elapsed();
         pty::quit(&mut session);
         took

@@ -2,7 +2,7 @@
 //! pseudo-terminal, a character typed at the end of a line (vim: `A` on a one-line file,
 //! `vim -u NONE -i NONE -N -n`; the editor: the end of the first name, where the focus
 //! starts). The first character of an edit also marks what changed; the figure that
-//! counts is the next ones. Budget: no more than vim.
+//! counts is the ones after it. Budget: no more than vim.
 //!
 //! Each count is every byte the program wrote from the key until the character is on the
 //! screen and 300 ms have passed with nothing more (what comes later belongs to no key).
@@ -25,19 +25,18 @@ const SETTLE: Duration = Duration::from_millis(300);
 fn bytes_for(s: &mut Session, key: &str, shows: &str) -> Vec<u8> {
     let before = s.raw_bytes().len();
     s.send(key);
-    s.wait_for(shows);
+    s.wait_drawn(shows);
     std::thread::sleep(SETTLE);
     s.raw_bytes()[before..].to_vec()
 }
 
-fn report(who: &str, first: &[u8], next: &[u8]) {
-    println!(
-        "{who}: first character {} B {:?}, next {} B {:?}",
-        first.len(),
-        String::from_utf8_lossy(first),
-        next.len(),
-        String::from_utf8_lossy(next)
-    );
+/// The bytes of each character typed in a row.
+fn report(who: &str, typed: &[Vec<u8>]) {
+    let each: Vec<String> = typed
+        .iter()
+        .map(|b| format!("{} B {:?}", b.len(), String::from_utf8_lossy(b)))
+        .collect();
+    println!("{who}, character by character: {}", each.join(", "));
 }
 
 fn vim() {
@@ -61,9 +60,12 @@ fn vim() {
     s.send("A");
     s.wait_for("-- INSERT --");
     std::thread::sleep(SETTLE);
-    let first = bytes_for(&mut s, "x", "Averyx");
-    let next = bytes_for(&mut s, "y", "Averyxy");
-    report("vim", &first, &next);
+    let typed = [
+        bytes_for(&mut s, "x", "Averyx"),
+        bytes_for(&mut s, "y", "Averyxy"),
+        bytes_for(&mut s, "z", "Averyxyz"),
+    ];
+    report("vim", &typed);
     s.send("\x1b:q!\r");
     s.wait_exit();
     let _ = std::fs::remove_dir_all(dir);
@@ -78,9 +80,12 @@ fn editor() {
     let mut s = pty::editor(&demo, &state, id);
     s.wait_for(&format!("Loaded contact {id}"));
     std::thread::sleep(SETTLE);
-    let first = bytes_for(&mut s, "x", &format!("{first_name}x"));
-    let next = bytes_for(&mut s, "y", &format!("{first_name}xy"));
-    report("linq-contact", &first, &next);
+    let typed = [
+        bytes_for(&mut s, "x", &format!("{first_name}x")),
+        bytes_for(&mut s, "y", &format!("{first_name}xy")),
+        bytes_for(&mut s, "z", &format!("{first_name}xyz")),
+    ];
+    report("linq-contact", &typed);
     pty::discard_and_quit(&mut s);
     let _ = std::fs::remove_dir_all(state);
 }

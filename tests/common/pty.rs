@@ -22,8 +22,8 @@ pub const F12: &str = "\x1b[24~";
 
 /// A running editor and what it has drawn so far.
 pub struct Session {
-    /// What the terminal shows; the condition is signalled after every chunk of output,
-    /// so a wait ends as soon as the text is drawn (the start-up benchmark times it).
+    /// What the terminal shows; the condition is signalled after every chunk of output
+    /// (for [`Session::wait_drawn`]).
     screen: Arc<(Mutex<vt100::Parser>, Condvar)>,
     /// Every byte the program wrote to the terminal.
     raw: Arc<Mutex<Vec<u8>>>,
@@ -112,9 +112,14 @@ impl Session {
 
     /// Waits until the screen no longer shows `text`; the deadline bounds a failing run.
     pub fn wait_gone(&self, text: &str) {
-        if !self.wait_screen(|screen| !screen.contains(text)) {
-            panic!("screen still shows {text:?}:\n{}", self.contents());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if !self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
         }
+        panic!("screen still shows {text:?}:\n{}", self.contents());
     }
 
     pub fn contents(&self) -> String {
@@ -123,27 +128,33 @@ impl Session {
 
     /// Waits until the screen shows `text`; the deadline only bounds a failing run.
     pub fn wait_for(&self, text: &str) {
-        if !self.wait_screen(|screen| screen.contains(text)) {
-            panic!(
-                "screen never showed {text:?}; it shows:\n{}",
-                self.contents()
-            );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
         }
+        panic!(
+            "screen never showed {text:?}; it shows:\n{}",
+            self.contents()
+        );
     }
 
-    /// Waits, woken by each chunk of output, until the screen's text passes `check`;
-    /// whether it did before the deadline (20 s, which only bounds a failing run).
-    fn wait_screen(&self, check: impl Fn(&str) -> bool) -> bool {
+    /// [`Session::wait_for`], but woken by each chunk of output rather than looking every
+    /// 30 ms, so it returns as soon as `text` is drawn: for the benchmarks that time it.
+    pub fn wait_drawn(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         let (parser, drawn) = &*self.screen;
         let mut parser = parser.lock().unwrap();
-        loop {
-            if check(&parser.screen().contents()) {
-                return true;
-            }
+        while !parser.screen().contents().contains(text) {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return false;
+                drop(parser);
+                panic!(
+                    "screen never showed {text:?}; it shows:\n{}",
+                    self.contents()
+                );
             }
             parser = drawn.wait_timeout(parser, left).unwrap().0;
         }
