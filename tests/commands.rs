@@ -90,6 +90,33 @@ fn get_exits_4_when_not_found_and_2_for_what_names_no_contact() {
     }
 }
 
+/// `w`'s run of `args` against `url` on a machine whose CA store is empty.
+fn without_a_ca_store(w: &World, url: &str, args: &[&str]) -> std::process::Output {
+    let nowhere = w.dir.join("no-such-ca-store");
+    w.command(url, args)
+        .env("SSL_CERT_FILE", &nowhere)
+        .env("SSL_CERT_DIR", &nowhere)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn plain_http_on_loopback_needs_no_ca_store_and_https_still_does() {
+    let w = World::new();
+    let demo = w.demo();
+    let id = demo.first_id().to_string();
+    let out = without_a_ca_store(&w, &demo.url(), &["get", &id, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["id"].to_string(), id);
+
+    let out = without_a_ca_store(&w, "https://127.0.0.1:9", &["get", &id]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("No CA certificates"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------------- set
 
 #[test]

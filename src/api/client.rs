@@ -68,7 +68,7 @@ impl LinqClient {
                 url: display_base(&base),
             });
         }
-        let http = build_http(&token, timeout, loopback)?;
+        let http = build_http(&token, timeout, loopback, base.scheme() == "https")?;
         Ok(Self {
             http,
             inner: Arc::new(Inner {
@@ -403,6 +403,7 @@ fn build_http(
     token: &Token,
     timeout: Duration,
     loopback: bool,
+    https: bool,
 ) -> Result<reqwest::Client, ApiError> {
     let mut token_value =
         HeaderValue::from_str(token.expose().trim()).map_err(|_| ApiError::Other {
@@ -424,6 +425,12 @@ fn build_http(
     if loopback {
         // A proxy from the environment would receive the token over plain HTTP.
         builder = builder.no_proxy();
+    }
+    if !https {
+        // Plain http (loopback only) never checks a certificate, so the system's CA store
+        // is not read and parsed: that was most of the start-up. Every request goes to
+        // the base URL and redirects are off, so nothing here ever speaks TLS.
+        builder = builder.tls_certs_only([]);
     }
     builder.build().map_err(|e| ApiError::Other {
         reason: format!("could not set up the HTTP client: {}", chain_text(&e)),

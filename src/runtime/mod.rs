@@ -94,7 +94,8 @@ fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-/// Runs the editor in the real terminal until the user quits or a signal arrives.
+/// Runs the editor in the real terminal until the user quits or a signal arrives. The
+/// contact's request goes out before the terminal is set up, so the two overlap.
 pub async fn run(session: Session) -> Result<Exit, RunError> {
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
@@ -104,13 +105,20 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
         &mut terminate,
         &mut interrupt,
     ));
-    let mut guard = TerminalGuard::enter(session.mouse)?;
+    let mut opened = Opened::new(Arc::new(session));
+    let mut guard = match TerminalGuard::enter(opened.session.mouse) {
+        Ok(guard) => guard,
+        Err(e) => {
+            opened.runner.abort_all();
+            return Err(e.into());
+        }
+    };
     install_panic_draft_hook();
-    drive(
+    run_loop(
         &mut guard.terminal,
         EventStream::new(),
         signals,
-        Arc::new(session),
+        opened,
         |_| {},
     )
     .await
@@ -138,9 +146,58 @@ fn async_stream_of_signals<'a>(
 /// sees the app after every message (tests keep a copy; the editor passes nothing).
 pub async fn drive<B, E, S>(
     terminal: &mut Terminal<B>,
+    events: E,
+    signals: S,
+    session: Arc<Session>,
+    observe: impl FnMut(&App),
+) -> Result<Exit, RunError>
+where
+    B: Backend,
+    B::Error: Into<io::Error>,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    S: Stream<Item = &'static str> + Unpin,
+{
+    run_loop(terminal, events, signals, Opened::new(session), observe).await
+}
+
+/// The app opened, its first requests already sent, and nothing drawn yet: what needs
+/// no terminal.
+struct Opened {
+    app: App,
+    runner: EffectRunner,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    session: Arc<Session>,
+}
+
+impl Opened {
+    fn new(session: Arc<Session>) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (app, effects) = App::open(session.options.clone(), session.target.clone());
+        let mut runner = EffectRunner::new(session.clone(), tx);
+        for e in effects {
+            runner.perform(e);
+        }
+        // Read while the request is on its way.
+        let recent = session
+            .recent_path
+            .as_deref()
+            .map(crate::recent::load)
+            .unwrap_or_default();
+        Self {
+            app: app.with_recent(recent),
+            runner,
+            rx,
+            session,
+        }
+    }
+}
+
+/// The loop itself, from the first frame on.
+async fn run_loop<B, E, S>(
+    terminal: &mut Terminal<B>,
     mut events: E,
     mut signals: S,
-    session: Arc<Session>,
+    opened: Opened,
     mut observe: impl FnMut(&App),
 ) -> Result<Exit, RunError>
 where
@@ -149,20 +206,14 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
     S: Stream<Item = &'static str> + Unpin,
 {
-    let recent = session
-        .recent_path
-        .as_deref()
-        .map(crate::recent::load)
-        .unwrap_or_default();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let (app, effects) = App::open(session.options.clone(), session.target.clone());
-    let mut app = app.with_recent(recent);
+    let Opened {
+        mut app,
+        mut runner,
+        mut rx,
+        session,
+    } = opened;
     let size = terminal.size().map_err(Into::into)?;
     app.update(Msg::Resize(size.width, size.height));
-    let mut runner = EffectRunner::new(session.clone(), tx);
-    for e in effects {
-        runner.perform(e);
-    }
     note_log_failure(&mut app);
     let mut spinner = tokio::time::interval(SPINNER_STEP);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

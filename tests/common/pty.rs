@@ -8,7 +8,7 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 pub const DOWN: &str = "\x1b[B";
@@ -22,7 +22,9 @@ pub const F12: &str = "\x1b[24~";
 
 /// A running editor and what it has drawn so far.
 pub struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
+    /// What the terminal shows; the condition is signalled after every chunk of output
+    /// (for [`Session::wait_drawn`]).
+    screen: Arc<(Mutex<vt100::Parser>, Condvar)>,
     /// Every byte the program wrote to the terminal.
     raw: Arc<Mutex<Vec<u8>>>,
     /// Ends once the program's side of the terminal is closed and everything it wrote
@@ -72,7 +74,10 @@ impl Session {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let screen = Arc::new((
+            Mutex::new(vt100::Parser::new(rows, cols, 0)),
+            Condvar::new(),
+        ));
         let sink = Arc::clone(&screen);
         let raw = Arc::new(Mutex::new(Vec::new()));
         let raw_sink = Arc::clone(&raw);
@@ -82,8 +87,10 @@ impl Session {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().process(&buf[..n]);
                 raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
+                let (parser, drawn) = &*sink;
+                parser.lock().unwrap().process(&buf[..n]);
+                drawn.notify_all();
             }
         });
         Session {
@@ -101,6 +108,11 @@ impl Session {
         String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
     }
 
+    /// Every byte the program wrote, as written.
+    pub fn raw_bytes(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
     /// Waits until the screen no longer shows `text`; the deadline bounds a failing run.
     pub fn wait_gone(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -114,7 +126,7 @@ impl Session {
     }
 
     pub fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
+        self.screen.0.lock().unwrap().screen().contents()
     }
 
     /// Waits until the screen shows `text`; the deadline only bounds a failing run.
@@ -132,23 +144,42 @@ impl Session {
         );
     }
 
+    /// [`Session::wait_for`], but woken by each chunk of output rather than looking every
+    /// 30 ms, so it returns as soon as `text` is drawn: for the benchmarks that time it.
+    pub fn wait_drawn(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let (parser, drawn) = &*self.screen;
+        let mut parser = parser.lock().unwrap();
+        while !parser.screen().contents().contains(text) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                drop(parser);
+                panic!(
+                    "screen never showed {text:?}; it shows:\n{}",
+                    self.contents()
+                );
+            }
+            parser = drawn.wait_timeout(parser, left).unwrap().0;
+        }
+    }
+
     /// Writes `bytes` into the emulator as if another program had printed them on the
     /// terminal behind the editor's back (a `write` or `wall` message): only a full
     /// repaint removes them.
     pub fn scribble(&self, bytes: &str) {
-        self.screen.lock().unwrap().process(bytes.as_bytes());
+        self.screen.0.lock().unwrap().process(bytes.as_bytes());
     }
 
     /// Whether the alternate screen is showing: the editor's while it runs, the
     /// shell's once the terminal is restored.
     pub fn on_alternate_screen(&self) -> bool {
-        self.screen.lock().unwrap().screen().alternate_screen()
+        self.screen.0.lock().unwrap().screen().alternate_screen()
     }
 
     /// Whether the terminal still hides the cursor or expects bracketed paste, the
     /// other modes the editor turns on.
     pub fn cursor_hidden_or_paste_on(&self) -> bool {
-        let parser = self.screen.lock().unwrap();
+        let parser = self.screen.0.lock().unwrap();
         parser.screen().hide_cursor() || parser.screen().bracketed_paste()
     }
 

@@ -1,20 +1,27 @@
 //! Raw mode, alternate screen and bracketed paste, restored on every way out: normal
 //! exit and errors (the guard's `Drop`), panics (the hook), signals (the runtime returns
-//! normally, so the guard runs).
+//! normally, so the guard runs). Frames go out through [`LeanBackend`].
+
+mod lean;
+
+pub use lean::LeanBackend;
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::execute;
+use crossterm::style::{Attribute, SetAttribute};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
-use std::io::{self, Stdout};
+use std::io::{self, BufWriter, Stdout};
 use std::sync::Once;
 
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// Each frame is one write: the terminal never shows half of one.
+const FRAME_BUFFER: usize = 1 << 16;
+
+pub type Tui = Terminal<LeanBackend<BufWriter<Stdout>>>;
 
 /// Restores the terminal when dropped.
 pub struct TerminalGuard {
@@ -35,7 +42,8 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(stdout)) {
+        let writer = BufWriter::with_capacity(FRAME_BUFFER, stdout);
+        match Terminal::new(LeanBackend::new(writer)) {
             Ok(terminal) => Ok(Self { terminal }),
             Err(e) => {
                 restore();
@@ -47,16 +55,20 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        // What is still buffered belongs on the alternate screen, before it is left.
+        let _ = ratatui::backend::Backend::flush(self.terminal.backend_mut());
         restore();
     }
 }
 
 /// Best effort: each step runs even if an earlier one failed, since a half-restored
-/// terminal is worse than a fully attempted one.
+/// terminal is worse than a fully attempted one. Frames leave their last colours and
+/// attributes on: they are reset here, not only by leaving the alternate screen.
 pub fn restore() {
     let mut stdout = io::stdout();
     let _ = execute!(
         stdout,
+        SetAttribute(Attribute::Reset),
         DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen
