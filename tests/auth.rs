@@ -26,6 +26,19 @@ fn run(world: &World, url: &str, args: &[&str], stdin: &str, env: &[(&str, &str)
     run_command(command, stdin)
 }
 
+/// `auth login --profile NAME --with-token --insecure-storage`, with the token on stdin.
+fn login_insecure(world: &World, url: &str, profile: &str, token: &str) -> Run {
+    let args = [
+        "auth",
+        "login",
+        "--profile",
+        profile,
+        "--with-token",
+        "--insecure-storage",
+    ];
+    run(world, url, &args, token, &[])
+}
+
 /// A scratch world with a demo API and the config file `text`.
 fn configured(text: &str) -> (World, DemoServer) {
     let world = World::new();
@@ -205,21 +218,7 @@ fn the_environment_beats_token_command_which_beats_the_stored_token() {
         configured("[profiles.staging]\ntoken_command = \"printf from-command\"\n[profiles.qa]\n");
     let url = demo.url();
     for profile in ["staging", "qa"] {
-        run(
-            &world,
-            &url,
-            &[
-                "auth",
-                "login",
-                "--profile",
-                profile,
-                "--with-token",
-                "--insecure-storage",
-            ],
-            demo.token(),
-            &[],
-        )
-        .code(0);
+        login_insecure(&world, &url, profile, demo.token()).code(0);
     }
     let token = |profile: &str, env: &[(&str, &str)]| {
         run(
@@ -310,22 +309,9 @@ fn a_new_profile_is_added_to_the_config_file_and_an_unknown_one_is_refused() {
         "linq-contact: no profile `stagnig` in the config file (it has `staging`); \
          `linq-contact auth login --profile stagnig --api-url URL` adds it\n",
     );
-    run(
-        &world,
-        &url,
-        &[
-            "auth",
-            "login",
-            "--profile",
-            "eu",
-            "--with-token",
-            "--insecure-storage",
-        ],
-        demo.token(),
-        &[],
-    )
-    .code(0)
-    .err_has("linq-contact: added [profiles.eu] to ");
+    login_insecure(&world, &url, "eu", demo.token())
+        .code(0)
+        .err_has("linq-contact: added [profiles.eu] to ");
     let text = std::fs::read_to_string(config_path(&world)).unwrap();
     assert_eq!(
         text,

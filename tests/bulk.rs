@@ -118,37 +118,25 @@ async fn marked_contacts_change_together_and_each_gets_only_the_typed_field() {
     assert!(journal.iter().all(|e| e.batch == batch), "{journal:?}");
 }
 
+/// Someone else sets contact `id`'s title (the first name goes along, as the API needs).
+async fn colleague_sets_title(h: &Runner, server: &DemoServer, id: u64, title: &str) {
+    let patch = ContactPatch {
+        first_name: Some(server.contact(id).unwrap().first_name),
+        title: Some(title.into()),
+        ..ContactPatch::default()
+    };
+    h.client.update_contact(id, &patch).await.unwrap();
+}
+
 #[tokio::test]
 async fn a_colleagues_change_is_a_conflict_and_a_contact_already_so_gets_nothing() {
     let server = DemoServer::start(0).await.unwrap();
     let mut h = open(&server).await;
-    let set_title = |title: &str| ContactPatch {
-        title: Some(title.into()),
-        ..ContactPatch::default()
-    };
     // Already so before the contacts are read.
-    h.client
-        .update_contact(
-            1003,
-            &ContactPatch {
-                email: Some(server.contact(1003).unwrap().email),
-                ..set_title("Engineer")
-            },
-        )
-        .await
-        .unwrap();
+    colleague_sets_title(&h, &server, 1003, "Engineer").await;
     open_marked(&mut h, 3).await;
     // A colleague changes 1002's title after the contacts were read.
-    h.client
-        .update_contact(
-            1002,
-            &ContactPatch {
-                email: Some(server.contact(1002).unwrap().email),
-                ..set_title("Manager")
-            },
-        )
-        .await
-        .unwrap();
+    colleague_sets_title(&h, &server, 1002, "Manager").await;
     let before = puts(&server).len();
 
     type_into(&mut h, Field::Title, "Engineer").await;
@@ -208,9 +196,9 @@ async fn a_lost_answer_in_a_batch_is_read_back_not_sent_again() {
     let ui = Looped::demo_sized_loaded(&server, 1001, 100, 30).await;
     ui.ctrl('p');
     ui.wait_for("32 contacts").await;
-    ui.key(K::Down);
-    ui.key(K::Tab);
-    ui.key(K::Tab);
+    for key in [K::Down, K::Tab, K::Tab] {
+        ui.key(key);
+    }
     ui.wait_for("✓ 2 marked").await;
     ui.key(K::Enter);
     ui.wait_for("2 contacts: what you type").await;
@@ -223,12 +211,7 @@ async fn a_lost_answer_in_a_batch_is_read_back_not_sent_again() {
     server.fail_next_for("PUT", 1, linq_contact::demo::Fault::StoredThenServerError);
     ui.key(K::Enter);
     ui.wait_for("Sent to 2 contacts: 2 stored").await;
-    let writes: Vec<String> = server
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "PUT")
-        .map(|r| r.path)
-        .collect();
+    let writes = puts(&server);
     assert_eq!(writes.len(), 2, "each contact's PUT once: {writes:?}");
     for id in [1001, 1002] {
         assert_eq!(server.contact(id).unwrap().title, "Engineer");

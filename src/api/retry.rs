@@ -84,6 +84,16 @@ impl Gate {
     }
 }
 
+/// A read through [`with_retry`] that says nothing of its waits (a background read, or
+/// one whose caller reports only the outcome).
+pub async fn quietly<T, F, Fut>(backoff: Backoff, gate: &Gate, request: F) -> Result<T, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    with_retry(backoff, gate, |_, _| {}, request).await
+}
+
 /// Runs `request`, waiting at `gate` before each attempt; on failure waits as
 /// [`Backoff::delay`] says (told to `on_retry` first) and tries again while attempts
 /// remain. A 429's pause closes the gate for every request that shares it.

@@ -84,12 +84,13 @@ impl App {
                 .show(Overlay::Create(CreateReview::new(plan, Vec::new())));
             return Vec::new();
         }
-        let (generation, mut effects) = self.requests.begin(0, Pending::Duplicates(Box::new(plan)));
-        effects.push(Effect::Lookup {
-            generation,
-            targets: keys.lookups(),
-        });
-        effects
+        self.requests
+            .start(0, Pending::Duplicates(Box::new(plan)), |generation| {
+                Effect::Lookup {
+                    generation,
+                    targets: keys.lookups(),
+                }
+            })
     }
 
     /// Step 2: the lookup's answer.
@@ -177,12 +178,10 @@ impl App {
             existing,
             why,
         };
-        let (generation, mut effects) = self.requests.begin(0, what);
-        effects.push(Effect::Lookup {
+        self.requests.start(0, what, |generation| Effect::Lookup {
             generation,
             targets: keys.lookups(),
-        });
-        effects
+        })
     }
 
     /// Step 3: after a lost answer, the lookup. A new contact holding what was sent is

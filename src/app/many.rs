@@ -63,9 +63,10 @@ impl App {
             self.status = Status::ManyBlocked;
             return Vec::new();
         }
-        let (generation, mut effects) = self.requests.begin(0, Pending::OpenMany(ids.clone()));
-        effects.push(Effect::LoadMany { generation, ids });
-        effects
+        self.requests
+            .start(0, Pending::OpenMany(ids.clone()), |generation| {
+                Effect::LoadMany { generation, ids }
+            })
     }
 
     pub(super) fn on_loaded_many(
@@ -107,9 +108,11 @@ impl App {
             return Vec::new();
         }
         let ids = many.read.iter().map(|c| c.id).collect();
-        let (generation, mut effects) = self.requests.begin(0, Pending::CheckMany);
-        effects.push(Effect::LoadMany { generation, ids });
-        effects
+        self.requests
+            .start(0, Pending::CheckMany, |generation| Effect::LoadMany {
+                generation,
+                ids,
+            })
     }
 
     /// The fields typed into the form, with their values.

@@ -66,10 +66,10 @@ impl App {
                 self.start_load()
             }
             Target::Id(id) => {
-                let (generation, mut effects) =
-                    self.requests.begin(id, Pending::Open(Target::Id(id)));
-                effects.push(Effect::Load { generation, id });
-                effects
+                self.requests
+                    .start(id, Pending::Open(Target::Id(id)), |generation| {
+                        Effect::Load { generation, id }
+                    })
             }
             other => self.start_find(other),
         }

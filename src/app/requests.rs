@@ -145,6 +145,19 @@ impl Requests {
             .is_some_and(|f| f.generation == generation)
     }
 
+    /// [`Requests::begin`], and the effect that sends the request (given its
+    /// generation) after those that drop the one it replaces.
+    pub(super) fn start(
+        &mut self,
+        id: u64,
+        what: Pending,
+        request: impl FnOnce(u64) -> Effect,
+    ) -> Vec<Effect> {
+        let (generation, mut effects) = self.begin(id, what);
+        effects.push(request(generation));
+        effects
+    }
+
     /// Takes the reading of several contacts of this generation, if it is awaited.
     pub(super) fn take_many(&mut self, generation: u64) -> Option<Pending> {
         let awaited = self.in_flight.as_ref().is_some_and(|f| {
@@ -259,8 +272,7 @@ impl App {
     /// Starts a read of the open contact; what its answer means depends on `what`.
     pub(super) fn start_read(&mut self, what: Pending) -> Vec<Effect> {
         let id = self.contact_id;
-        let (generation, mut effects) = self.requests.begin(id, what);
-        effects.push(Effect::Load { generation, id });
-        effects
+        self.requests
+            .start(id, what, |generation| Effect::Load { generation, id })
     }
 }

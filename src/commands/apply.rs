@@ -406,12 +406,8 @@ impl Job<'_> {
         let outcome = edit::send(self.api, before, &plan.patch).await;
         // The server's record is known: stored, partly stored or (read back) not stored.
         let (contact, settled, note) = match outcome {
-            Outcome::Settled {
-                contact,
-                settled,
-                lost,
-                checked_at,
-            } => {
+            Outcome::Settled(known) => {
+                let (contact, settled, lost, checked_at) = known.parts();
                 if settled.verdict == Verdict::NotStored {
                     entry.stored = Some(Stored::of(&contact));
                     let why = lost.as_ref().map_or_else(String::new, one_line);

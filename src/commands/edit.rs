@@ -53,17 +53,31 @@ fn fill(form: &mut Form, edits: &Edits) {
     }
 }
 
+/// The server's record once a save is settled: the answer to the PUT, or (`lost`) a
+/// read after an answer that never came. `checked_at`: the local time of that read
+/// (HH:MM:SS).
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub contact: Contact,
+    pub settled: Settled,
+    pub lost: Option<ApiError>,
+    pub checked_at: String,
+}
+
+impl Known {
+    /// The record, the verdict, the lost answer and the time of the read, to be used
+    /// apart.
+    pub fn parts(self) -> (Contact, Settled, Option<ApiError>, String) {
+        (self.contact, self.settled, self.lost, self.checked_at)
+    }
+}
+
 /// How a save ended, as the protocol judges it.
 #[derive(Debug, Clone)]
 pub enum Outcome {
     /// The server's record is known: the answer to the PUT, or (`lost`) a read after an
     /// answer that never came. `checked_at`: the local time of that read (HH:MM:SS).
-    Settled {
-        contact: Box<Contact>,
-        settled: Settled,
-        lost: Option<ApiError>,
-        checked_at: String,
-    },
+    Settled(Box<Known>),
     /// The server did not act (a refusal, or the request never left).
     Refused(ApiError),
     /// The server asked for a longer pause than is waited out, or asked twice.
@@ -82,12 +96,12 @@ pub async fn send(api: &Api, before: &Contact, patch: &ContactPatch) -> Outcome 
     let error = match api.write(|| api.save(before.id, patch)).await {
         Written::Done(stored) => {
             let contact = stored.sanitized();
-            return Outcome::Settled {
+            return Outcome::Settled(Box::new(Known {
                 settled: Settled::after_answer(patch, before, &contact),
-                contact: Box::new(contact),
+                contact,
                 lost: None,
                 checked_at: clock(),
-            };
+            }));
         }
         Written::Refused(e) => return Outcome::Refused(e),
         Written::ComeBack { error, after } => return Outcome::ComeBack { error, after },
@@ -96,12 +110,12 @@ pub async fn send(api: &Api, before: &Contact, patch: &ContactPatch) -> Outcome 
     match api.reread(before.id).await {
         Ok(now) => {
             let contact = now.sanitized();
-            Outcome::Settled {
+            Outcome::Settled(Box::new(Known {
                 settled: Settled::after_reread(patch, before, &contact),
-                contact: Box::new(contact),
+                contact,
                 lost: Some(error),
                 checked_at: clock(),
-            }
+            }))
         }
         Err(reread) => Outcome::Unknown { error, reread },
     }

@@ -177,12 +177,8 @@ async fn send(ctx: &Context, plan: &MergePlan) -> Result<Code, Failure> {
     let who = super::set::describe(&plan.keep);
     if let Some(save) = &plan.save {
         match edit::send(&ctx.api, &plan.keep, &save.patch).await {
-            Outcome::Settled {
-                contact,
-                settled,
-                lost,
-                checked_at,
-            } => {
+            Outcome::Settled(known) => {
+                let (contact, settled, lost, checked_at) = known.parts();
                 if let Some(entry) = settled.journal(&save.patch, &plan.keep, &contact) {
                     let entry = entry.in_batch(Some(&batch));
                     record::say(ctx.journal.append(entry, &contact).await);

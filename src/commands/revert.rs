@@ -266,9 +266,8 @@ async fn send(ctx: &Context, step: &Step, batch: Option<&str>) -> Result<(), Fai
             };
             let who = super::set::describe(&back.now);
             match edit::send(&ctx.api, &back.now, &plan.patch).await {
-                Outcome::Settled {
-                    contact, settled, ..
-                } => {
+                Outcome::Settled(known) => {
+                    let (contact, settled, _, _) = known.parts();
                     if let Some(e) = settled.journal(&plan.patch, &back.now, &contact) {
                         record::say(ctx.journal.append(e.in_batch(batch), &contact).await);
                     }

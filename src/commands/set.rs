@@ -67,12 +67,8 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
         }
     }
     match edit::send(&ctx.api, before, &plan.patch).await {
-        Outcome::Settled {
-            contact,
-            settled,
-            lost,
-            checked_at,
-        } => {
+        Outcome::Settled(known) => {
+            let (contact, settled, lost, checked_at) = known.parts();
             if let Some(entry) = settled.journal(&plan.patch, before, &contact) {
                 record::say(ctx.journal.append(entry, &contact).await);
             }

@@ -90,16 +90,6 @@ mod tests {
         }
     }
 
-    fn now(title: &str, company: &str) -> Contact {
-        Contact {
-            id: 7,
-            first_name: "Ana".into(),
-            title: title.into(),
-            company: company.into(),
-            ..Contact::default()
-        }
-    }
-
     #[test]
     fn a_colleagues_later_change_is_a_conflict_and_the_rest_goes_back() {
         let entry = saved(&[
@@ -107,14 +97,22 @@ mod tests {
             ("title", "Clerk", "CEO"),
             ("company", "Old", "New"),
         ]);
-        let back = take_back(&entry, &now("CEO", "Theirs"), Region::US);
+        let back = take_back(
+            &entry,
+            &super::super::save::tests::contact("CEO", "Theirs"),
+            Region::US,
+        );
         let plan = back.plan.unwrap();
         assert_eq!(plan.patch.title.as_deref(), Some("Clerk"));
         assert_eq!(plan.patch.company, None, "theirs stands");
         assert_eq!(back.conflicts.len(), 1);
         assert_eq!(back.conflicts[0].field, Field::Company);
         assert_eq!(back.conflicts[0].theirs, "Theirs");
-        let already = take_back(&entry, &now("Clerk", "Old"), Region::US);
+        let already = take_back(
+            &entry,
+            &super::super::save::tests::contact("Clerk", "Old"),
+            Region::US,
+        );
         assert_eq!(already.plan, Err(PlanError::NothingChanged));
         assert!(already.conflicts.is_empty());
     }

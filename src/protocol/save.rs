@@ -124,10 +124,11 @@ impl Settled {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn contact(title: &str, company: &str) -> Contact {
+    /// Ana, contact 7, with this title and company (the protocol's tests share her).
+    pub(in crate::protocol) fn contact(title: &str, company: &str) -> Contact {
         Contact {
             id: 7,
             first_name: "Ana".into(),

@@ -55,11 +55,7 @@ impl EffectRunner {
     ) -> Option<()> {
         let journal = self.session.journal.clone()?;
         let tx = self.tx.clone();
-        let before = self.journal_work.take();
-        self.journal_work = Some(tokio::spawn(async move {
-            if let Some(before) = before {
-                let _ = before.await;
-            }
+        after(&mut self.journal_work, async move {
             let path = journal.path().display().to_string();
             let msg = match tokio::task::spawn_blocking(move || work(&journal)).await {
                 Ok(msg) => msg,
@@ -68,7 +64,7 @@ impl EffectRunner {
             if let Some(msg) = msg {
                 let _ = tx.send(msg);
             }
-        }));
+        });
         Some(())
     }
 
@@ -165,22 +161,17 @@ impl EffectRunner {
             Effect::LoadMany { generation, ids } => {
                 let gate = self.gate.clone();
                 self.spawn(generation, async move {
-                    let reads = futures::stream::iter(ids)
-                        .map(|id| {
-                            let (client, gate) = (&client, &gate);
-                            async move {
-                                retry::with_retry(
-                                    backoff,
-                                    gate,
-                                    |_, _| {},
-                                    || client.get_contact(id),
-                                )
-                                .await
-                            }
-                        })
-                        .buffered(index::DEFAULT_CONCURRENCY)
-                        .collect::<Vec<_>>()
-                        .await;
+                    let reads =
+                        futures::stream::iter(ids)
+                            .map(|id| {
+                                let (client, gate) = (&client, &gate);
+                                async move {
+                                    retry::quietly(backoff, gate, || client.get_contact(id)).await
+                                }
+                            })
+                            .buffered(index::DEFAULT_CONCURRENCY)
+                            .collect::<Vec<_>>()
+                            .await;
                     Msg::LoadedMany {
                         generation,
                         result: reads.into_iter().collect(),
@@ -315,11 +306,7 @@ impl EffectRunner {
             return;
         };
         let server = self.session.server_key.clone();
-        let before = self.index_work.take();
-        self.index_work = Some(tokio::spawn(async move {
-            if let Some(before) = before {
-                let _ = before.await;
-            }
+        after(&mut self.index_work, async move {
             let loaded = tokio::task::spawn_blocking(move || index::store::load(&path, &server))
                 .await
                 .ok()
@@ -329,7 +316,7 @@ impl EffectRunner {
                 })
                 .flatten();
             let _ = tx.send(Msg::IndexLoaded(loaded.map(Box::new)));
-        }));
+        });
     }
 
     /// Reads every page of the list, several at once, each page to the app as it
@@ -349,13 +336,7 @@ impl EffectRunner {
             let fetch = |n: u32| {
                 let (client, gate) = (&client, &gate);
                 async move {
-                    retry::with_retry(
-                        backoff,
-                        gate,
-                        |_, _| {},
-                        || client.list_contacts(n, index::PER_PAGE),
-                    )
-                    .await
+                    retry::quietly(backoff, gate, || client.list_contacts(n, index::PER_PAGE)).await
                 }
             };
             let sink = |page: index::Page| -> Result<(), std::convert::Infallible> {
@@ -409,18 +390,14 @@ impl EffectRunner {
             return;
         };
         let server = self.session.server_key.clone();
-        let before = self.index_work.take();
-        self.index_work = Some(tokio::spawn(async move {
-            if let Some(before) = before {
-                let _ = before.await;
-            }
+        after(&mut self.index_work, async move {
             let _ = tokio::task::spawn_blocking(move || {
                 if let Err(e) = index::store::change(&path, &server, change) {
                     tracing::warn!(error = %e, "the index on disk cannot be updated");
                 }
             })
             .await;
-        }));
+        });
     }
 
     /// Abandons every request still in flight (the session is ending).
@@ -429,6 +406,18 @@ impl EffectRunner {
             task.abort();
         }
     }
+}
+
+/// Runs `work` once the work in `last` is done, and leaves it in `last` for the next:
+/// one file's reads and writes happen in the order they were asked for.
+fn after(last: &mut Option<JoinHandle<()>>, work: impl Future<Output = ()> + Send + 'static) {
+    let before = last.take();
+    *last = Some(tokio::spawn(async move {
+        if let Some(before) = before {
+            let _ = before.await;
+        }
+        work.await;
+    }));
 }
 
 /// One PUT of several, following the protocol's decision after a failure: a short
@@ -455,8 +444,7 @@ async fn write_one(
                 resent = true;
             }
             AfterFailure::Verify => {
-                let result =
-                    retry::with_retry(backoff, gate, |_, _| {}, || client.get_contact(id)).await;
+                let result = retry::quietly(backoff, gate, || client.get_contact(id)).await;
                 return WriteEnd::Reread { lost: e, result };
             }
             AfterFailure::Refused | AfterFailure::ComeBack(_) => return WriteEnd::Failed(e),

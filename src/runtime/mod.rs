@@ -114,7 +114,7 @@ pub async fn run(session: Session) -> Result<Exit, RunError> {
         }
     };
     install_panic_draft_hook();
-    run_loop(
+    drive(
         &mut guard.terminal,
         EventStream::new(),
         signals,
@@ -140,33 +140,19 @@ fn async_stream_of_signals<'a>(
     })
 }
 
-/// The event loop, over any backend and any stream of terminal events: the real
-/// terminal in [`run`], a `TestBackend` and a channel in tests. `signals` yields the
-/// name of a signal that ends the session (hang-up, terminate, interrupt). `observe`
-/// sees the app after every message (tests keep a copy; the editor passes nothing).
-pub async fn drive<B, E, S>(
-    terminal: &mut Terminal<B>,
-    events: E,
-    signals: S,
-    session: Arc<Session>,
-    observe: impl FnMut(&App),
-) -> Result<Exit, RunError>
-where
-    B: Backend,
-    B::Error: Into<io::Error>,
-    E: Stream<Item = io::Result<Event>> + Unpin,
-    S: Stream<Item = &'static str> + Unpin,
-{
-    run_loop(terminal, events, signals, Opened::new(session), observe).await
-}
-
 /// The app opened, its first requests already sent, and nothing drawn yet: what needs
 /// no terminal.
-struct Opened {
+pub struct Opened {
     app: App,
     runner: EffectRunner,
     rx: mpsc::UnboundedReceiver<Msg>,
     session: Arc<Session>,
+}
+
+impl From<Arc<Session>> for Opened {
+    fn from(session: Arc<Session>) -> Self {
+        Self::new(session)
+    }
 }
 
 impl Opened {
@@ -192,12 +178,17 @@ impl Opened {
     }
 }
 
-/// The loop itself, from the first frame on.
-async fn run_loop<B, E, S>(
+/// The event loop, over any backend and any stream of terminal events: the real
+/// terminal in [`run`], a `TestBackend` and a channel in tests. `opened`: the session
+/// (its app is opened here), or an app already opened with its first requests on their
+/// way (as [`run`] does before it sets the terminal up). `signals` yields the name of a
+/// signal that ends the session (hang-up, terminate, interrupt). `observe` sees the app
+/// after every message (tests keep a copy; the editor passes nothing).
+pub async fn drive<B, E, S>(
     terminal: &mut Terminal<B>,
     mut events: E,
     mut signals: S,
-    opened: Opened,
+    opened: impl Into<Opened>,
     mut observe: impl FnMut(&App),
 ) -> Result<Exit, RunError>
 where
@@ -211,7 +202,7 @@ where
         mut runner,
         mut rx,
         session,
-    } = opened;
+    } = opened.into();
     let size = terminal.size().map_err(Into::into)?;
     app.update(Msg::Resize(size.width, size.height));
     note_log_failure(&mut app);
