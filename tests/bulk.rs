@@ -190,12 +190,12 @@ async fn a_colleagues_change_is_a_conflict_and_a_contact_already_so_gets_nothing
 /// the contact counts as stored when the read shows the change.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_answer_in_a_batch_is_read_back_not_sent_again() {
-    use common::looped::Looped;
     use crossterm::event::KeyCode as K;
     let server = DemoServer::start(0).await.unwrap();
-    let ui = Looped::demo_sized_loaded(&server, 1001, 100, 30).await;
+    let ui = common::looped::Looped::demo_sized_loaded(&server, 1001, 100, 30).await;
     ui.ctrl('p');
     ui.wait_for("32 contacts").await;
+    // Past the recent row, the first two contacts of the list.
     for key in [K::Down, K::Tab, K::Tab] {
         ui.key(key);
     }

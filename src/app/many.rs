@@ -33,6 +33,16 @@ pub enum WriteEnd {
     Failed(ApiError),
 }
 
+/// One write of several, ended.
+#[derive(Debug, Clone)]
+pub struct OneSaved {
+    pub generation: u64,
+    pub id: u64,
+    /// Names the send, for the journal (the runtime makes it: the core makes no ids).
+    pub batch: String,
+    pub end: WriteEnd,
+}
+
 /// One contact's outcome, for the status pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sent {
@@ -184,14 +194,14 @@ impl App {
     }
 
     /// One contact's write ended: judged as a single save is, journalled under the
-    /// send's batch (named by the runtime: the core makes no ids).
-    pub(super) fn on_saved_one(
-        &mut self,
-        generation: u64,
-        id: u64,
-        batch: String,
-        end: WriteEnd,
-    ) -> Vec<Effect> {
+    /// send's batch.
+    pub(super) fn on_saved_one(&mut self, one: OneSaved) -> Vec<Effect> {
+        let OneSaved {
+            generation,
+            id,
+            batch,
+            end,
+        } = one;
         let Some(Pending::SaveMany { saves, done }) = self.requests.awaited_mut(generation) else {
             return Vec::new();
         };

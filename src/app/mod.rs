@@ -30,7 +30,7 @@ use phonenumber::country::Id as Region;
 pub use crate::dialogs::Overlay;
 pub use crate::dialogs::save_in_flight::Departure;
 pub use editing::Editing;
-pub use many::{Many, Sent, WriteEnd};
+pub use many::{Many, OneSaved, Sent, WriteEnd};
 pub use requests::Activity;
 use requests::{Pending, Requests};
 pub use screen::{MIN_HEIGHT, MIN_WIDTH};
@@ -87,13 +87,8 @@ pub enum Msg {
         generation: u64,
         result: Result<Vec<Contact>, ApiError>,
     },
-    /// One write of several ended; `batch` names the send, for the journal.
-    SavedOne {
-        generation: u64,
-        id: u64,
-        batch: String,
-        end: WriteEnd,
-    },
+    /// One write of several ended.
+    SavedOne(Box<OneSaved>),
     /// The organisation's index as kept on disk, if there is one (it may be old).
     IndexLoaded(Option<Box<crate::index::Index>>),
     /// A page of the organisation's contacts arrived, of a reading of every page;

@@ -119,14 +119,14 @@ impl App {
         generation: u64,
         entries: Vec<Entry>,
         pages: (u32, u32),
-    ) {
+    ) -> Vec<Effect> {
         let Some(reading) = self
             .org
             .reading
             .as_mut()
             .filter(|r| r.generation == generation)
         else {
-            return;
+            return Vec::new();
         };
         reading.arrived.push(entries);
         reading.pages = pages;
@@ -135,6 +135,7 @@ impl App {
         if first && let Some(Overlay::Picker(picker)) = self.dialogs.open_mut() {
             picker.list_grew(self.org.shown());
         }
+        Vec::new()
     }
 
     pub(super) fn on_index_read(&mut self, generation: u64, result: Result<Box<Index>, ApiError>) {

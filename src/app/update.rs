@@ -162,21 +162,13 @@ impl App {
                 Vec::new()
             }
             Msg::LoadedMany { generation, result } => self.on_loaded_many(generation, result),
-            Msg::SavedOne {
-                generation,
-                id,
-                batch,
-                end,
-            } => self.on_saved_one(generation, id, batch, end),
+            Msg::SavedOne(one) => self.on_saved_one(*one),
             Msg::IndexLoaded(index) => self.on_index_loaded(index),
             Msg::IndexPage {
                 generation,
                 entries,
                 pages,
-            } => {
-                self.on_index_page(generation, entries, pages);
-                Vec::new()
-            }
+            } => self.on_index_page(generation, entries, pages),
             Msg::IndexRead { generation, result } => {
                 self.on_index_read(generation, result);
                 Vec::new()

@@ -75,14 +75,7 @@ pub(super) async fn post(
         }
         Written::Refused(e) => return Err(refused(&e)),
         Written::ComeBack { error, after } => {
-            return Err(Failure::new(
-                Code::Api,
-                format!(
-                    "nothing created: {}; {}",
-                    error.headline(),
-                    edit::come_back(after)
-                ),
-            ));
+            return Err(edit::put_off("nothing created", &error, after));
         }
         Written::Lost(e) => e,
     };

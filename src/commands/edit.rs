@@ -136,6 +136,15 @@ pub fn names(fields: &[Field]) -> String {
 }
 
 /// "come back in 90 s", or "come back later" when the server named no time.
+/// A write the server put off (a long pause, or a second one): `nothing` says what did
+/// not happen ("nothing saved"), and when to come back.
+pub fn put_off(nothing: &str, error: &ApiError, after: Option<Duration>) -> Failure {
+    Failure::new(
+        super::exit::Code::Api,
+        format!("{nothing}: {}; {}", error.headline(), come_back(after)),
+    )
+}
+
 pub fn come_back(after: Option<Duration>) -> String {
     match after {
         Some(d) => format!(

@@ -219,14 +219,7 @@ async fn send(ctx: &Context, plan: &MergePlan) -> Result<Code, Failure> {
                 return Err(failure);
             }
             Outcome::ComeBack { error, after } => {
-                return Err(Failure::new(
-                    Code::Api,
-                    format!(
-                        "nothing merged: {}; {}",
-                        error.headline(),
-                        edit::come_back(after)
-                    ),
-                ));
+                return Err(edit::put_off("nothing merged", &error, after));
             }
             Outcome::Unknown { error, reread } => {
                 return Err(Failure::new(

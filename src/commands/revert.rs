@@ -295,13 +295,10 @@ async fn send(ctx: &Context, step: &Step, batch: Option<&str>) -> Result<(), Fai
                     Code::Api,
                     format!("{who}: nothing sent: {}", super::exit::one_line(&e)),
                 )),
-                Outcome::ComeBack { error, after } => Err(Failure::new(
-                    Code::Api,
-                    format!(
-                        "{who}: nothing saved: {}; {}",
-                        error.headline(),
-                        edit::come_back(after)
-                    ),
+                Outcome::ComeBack { error, after } => Err(edit::put_off(
+                    &format!("{who}: nothing saved"),
+                    &error,
+                    after,
                 )),
                 Outcome::Unknown { error, reread } => Err(Failure::new(
                     Code::Api,

@@ -129,14 +129,7 @@ pub(super) async fn run(ctx: &Context, args: &SetArgs) -> Result<Code, Failure> 
             }
         }
         Outcome::Refused(e) => Err(Failure::api(&e)),
-        Outcome::ComeBack { error, after } => Err(Failure::new(
-            Code::Api,
-            format!(
-                "nothing saved: {}; {}",
-                error.headline(),
-                edit::come_back(after)
-            ),
-        )),
+        Outcome::ComeBack { error, after } => Err(edit::put_off("nothing saved", &error, after)),
         Outcome::Unknown { error, reread } => Err(Failure::new(
             Code::Api,
             format!(

@@ -7,7 +7,7 @@ use super::Session;
 use crate::api::ApiError;
 use crate::api::retry;
 use crate::api::retry::{Backoff, Gate};
-use crate::app::{Effect, Msg, WriteEnd};
+use crate::app::{Effect, Msg, OneSaved, WriteEnd};
 use crate::index;
 use crate::journal::Journal;
 use crate::protocol::AfterFailure;
@@ -187,12 +187,13 @@ impl EffectRunner {
                             let (client, gate, tx, batch) = (&client, &gate, &tx, &batch);
                             async move {
                                 let end = write_one(client, gate, backoff, id, &patch).await;
-                                let _ = tx.send(Msg::SavedOne {
+                                let batch = batch.clone();
+                                let _ = tx.send(Msg::SavedOne(Box::new(OneSaved {
                                     generation,
                                     id,
-                                    batch: batch.clone(),
+                                    batch,
                                     end,
-                                });
+                                })));
                             }
                         })
                         .await;

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use linq_contact::api::{ApiError, Contact, LinqClient};
-use linq_contact::app::{App, Effect, Msg, WriteEnd};
+use linq_contact::app::{App, Effect, Msg, OneSaved, WriteEnd};
 use linq_contact::index::{Entry, Index};
 use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::secret::Token;
@@ -59,12 +59,12 @@ pub async fn perform(client: &LinqClient, effect: &Effect) -> Vec<Msg> {
                     Ok(c) => WriteEnd::Answered(c),
                     Err(e) => WriteEnd::Failed(e),
                 };
-                msgs.push(Msg::SavedOne {
+                msgs.push(Msg::SavedOne(Box::new(OneSaved {
                     generation: *generation,
                     id: *id,
                     batch: format!("batch-{generation}"),
                     end,
-                });
+                })));
             }
             msgs
         }
