@@ -24,5 +24,4 @@ pub mod setup;
 pub mod target;
 pub mod terminal;
 pub mod text;
-pub mod token_store;
 pub mod ui;

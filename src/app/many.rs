@@ -4,12 +4,12 @@
 //! conflict where a colleague changed a typed field since they were read); Enter sends
 //! the PUTs, several at once, each judged by the protocol as a single save is.
 
-use super::requests::Pending;
+use super::requests::{OneSave, Pending, Sent};
 use super::{App, Editing, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact};
 use crate::dialogs::many::{Item, ManyReview};
+use crate::form::Field;
 use crate::form::many::plan_one;
-use crate::form::{Field, Plan};
 use crate::protocol::{Settled, Verdict};
 
 /// The contacts being changed together.
@@ -41,24 +41,6 @@ pub struct OneSaved {
     /// Names the send, for the journal (the runtime makes it: the core makes no ids).
     pub batch: String,
     pub end: WriteEnd,
-}
-
-/// One contact's outcome, for the status pane.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Sent {
-    Stored,
-    /// Some of the fields sent are not stored as sent.
-    Partial(Vec<Field>),
-    /// Read back after a lost answer: the change is not there.
-    NotStored,
-    Failed(ApiError),
-}
-
-/// A save of one of several, in flight.
-#[derive(Debug, Clone)]
-pub(super) struct OneSave {
-    pub before: Contact,
-    pub plan: Plan,
 }
 
 impl App {

@@ -30,8 +30,8 @@ use phonenumber::country::Id as Region;
 pub use crate::dialogs::Overlay;
 pub use crate::dialogs::save_in_flight::Departure;
 pub use editing::Editing;
-pub use many::{Many, OneSaved, Sent, WriteEnd};
-pub use requests::Activity;
+pub use many::{Many, OneSaved, WriteEnd};
+pub use requests::{Activity, Sent};
 use requests::{Pending, Requests};
 pub use screen::{MIN_HEIGHT, MIN_WIDTH};
 

@@ -6,8 +6,26 @@
 
 use super::{App, Effect};
 use crate::api::{ApiError, Contact};
-use crate::form::Plan;
+use crate::form::{Field, Plan};
 use crate::target::Target;
+
+/// One contact's outcome, for the status pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    Stored,
+    /// Some of the fields sent are not stored as sent.
+    Partial(Vec<Field>),
+    /// Read back after a lost answer: the change is not there.
+    NotStored,
+    Failed(ApiError),
+}
+
+/// A save of one of several, in flight.
+#[derive(Debug, Clone)]
+pub struct OneSave {
+    pub before: Contact,
+    pub plan: Plan,
+}
 
 /// What a request in flight is for.
 #[derive(Debug, Clone)]
@@ -58,8 +76,8 @@ pub(super) enum Pending {
     CheckMany,
     /// The PUTs of a change to several contacts, and each one's outcome so far.
     SaveMany {
-        saves: Vec<super::many::OneSave>,
-        done: Vec<(u64, super::Sent)>,
+        saves: Vec<OneSave>,
+        done: Vec<(u64, Sent)>,
     },
     /// The re-read after a save whose outcome is unknown; `second` is the later look.
     Verify {

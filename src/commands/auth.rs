@@ -6,10 +6,10 @@ use super::exit::{Code, Failure, one_line};
 use crate::api::{ApiError, LinqClient};
 use crate::cli::{AuthCommand, Cli, LoginArgs};
 use crate::config::file::{self, FileConfig};
+use crate::config::token_store::Tokens;
 use crate::config::{Config, ConfigError, DEFAULT_PROFILE, Subject, TOKEN_ENV, profile};
 use crate::secret::Token;
 use crate::setup::SetupError;
-use crate::token_store::Tokens;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 

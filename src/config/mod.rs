@@ -8,6 +8,7 @@
 pub mod file;
 pub mod paths;
 pub mod profile;
+pub mod token_store;
 
 use crate::cli::Cli;
 use crate::keymap::{Action, Keymap};
@@ -32,7 +33,7 @@ pub const TOKEN_MISSING: &str = "<missing>";
 
 /// Where a profile's stored token is, looked up by the profile's name: the token and a
 /// description of where it is kept, or why the keyring could not be read. What the setup
-/// passes is [`crate::token_store::find`]; tests pass their own.
+/// passes is [`crate::config::token_store::find`]; tests pass their own.
 pub type StoredToken<'a> = &'a dyn Fn(&str) -> Result<Option<(Token, String)>, String>;
 
 /// No stored token, as for a machine where nothing was ever stored.
@@ -198,7 +199,7 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let path = file::config_path();
         let file = read_file(path.as_deref(), explicit_config_path());
-        let stored: StoredToken<'_> = &crate::token_store::find_described;
+        let stored: StoredToken<'_> = &crate::config::token_store::find_described;
         let mut config = match subject {
             Subject::CommandLine => Self::from_parts_with(cli, file, token_env, no_color, stored),
             Subject::Named(raw) => {
@@ -430,7 +431,7 @@ impl Config {
             file,
             token_env,
             no_color,
-            &crate::token_store::find_described,
+            &crate::config::token_store::find_described,
         )?;
         config.config_path = path;
         Ok((config, source))

@@ -12,7 +12,7 @@
 //! columns the export wrote. `apply` keeps only each line's offset in memory and reads
 //! the lines it needs, so memory stays small however large the organisation.
 
-use super::store::{LoadError, Reading};
+use super::store::{KEPT_PREFIX as PREFIX, LoadError, Reading};
 use crate::api::{Contact, ContactOwner};
 use crate::form::{Field, Values};
 use serde::{Deserialize, Serialize};
@@ -24,7 +24,6 @@ use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 const FORMAT: u32 = 1;
-pub(super) const PREFIX: &str = "exported-";
 const WHAT: &str = "what an export kept";
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 const FORMAT: u32 = 1;
 const PREFIX: &str = "index-";
+/// The files of kept exports ([`super::kept`]) start so; they share the directory.
+pub(super) const KEPT_PREFIX: &str = "exported-";
 const EXTENSION: &str = "jsonl";
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -302,10 +304,7 @@ pub fn remove_all(dir: &Path) -> io::Result<usize> {
             .unwrap_or_default();
         // What exports kept holds contact data too (`kept.rs`), and goes with them,
         // with what an export that never finished left (`.exported-….tmp`).
-        if name
-            .trim_start_matches('.')
-            .starts_with(super::kept::PREFIX)
-        {
+        if name.trim_start_matches('.').starts_with(KEPT_PREFIX) {
             fs::remove_file(&path)?;
             continue;
         }
