@@ -107,13 +107,11 @@ impl Tokens {
                 .ok_or("no state directory is known (set HOME or XDG_STATE_HOME)")?;
             write_private(&path, token.expose())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            // Nothing older may be left in the keyring; a keyring that does not work holds
-            // nothing to clear.
-            if let Ok(store) = keyring() {
-                match entry(profile)?.delete_credential() {
-                    Ok(()) | Err(Error::NoEntry) => {}
-                    Err(e) => return Err(described(store, &e)),
-                }
+            // Nothing older may be left in the keyring. A keyring that cannot be reached
+            // (no store, or one this session may not open) holds nothing this program
+            // could have put there, so there is nothing to clear.
+            if keyring().is_ok() {
+                let _ = entry(profile)?.delete_credential();
             }
             return Ok(Kept::File(path));
         }
@@ -135,11 +133,12 @@ impl Tokens {
         if let Some(path) = self.remove_file(profile)? {
             forgotten.push(Kept::File(path));
         }
-        // Without a keyring there is nothing in it to forget.
+        // Without a keyring there is nothing in it to forget, and a keyring this session
+        // may not open holds nothing it could have put there.
         if let Ok(store) = keyring() {
             match entry(profile)?.delete_credential() {
                 Ok(()) => forgotten.push(Kept::Keyring(store)),
-                Err(Error::NoEntry) => {}
+                Err(Error::NoEntry | Error::NoStorageAccess(_)) => {}
                 Err(e) => return Err(described(store, &e)),
             }
         }
