@@ -220,3 +220,28 @@ async fn a_lost_answer_in_a_batch_is_read_back_not_sent_again() {
     assert!(!ui.contents().contains("unsaved"), "{}", ui.contents());
     ui.finish().await;
 }
+
+#[tokio::test]
+async fn quitting_while_the_saves_are_out_asks_first() {
+    let server = DemoServer::start(0).await.unwrap();
+    let mut h = open(&server).await;
+    open_marked(&mut h, 2).await;
+    type_into(&mut h, Field::Title, "Engineer").await;
+    h.ctrl('s').await;
+    let effects = h.app.update(Msg::Key(key(KeyCode::Enter)));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::SaveMany { .. })),
+        "{effects:?}"
+    );
+    // The PUTs are out, their answers not back: quitting asks, as for one save.
+    let effects = h.app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('q'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(effects, vec![]);
+    assert!(
+        matches!(h.app.overlay(), Some(Overlay::SaveInFlight(_))),
+        "{:?}",
+        h.app.overlay()
+    );
+}

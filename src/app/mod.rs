@@ -581,12 +581,13 @@ impl App {
         self.requests.in_flight.is_some()
     }
 
-    /// A save has gone out and its answer has not come back.
+    /// A save (or the saves of several contacts) has gone out and its answer has not
+    /// come back.
     pub fn is_saving(&self) -> bool {
         self.requests
             .in_flight
             .as_ref()
-            .is_some_and(|f| matches!(f.what, Pending::Save { .. }))
+            .is_some_and(|f| matches!(f.what, Pending::Save { .. } | Pending::SaveMany { .. }))
     }
 
     pub fn spinner(&self) -> usize {
