@@ -245,3 +245,74 @@ async fn quitting_while_the_saves_are_out_asks_first() {
         h.app.overlay()
     );
 }
+
+/// F3 on a save of a batch, then `b`: every save of the batch is taken back, reviewed
+/// first; a field someone changed since is a conflict and stays theirs.
+#[tokio::test]
+async fn f3_takes_a_whole_batch_back_and_leaves_a_colleagues_later_change() {
+    let server = DemoServer::start(0).await.unwrap();
+    let mut h = open(&server).await;
+    let titles = |ids: [u64; 2]| ids.map(|id| server.contact(id).unwrap().title);
+    let before = titles([1001, 1002]);
+    open_marked(&mut h, 2).await;
+    type_into(&mut h, Field::Title, "Engineer").await;
+    h.ctrl('s').await;
+    let journal = send(&mut h).await;
+    let batch = journal[0].batch.clone().unwrap();
+    colleague_sets_title(&h, &server, 1002, "Manager").await;
+
+    // Contact 1001 opened, its history read.
+    h.ctrl('o').await;
+    h.type_text("1001").await;
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::F(3)).await;
+    let id = h.app.contact_id();
+    assert_eq!(id, 1001);
+    h.send(Msg::History {
+        id,
+        entries: journal
+            .iter()
+            .filter(|e| e.contact_id == id)
+            .cloned()
+            .collect(),
+        skipped: 0,
+    })
+    .await;
+    let text = h.screen(100, 30);
+    assert!(text.contains(&format!("batch {batch}")), "{text}");
+    assert!(text.contains("b take the whole batch back"), "{text}");
+    let effects = h.app.update(Msg::Key(key(KeyCode::Char('b'))));
+    assert_eq!(
+        effects,
+        vec![Effect::ReadBatch {
+            batch: batch.clone()
+        }]
+    );
+    h.send(Msg::BatchRead {
+        batch: batch.clone(),
+        result: Ok(journal),
+    })
+    .await;
+    let text = h.screen(120, 40);
+    assert!(text.contains(&format!("Take back batch {batch}")), "{text}");
+    assert!(
+        text.contains("Title changed by someone else since"),
+        "{text}"
+    );
+
+    let since = puts(&server).len();
+    send(&mut h).await;
+    let first = server.contact(1001).unwrap().first_name;
+    assert_eq!(
+        puts(&server)[since..].to_vec(),
+        vec![(
+            "/api/partner/v2/contacts/1001".to_string(),
+            json!({"contact": {"first_name": first, "title": before[0]}})
+        )],
+        "only 1001 goes back; 1002's title is the colleague's now"
+    );
+    assert_eq!(titles([1001, 1002]), [before[0].clone(), "Manager".into()]);
+    // The contact open in the form shows what it holds now.
+    let shown = h.app.form().map(|f| f.value(Field::Title).to_string());
+    assert_eq!(shown, Some(before[0].clone()));
+}

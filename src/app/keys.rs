@@ -168,6 +168,7 @@ impl App {
             Outcome::ReadIndex => self.read_index(),
             Outcome::OpenMany(ids) => self.open_many(ids),
             Outcome::SendMany => self.send_many(),
+            Outcome::UndoBatch(batch) => self.take_back_batch(batch),
             Outcome::Create => self.send_create(),
             Outcome::UndoSave(entry) => {
                 self.put_back(&entry);

@@ -7,7 +7,7 @@
 use super::requests::{OneSave, Pending, Sent};
 use super::{App, Editing, Effect, Overlay, Status};
 use crate::api::{ApiError, Contact};
-use crate::dialogs::many::{Item, ManyReview};
+use crate::dialogs::many::{Change, Item, ManyReview};
 use crate::form::Field;
 use crate::form::many::plan_one;
 use crate::protocol::{Settled, Verdict};
@@ -86,6 +86,9 @@ impl App {
                 Vec::new()
             }
             Pending::CheckMany => self.review_many(contacts),
+            Pending::CheckBatch { batch, entries } => {
+                self.review_take_back(batch, &entries, contacts)
+            }
             _ => Vec::new(),
         }
     }
@@ -133,8 +136,98 @@ impl App {
                 })
             })
             .collect();
-        self.dialogs
-            .show(Overlay::Many(Box::new(ManyReview::new(typed, items))));
+        self.dialogs.show(Overlay::Many(Box::new(ManyReview::new(
+            Change::Typed(typed),
+            items,
+        ))));
+        Vec::new()
+    }
+
+    /// Says `status` in the status pane; nothing more happens.
+    fn say(&mut self, status: Status) -> Vec<Effect> {
+        self.status = status;
+        Vec::new()
+    }
+
+    /// F3's `b`: every save of the batch taken back, reviewed first like a change to
+    /// several contacts. Its entries are read from the journal.
+    pub(super) fn take_back_batch(&mut self, batch: String) -> Vec<Effect> {
+        self.dialogs.close();
+        if self.is_busy() {
+            self.status = Status::Busy;
+            return Vec::new();
+        }
+        vec![Effect::ReadBatch { batch }]
+    }
+
+    pub(super) fn on_batch_read(
+        &mut self,
+        batch: String,
+        result: Result<Vec<crate::journal::Entry>, String>,
+    ) -> Vec<Effect> {
+        let entries = match result {
+            Ok(entries) => entries,
+            Err(reason) => return self.say(Status::JournalUnreadable(reason)),
+        };
+        // A merge's deletes are made again, under new ids, by the command line; a create
+        // cannot be taken back.
+        if entries.is_empty() || entries.iter().any(|e| e.kind != "save") {
+            return self.say(Status::BatchNeedsCommand(batch));
+        }
+        let mut ids: Vec<u64> = entries.iter().map(|e| e.contact_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.requests
+            .start(0, Pending::CheckBatch { batch, entries }, |generation| {
+                Effect::LoadMany { generation, ids }
+            })
+    }
+
+    /// Each save of the batch against its contact as it is now (`protocol::revert`, the
+    /// rules of F3's `u`): a field changed since by someone else is a conflict, not sent.
+    fn review_take_back(
+        &mut self,
+        batch: String,
+        entries: &[crate::journal::Entry],
+        now: Vec<Contact>,
+    ) -> Vec<Effect> {
+        let mut seen = Vec::new();
+        let items = crate::protocol::revert::order(entries)
+            .into_iter()
+            .filter_map(|entry| {
+                // The newest save of a contact in the batch is the one taken back.
+                if seen.contains(&entry.contact_id) {
+                    return None;
+                }
+                seen.push(entry.contact_id);
+                let now = now.iter().find(|c| c.id == entry.contact_id)?;
+                let back = crate::protocol::revert::take_back(entry, now, self.options.region);
+                let conflicts = back
+                    .conflicts
+                    .iter()
+                    .map(|c| (c.field, c.yours.clone(), c.theirs.clone()))
+                    .collect();
+                let (plan, refused) = match back.plan {
+                    Ok(plan) => (Some(plan), None),
+                    Err(crate::form::PlanError::NothingChanged) => (None, None),
+                    Err(e) => (None, Some(e)),
+                };
+                Some(Item {
+                    then: back.now.clone(),
+                    one: crate::form::many::OneOfMany {
+                        now: back.now,
+                        plan,
+                        already: Vec::new(),
+                        conflicts,
+                        refused,
+                    },
+                })
+            })
+            .collect();
+        self.dialogs.show(Overlay::Many(Box::new(ManyReview::new(
+            Change::TakeBack { batch },
+            items,
+        ))));
         Vec::new()
     }
 
@@ -217,6 +310,17 @@ impl App {
         let finished = done.len() == saves.len();
         if let Some((contact, _)) = stored {
             effects.extend(self.index_changed(&contact));
+            // The contact open in the form (a batch taken back from its history) shows
+            // what it now holds, unless the user has edits in it.
+            if let Some(editing) = self
+                .editing
+                .as_mut()
+                .filter(|e| e.many.is_none() && e.record.id == contact.id)
+                .filter(|e| !e.form.is_any_dirty())
+            {
+                editing.form = crate::form::Form::new(&contact, self.options.region);
+                editing.record = contact;
+            }
         }
         if finished
             && let Some(Pending::SaveMany { done, .. }) = self.requests.take_awaited(generation)
@@ -224,7 +328,7 @@ impl App {
             // All stored: the form starts empty again; otherwise what was typed stays,
             // for another review (what is already so is then said so, not sent).
             if done.iter().all(|(_, s)| *s == Sent::Stored)
-                && let Some(editing) = &mut self.editing
+                && let Some(editing) = self.editing.as_mut().filter(|e| e.many.is_some())
             {
                 editing.form = crate::form::Form::new(&editing.record, self.options.region);
             }

@@ -89,6 +89,12 @@ pub enum Msg {
     },
     /// One write of several ended.
     SavedOne(Box<OneSaved>),
+    /// The journal's entries of batch `batch` (newest first), or why they could not be
+    /// read.
+    BatchRead {
+        batch: String,
+        result: Result<Vec<crate::journal::Entry>, String>,
+    },
     /// The organisation's index as kept on disk, if there is one (it may be old).
     IndexLoaded(Option<Box<crate::index::Index>>),
     /// A page of the organisation's contacts arrived, of a reading of every page;
@@ -196,6 +202,10 @@ pub enum Effect {
     SaveMany {
         generation: u64,
         saves: Vec<(u64, ContactPatch)>,
+    },
+    /// Read the journal's entries of this batch (answered by `Msg::BatchRead`).
+    ReadBatch {
+        batch: String,
     },
     /// Read the organisation's index from disk (answered by `Msg::IndexLoaded`).
     LoadIndex,
@@ -327,6 +337,9 @@ pub enum Status {
     ManyOpen,
     /// Marked contacts cannot be opened over unsaved edits or a save in flight.
     ManyBlocked,
+    /// A batch holds what the editor cannot take back (deletes of a merge, creates):
+    /// the command line can.
+    BatchNeedsCommand(String),
     /// A change to several contacts was sent: each one's outcome, in the order they
     /// ended, and the batch its journal entries share.
     SentMany {

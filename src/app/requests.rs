@@ -74,6 +74,11 @@ pub(super) enum Pending {
     OpenMany(Vec<u64>),
     /// The re-read of several contacts before their review.
     CheckMany,
+    /// The read of the contacts of a batch before it is taken back; its saves.
+    CheckBatch {
+        batch: String,
+        entries: Vec<crate::journal::Entry>,
+    },
     /// The PUTs of a change to several contacts, and each one's outcome so far.
     SaveMany {
         saves: Vec<OneSave>,
@@ -180,7 +185,10 @@ impl Requests {
     pub(super) fn take_many(&mut self, generation: u64) -> Option<Pending> {
         let awaited = self.in_flight.as_ref().is_some_and(|f| {
             f.generation == generation
-                && matches!(f.what, Pending::OpenMany(_) | Pending::CheckMany)
+                && matches!(
+                    f.what,
+                    Pending::OpenMany(_) | Pending::CheckMany | Pending::CheckBatch { .. }
+                )
         });
         awaited.then(|| self.in_flight.take()).flatten().map(|f| {
             self.retry = None;
@@ -279,7 +287,7 @@ impl App {
             Pending::VerifyCreate { why, .. } => Activity::Verifying(why),
             Pending::Verify { why, .. } => Activity::Verifying(why),
             Pending::OpenMany(ids) => Activity::LoadingMany(ids.len()),
-            Pending::CheckMany => Activity::Checking,
+            Pending::CheckMany | Pending::CheckBatch { .. } => Activity::Checking,
             Pending::SaveMany { saves, done } => Activity::SavingMany {
                 done: done.len(),
                 of: saves.len(),

@@ -163,6 +163,7 @@ impl App {
             }
             Msg::LoadedMany { generation, result } => self.on_loaded_many(generation, result),
             Msg::SavedOne(one) => self.on_saved_one(*one),
+            Msg::BatchRead { batch, result } => self.on_batch_read(batch, result),
             Msg::IndexLoaded(index) => self.on_index_loaded(index),
             Msg::IndexPage {
                 generation,
@@ -244,7 +245,10 @@ impl App {
                 "Create cancelled during the pause: not sent again; your form stays",
             ),
             Pending::Load { .. } => Status::Cancelled("Loading cancelled"),
-            Pending::Check | Pending::Confirm(_) | Pending::CheckMany => {
+            Pending::Check
+            | Pending::Confirm(_)
+            | Pending::CheckMany
+            | Pending::CheckBatch { .. } => {
                 Status::Cancelled("Cancelled before sending: nothing was sent")
             }
             Pending::Find(_) | Pending::Open(_) | Pending::Duplicates(_) => {

@@ -48,6 +48,8 @@ pub enum Outcome {
     OpenMany(Vec<u64>),
     /// Review of a change to several contacts: send it.
     SendMany,
+    /// History: take back every save of this batch.
+    UndoBatch(String),
     /// New contact review: create it.
     Create,
     /// History: put the values from before this save back into the form.

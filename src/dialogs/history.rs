@@ -30,6 +30,9 @@ impl Dialog for History {
             _ => {}
         }
         match (action, self.entries.get(self.selected)) {
+            (Some(Action::UndoBatch), Some(entry)) if entry.batch.is_some() => {
+                Outcome::UndoBatch(entry.batch.clone().unwrap_or_default())
+            }
             // A create's "before" is no contact at all: nothing to put back.
             (Some(Action::UndoSave), Some(entry)) if !entry.is_create() => {
                 Outcome::UndoSave(Box::new(entry.clone()))

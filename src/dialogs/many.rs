@@ -18,14 +18,23 @@ pub struct Item {
 
 #[derive(Debug, Clone)]
 pub struct ManyReview {
-    /// The fields typed, with their values.
-    pub typed: Vec<(Field, String)>,
+    /// What is being done to them.
+    pub what: Change,
     pub items: Vec<Item>,
 }
 
+/// What a review of several contacts is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// These fields typed, with their values, for all of them.
+    Typed(Vec<(Field, String)>),
+    /// A batch of saves made here, taken back.
+    TakeBack { batch: String },
+}
+
 impl ManyReview {
-    pub fn new(typed: Vec<(Field, String)>, items: Vec<Item>) -> Self {
-        Self { typed, items }
+    pub fn new(what: Change, items: Vec<Item>) -> Self {
+        Self { what, items }
     }
 
     /// How many contacts get a PUT.

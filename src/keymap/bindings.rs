@@ -60,6 +60,8 @@ pub enum Action {
     UndoSave,
     /// Picker: mark or unmark the selected contact, to change several together.
     Mark,
+    /// History: take back the whole batch the selected save belongs to.
+    UndoBatch,
 }
 
 /// One action, described once.
@@ -181,6 +183,8 @@ const ACTIONS: &[Row] = {
             &[S::History],           FREE,   "history: put back the values before that save"),
         row(A::Mark,         "mark",          &[key(Tab)],
             &[S::Picker],            FREE,   "picker: mark a contact, to change several together"),
+        row(A::UndoBatch,    "undo_batch",    &[letter('b')],
+            &[S::History],           FREE,   "history: take back the whole batch of that save"),
     ]
 };
 

@@ -200,6 +200,34 @@ impl EffectRunner {
                 });
                 self.tasks.insert(generation, task.abort_handle());
             }
+            Effect::ReadBatch { batch } => {
+                let server = self.session.server_key.clone();
+                let failed = batch.clone();
+                let read = self.with_journal(
+                    move |journal| {
+                        let result = journal
+                            .entries(&server, None)
+                            .map(|read| {
+                                read.entries
+                                    .into_iter()
+                                    .filter(|e| e.batch.as_deref() == Some(batch.as_str()))
+                                    .collect()
+                            })
+                            .map_err(|e| e.to_string());
+                        Some(Msg::BatchRead { batch, result })
+                    },
+                    move |why| Msg::BatchRead {
+                        batch: failed,
+                        result: Err(format!("cannot read the journal {why}")),
+                    },
+                );
+                if read.is_none() {
+                    let _ = tx.send(Msg::BatchRead {
+                        batch: String::new(),
+                        result: Err("there is no journal (no state directory)".into()),
+                    });
+                }
+            }
             Effect::LoadIndex => self.load_index(),
             Effect::ReadIndex { generation } => self.read_index(generation),
             Effect::KeepInIndex(entry) => self.keep_in_index(move |mut entries| {

@@ -401,6 +401,11 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
              the marked contacts.",
         ))],
         Status::SentMany { done, batch } => sent_many(app, done, batch, theme),
+        Status::BatchNeedsCommand(batch) => vec![Line::from(format!(
+            "Batch {0} holds deletes (a merge) or creates, which the editor does not take back: \
+             `linq-contact revert --batch {0}` does (a deleted contact comes back under a new id).",
+            sanitize(batch)
+        ))],
         Status::NewBlocked => vec![Line::from(keys(
             app,
             "Wait for the request in flight ({revert} cancels it); then {new} starts a new contact.",

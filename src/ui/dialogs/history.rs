@@ -15,6 +15,10 @@ impl Draw for History {
                 [Keys::Scroll],
                 "another entry: a create cannot be taken back here",
             )],
+            Some(e) if e.batch.is_some() => vec![
+                Hint::of(Action::UndoSave, "put back the values before it"),
+                Hint::of(Action::UndoBatch, "take the whole batch back"),
+            ],
             _ => vec![Hint::of(Action::UndoSave, "put back the values before it")],
         };
         Look::new(
@@ -47,8 +51,12 @@ fn lines(history: &History, view: &View) -> Vec<Line<'static>> {
         } else {
             theme.dim()
         };
+        let batch = e
+            .batch
+            .as_deref()
+            .map_or_else(String::new, |b| format!(" · batch {}", sanitize(b)));
         out.push(Line::styled(
-            format!("{mark} {} · {}", sanitize(&e.at), e.kind),
+            format!("{mark} {} · {}{batch}", sanitize(&e.at), e.kind),
             style,
         ));
         for f in &e.fields {

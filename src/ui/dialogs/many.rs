@@ -1,7 +1,7 @@
 //! The review of a change to several contacts, contact by contact.
 
 use super::{Body, Draw, Look, View};
-use crate::dialogs::many::ManyReview;
+use crate::dialogs::many::{Change, ManyReview};
 use crate::keymap::{Action, Hint};
 use crate::text::sanitize;
 use ratatui::text::Line;
@@ -9,19 +9,21 @@ use ratatui::text::Line;
 impl Draw for ManyReview {
     fn look(&self, view: &View) -> Look {
         let theme = view.theme;
-        let typed: Vec<String> = self
-            .typed
-            .iter()
-            .map(|(f, v)| format!("{} → \"{}\"", f.label(), sanitize(v)))
-            .collect();
-        let mut lines = vec![
-            Line::from(format!(
-                "Change {} contacts: {}",
-                self.items.len(),
-                typed.join(", ")
-            )),
-            Line::from(""),
-        ];
+        let head = match &self.what {
+            Change::Typed(typed) => {
+                let typed: Vec<String> = typed
+                    .iter()
+                    .map(|(f, v)| format!("{} → \"{}\"", f.label(), sanitize(v)))
+                    .collect();
+                format!("Change {} contacts: {}", self.items.len(), typed.join(", "))
+            }
+            Change::TakeBack { batch } => format!(
+                "Take back batch {}: each field gets the value it had before, unless someone \
+                 changed it since",
+                sanitize(batch)
+            ),
+        };
+        let mut lines = vec![Line::from(head), Line::from("")];
         for item in &self.items {
             let c = &item.one.now;
             let name = if c.full_name.trim().is_empty() {
@@ -49,8 +51,7 @@ impl Draw for ManyReview {
             for (f, then, now) in &item.one.conflicts {
                 lines.push(Line::styled(
                     format!(
-                        "  ✗ {} changed by someone else since the list was read ({} → {}): \
-                         not sent",
+                        "  ✗ {} changed by someone else since ({} → {}): not sent",
                         f.label(),
                         shown(then),
                         shown(now)
