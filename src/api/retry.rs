@@ -107,6 +107,28 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
+    let wait = |e: &ApiError, delay: Duration, _attempt: u32| {
+        on_retry(e, delay);
+        tokio::time::sleep(delay)
+    };
+    retry_waiting(backoff, gate, wait, request).await
+}
+
+/// The one retry loop: [`with_retry`], with `wait` spending each pause (given the
+/// failure, the pause and the number of the attempt that follows), so that a front end
+/// can count it down on screen.
+pub async fn retry_waiting<T, F, Fut, W, Pause>(
+    backoff: Backoff,
+    gate: &Gate,
+    wait: W,
+    request: F,
+) -> Result<T, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+    W: Fn(&ApiError, Duration, u32) -> Pause,
+    Pause: Future<Output = ()>,
+{
     let mut failed = 0;
     loop {
         gate.wait().await;
@@ -118,12 +140,10 @@ where
         let Some(delay) = backoff.delay(failed, &e) else {
             return Err(e);
         };
-        on_retry(&e, delay);
         if e.status() == Some(429) {
             gate.hold(delay);
-        } else {
-            tokio::time::sleep(delay).await;
         }
+        wait(&e, delay, failed + 1).await;
     }
 }
 

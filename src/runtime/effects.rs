@@ -91,11 +91,15 @@ impl EffectRunner {
         let client = self.session.client.clone();
         let tx = self.tx.clone();
         let backoff = self.session.backoff;
+        let gate = self.gate.clone();
         self.spawn(generation, async move {
             if let Some(delay) = delay {
                 tokio::time::sleep(delay).await;
             }
-            let result = read_with_retry(backoff, generation, &tx, || client.get_contact(id)).await;
+            let result = retry::retry_waiting(backoff, &gate, counted(generation, &tx), || {
+                client.get_contact(id)
+            })
+            .await;
             Msg::Loaded { generation, result }
         });
     }
@@ -106,6 +110,7 @@ impl EffectRunner {
         let client = self.session.client.clone();
         let tx = self.tx.clone();
         let backoff = self.session.backoff;
+        let gate = self.gate.clone();
         self.tasks.retain(|_, t| !t.is_finished());
         match effect {
             Effect::Load { generation, id } => self.load(generation, id, None),
@@ -119,7 +124,7 @@ impl EffectRunner {
                 email,
                 phone,
             } => self.spawn(generation, async move {
-                let result = read_with_retry(backoff, generation, &tx, || {
+                let result = retry::retry_waiting(backoff, &gate, counted(generation, &tx), || {
                     client.find_contact(email.as_deref(), phone.as_deref())
                 })
                 .await;
@@ -137,7 +142,7 @@ impl EffectRunner {
                         Target::Phone(p) => (None, Some(p.as_str())),
                         Target::Id(_) => continue,
                     };
-                    match read_with_retry(backoff, generation, &tx, || {
+                    match retry::retry_waiting(backoff, &gate, counted(generation, &tx), || {
                         client.find_contact(email, phone)
                     })
                     .await
@@ -496,29 +501,16 @@ impl Drop for AbortLog {
     }
 }
 
-/// A read, tried again on transient failures with the status pane told about each wait.
-async fn read_with_retry<T, F, Fut>(
-    backoff: Backoff,
+/// A read's pauses before retries (`retry::retry_waiting`), each counted down in the
+/// status pane of the request of `generation`.
+fn counted(
     generation: u64,
     tx: &mpsc::UnboundedSender<Msg>,
-    read: F,
-) -> Result<T, ApiError>
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Result<T, ApiError>>,
-{
-    let mut failed = 0;
-    loop {
-        match read().await {
-            Ok(c) => return Ok(c),
-            Err(e) => {
-                failed += 1;
-                let Some(delay) = backoff.delay(failed, &e) else {
-                    return Err(e);
-                };
-                retry_count_down(generation, tx, delay, failed + 1, e.headline()).await;
-            }
-        }
+) -> impl Fn(&ApiError, Duration, u32) -> futures::future::BoxFuture<'static, ()> {
+    let tx = tx.clone();
+    move |e, delay, attempt| {
+        let (tx, reason) = (tx.clone(), e.headline());
+        Box::pin(async move { retry_count_down(generation, &tx, delay, attempt, reason).await })
     }
 }
 
