@@ -4,27 +4,11 @@
 
 use crate::api::retry::{self, Backoff, Gate};
 use crate::api::{ApiError, Contact, ContactPatch, LinqClient};
-use crate::protocol::AfterFailure;
+pub use crate::protocol::answer::Written;
 use crate::target::Target;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How a write ended, before anything is read back.
-#[derive(Debug, Clone)]
-pub enum Written<T> {
-    /// A 2xx, with what it carried.
-    Done(T),
-    /// The server did not act (a refusal, or the request never left).
-    Refused(ApiError),
-    /// The server asked for a longer pause than is waited out, or asked twice.
-    ComeBack {
-        error: ApiError,
-        after: Option<Duration>,
-    },
-    /// The server may have acted: find out by reading, never by sending again.
-    Lost(ApiError),
-}
 
 /// Told about each wait before a retry: the reason and how long.
 pub type RetryNote = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
@@ -129,28 +113,7 @@ impl Api {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        let mut resent = false;
-        loop {
-            let e = match send().await {
-                Ok(value) => return Written::Done(value),
-                Err(e) => e,
-            };
-            match crate::protocol::after_failure(&e, resent) {
-                AfterFailure::Refused => return Written::Refused(e),
-                AfterFailure::ComeBack(after) => return Written::ComeBack { error: e, after },
-                AfterFailure::WaitAndResend(wait) => {
-                    self.pause(&e, wait);
-                    resent = true;
-                }
-                AfterFailure::Verify => return Written::Lost(e),
-            }
-        }
-    }
-
-    /// The pause a 429 asked for: said, and held for every worker.
-    pub fn pause(&self, e: &ApiError, wait: Duration) {
-        (self.on_retry)(e, wait);
-        self.gate.hold(wait);
+        crate::protocol::answer::write(&self.gate, |e, wait| (self.on_retry)(e, wait), send).await
     }
 
     /// Every contact found by any of `targets`, each once (a create's lookups).

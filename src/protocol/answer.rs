@@ -59,6 +59,56 @@ pub fn after_failure(e: &ApiError, resent: bool) -> AfterFailure {
     }
 }
 
+/// How a write ended, before anything is read back.
+#[derive(Debug, Clone)]
+pub enum Written<T> {
+    /// A 2xx, with what it carried.
+    Done(T),
+    /// The server did not act (a refusal, or the request never left).
+    Refused(ApiError),
+    /// The server asked for a longer pause than is waited out, or asked twice.
+    ComeBack {
+        error: ApiError,
+        after: Option<Duration>,
+    },
+    /// The server may have acted: find out by reading, never by sending again.
+    Lost(ApiError),
+}
+
+/// Sends a write (`send`: one PUT, POST or DELETE) as [`after_failure`] says, for every
+/// front end: each try waits at `gate`; a short pause asked by a 429 is held there (so
+/// every request sharing it waits too), told to `on_pause`, and the same request sent
+/// once more; any other failure ends it, classified. Reading back a lost answer is the
+/// caller's.
+pub async fn write<T, F, Fut>(
+    gate: &crate::api::retry::Gate,
+    on_pause: impl Fn(&ApiError, Duration),
+    send: F,
+) -> Written<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let mut resent = false;
+    loop {
+        gate.wait().await;
+        let e = match send().await {
+            Ok(value) => return Written::Done(value),
+            Err(e) => e,
+        };
+        match after_failure(&e, resent) {
+            AfterFailure::Refused => return Written::Refused(e),
+            AfterFailure::ComeBack(after) => return Written::ComeBack { error: e, after },
+            AfterFailure::WaitAndResend(wait) => {
+                on_pause(&e, wait);
+                gate.hold(wait);
+                resent = true;
+            }
+            AfterFailure::Verify => return Written::Lost(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

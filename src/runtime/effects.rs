@@ -10,7 +10,7 @@ use crate::api::retry::{Backoff, Gate};
 use crate::app::{Effect, Msg, OneSaved, WriteEnd};
 use crate::index;
 use crate::journal::Journal;
-use crate::protocol::AfterFailure;
+use crate::protocol::answer::Written;
 use crate::target::Target;
 use futures::StreamExt;
 use std::collections::HashMap;
@@ -465,24 +465,14 @@ async fn write_one(
     id: u64,
     patch: &crate::api::ContactPatch,
 ) -> WriteEnd {
-    let mut resent = false;
-    loop {
-        gate.wait().await;
-        let e = match client.update_contact(id, patch).await {
-            Ok(stored) => return WriteEnd::Answered(stored),
-            Err(e) => e,
-        };
-        match crate::protocol::after_failure(&e, resent) {
-            AfterFailure::WaitAndResend(wait) => {
-                gate.hold(wait);
-                resent = true;
-            }
-            AfterFailure::Verify => {
-                let result = retry::quietly(backoff, gate, || client.get_contact(id)).await;
-                return WriteEnd::Reread { lost: e, result };
-            }
-            AfterFailure::Refused | AfterFailure::ComeBack(_) => return WriteEnd::Failed(e),
+    match crate::protocol::answer::write(gate, |_, _| {}, || client.update_contact(id, patch)).await
+    {
+        Written::Done(stored) => WriteEnd::Answered(stored),
+        Written::Lost(lost) => {
+            let result = retry::quietly(backoff, gate, || client.get_contact(id)).await;
+            WriteEnd::Reread { lost, result }
         }
+        Written::Refused(e) | Written::ComeBack { error: e, .. } => WriteEnd::Failed(e),
     }
 }
 
