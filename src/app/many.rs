@@ -171,7 +171,11 @@ impl App {
         };
         // A merge's deletes are made again, under new ids, by the command line; a create
         // cannot be taken back.
-        if entries.is_empty() || entries.iter().any(|e| e.kind != "save") {
+        if entries.is_empty() {
+            let reason = format!("the journal holds no entry of batch {batch}");
+            return self.say(Status::JournalUnreadable(reason));
+        }
+        if entries.iter().any(|e| e.kind != "save") {
             return self.say(Status::BatchNeedsCommand(batch));
         }
         let mut ids: Vec<u64> = entries.iter().map(|e| e.contact_id).collect();
