@@ -436,3 +436,128 @@ fn merge_deletes_nothing_when_the_survivor_did_not_store_every_value() {
     assert_eq!(journal.len(), 1);
     assert_eq!(journal[0]["batch"], json!(run.stdout.trim()));
 }
+
+/// The editor on the planted demo, run to the end of `keys`: Ctrl-P, the look-alikes,
+/// then the keys given.
+async fn editor(demo: &DemoServer) -> common::effects::Runner {
+    use linq_contact::app::{App, AppOptions};
+    use linq_contact::target::Target;
+    let options = AppOptions {
+        api_url: demo.url(),
+        ..AppOptions::default()
+    };
+    let mut h = common::effects::Runner::start(
+        &demo.url(),
+        demo.token(),
+        App::open(options, Target::Id(1001)),
+    )
+    .await;
+    h.ctrl('p').await;
+    h.ctrl('d').await;
+    h
+}
+
+/// The editor merges a group of look-alikes as `merge` does: keep 1033, take 1002's
+/// e-mail; the same PUT body, the same DELETE, the same survivor, and one batch in the
+/// journal holding the save and the deleted contact's whole record.
+#[test]
+fn the_editor_merges_look_alikes_as_the_command_line_does() {
+    use linq_contact::app::{Overlay, Removed, Status};
+    use linq_contact::keymap::KeyCode;
+    // The command line, on one demo.
+    let (w, demo) = planted();
+    merge(&w, &demo, &["--yes"]).code(0);
+    let by_command = demo.contact(1033).unwrap();
+
+    // The editor, on another.
+    let (w, demo) = planted();
+    let before_1002 = demo.contact(1002).unwrap();
+    w.rt.block_on(async {
+        let mut h = editor(&demo).await;
+        let picker = h.screen(100, 30);
+        assert!(picker.contains("Look-alikes: 3 groups"), "{picker}");
+        assert!(
+            picker.contains("same e-mail jordan.blake@example.com"),
+            "{picker}"
+        );
+        insta::assert_snapshot!("picker_look_alikes_80x24", h.screen(80, 24));
+        // The first group (1002, 1033) is selected: merge it.
+        h.ctrl('t').await;
+        let Some(Overlay::Merge(view)) = h.app.overlay() else {
+            panic!("{:?}", h.app.overlay());
+        };
+        assert_eq!(view.ids(), [1002, 1033]);
+        // Keep 1033; its e-mail from 1002 (first name, last name, then e-mail).
+        h.key(KeyCode::Right).await;
+        h.key(KeyCode::Char('k')).await;
+        h.key(KeyCode::Down).await;
+        h.key(KeyCode::Down).await;
+        h.key(KeyCode::Left).await;
+        h.key(KeyCode::Char(' ')).await;
+        insta::assert_snapshot!("merge_view_80x24", h.screen(80, 24));
+        h.key(KeyCode::Enter).await;
+        let review = h.screen(100, 40);
+        assert!(
+            review.contains("The API cannot undo a delete: a deleted contact's id and its"),
+            "{review}"
+        );
+        insta::assert_snapshot!("merge_review_80x24", h.screen(80, 24));
+        // Enter alone sends nothing: the number of contacts to delete must be typed.
+        let before = log(&demo).len();
+        h.key(KeyCode::Enter).await;
+        assert_eq!(log(&demo).len(), before);
+        h.type_text("1").await;
+        h.key(KeyCode::Enter).await;
+        // Both contacts read again, then the survivor's PUT, then the DELETE.
+        assert_eq!(
+            sent_since(&demo, before),
+            [
+                req("GET", &at(1002), ""),
+                req("GET", &at(1033), ""),
+                req("PUT", &at(1033), MERGE_PUT),
+                req("DELETE", &at(1002), ""),
+            ]
+        );
+        let Status::MergeEnded {
+            keep,
+            removed,
+            batch,
+        } = h.app.status()
+        else {
+            panic!("{:?}", h.app.status());
+        };
+        assert_eq!(
+            (*keep, removed.as_slice()),
+            (1033, &[(1002, Removed::Deleted { read_back: false })][..])
+        );
+        // One batch: the save, then the delete with the whole record.
+        let kinds: Vec<(&str, u64, Option<&str>)> = h
+            .journal
+            .iter()
+            .map(|e| (e.kind.as_str(), e.contact_id, e.batch.as_deref()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("save", 1033, Some(batch.as_str())),
+                ("delete", 1002, Some(batch.as_str()))
+            ]
+        );
+        assert_eq!(h.journal[1].merged_into, Some(1033));
+        assert_eq!(h.journal[1].record.as_ref(), Some(&before_1002));
+        // The survivor is open in the form; the deleted contact left the index.
+        assert_eq!(h.app.record().map(|r| r.id), Some(1033));
+        let status = h.screen(100, 30);
+        assert!(
+            status.contains("Merged 1 of 1 contacts into 1033."),
+            "{status}"
+        );
+        h.ctrl('p').await;
+        let picker = h.screen(100, 40);
+        assert!(picker.contains("34 contacts"), "{picker}");
+    });
+    let mut by_editor = demo.contact(1033).unwrap();
+    by_editor.updated_at = by_command.updated_at.clone();
+    assert_eq!(by_editor, by_command);
+    assert_eq!(demo.contact(1002), None);
+}

@@ -264,21 +264,22 @@ async fn rebound_conflict_keys_act_and_are_named_in_the_dialog_and_footer() {
 #[tokio::test]
 async fn rebound_question_keys_act_and_are_named() {
     let server = DemoServer::start(0).await.unwrap();
-    let mut s = open(&server, &[("confirm", &["d"]), ("deny", &["k", "esc"])]).await;
+    // (k and y are keys of other dialogs where "deny" also acts.)
+    let mut s = open(&server, &[("confirm", &["d"]), ("deny", &["x", "esc"])]).await;
     retitle(&mut s, "CTO").await;
     s.ctrl('q').await;
     let screen = s.screen(80, 24);
-    assert!(screen.contains("│ d/Ctrl-Q quit · k/Esc stay"), "{screen}");
+    assert!(screen.contains("│ d/Ctrl-Q quit · x/Esc stay"), "{screen}");
     assert!(
-        footer(&screen).starts_with(" d/Ctrl-Q quit · k/Esc stay"),
+        footer(&screen).starts_with(" d/Ctrl-Q quit · x/Esc stay"),
         "{screen}"
     );
     s.type_text("y").await;
     s.type_text("n").await;
     assert!(!s.app.should_quit());
     assert!(s.app.overlay().is_some(), "y and n no longer answer");
-    s.type_text("k").await;
-    assert!(s.app.overlay().is_none(), "k says no");
+    s.type_text("x").await;
+    assert!(s.app.overlay().is_none(), "x says no");
     s.ctrl('q').await;
     let effects = s.app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('d'),

@@ -168,6 +168,8 @@ impl App {
             Outcome::ReadIndex => self.read_index(),
             Outcome::OpenMany(ids) => self.open_many(ids),
             Outcome::SendMany => self.send_many(),
+            Outcome::Merge(ids) => self.open_merge(ids),
+            Outcome::SendMerge => self.confirm_merge(),
             Outcome::UndoBatch(batch) => self.take_back_batch(batch),
             Outcome::Create => self.send_create(),
             Outcome::UndoSave(entry) => {

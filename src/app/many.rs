@@ -20,10 +20,12 @@ pub struct Many {
 }
 
 /// How one contact's write ended, as the runtime found it following the protocol.
+// It travels boxed in its message, once per write: the size of a variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
-pub enum WriteEnd {
-    /// The server's answer, with the record it stored.
-    Answered(Contact),
+pub enum WriteEnd<T = Contact> {
+    /// The server's answer, with what it carried (the record stored, for a save).
+    Answered(T),
     /// No usable answer (`lost`): the contact read back instead, or why it could not be.
     Reread {
         lost: ApiError,
@@ -89,6 +91,8 @@ impl App {
             Pending::CheckBatch { batch, entries } => {
                 self.review_take_back(batch, &entries, contacts)
             }
+            Pending::OpenMerge(_) => self.on_merge_read(None, contacts),
+            Pending::CheckMerge(view) => self.on_merge_read(Some(view), contacts),
             _ => Vec::new(),
         }
     }
@@ -281,6 +285,11 @@ impl App {
             batch,
             end,
         } = one;
+        if let Some(Pending::MergeSave(_)) = self.requests.awaited_mut(generation)
+            && let Some(Pending::MergeSave(plan)) = self.requests.take_awaited(generation)
+        {
+            return self.on_merge_saved(*plan, batch, end);
+        }
         let Some(Pending::SaveMany { saves, done }) = self.requests.awaited_mut(generation) else {
             return Vec::new();
         };

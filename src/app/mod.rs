@@ -10,6 +10,7 @@ mod editing;
 mod keys;
 mod load;
 mod many;
+mod merge;
 mod navigate;
 mod org;
 mod queue;
@@ -31,6 +32,7 @@ pub use crate::dialogs::Overlay;
 pub use crate::dialogs::save_in_flight::Departure;
 pub use editing::Editing;
 pub use many::{Many, OneSaved, WriteEnd};
+pub use merge::{OneDeleted, Removed};
 pub use requests::{Activity, Sent};
 use requests::{Pending, Requests};
 pub use screen::{MIN_HEIGHT, MIN_WIDTH};
@@ -89,6 +91,8 @@ pub enum Msg {
     },
     /// One write of several ended.
     SavedOne(Box<OneSaved>),
+    /// One delete of a merge ended.
+    DeletedOne(Box<OneDeleted>),
     /// The journal's entries of batch `batch` (newest first), or why they could not be
     /// read.
     BatchRead {
@@ -203,6 +207,14 @@ pub enum Effect {
         generation: u64,
         saves: Vec<(u64, ContactPatch)>,
     },
+    /// `DELETE` each contact, one after another, following the protocol for each
+    /// answer (a lost one is read back, never sent again); one `Msg::DeletedOne` for
+    /// each, carrying `batch` (or a new one, made by the runtime).
+    DeleteMany {
+        generation: u64,
+        ids: Vec<u64>,
+        batch: Option<String>,
+    },
     /// Read the journal's entries of this batch (answered by `Msg::BatchRead`).
     ReadBatch {
         batch: String,
@@ -216,6 +228,8 @@ pub enum Effect {
     },
     /// A contact saved or created here, for the index on disk.
     KeepInIndex(Box<crate::index::Entry>),
+    /// A contact deleted here, out of the index on disk.
+    DropFromIndex(u64),
     /// Look for a draft of this contact (it has just been opened).
     CheckDraft {
         id: u64,
@@ -344,6 +358,19 @@ pub enum Status {
     /// ended, and the batch its journal entries share.
     SentMany {
         done: Vec<(u64, Sent)>,
+        batch: String,
+    },
+    /// A merge stopped before any delete: its save failed (`error`), or the server did
+    /// not store every value sent (`not_stored`).
+    MergeStopped {
+        keep: u64,
+        error: Option<ApiError>,
+        not_stored: Vec<Field>,
+    },
+    /// A merge ended: what became of each contact it was to delete, and its batch.
+    MergeEnded {
+        keep: u64,
+        removed: Vec<(u64, Removed)>,
         batch: String,
     },
     /// History `u`: the values from before a save are back in the form as edits.
@@ -597,10 +624,15 @@ impl App {
     /// A save (or the saves of several contacts) has gone out and its answer has not
     /// come back.
     pub fn is_saving(&self) -> bool {
-        self.requests
-            .in_flight
-            .as_ref()
-            .is_some_and(|f| matches!(f.what, Pending::Save { .. } | Pending::SaveMany { .. }))
+        self.requests.in_flight.as_ref().is_some_and(|f| {
+            matches!(
+                f.what,
+                Pending::Save { .. }
+                    | Pending::SaveMany { .. }
+                    | Pending::MergeSave(_)
+                    | Pending::MergeDeletes { .. }
+            )
+        })
     }
 
     pub fn spinner(&self) -> usize {

@@ -35,6 +35,8 @@ struct Reading {
     /// Contacts saved or created here since the reading began: a page may have been
     /// read before the change, so they are put in again at its end.
     changed: Vec<Entry>,
+    /// Contacts deleted here since the reading began, taken out again at its end.
+    gone: Vec<u64>,
 }
 
 impl Org {
@@ -89,6 +91,7 @@ impl App {
             arrived: Shelf::default(),
             pages: (0, 0),
             changed: Vec::new(),
+            gone: Vec::new(),
         });
         self.tell_picker(false);
         vec![Effect::ReadIndex { generation }]
@@ -149,6 +152,9 @@ impl App {
                 for entry in reading.changed {
                     self.org.list.upsert(entry);
                 }
+                for id in reading.gone {
+                    self.org.list.remove(id);
+                }
                 self.tell_picker(true);
             }
             Err(e) => {
@@ -173,6 +179,20 @@ impl App {
         }
         self.tell_picker(true);
         vec![Effect::KeepInIndex(Box::new(entry))]
+    }
+
+    /// A contact deleted here: out of the index, in memory at once and on disk by the
+    /// runtime (and out of a reading under way, whose pages may have been read before).
+    pub(super) fn index_dropped(&mut self, id: u64) -> Vec<Effect> {
+        if let Some(reading) = &mut self.org.reading {
+            reading.changed.retain(|e| e.id() != id);
+            reading.gone.push(id);
+            reading.arrived.remove(id);
+        }
+        self.org.list.remove(id);
+        self.recent.retain(|s| s.id != id);
+        self.tell_picker(true);
+        vec![Effect::DropFromIndex(id)]
     }
 
     /// Tells an open picker where its list stands; with `list`, gives it the list anew.

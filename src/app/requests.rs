@@ -79,6 +79,20 @@ pub(super) enum Pending {
         batch: String,
         entries: Vec<crate::journal::Entry>,
     },
+    /// Contacts read to be shown side by side, to merge them.
+    OpenMerge(Vec<u64>),
+    /// The last look at the server before a confirmed merge is sent: the contacts must
+    /// be as the view showed them.
+    CheckMerge(Box<crate::dialogs::merge::MergeView>),
+    /// The survivor's PUT of a merge.
+    MergeSave(Box<crate::protocol::merge::MergePlan>),
+    /// The deletes of a merge, after its save; the survivor as the server holds it, and
+    /// each delete's outcome so far.
+    MergeDeletes {
+        plan: Box<crate::protocol::merge::MergePlan>,
+        survivor: Box<Contact>,
+        done: Vec<(u64, super::Removed)>,
+    },
     /// The PUTs of a change to several contacts, and each one's outcome so far.
     SaveMany {
         saves: Vec<OneSave>,
@@ -150,6 +164,11 @@ pub enum Activity<'a> {
         done: usize,
         of: usize,
     },
+    /// Deleting the contacts merged into another: how many have ended, of how many.
+    Deleting {
+        done: usize,
+        of: usize,
+    },
 }
 
 impl Requests {
@@ -187,7 +206,11 @@ impl Requests {
             f.generation == generation
                 && matches!(
                     f.what,
-                    Pending::OpenMany(_) | Pending::CheckMany | Pending::CheckBatch { .. }
+                    Pending::OpenMany(_)
+                        | Pending::CheckMany
+                        | Pending::CheckBatch { .. }
+                        | Pending::OpenMerge(_)
+                        | Pending::CheckMerge(_)
                 )
         });
         awaited.then(|| self.in_flight.take()).flatten().map(|f| {
@@ -286,7 +309,13 @@ impl App {
             Pending::Duplicates(_) => Activity::Checking,
             Pending::VerifyCreate { why, .. } => Activity::Verifying(why),
             Pending::Verify { why, .. } => Activity::Verifying(why),
-            Pending::OpenMany(ids) => Activity::LoadingMany(ids.len()),
+            Pending::OpenMany(ids) | Pending::OpenMerge(ids) => Activity::LoadingMany(ids.len()),
+            Pending::CheckMerge(_) => Activity::Checking,
+            Pending::MergeSave(_) => Activity::Saving,
+            Pending::MergeDeletes { plan, done, .. } => Activity::Deleting {
+                done: done.len(),
+                of: plan.deletes.len(),
+            },
             Pending::CheckMany | Pending::CheckBatch { .. } => Activity::Checking,
             Pending::SaveMany { saves, done } => Activity::SavingMany {
                 done: done.len(),

@@ -163,6 +163,7 @@ impl App {
             }
             Msg::LoadedMany { generation, result } => self.on_loaded_many(generation, result),
             Msg::SavedOne(one) => self.on_saved_one(*one),
+            Msg::DeletedOne(one) => self.on_deleted_one(*one),
             Msg::BatchRead { batch, result } => self.on_batch_read(batch, result),
             Msg::IndexLoaded(index) => self.on_index_loaded(index),
             Msg::IndexPage {
@@ -248,15 +249,27 @@ impl App {
             Pending::Check
             | Pending::Confirm(_)
             | Pending::CheckMany
-            | Pending::CheckBatch { .. } => {
+            | Pending::CheckBatch { .. }
+            | Pending::CheckMerge(_) => {
                 Status::Cancelled("Cancelled before sending: nothing was sent")
             }
             Pending::Find(_) | Pending::Open(_) | Pending::Duplicates(_) => {
                 Status::Cancelled("Lookup cancelled")
             }
-            Pending::OpenMany(_) => Status::Cancelled("Opening the marked contacts cancelled"),
+            Pending::OpenMany(_) | Pending::OpenMerge(_) => {
+                Status::Cancelled("Opening the marked contacts cancelled")
+            }
+            Pending::MergeSave(_) => Status::Cancelled(
+                "Merge cancelled: nothing was deleted; whether the kept contact's save landed \
+                 is unknown (F3 or a reload shows it)",
+            ),
+            Pending::MergeDeletes { .. } => Status::Cancelled(
+                "Merge cancelled: no more contacts are deleted; those deleted are in the \
+                 journal, and one on its way may or may not be gone",
+            ),
             Pending::SaveMany { .. } => Status::Cancelled(
-                "Sending cancelled: no more contacts are sent to; those already answered are                  in the journal, and one on its way may or may not have changed",
+                "Sending cancelled: no more contacts are sent to; those already answered are \
+                 in the journal, and one on its way may or may not have changed",
             ),
             // Abandoned on its way: whether the server created it is unknown, and it is
             // looked up rather than posted again.

@@ -18,11 +18,6 @@ use crate::protocol::merge::{self, MergePlan};
 use crate::target::Target;
 use crate::text::sanitize;
 
-/// Said in every review, since no one can take it back.
-pub const CANNOT_UNDO: &str = "The API cannot undo a delete: a deleted contact's id and its \
-linked user contacts cannot be restored. The journal keeps each deleted contact's full \
-record; `linq-contact revert --batch` makes it again, under a new id.";
-
 pub(super) async fn run(ctx: &Context, args: &MergeArgs) -> Result<Code, Failure> {
     let takes = parse_takes(&args.take)?;
     if !args.ids.contains(&args.keep) {
@@ -166,7 +161,7 @@ fn review(ctx: &Context, plan: &MergePlan) -> Vec<String> {
             super::create::summary(gone)
         ));
     }
-    lines.push(CANNOT_UNDO.to_string());
+    lines.push(merge::CANNOT_UNDO.to_string());
     lines
 }
 

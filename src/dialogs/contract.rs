@@ -48,6 +48,10 @@ pub enum Outcome {
     OpenMany(Vec<u64>),
     /// Review of a change to several contacts: send it.
     SendMany,
+    /// Picker: read these contacts and show them side by side, to merge them.
+    Merge(Vec<u64>),
+    /// Merge view, confirmed: send the survivor's save, then the deletes.
+    SendMerge,
     /// History: take back every save of this batch.
     UndoBatch(String),
     /// New contact review: create it.

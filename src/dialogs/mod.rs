@@ -17,6 +17,7 @@ pub mod create;
 pub mod help;
 pub mod history;
 pub mod many;
+pub mod merge;
 pub mod open;
 pub mod picker;
 pub mod restore;
@@ -113,6 +114,8 @@ dialogs! { $
     history: History(history::History),
     /// A change to several contacts, contact by contact.
     many: Many(Box<many::ManyReview>),
+    /// Contacts that are one person, side by side: what stays, then the review.
+    merge: Merge(Box<merge::MergeView>),
 }
 
 impl Overlay {

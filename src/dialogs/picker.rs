@@ -7,6 +7,7 @@
 use super::contract::{Dialog, Handling, KeyContext, Outcome};
 use crate::api::ApiError;
 use crate::form::line;
+use crate::index::duplicates::{self, Group};
 use crate::index::{Entry, Scored, Shelf, best_first};
 use crate::keymap::{Action, KeyEvent, Nav, Scope};
 use crate::recent::Summary;
@@ -64,6 +65,27 @@ pub struct Picker {
     selected: usize,
     /// The contacts marked to be changed together, in the order they were marked.
     marked: Vec<u64>,
+    /// Listing only look-alikes, group by group.
+    alike: Option<Box<Alike>>,
+    /// The merge key was pressed with nothing to merge: the note says what to do.
+    pub nothing_to_merge: bool,
+}
+
+/// The look-alikes view: what it hides, to give back when it is left, and its groups.
+#[derive(Debug, Clone)]
+struct Alike {
+    list: Shelf,
+    recent: Vec<Summary>,
+    groups: Vec<Group>,
+    region: phonenumber::country::Id,
+}
+
+/// Where a row stands in its group of look-alikes, for the bracket drawn beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InGroup {
+    First,
+    Middle,
+    Last,
 }
 
 impl Picker {
@@ -78,7 +100,69 @@ impl Picker {
             matched: 0,
             selected: 0,
             marked: Vec::new(),
+            alike: None,
+            nothing_to_merge: false,
         }
+    }
+
+    /// Whether only look-alikes are listed.
+    pub fn look_alikes(&self) -> Option<usize> {
+        self.alike.as_ref().map(|a| a.groups.len())
+    }
+
+    /// Lists only the contacts that look like another (by e-mail, phone, or name and
+    /// company: `index::duplicates`), group by group; pressed again, everyone.
+    pub fn toggle_look_alikes(&mut self, region: phonenumber::country::Id) {
+        match self.alike.take() {
+            Some(alike) => {
+                self.list = alike.list;
+                self.recent = alike.recent;
+            }
+            None => {
+                let list = std::mem::take(&mut self.list);
+                let recent = std::mem::take(&mut self.recent);
+                let (groups, shown) = grouped(&list, region);
+                self.list = shown;
+                self.alike = Some(Box::new(Alike {
+                    list,
+                    recent,
+                    groups,
+                    region,
+                }));
+            }
+        }
+        self.filter_changed();
+    }
+
+    /// The group of look-alikes contact `id` is in, while they are listed.
+    pub fn group_of(&self, id: u64) -> Option<&Group> {
+        self.alike
+            .as_ref()?
+            .groups
+            .iter()
+            .find(|g| g.ids.contains(&id))
+    }
+
+    /// Where contact `id` stands in its group of look-alikes, while they are listed.
+    pub fn place_in_group(&self, id: u64) -> Option<InGroup> {
+        let ids = &self.group_of(id)?.ids;
+        Some(if ids.first() == Some(&id) {
+            InGroup::First
+        } else if ids.last() == Some(&id) {
+            InGroup::Last
+        } else {
+            InGroup::Middle
+        })
+    }
+
+    /// What the merge key merges: the marked contacts (two or more), else the selected
+    /// contact's group of look-alikes.
+    pub fn to_merge(&self) -> Option<Vec<u64>> {
+        if self.marked.len() >= 2 {
+            return Some(self.marked.clone());
+        }
+        let id = self.chosen()?;
+        self.group_of(id).map(|g| g.ids.clone())
     }
 
     /// The contacts marked, in the order they were marked.
@@ -106,9 +190,9 @@ impl Picker {
         !self.filter.value().trim().is_empty()
     }
 
-    /// How many contacts it lists after the recent ones.
+    /// How many contacts the index holds (the look-alikes listed are some of them).
     pub fn listed(&self) -> usize {
-        self.list.len()
+        self.alike.as_ref().map_or(&self.list, |a| &a.list).len()
     }
 
     /// How many of the listed contacts match the filter, and whether all are shown.
@@ -188,6 +272,9 @@ impl Picker {
     /// The list grew (pages of a reading arrived): only what is new is searched, and
     /// the selection stays on its contact.
     pub fn list_grew(&mut self, list: Shelf) {
+        if self.alike.is_some() {
+            return self.list_replaced(list);
+        }
         let known = self.list.piece_count();
         self.list = list;
         if !self.filtering() {
@@ -205,7 +292,15 @@ impl Picker {
     /// entry): searched again, the selection staying on its contact where it can.
     pub fn list_replaced(&mut self, list: Shelf) {
         let chosen = self.chosen();
-        self.list = list;
+        self.list = match &mut self.alike {
+            Some(alike) => {
+                let (groups, shown) = grouped(&list, alike.region);
+                alike.list = list;
+                alike.groups = groups;
+                shown
+            }
+            None => list,
+        };
         self.search();
         self.select(chosen);
     }
@@ -249,9 +344,23 @@ impl Dialog for Picker {
         if action == Some(Action::Reload) {
             return Outcome::ReadIndex;
         }
+        self.nothing_to_merge = false;
         if action == Some(Action::Mark) {
             self.toggle_mark();
             return Outcome::Stay;
+        }
+        if action == Some(Action::LookAlikes) {
+            self.toggle_look_alikes(cx.region);
+            return Outcome::Stay;
+        }
+        if action == Some(Action::Merge) {
+            return match self.to_merge() {
+                Some(ids) => Outcome::Merge(ids),
+                None => {
+                    self.nothing_to_merge = true;
+                    Outcome::Stay
+                }
+            };
         }
         if action == Some(Action::Choose) && !self.marked.is_empty() {
             return Outcome::OpenMany(self.marked.clone());
@@ -292,6 +401,21 @@ impl Dialog for Picker {
         self.move_by(isize::from(lines));
         Outcome::Stay
     }
+}
+
+/// The groups of look-alikes among `list`, and a shelf of their contacts, group by
+/// group.
+fn grouped(list: &Shelf, region: phonenumber::country::Id) -> (Vec<Group>, Shelf) {
+    let entries: Vec<Entry> = list.iter().cloned().collect();
+    let groups = duplicates::groups(&entries, region);
+    let by_id: std::collections::HashMap<u64, &Entry> =
+        entries.iter().map(|e| (e.id(), e)).collect();
+    let shown = groups
+        .iter()
+        .flat_map(|g| g.ids.iter())
+        .filter_map(|id| by_id.get(id).map(|e| (*e).clone()))
+        .collect();
+    (groups, Shelf::whole(shown))
 }
 
 #[cfg(test)]

@@ -60,6 +60,11 @@ impl Shelf {
         self.pieces.get(piece)?.get(i - self.starts[piece])
     }
 
+    /// Every entry, in shelf order.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.pieces.iter().flat_map(|p| p.iter())
+    }
+
     /// Where the entry of contact `id` stands, if it is here.
     pub fn position(&self, id: u64) -> Option<usize> {
         self.pieces
@@ -78,6 +83,28 @@ impl Shelf {
             }
         }
         self.push(vec![entry]);
+    }
+
+    /// Takes the entry of contact `id` off the shelf, if it is there (copying its piece
+    /// only if someone else holds it).
+    pub fn remove(&mut self, id: u64) {
+        let Some(piece) = self
+            .pieces
+            .iter()
+            .position(|p| p.iter().any(|e| e.id() == id))
+        else {
+            return;
+        };
+        let kept: Vec<Entry> = self.pieces[piece]
+            .iter()
+            .filter(|e| e.id() != id)
+            .cloned()
+            .collect();
+        self.pieces[piece] = Arc::from(kept);
+        for start in &mut self.starts[piece + 1..] {
+            *start -= 1;
+        }
+        self.len -= 1;
     }
 
     /// The entries matching `query`, the best `limit` first (equal scores by id), and

@@ -62,6 +62,14 @@ pub enum Action {
     Mark,
     /// History: take back the whole batch the selected save belongs to.
     UndoBatch,
+    /// Picker: merge the marked contacts, or the selected one's look-alikes.
+    Merge,
+    /// Picker: list only contacts that look like another, group by group.
+    LookAlikes,
+    /// Merge view: keep this contact (the others are deleted).
+    Keep,
+    /// Merge view: the contact kept takes this value for this field.
+    TakeValue,
 }
 
 /// One action, described once.
@@ -121,7 +129,7 @@ const ACTIONS: &[Row] = {
     const EVERYWHERE: &[Scope] = &Scope::ALL;
     /// Every dialog that can be closed without an answer.
     const WAY_OUT: &[Scope] =
-        &[S::Review, S::Question, S::Text, S::Picker, S::Help, S::Create, S::History];
+        &[S::Review, S::Question, S::Text, S::Picker, S::Help, S::Create, S::History, S::Merge];
     const NEEDED: bool = true;
     const FREE: bool = false;
     &[
@@ -150,7 +158,7 @@ const ACTIONS: &[Row] = {
         row(A::Quit,         "quit",          &[ctrl('q'), ctrl('c')],
             EVERYWHERE,              NEEDED, "quit (asks if unsaved)"),
         row(A::Send,         "send",          &[key(Enter), letter('y')],
-            &[S::Review, S::Create], NEEDED, "review: send"),
+            &[S::Review, S::Create, S::Merge], NEEDED, "review: send"),
         row(A::CopyCurl,     "copy_curl",     &[letter('c')],
             &[S::Review],            FREE,   "review: copy the request as curl"),
         row(A::Overwrite,    "overwrite",     &[letter('o')],
@@ -185,6 +193,14 @@ const ACTIONS: &[Row] = {
             &[S::Picker],            FREE,   "picker: mark a contact, to change several together"),
         row(A::UndoBatch,    "undo_batch",    &[letter('b')],
             &[S::History],           FREE,   "history: take back the whole batch of that save"),
+        row(A::Merge,        "merge",         &[ctrl('t')],
+            &[S::Picker],            FREE,   "picker: merge the marked, or a group of look-alikes"),
+        row(A::LookAlikes,   "look_alikes",   &[ctrl('d')],
+            &[S::Picker],            FREE,   "picker: only contacts that look alike, by group"),
+        row(A::Keep,         "keep",          &[letter('k')],
+            &[S::Merge],             NEEDED, "merge: keep this contact, delete the others"),
+        row(A::TakeValue,    "take_value",    &[key(Char(' '))],
+            &[S::Merge],             FREE,   "merge: the contact kept takes this value"),
     ]
 };
 
@@ -225,10 +241,12 @@ pub enum Scope {
     Create,
     /// The saves made from this machine to the open contact.
     History,
+    /// Contacts that are one person, side by side: what stays, and the review of a merge.
+    Merge,
 }
 
 impl Scope {
-    const ALL: [Scope; 10] = [
+    const ALL: [Scope; 11] = [
         Scope::Form,
         Scope::Review,
         Scope::Question,
@@ -239,6 +257,7 @@ impl Scope {
         Scope::Help,
         Scope::Create,
         Scope::History,
+        Scope::Merge,
     ];
 
     /// Keys that type or edit belong to a line of text here, whatever they are bound to.
@@ -392,6 +411,8 @@ pub enum Keys {
     Scroll,
     /// ↑↓ PgUp/PgDn: move in a list.
     Move,
+    /// ←→: move between columns.
+    Columns,
     /// PgUp/PgDn: scroll the status pane.
     Pages,
     /// Any character: it types.
@@ -453,6 +474,7 @@ impl Keys {
                 Keys::Pages.fixed_label()
             ),
             Keys::Pages => format!("{}/{}", Nav::PageUp.label(), Nav::PageDown.label()),
+            Keys::Columns => "←→".to_string(),
             Keys::Typing => "type".to_string(),
             Keys::All(_) | Keys::First(_) => String::new(),
         }

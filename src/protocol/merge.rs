@@ -11,6 +11,11 @@ use crate::form::{Field, Form, Plan, PlanError, clean_record};
 use crate::journal::Entry;
 use phonenumber::country::Id as Region;
 
+/// Said in every review of a merge, in every front end, since no one can take it back.
+pub const CANNOT_UNDO: &str = "The API cannot undo a delete: a deleted contact's id and its \
+linked user contacts cannot be restored. The journal keeps each deleted contact's full \
+record; `linq-contact revert --batch` makes it again, under a new id.";
+
 /// A field whose value the survivor takes from another contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taken {

@@ -7,7 +7,7 @@ use super::Session;
 use crate::api::ApiError;
 use crate::api::retry;
 use crate::api::retry::{Backoff, Gate};
-use crate::app::{Effect, Msg, OneSaved, WriteEnd};
+use crate::app::{Effect, Msg, OneDeleted, OneSaved, WriteEnd};
 use crate::index;
 use crate::journal::Journal;
 use crate::protocol::answer::Written;
@@ -191,7 +191,10 @@ impl EffectRunner {
                         .for_each_concurrent(index::DEFAULT_CONCURRENCY, |(id, patch)| {
                             let (client, gate, tx, batch) = (&client, &gate, &tx, &batch);
                             async move {
-                                let end = write_one(client, gate, backoff, id, &patch).await;
+                                let end = write_then_read(client, gate, backoff, id, || {
+                                    client.update_contact(id, &patch)
+                                })
+                                .await;
                                 let batch = batch.clone();
                                 let _ = tx.send(Msg::SavedOne(Box::new(OneSaved {
                                     generation,
@@ -239,6 +242,34 @@ impl EffectRunner {
                 entries.push(*entry);
                 Some(entries)
             }),
+            Effect::DropFromIndex(id) => self.keep_in_index(move |mut entries| {
+                entries.retain(|e| e.id() != id);
+                Some(entries)
+            }),
+            Effect::DeleteMany {
+                generation,
+                ids,
+                batch,
+            } => {
+                let gate = self.gate.clone();
+                let batch = batch.unwrap_or_else(crate::journal::new_id);
+                let task = tokio::spawn(async move {
+                    // One after another: each is final, and the API cannot undo one.
+                    for id in ids {
+                        let end = write_then_read(&client, &gate, backoff, id, || {
+                            client.delete_contact(id)
+                        })
+                        .await;
+                        let _ = tx.send(Msg::DeletedOne(Box::new(OneDeleted {
+                            generation,
+                            id,
+                            batch: batch.clone(),
+                            end,
+                        })));
+                    }
+                });
+                self.tasks.insert(generation, task.abort_handle());
+            }
             Effect::Save {
                 generation,
                 id,
@@ -454,19 +485,21 @@ fn after(last: &mut Option<JoinHandle<()>>, work: impl Future<Output = ()> + Sen
     }));
 }
 
-/// One PUT of several, following the protocol's decision after a failure: a short
-/// pause asked by a 429 is waited out once (holding every other write of the batch
-/// too), and an answer after which the server may have acted is found out by reading,
-/// never by sending again.
-async fn write_one(
+/// One write of several (a PUT, a DELETE) to contact `id`, following the protocol's
+/// decision after a failure: a short pause asked by a 429 is waited out once (holding
+/// every other write of the batch too), and an answer after which the server may have
+/// acted is found out by reading the contact, never by sending again.
+async fn write_then_read<T, Fut>(
     client: &crate::api::LinqClient,
     gate: &Gate,
     backoff: Backoff,
     id: u64,
-    patch: &crate::api::ContactPatch,
-) -> WriteEnd {
-    match crate::protocol::answer::write(gate, |_, _| {}, || client.update_contact(id, patch)).await
-    {
+    send: impl Fn() -> Fut,
+) -> WriteEnd<T>
+where
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    match crate::protocol::answer::write(gate, |_, _| {}, send).await {
         Written::Done(stored) => WriteEnd::Answered(stored),
         Written::Lost(lost) => {
             let result = retry::quietly(backoff, gate, || client.get_contact(id)).await;

@@ -184,6 +184,9 @@ fn busy(activity: Activity<'_>, spin: &str, theme: &Theme) -> Vec<Line<'static>>
         Activity::SavingMany { done, of } => vec![Line::from(format!(
             "{spin} Saving {of} contacts: {done} answered… (Esc stops sending to the rest)"
         ))],
+        Activity::Deleting { done, of } => vec![Line::from(format!(
+            "{spin} Merging: deleting {of} contacts, {done} done… (Esc stops before the next)"
+        ))],
         Activity::Finding(target) => vec![Line::from(format!(
             "{spin} Looking up {}…",
             sanitize(&target.describe())
@@ -398,9 +401,31 @@ fn outcome(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Status::ManyBlocked => vec![Line::from(keys(
             app,
             "Save or discard the edits on screen first ({revert} reverts a field); then open \
-             the marked contacts.",
+             or merge the marked contacts.",
         ))],
         Status::SentMany { done, batch } => sent_many(app, done, batch, theme),
+        Status::MergeStopped {
+            keep,
+            error,
+            not_stored,
+        } => vec![Line::styled(
+            format!(
+                "✗ Merge stopped: contact {keep} {}; nothing was deleted.",
+                match error {
+                    Some(e) => format!(
+                        "was not saved ({})",
+                        sanitize(&crate::ui::errors::headline(e))
+                    ),
+                    None => format!("did not store {}", labels(not_stored)),
+                }
+            ),
+            theme.error(),
+        )],
+        Status::MergeEnded {
+            keep,
+            removed,
+            batch,
+        } => merge_ended(*keep, removed, batch, theme),
         Status::BatchNeedsCommand(batch) => vec![Line::from(format!(
             "Batch {0} holds deletes (a merge) or creates, which the editor does not take back: \
              `linq-contact revert --batch {0}` does (a deleted contact comes back under a new id).",
@@ -691,6 +716,61 @@ fn blocked(e: &PlanError, theme: &Theme) -> Vec<Line<'static>> {
 }
 
 /// Each contact's outcome of a change sent to several.
+/// What a merge did: each contact it deleted (or why not), and how to take it back.
+fn merge_ended(
+    keep: u64,
+    removed: &[(u64, crate::app::Removed)],
+    batch: &str,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    use crate::app::Removed;
+    let deleted = removed
+        .iter()
+        .filter(|(_, r)| matches!(r, Removed::Deleted { .. }))
+        .count();
+    let head = format!(
+        "Merged {deleted} of {} contacts into {keep}. Journal batch {batch} (`linq-contact \
+         revert --batch {batch}` makes the deleted ones again, under new ids).",
+        removed.len()
+    );
+    let mut lines = vec![if deleted == removed.len() {
+        Line::styled(format!("✓ {head}"), theme.ok())
+    } else {
+        Line::styled(format!("✗ {head}"), theme.error())
+    }];
+    for (id, r) in removed {
+        lines.push(match r {
+            Removed::Deleted { read_back: false } => Line::from(format!("  ✓ {id} deleted")),
+            Removed::Deleted { read_back: true } => Line::from(format!(
+                "  ✓ {id} deleted (its answer was lost; reading it back finds none)"
+            )),
+            Removed::StillThere => Line::styled(
+                format!(
+                    "  ✗ {id}: the answer was lost and reading it back finds it still there: \
+                     not deleted, and not sent again"
+                ),
+                theme.error(),
+            ),
+            Removed::Failed(e) => Line::styled(
+                format!(
+                    "  ✗ {id}: not deleted: {}",
+                    sanitize(&crate::ui::errors::headline(e))
+                ),
+                theme.error(),
+            ),
+            Removed::Unknown(e) => Line::styled(
+                format!(
+                    "  ? {id}: the answer was lost and reading it back failed too ({}): \
+                     whether it is gone is unknown; not sent again",
+                    sanitize(&crate::ui::errors::headline(e))
+                ),
+                theme.error(),
+            ),
+        });
+    }
+    lines
+}
+
 fn sent_many(
     app: &App,
     done: &[(u64, crate::app::Sent)],

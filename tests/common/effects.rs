@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use linq_contact::api::{ApiError, Contact, LinqClient};
-use linq_contact::app::{App, Effect, Msg, OneSaved, WriteEnd};
+use linq_contact::app::{App, Effect, Msg, OneDeleted, OneSaved, WriteEnd};
 use linq_contact::index::{Entry, Index};
 use linq_contact::keymap::{KeyCode, KeyEvent, KeyModifiers};
 use linq_contact::secret::Token;
@@ -68,6 +68,28 @@ pub async fn perform(client: &LinqClient, effect: &Effect) -> Vec<Msg> {
             }
             msgs
         }
+        // One DELETE after another, each answer handed over as it is.
+        Effect::DeleteMany {
+            generation,
+            ids,
+            batch,
+        } => {
+            let batch = batch.clone().unwrap_or(format!("batch-{generation}"));
+            let mut msgs = Vec::new();
+            for id in ids {
+                let end = match client.delete_contact(*id).await {
+                    Ok(()) => WriteEnd::Answered(()),
+                    Err(e) => WriteEnd::Failed(e),
+                };
+                msgs.push(Msg::DeletedOne(Box::new(OneDeleted {
+                    generation: *generation,
+                    id: *id,
+                    batch: batch.clone(),
+                    end,
+                })));
+            }
+            msgs
+        }
         Effect::ReadIndex { generation } => read_index(client, *generation).await,
         _ => Vec::new(),
     }
@@ -113,11 +135,12 @@ async fn read_index(client: &LinqClient, generation: u64) -> Vec<Msg> {
     msgs
 }
 
-/// The app and a client for its requests; what it copies is kept.
+/// The app and a client for its requests; what it copies and journals is kept.
 pub struct Runner {
     pub app: App,
     pub client: LinqClient,
     pub copied: Vec<String>,
+    pub journal: Vec<linq_contact::journal::Entry>,
 }
 
 impl Runner {
@@ -129,6 +152,7 @@ impl Runner {
             app,
             client,
             copied: Vec::new(),
+            journal: Vec::new(),
         };
         runner.settle(effects).await;
         runner
@@ -136,8 +160,10 @@ impl Runner {
 
     /// Performs one effect and returns what the app does next.
     pub async fn perform(&mut self, effect: Effect) -> Vec<Effect> {
-        if let Effect::Copy(text) = &effect {
-            self.copied.push(text.clone());
+        match &effect {
+            Effect::Copy(text) => self.copied.push(text.clone()),
+            Effect::Journal(entry) => self.journal.push((**entry).clone()),
+            _ => {}
         }
         let mut next = Vec::new();
         for msg in perform(&self.client, &effect).await {

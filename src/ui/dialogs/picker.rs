@@ -2,9 +2,10 @@
 //! its count in the frame's corner, its hints in the footer.
 
 use super::{Body, Draw, Look, View};
-use crate::dialogs::picker::{MAX_HITS, Picker, Row};
+use crate::dialogs::picker::{InGroup, MAX_HITS, Picker, Row};
 use crate::index::Highlighter;
-use crate::keymap::{Action, Hint, Keys};
+use crate::index::duplicates::{Group, Shared};
+use crate::keymap::{Action, Hint, Keymap, Keys};
 use crate::text::sanitize;
 use crate::ui::theme::Theme;
 use crate::ui::widgets;
@@ -16,12 +17,15 @@ use std::time::{Duration, UNIX_EPOCH};
 
 impl Draw for Picker {
     fn look(&self, view: &View) -> Look {
+        let title = match self.look_alikes() {
+            Some(groups) => format!("Look-alikes: {groups} groups, {} contacts", self.len()),
+            None => "Open a contact".to_string(),
+        };
         let mut look = Look::new(
-            "Open a contact",
+            title,
             Body::Fill,
             vec![
                 Hint::keys([Keys::Move], "move"),
-                Hint::keys([Keys::Typing], "search"),
                 Hint::of(Action::Mark, "mark"),
                 Hint::of(
                     Action::Choose,
@@ -31,6 +35,15 @@ impl Draw for Picker {
                         "open marked"
                     },
                 ),
+                Hint::of(Action::Merge, "merge"),
+                Hint::of(
+                    Action::LookAlikes,
+                    if self.look_alikes().is_some() {
+                        "everyone"
+                    } else {
+                        "look-alikes"
+                    },
+                ),
             ],
         );
         look.note = Some(format!(" {} ", freshness(self, view.now)));
@@ -38,8 +51,7 @@ impl Draw for Picker {
     }
 
     fn draw_inside(&self, view: &View, frame: &mut Frame, inner: Rect) -> Option<Position> {
-        let retry = view.keymap.short_label(Action::Reload);
-        draw_table(self, &retry, view.theme, frame, inner)
+        draw_table(self, view.keymap, view.theme, frame, inner)
     }
 }
 
@@ -90,10 +102,10 @@ fn words(age: Duration) -> String {
 }
 
 /// Draws the picker inside its dialog frame (`inner`); returns where the cursor goes (the
-/// filter line). `retry` names the key that reads the contacts again after a failure.
+/// filter line). The note names the keys as `keymap` has them.
 fn draw_table(
     picker: &Picker,
-    retry: &str,
+    keymap: &Keymap,
     theme: &Theme,
     frame: &mut Frame,
     inner: Rect,
@@ -147,7 +159,7 @@ fn draw_table(
     let note = match (&picker.source.failed, picker.matched()) {
         (Some(e), _) => {
             // The key stays in sight however long the error is.
-            let hint = format!(" · {retry} to try again");
+            let hint = keymap.fill(" · {reload} to try again");
             let room = usize::from(note_row.width).saturating_sub(widgets::width(&hint));
             let error = widgets::fit(
                 &format!(
@@ -171,15 +183,37 @@ fn draw_table(
                 None => "No contact matches.",
             })
         }
-        _ if !picker.marked().is_empty() => Line::styled(
-            format!(
-                "✓ {} marked · Enter opens them together to change them at once",
-                picker.marked().len()
+        _ if picker.nothing_to_merge => Line::styled(
+            keymap.fill(
+                "Nothing to merge: mark two or more contacts ({mark}), or list the \
+                 look-alikes ({look_alikes}) and merge a group.",
             ),
+            theme.error(),
+        ),
+        _ if picker.marked().len() < 2
+            && let Some(group) = picker.chosen().and_then(|id| picker.group_of(id)) =>
+        {
+            Line::styled(
+                format!(
+                    "{} · {}",
+                    shared(group),
+                    keymap.fill("{merge} merges them · {look_alikes} everyone")
+                ),
+                theme.heading(),
+            )
+        }
+        _ if picker.look_alikes() == Some(0) => {
+            Line::from(keymap.fill("No contacts look alike. {look_alikes} lists everyone."))
+        }
+        _ if !picker.marked().is_empty() => Line::styled(
+            keymap.fill(&format!(
+                "✓ {} marked · {{choose}} opens them together · {{merge}} merges them",
+                picker.marked().len()
+            )),
             theme.heading(),
         ),
         _ => Line::styled(
-            "★ recent · type a name, e-mail, phone or company · Tab marks",
+            keymap.fill("★ recent · type a name, e-mail, phone or company · {mark} marks"),
             theme.dim(),
         ),
     };
@@ -189,16 +223,38 @@ fn draw_table(
     (x < filter_row.right()).then(|| Position::new(x, filter_row.y))
 }
 
+/// What a group of look-alikes shares: "same e-mail a@b.c".
+fn shared(group: &Group) -> String {
+    let said: Vec<String> = group
+        .reasons
+        .iter()
+        .map(|r| {
+            let what = match r.shared {
+                Shared::Email => "e-mail",
+                Shared::Phone => "phone",
+                Shared::NameAndCompany => "name and company",
+            };
+            format!("same {what} {}", sanitize(&r.value))
+        })
+        .collect();
+    said.join(", ")
+}
+
 /// The cells of a row: its mark (✓ marked, ★ recent), name, e-mail, phone, company.
 fn cells(row: Row<'_>, picker: &Picker) -> [String; 5] {
     let (mark, name, email, phone, company) = match row {
         Row::Recent(s) => ("★", &*s.name, &*s.email, &*s.phone, &*s.company),
         Row::Listed(e) => ("", e.name(), e.email(), e.phone(), e.company()),
     };
+    let bracket = picker.place_in_group(row.id()).map(|at| match at {
+        InGroup::First => "┌",
+        InGroup::Middle => "│",
+        InGroup::Last => "└",
+    });
     let mark = if picker.is_marked(row.id()) {
         "✓"
     } else {
-        mark
+        bracket.unwrap_or(mark)
     };
     let name = if name.trim().is_empty() {
         "(no name)".to_string()
