@@ -316,3 +316,38 @@ async fn f3_takes_a_whole_batch_back_and_leaves_a_colleagues_later_change() {
     let shown = h.app.form().map(|f| f.value(Field::Title).to_string());
     assert_eq!(shown, Some(before[0].clone()));
 }
+
+/// The real event loop: a merge of two marked contacts whose DELETE answer is lost is
+/// read back (a 404: deleted), never sent again, and said so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_merge_whose_delete_answer_is_lost_reads_it_back_and_never_deletes_again() {
+    use crossterm::event::KeyCode as K;
+    let server = DemoServer::start(0).await.unwrap();
+    let ui = common::looped::Looped::demo_sized_loaded(&server, 1001, 100, 30).await;
+    ui.ctrl('p');
+    ui.wait_for("32 contacts").await;
+    for key in [K::Down, K::Tab, K::Tab] {
+        ui.key(key);
+    }
+    ui.wait_for("✓ 2 marked").await;
+    ui.ctrl('t');
+    ui.wait_for("Merge 2 contacts").await;
+    ui.key(K::Enter);
+    ui.wait_for("Type 1 and press Enter to delete 1 contact")
+        .await;
+    ui.type_text("1");
+    server.fail_next_for("DELETE", 1, linq_contact::demo::Fault::StoredThenHangup);
+    ui.key(K::Enter);
+    ui.wait_for("deleted (its answer was lost; reading it back finds none)")
+        .await;
+    let deletes: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(deletes, ["/api/partner/v2/contacts/1002"], "sent once");
+    assert_eq!(server.contact(1002), None);
+    assert!(ui.contents().contains("Merged 1 of 1 contacts into 1001."));
+    ui.finish().await;
+}

@@ -561,3 +561,39 @@ fn the_editor_merges_look_alikes_as_the_command_line_does() {
     assert_eq!(by_editor, by_command);
     assert_eq!(demo.contact(1002), None);
 }
+
+/// A colleague's change between the review and sending: nothing is sent, and the view
+/// comes back with the contacts as they are now, saying which changed.
+#[test]
+fn the_editor_sends_no_merge_over_a_change_made_while_it_was_reviewed() {
+    use linq_contact::app::Overlay;
+    use linq_contact::keymap::KeyCode;
+    let (w, demo) = planted();
+    w.rt.block_on(async {
+        let mut h = editor(&demo).await;
+        h.ctrl('t').await;
+        h.key(KeyCode::Enter).await;
+        h.type_text("1").await;
+        let mut changed = demo.contact(1033).unwrap();
+        changed.title = "COO".into();
+        demo.set_contact(changed);
+        let before = log(&demo).len();
+        h.key(KeyCode::Enter).await;
+        assert_eq!(
+            sent_since(&demo, before),
+            [req("GET", &at(1002), ""), req("GET", &at(1033), "")],
+            "read again, nothing written"
+        );
+        let Some(Overlay::Merge(view)) = h.app.overlay() else {
+            panic!("{:?}", h.app.overlay());
+        };
+        assert_eq!(view.changed, [1033]);
+        let screen = h.screen(100, 30);
+        assert!(
+            screen.contains("Changed on the server since they were read: 1033"),
+            "{screen}"
+        );
+        assert!(screen.contains("COO"), "{screen}");
+    });
+    assert!(demo.contact(1002).is_some());
+}
