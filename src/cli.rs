@@ -150,6 +150,12 @@ pub struct Cli {
           value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub demo_contacts: u32,
 
+    /// With --demo or demo-server: add contacts that look like three of the demo's (an
+    /// e-mail in capitals, a phone written another way, a name without accents), to try
+    /// `duplicates`, Ctrl-D in the picker and merging.
+    #[arg(long, global = true)]
+    pub demo_look_alikes: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Some(Command::DemoServer { port }) => {
-            return runtime.block_on(demo_server(*port, cli.demo_contacts));
+            return runtime.block_on(demo_server(*port, cli.demo_contacts, cli.demo_look_alikes));
         }
         Some(Command::Config) => {
             return match linq_contact::setup::describe(&cli) {
@@ -132,11 +132,14 @@ fn api_label(url: &str) -> String {
     rest.split('/').next().unwrap_or(rest).to_string()
 }
 
-async fn demo_server(port: u16, generated: u32) -> ExitCode {
+async fn demo_server(port: u16, generated: u32, look_alikes: bool) -> ExitCode {
     let server = match DemoServer::start_with_generated(port, generated as usize).await {
         Ok(s) => s,
         Err(e) => return fail(1, &format!("cannot start the demo API: {e}")),
     };
+    if look_alikes {
+        server.plant_look_alikes();
+    }
     println!("Demo Linq contacts API listening on {}", server.url());
     println!("Token: {}", server.token());
     println!();

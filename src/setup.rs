@@ -36,6 +36,7 @@ pub struct Loaded {
     demo: bool,
     /// `--demo-contacts`: generated contacts after the demo's own.
     demo_contacts: usize,
+    demo_look_alikes: bool,
     log_bodies: bool,
 }
 
@@ -80,6 +81,7 @@ impl Setup {
             config,
             demo: cli.demo,
             demo_contacts: cli.demo_contacts as usize,
+            demo_look_alikes: cli.demo_look_alikes,
             log_bodies: cli.log_bodies,
         })
     }
@@ -111,6 +113,9 @@ impl Loaded {
             let server = DemoServer::start_with_generated(0, self.demo_contacts)
                 .await
                 .map_err(SetupError::Demo)?;
+            if self.demo_look_alikes {
+                server.plant_look_alikes();
+            }
             config.api_url = server.url();
             // The demo's contacts live only as long as this run: an index of them kept
             // on disk would show another run's contacts.

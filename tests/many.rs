@@ -6,7 +6,6 @@
 mod common;
 
 use common::cli::{CONTACTS, NO_ONE_TO_ASK, World, at, log};
-use linq_contact::api::{Contact, ContactOwner};
 use linq_contact::demo::{DemoServer, Fault};
 use serde_json::{Value, json};
 
@@ -23,46 +22,14 @@ fn find(query: &str) -> String {
     format!("{CONTACTS}/find?{query}")
 }
 
-fn owner(email: &str, name: &str) -> Option<ContactOwner> {
-    Some(ContactOwner {
-        id: Some(503),
-        email: email.into(),
-        name: name.into(),
-        ..ContactOwner::default()
-    })
-}
-
-/// Plants in the demo what support finds in real lists: Jordan Blake (1002) again with
-/// the e-mail in capitals and a title of its own (1033), Marcus Reed's phone written
-/// another way (1034), and Zoë Lefèvre without accents, company in capitals (1035).
+/// The demo with the look-alikes support finds in real lists (`--demo-look-alikes`):
+/// Jordan Blake (1002) again with the e-mail in capitals and a title of its own (1033),
+/// Marcus Reed's phone written another way (1034), and Zoë Lefèvre without accents,
+/// company in capitals (1035).
 fn planted() -> (World, DemoServer) {
     let w = World::new();
     let demo = w.demo();
-    demo.set_contact(Contact {
-        id: 1033,
-        first_name: "Jordan".into(),
-        last_name: "Blake".into(),
-        email: "JORDAN.BLAKE@example.com".into(),
-        title: "Head of Ops".into(),
-        contact_owner: owner("priya.raman@example.com", "Priya Raman"),
-        ..Contact::default()
-    });
-    demo.set_contact(Contact {
-        id: 1034,
-        first_name: "M.".into(),
-        last_name: "Reed".into(),
-        phone_number: "(312) 555-0187".into(),
-        contact_owner: owner("priya.raman@example.com", "Priya Raman"),
-        ..Contact::default()
-    });
-    demo.set_contact(Contact {
-        id: 1035,
-        first_name: "Zoe".into(),
-        last_name: "Lefevre".into(),
-        company: "MAISON LEFÈVRE".into(),
-        contact_owner: owner("priya.raman@example.com", "Priya Raman"),
-        ..Contact::default()
-    });
+    assert_eq!(demo.plant_look_alikes(), [1033, 1034, 1035]);
     (w, demo)
 }
 

@@ -217,6 +217,17 @@ impl DemoServer {
         self.shared.gauge().reset_peak();
     }
 
+    /// Adds contacts that look like three of the seed's ([`seed::look_alikes`]), after
+    /// the last id; returns their ids.
+    pub fn plant_look_alikes(&self) -> Vec<u64> {
+        let planted = seed::look_alikes(self.last_id() + 1);
+        let ids = planted.iter().map(|c| c.id).collect();
+        for contact in planted {
+            self.set_contact(contact);
+        }
+        ids
+    }
+
     /// Simulates a colleague saving the contact elsewhere. As with a real save, the
     /// server recomputes `full_name` and moves `updated_at` forward, so a client can
     /// detect the change. A new id adds the contact. Not recorded in `requests()`.

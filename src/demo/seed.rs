@@ -97,6 +97,41 @@ pub(crate) fn generate(first_id: u64, count: usize, owners: &[ContactOwner]) -> 
         .collect()
 }
 
+/// Contacts that look like three of the seed's, as support finds them in real lists,
+/// from id `next_id` on: Jordan Blake again with the e-mail in capitals and a title of
+/// his own, Marcus Reed's phone written another way, and Zoë Lefèvre without accents,
+/// her company in capitals (`--demo-look-alikes`, and the tests of merging).
+pub fn look_alikes(next_id: u64) -> Vec<Contact> {
+    let owner = Some(ContactOwner {
+        id: Some(503),
+        email: "priya.raman@example.com".into(),
+        name: "Priya Raman".into(),
+        ..ContactOwner::default()
+    });
+    let alike = |n: u64, first: &str, last: &str| Contact {
+        id: next_id + n,
+        first_name: first.into(),
+        last_name: last.into(),
+        contact_owner: owner.clone(),
+        ..Contact::default()
+    };
+    vec![
+        Contact {
+            email: "JORDAN.BLAKE@example.com".into(),
+            title: "Head of Ops".into(),
+            ..alike(0, "Jordan", "Blake")
+        },
+        Contact {
+            phone_number: "(312) 555-0187".into(),
+            ..alike(1, "M.", "Reed")
+        },
+        Contact {
+            company: "MAISON LEFÈVRE".into(),
+            ..alike(2, "Zoe", "Lefevre")
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

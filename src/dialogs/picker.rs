@@ -18,6 +18,9 @@ use tui_input::Input;
 const PAGE: isize = 10;
 /// The most matches listed: more than anyone reads through; typing more narrows them.
 pub const MAX_HITS: usize = 1_000;
+/// The most contacts the merge view shows side by side and still shows their values;
+/// `linq-contact merge` takes any number.
+pub const MAX_MERGED: usize = 6;
 
 /// One line of the picker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +70,8 @@ pub struct Picker {
     marked: Vec<u64>,
     /// Listing only look-alikes, group by group.
     alike: Option<Box<Alike>>,
-    /// The merge key was pressed with nothing to merge: the note says what to do.
-    pub nothing_to_merge: bool,
+    /// The merge key was pressed with nothing it can merge: the note says what to do.
+    pub cannot_merge: Option<CannotMerge>,
 }
 
 /// The look-alikes view: what it hides, to give back when it is left, and its groups.
@@ -78,6 +81,15 @@ struct Alike {
     recent: Vec<Summary>,
     groups: Vec<Group>,
     region: phonenumber::country::Id,
+}
+
+/// Why the merge key merged nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CannotMerge {
+    /// Fewer than two marked, and the selected contact has no look-alike listed.
+    Nothing,
+    /// More than [`MAX_MERGED`] contacts.
+    TooMany(usize),
 }
 
 /// Where a row stands in its group of look-alikes, for the bracket drawn beside it.
@@ -101,7 +113,7 @@ impl Picker {
             selected: 0,
             marked: Vec::new(),
             alike: None,
-            nothing_to_merge: false,
+            cannot_merge: None,
         }
     }
 
@@ -344,7 +356,7 @@ impl Dialog for Picker {
         if action == Some(Action::Reload) {
             return Outcome::ReadIndex;
         }
-        self.nothing_to_merge = false;
+        self.cannot_merge = None;
         if action == Some(Action::Mark) {
             self.toggle_mark();
             return Outcome::Stay;
@@ -355,9 +367,13 @@ impl Dialog for Picker {
         }
         if action == Some(Action::Merge) {
             return match self.to_merge() {
+                Some(ids) if ids.len() > MAX_MERGED => {
+                    self.cannot_merge = Some(CannotMerge::TooMany(ids.len()));
+                    Outcome::Stay
+                }
                 Some(ids) => Outcome::Merge(ids),
                 None => {
-                    self.nothing_to_merge = true;
+                    self.cannot_merge = Some(CannotMerge::Nothing);
                     Outcome::Stay
                 }
             };
@@ -491,5 +507,55 @@ mod tests {
         p.list_replaced(list);
         assert_eq!(ids(&p), vec![3]);
         assert_eq!(p.chosen(), Some(3));
+    }
+
+    fn full(id: u64, name: &str, email: &str) -> Entry {
+        Entry::new(id, [name, email, "", "", "", ""])
+    }
+
+    #[test]
+    fn look_alikes_are_listed_group_by_group_and_the_merge_key_takes_a_group() {
+        let region = phonenumber::country::Id::US;
+        let list = Shelf::whole(vec![
+            full(1, "Ana", "ana@example.com"),
+            full(2, "Bob", "bob@example.com"),
+            full(3, "Cy", "cy@example.com"),
+            full(4, "Ana B", "ANA@example.com"),
+        ]);
+        let mut p = Picker::new(vec![summary(2, "Bob")], list, Source::default());
+        assert_eq!(p.to_merge(), None, "no marks, no look-alikes listed");
+        p.toggle_look_alikes(region);
+        assert_eq!(ids(&p), vec![1, 4], "the recent row hidden, one group");
+        assert_eq!(p.look_alikes(), Some(1));
+        assert_eq!(p.listed(), 4, "the index still holds everyone");
+        assert_eq!(
+            (p.place_in_group(1), p.place_in_group(4)),
+            (Some(InGroup::First), Some(InGroup::Last))
+        );
+        assert_eq!(p.to_merge(), Some(vec![1, 4]));
+        // Marks win over the group, in the order marked.
+        p.move_to(1);
+        p.toggle_mark();
+        p.move_to(0);
+        p.toggle_mark();
+        assert_eq!(p.to_merge(), Some(vec![4, 1]));
+        p.toggle_look_alikes(region);
+        assert_eq!(ids(&p), vec![2, 1, 2, 3, 4], "everyone back, recent first");
+        assert_eq!(p.place_in_group(1), None);
+    }
+
+    #[test]
+    fn a_removed_entry_leaves_the_shelf_and_the_others_keep_their_places() {
+        let mut list = Shelf::default();
+        list.push(vec![entry(1, "A"), entry(2, "B")]);
+        list.push(vec![entry(3, "C")]);
+        let held = list.clone();
+        list.remove(2);
+        list.remove(9);
+        let listed: Vec<u64> = list.iter().map(Entry::id).collect();
+        assert_eq!(listed, [1, 3]);
+        assert_eq!((list.len(), list.get(1).map(Entry::id)), (2, Some(3)));
+        assert_eq!(list.position(3), Some(1));
+        assert_eq!(held.len(), 3, "a clone holding the piece keeps it whole");
     }
 }

@@ -181,7 +181,7 @@ impl MergeView {
                     ),
                     None => format!("Contact {} holds every value already", self.keep),
                 };
-                Line::from(format!("{put}; {} deleted.", count(self.deletes())))
+                Line::from(format!("{put}; {} to delete.", count(self.deletes())))
             }
             Err(e) => Line::styled(format!("✗ {}", e.describe()), theme.error()),
         });

@@ -2,7 +2,7 @@
 //! its count in the frame's corner, its hints in the footer.
 
 use super::{Body, Draw, Look, View};
-use crate::dialogs::picker::{InGroup, MAX_HITS, Picker, Row};
+use crate::dialogs::picker::{CannotMerge, InGroup, MAX_HITS, MAX_MERGED, Picker, Row};
 use crate::index::Highlighter;
 use crate::index::duplicates::{Group, Shared};
 use crate::keymap::{Action, Hint, Keymap, Keys};
@@ -183,10 +183,17 @@ fn draw_table(
                 None => "No contact matches.",
             })
         }
-        _ if picker.nothing_to_merge => Line::styled(
+        _ if picker.cannot_merge == Some(CannotMerge::Nothing) => Line::styled(
             keymap.fill(
                 "Nothing to merge: mark two or more contacts ({mark}), or list the \
                  look-alikes ({look_alikes}) and merge a group.",
+            ),
+            theme.error(),
+        ),
+        (_, _) if let Some(CannotMerge::TooMany(n)) = picker.cannot_merge => Line::styled(
+            format!(
+                "{n} contacts: the editor merges up to {MAX_MERGED} at a time; `linq-contact \
+                 merge` takes any number."
             ),
             theme.error(),
         ),
