@@ -45,18 +45,6 @@ fn json(group: &Group) -> Result<String, Failure> {
 /// What the group shares, its contacts as `search` shows them, and the merge that
 /// would keep the lowest id; a blank line after it.
 fn block(index: &Index, group: &Group) -> String {
-    let shared: Vec<String> = group
-        .reasons
-        .iter()
-        .map(|r| {
-            let what = match r.shared {
-                duplicates::Shared::Email => "e-mail",
-                duplicates::Shared::Phone => "phone",
-                duplicates::Shared::NameAndCompany => "name and company",
-            };
-            format!("same {what} {}", r.value)
-        })
-        .collect();
     let hits: Vec<Hit<'_>> = group
         .ids
         .iter()
@@ -68,7 +56,7 @@ fn block(index: &Index, group: &Group) -> String {
     format!(
         "{} contacts: {}\n{}merge: linq-contact merge {} --keep {}\n\n",
         group.ids.len(),
-        shared.join("; "),
+        group.said(),
         search::table(&hits),
         ids.join(" "),
         keep

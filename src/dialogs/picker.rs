@@ -80,6 +80,8 @@ struct Alike {
     list: Shelf,
     recent: Vec<Summary>,
     groups: Vec<Group>,
+    /// Each listed contact's group, by id: drawing asks for every row of every frame.
+    group_at: std::collections::HashMap<u64, usize>,
     region: phonenumber::country::Id,
 }
 
@@ -117,7 +119,7 @@ impl Picker {
         }
     }
 
-    /// Whether only look-alikes are listed.
+    /// How many groups of look-alikes are listed, while only they are.
     pub fn look_alikes(&self) -> Option<usize> {
         self.alike.as_ref().map(|a| a.groups.len())
     }
@@ -133,14 +135,9 @@ impl Picker {
             None => {
                 let list = std::mem::take(&mut self.list);
                 let recent = std::mem::take(&mut self.recent);
-                let (groups, shown) = grouped(&list, region);
+                let (alike, shown) = Alike::of(list, recent, region);
                 self.list = shown;
-                self.alike = Some(Box::new(Alike {
-                    list,
-                    recent,
-                    groups,
-                    region,
-                }));
+                self.alike = Some(Box::new(alike));
             }
         }
         self.filter_changed();
@@ -148,11 +145,8 @@ impl Picker {
 
     /// The group of look-alikes contact `id` is in, while they are listed.
     pub fn group_of(&self, id: u64) -> Option<&Group> {
-        self.alike
-            .as_ref()?
-            .groups
-            .iter()
-            .find(|g| g.ids.contains(&id))
+        let alike = self.alike.as_ref()?;
+        alike.groups.get(*alike.group_at.get(&id)?)
     }
 
     /// Where contact `id` stands in its group of look-alikes, while they are listed.
@@ -284,8 +278,11 @@ impl Picker {
     /// The list grew (pages of a reading arrived): only what is new is searched, and
     /// the selection stays on its contact.
     pub fn list_grew(&mut self, list: Shelf) {
-        if self.alike.is_some() {
-            return self.list_replaced(list);
+        // The look-alikes are found again once the reading is complete (the list is
+        // then replaced), not at every page.
+        if let Some(alike) = &mut self.alike {
+            alike.list = list;
+            return;
         }
         let known = self.list.piece_count();
         self.list = list;
@@ -304,11 +301,10 @@ impl Picker {
     /// entry): searched again, the selection staying on its contact where it can.
     pub fn list_replaced(&mut self, list: Shelf) {
         let chosen = self.chosen();
-        self.list = match &mut self.alike {
-            Some(alike) => {
-                let (groups, shown) = grouped(&list, alike.region);
-                alike.list = list;
-                alike.groups = groups;
+        self.list = match self.alike.take() {
+            Some(old) => {
+                let (alike, shown) = Alike::of(list, old.recent, old.region);
+                self.alike = Some(Box::new(alike));
                 shown
             }
             None => list,
@@ -419,19 +415,33 @@ impl Dialog for Picker {
     }
 }
 
-/// The groups of look-alikes among `list`, and a shelf of their contacts, group by
-/// group.
-fn grouped(list: &Shelf, region: phonenumber::country::Id) -> (Vec<Group>, Shelf) {
-    let entries: Vec<Entry> = list.iter().cloned().collect();
-    let groups = duplicates::groups(&entries, region);
-    let by_id: std::collections::HashMap<u64, &Entry> =
-        entries.iter().map(|e| (e.id(), e)).collect();
-    let shown = groups
-        .iter()
-        .flat_map(|g| g.ids.iter())
-        .filter_map(|id| by_id.get(id).map(|e| (*e).clone()))
-        .collect();
-    (groups, Shelf::whole(shown))
+impl Alike {
+    /// The groups of look-alikes among `list`, and a shelf of their contacts, group by
+    /// group; `list` and `recent` are kept to be given back.
+    fn of(list: Shelf, recent: Vec<Summary>, region: phonenumber::country::Id) -> (Alike, Shelf) {
+        let entries: Vec<&Entry> = list.iter().collect();
+        let groups = duplicates::groups(&entries, region);
+        let by_id: std::collections::HashMap<u64, &Entry> =
+            entries.iter().map(|e| (e.id(), *e)).collect();
+        let shown = groups
+            .iter()
+            .flat_map(|g| g.ids.iter())
+            .filter_map(|id| by_id.get(id).map(|e| (*e).clone()))
+            .collect();
+        let group_at = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(at, g)| g.ids.iter().map(move |id| (*id, at)))
+            .collect();
+        let alike = Alike {
+            list,
+            recent,
+            groups,
+            group_at,
+            region,
+        };
+        (alike, Shelf::whole(shown))
+    }
 }
 
 #[cfg(test)]

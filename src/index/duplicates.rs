@@ -7,6 +7,7 @@
 
 use super::Entry;
 use phonenumber::country::Id as Region;
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -45,8 +46,30 @@ pub struct Group {
     pub reasons: Vec<Reason>,
 }
 
+impl Group {
+    /// What its contacts share, in words: `same e-mail ana@example.com; same phone …`
+    /// (`;` since a name and company holds a comma; the values as stored: the caller
+    /// makes them safe to show).
+    pub fn said(&self) -> String {
+        let said: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|r| {
+                let what = match r.shared {
+                    Shared::Email => "e-mail",
+                    Shared::Phone => "phone",
+                    Shared::NameAndCompany => "name and company",
+                };
+                format!("same {what} {}", r.value)
+            })
+            .collect();
+        said.join("; ")
+    }
+}
+
 /// The groups among `entries`, ordered by their lowest id.
-pub fn groups(entries: &[Entry], region: Region) -> Vec<Group> {
+pub fn groups<E: Borrow<Entry>>(entries: &[E], region: Region) -> Vec<Group> {
+    let entries: Vec<&Entry> = entries.iter().map(Borrow::borrow).collect();
     // Each key: the entries holding it, in order.
     let mut holders: HashMap<(Shared, String), Vec<usize>> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
@@ -71,7 +94,7 @@ pub fn groups(entries: &[Entry], region: Region) -> Vec<Group> {
         };
         reasons.entry(sets.root(first)).or_default().push(Reason {
             shared: *shared,
-            value: shown(&entries[first], *shared),
+            value: shown(entries[first], *shared),
         });
     }
     let mut out: Vec<Group> = by_root

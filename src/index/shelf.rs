@@ -85,8 +85,8 @@ impl Shelf {
         self.push(vec![entry]);
     }
 
-    /// Takes the entry of contact `id` off the shelf, if it is there (copying its piece
-    /// only if someone else holds it).
+    /// Takes the entry of contact `id` off the shelf, if it is there: its piece is made
+    /// anew without it (a clone of the shelf keeps the old piece whole).
     pub fn remove(&mut self, id: u64) {
         let Some(piece) = self
             .pieces

@@ -715,7 +715,6 @@ fn blocked(e: &PlanError, theme: &Theme) -> Vec<Line<'static>> {
     }
 }
 
-/// Each contact's outcome of a change sent to several.
 /// What a merge did: each contact it deleted (or why not), and how to take it back.
 fn merge_ended(
     keep: u64,
@@ -771,6 +770,7 @@ fn merge_ended(
     lines
 }
 
+/// Each contact's outcome of a change sent to several.
 fn sent_many(
     app: &App,
     done: &[(u64, crate::app::Sent)],

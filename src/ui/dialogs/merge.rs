@@ -55,7 +55,7 @@ impl Draw for MergeView {
     fn draw_inside(&self, view: &View, frame: &mut Frame, inner: Rect) -> Option<Position> {
         let theme = view.theme;
         let rows = u16::try_from(Field::COUNT).unwrap_or(u16::MAX);
-        let [intro, head, table, gap, summary] = Layout::vertical([
+        let [intro, head, table, _gap, summary] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(rows),
@@ -102,7 +102,6 @@ impl Draw for MergeView {
             .map(|field| self.field_line(field, cell, view))
             .collect();
         frame.render_widget(Paragraph::new(lines), table);
-        let _ = gap;
         frame.render_widget(
             Paragraph::new(self.summary(view)).wrap(Wrap { trim: false }),
             summary,

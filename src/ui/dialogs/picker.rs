@@ -4,7 +4,6 @@
 use super::{Body, Draw, Look, View};
 use crate::dialogs::picker::{CannotMerge, InGroup, MAX_HITS, MAX_MERGED, Picker, Row};
 use crate::index::Highlighter;
-use crate::index::duplicates::{Group, Shared};
 use crate::keymap::{Action, Hint, Keymap, Keys};
 use crate::text::sanitize;
 use crate::ui::theme::Theme;
@@ -203,7 +202,7 @@ fn draw_table(
             Line::styled(
                 format!(
                     "{} · {}",
-                    shared(group),
+                    sanitize(&group.said()),
                     keymap.fill("{merge} merges them · {look_alikes} everyone")
                 ),
                 theme.heading(),
@@ -228,23 +227,6 @@ fn draw_table(
 
     let x = filter_row.x + (widgets::width(prompt) + picker.filter.visual_cursor()) as u16;
     (x < filter_row.right()).then(|| Position::new(x, filter_row.y))
-}
-
-/// What a group of look-alikes shares: "same e-mail a@b.c".
-fn shared(group: &Group) -> String {
-    let said: Vec<String> = group
-        .reasons
-        .iter()
-        .map(|r| {
-            let what = match r.shared {
-                Shared::Email => "e-mail",
-                Shared::Phone => "phone",
-                Shared::NameAndCompany => "name and company",
-            };
-            format!("same {what} {}", sanitize(&r.value))
-        })
-        .collect();
-    said.join(", ")
 }
 
 /// The cells of a row: its mark (✓ marked, ★ recent), name, e-mail, phone, company.
